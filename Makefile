@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up here.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+RUN := $(UV) run --frozen
+export SPARK_LOCAL_IP := 127.0.0.1
+export PYSPARK_PYTHON := $(CURDIR)/.venv/bin/python
+
+.PHONY: setup browser demo test lint bench clean
+
+$(UV):
+	$(PYTHON) -m pip install --user --quiet uv || $(PYTHON) -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	touch $@
+
+setup: .venv/.synced
+
+# Debian's chromium for the report's browser tests (Playwright's own download does not work here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "no chromium and no root apt-get: browser tests will skip"; fi; \
+	fi
+
+demo: setup
+	rm -f oiltrail.duckdb oiltrail.duckdb.wal
+	$(RUN) oiltrail demo --db oiltrail.duckdb --out demo-out
+
+test: setup browser
+	$(RUN) pytest -q
+
+lint: setup
+	$(RUN) ruff check src tests benchmarks
+	$(RUN) ruff format --check src tests benchmarks
+	$(RUN) mypy --strict src
+
+bench: setup
+	$(RUN) python -m benchmarks.run
+
+clean:
+	rm -rf .venv demo-out bench-out oiltrail.duckdb oiltrail.duckdb.wal report.html

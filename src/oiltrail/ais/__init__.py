@@ -1,0 +1,1 @@
+"""AIS input: canonical schema, format readers, validation."""

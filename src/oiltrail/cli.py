@@ -1,0 +1,275 @@
+"""The `oiltrail` command line: thin Typer commands, each calling one library function."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from oiltrail.errors import OiltrailError
+from oiltrail.render import err_console
+from oiltrail.settings import get_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    help="oiltrail: follow refined oil into North Korea through AIS, sanctions lists and claims.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+lists_app = typer.Typer(help="Sanctions lists: load UN, OFAC and FollowTheMoney files.")
+app.add_typer(lists_app, name="lists")
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="DuckDB store file.", envvar="OILTRAIL_DB"),
+]
+DEFAULT_DB = get_settings().db
+
+
+def _guarded(register: Callable[..., Callable[[F], F]], name: str | None = None) -> Callable[[F], F]:
+    """Register a command whose errors end in one line and an exit code, never a traceback."""
+
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except OiltrailError as exc:
+                err_console.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+                raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt:
+                err_console.print("[red]interrupted[/red]: the store is as it was before this file")
+                raise typer.Exit(130) from None
+            except (typer.Exit, typer.Abort, SystemExit):
+                raise
+            except Exception as exc:  # the command edge: report, never a traceback
+                if os.environ.get("OILTRAIL_DEBUG"):
+                    raise
+                err_console.print(
+                    f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
+                    "(set OILTRAIL_DEBUG=1 for the traceback)",
+                    highlight=False,
+                )
+                raise typer.Exit(1) from None
+
+        register(name)(wrapper)
+        return fn
+
+    return deco
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    return _guarded(app.command, name)
+
+
+def _todo(what: str) -> OiltrailError:
+    return OiltrailError(f"`oiltrail {what}` is not implemented yet")
+
+
+# --- ingest and store -------------------------------------------------------------------------
+
+
+@command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="AIS files: NMEA, CSV, Parquet, .gz/.zst/.zip.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="nmea | marinecadastre | dma | parquet (auto-detected)."),
+    ] = None,
+    base_time: Annotated[
+        str | None,
+        typer.Option("--base-time", help="UTC time (ISO 8601) for NMEA lines with no time."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail if any row is quarantined.")] = False,
+) -> None:
+    """Ingest AIS files into the store; each file in one transaction."""
+    raise _todo("ingest")
+
+
+@command("status")
+def status_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Counts in the store: positions, vessels, time span, static reports, quarantine."""
+    raise _todo("status")
+
+
+@command("simulate")
+def simulate_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Folder for NMEA, CSV and ground truth.")],
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    days: Annotated[int, typer.Option("--days")] = 14,
+    vessels: Annotated[int, typer.Option("--vessels", help="Background vessels.")] = 60,
+) -> None:
+    """Generate a scenario around Korea with ground-truth events (marked simulated)."""
+    raise _todo("simulate")
+
+
+@command("demo")
+def demo_cmd(
+    db: DbOption = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the scenario and report.")] = Path(
+        "demo-out"
+    ),
+) -> None:
+    """Run the whole flow on the bundled simulated scenario."""
+    raise _todo("demo")
+
+
+# --- detection ----------------------------------------------------------------------------------
+
+
+@command("detect")
+def detect_cmd(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option("--since", help="First UTC day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last UTC day (YYYY-MM-DD).")] = None,
+    kinds: Annotated[
+        str | None, typer.Option("--kinds", help="Comma-separated event kinds (default all).")
+    ] = None,
+    ports: Annotated[
+        Path | None, typer.Option("--ports", help="CSV name,country,lat,lon,kind,source.")
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: encounter.max_distance_m=300."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML file of parameters.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local | spark")] = "local",
+    spark_master: Annotated[
+        str | None, typer.Option("--spark-master", help="Spark master URL (default local[2]).")
+    ] = None,
+) -> None:
+    """Detect behaviour events (SPEC §4); incremental over newly ingested days."""
+    raise _todo("detect")
+
+
+@command("events")
+def events_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="csv | json | parquet | table")] = "csv",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Output file.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
+) -> None:
+    """Export events with exactly the SPEC §4 columns."""
+    raise _todo("events")
+
+
+@command("evaluate")
+def evaluate_cmd(
+    truth: Annotated[Path, typer.Argument(help="Ground-truth events CSV (SPEC §4 columns).")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+) -> None:
+    """Precision, recall and median start-time error per kind against ground truth."""
+    raise _todo("evaluate")
+
+
+# --- screening and graph ------------------------------------------------------------------------
+
+
+@_guarded(lists_app.command, "load")
+def lists_load_cmd(
+    files: Annotated[list[Path], typer.Argument(help="UN XML, OFAC CSV/XML, FtM JSON lines.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Load sanctions lists into the store (all files or none)."""
+    raise _todo("lists load")
+
+
+@command("screen")
+def screen_cmd(
+    query: Annotated[str | None, typer.Argument(help="A name, IMO1234567 or an MMSI.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="CSV query_id,name,imo,mmsi,schema.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    limit: Annotated[int, typer.Option("--limit", help="Hits per query.")] = 5,
+    threshold: Annotated[float, typer.Option("--threshold", help="Score for match=true.")] = 0.7,
+    cutoff: Annotated[float, typer.Option("--cutoff", help="Lowest score shown.")] = 0.5,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="Vessel | Company | Person.")
+    ] = None,
+) -> None:
+    """Screen names and identifiers against the loaded lists (SPEC §5)."""
+    raise _todo("screen")
+
+
+@command("vessels")
+def vessels_cmd(
+    db: DbOption = DEFAULT_DB,
+    flagged: Annotated[bool, typer.Option("--flagged", help="Only vessels with list hits.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+) -> None:
+    """Vessels seen in the AIS store, screened against the lists."""
+    raise _todo("vessels")
+
+
+@command("graph")
+def graph_cmd(
+    entity: Annotated[str, typer.Argument(help="Entity id, name, IMO1234567 or MMSI.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Paths from an entity or vessel to sanctioned parties, with hop counts."""
+    raise _todo("graph")
+
+
+# --- chains, volumes, claims, report ------------------------------------------------------------
+
+
+@command("trace")
+def trace_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+) -> None:
+    """Delivery chains from source ports to DPRK (SPEC §6)."""
+    raise _todo("trace")
+
+
+@command("estimate")
+def estimate_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+) -> None:
+    """Barrels per year: reported, estimated (low-mid-high) and the 500,000-barrel cap."""
+    raise _todo("estimate")
+
+
+@command("check-claims")
+def check_claims_cmd(
+    article: Annotated[Path, typer.Argument(help="Plain text, Markdown or HTML.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="json | md")] = "json",
+) -> None:
+    """Find supply claims in a text and set them beside the evidence (SPEC §7)."""
+    raise _todo("check-claims")
+
+
+@command("report")
+def report_cmd(
+    out: Annotated[Path, typer.Option("-o", "--out", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    db: DbOption = DEFAULT_DB,
+    article: Annotated[
+        list[Path] | None, typer.Option("--article", help="Articles whose claims to include.")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report: map, timeline, cap chart, chains, vessels, claims."""
+    raise _todo("report")
+
+
+def main() -> None:
+    app()

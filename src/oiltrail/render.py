@@ -1,0 +1,74 @@
+"""Print rows as a rich table, CSV or JSON: the one output path every command shares."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from oiltrail.errors import UsageError
+
+FORMATS = ("table", "csv", "json")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value
+
+
+def rows_to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def rows_to_json(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    def jsonable(v: Any) -> Any:
+        return _plain(v) if isinstance(v, datetime | date) else v
+
+    data = [{c: jsonable(row.get(c)) for c in columns} for row in rows]
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str = "table",
+    out: Path | None = None,
+    title: str | None = None,
+) -> None:
+    """Write `rows` (dicts) with `columns` in `fmt` to `out` or standard output."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if fmt == "table" and out is None:
+        table = Table(title=title)
+        for c in columns:
+            table.add_column(c)
+        for row in rows:
+            table.add_row(*["" if row.get(c) is None else str(_plain(row.get(c))) for c in columns])
+        console.print(table)
+        return
+    text = rows_to_json(rows, columns) if fmt == "json" else rows_to_csv(rows, columns)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {len(rows)} rows to {out}")

@@ -1,0 +1,100 @@
+"""Open the DuckDB store and create its tables.
+
+Each area owns the DDL of its own tables (a tuple of statements registered here), so the
+schema lives in one place per area and every command opens the store the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from oiltrail.errors import OiltrailError
+
+CORE_DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    # One row per ingested file: a content hash makes re-ingest a no-op (SPEC §3).
+    """CREATE TABLE IF NOT EXISTS manifest (
+        file_hash VARCHAR PRIMARY KEY, path VARCHAR, format VARCHAR,
+        ingested_at TIMESTAMP, positions BIGINT, static_reports BIGINT,
+        quarantined BIGINT, duplicates BIGINT, simulated BOOLEAN)""",
+    """CREATE TABLE IF NOT EXISTS positions (
+        mmsi UINTEGER NOT NULL, ts TIMESTAMP NOT NULL, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL,
+        sog FLOAT, cog FLOAT, heading USMALLINT, nav_status UTINYINT, source VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS static_reports (
+        mmsi UINTEGER NOT NULL, ts TIMESTAMP NOT NULL, imo UINTEGER, name VARCHAR,
+        callsign VARCHAR, ship_type UTINYINT, length FLOAT, width FLOAT, draught FLOAT,
+        destination VARCHAR, source VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR, file_hash VARCHAR)""",
+    # SPEC §4 events; `details` is JSON text; `run_id` ties an event to the detect run (provenance).
+    """CREATE TABLE IF NOT EXISTS events (
+        event_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, mmsi UINTEGER NOT NULL,
+        other_mmsi UINTEGER, start TIMESTAMP NOT NULL, "end" TIMESTAMP NOT NULL,
+        lat DOUBLE, lon DOUBLE, port VARCHAR, details VARCHAR, run_id VARCHAR)""",
+)
+
+
+class Store:
+    """A DuckDB connection to the store file, with the tables created."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    def ensure(self, ddl: tuple[str, ...]) -> None:
+        """Create an area's tables if they do not exist yet."""
+        for statement in ddl:
+            self.con.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: a crash or kill inside leaves the store as it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    @property
+    def simulated(self) -> bool:
+        """True when any data in the store came from `oiltrail simulate` (SPEC §9)."""
+        row = self.con.execute("SELECT count(*) FROM manifest WHERE simulated").fetchone()
+        return bool(row and row[0])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: Path | str, read_only: bool = False) -> Store:
+    """Open (or create) the store at `path` and make sure the core tables exist."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise OiltrailError(f"no store at {path}: run `oiltrail ingest` or `oiltrail demo` first")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise OiltrailError(f"cannot open store {path}: {first}") from exc
+    store = Store(con, path)
+    if not read_only:
+        store.ensure(CORE_DDL)
+    return store

@@ -1,0 +1,26 @@
+"""Fixture strategy: small data built in code, or copied from shared/data/real with attribution
+(tests/data/README.md). Tests that read ../shared directly skip when it is absent. Every store is
+a real DuckDB file in a tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_REAL = ROOT.parent / "shared" / "data" / "real"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def shared_real() -> Path:
+    """The shared real-data folder, or skip: a clone outside this workplace has none."""
+    if not SHARED_REAL.is_dir():
+        pytest.skip(f"{SHARED_REAL} is absent (only in the oiltrail workplace)")
+    return SHARED_REAL
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.duckdb"
