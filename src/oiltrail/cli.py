@@ -121,7 +121,11 @@ def demo_cmd(
     ),
 ) -> None:
     """Run the whole flow on the bundled simulated scenario."""
-    raise _todo("demo")
+    from oiltrail.demo import run_demo
+    from oiltrail.store import open_store
+
+    with open_store(db) as store:
+        run_demo(store, out)
 
 
 # --- detection ----------------------------------------------------------------------------------
