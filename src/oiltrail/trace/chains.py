@@ -1,0 +1,246 @@
+"""Delivery chains (SPEC §6): load at a source port → voyage → STS encounter → DPRK arrival.
+
+Every encounter is a candidate. Its two ships' draughts say who gave and who took; the donor's
+last source-port visit and the receiver's next DPRK arrival (or going dark near DPRK) complete
+the chain. Partial chains are kept with a lower confidence; each link says why it was accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from oiltrail.estimate.volume import VolumeEstimate, combine, estimate_cargo
+from oiltrail.store import Store
+from oiltrail.store.chains import replace_chains
+from oiltrail.trace.links import Context, Link, find_delivery, find_load
+from oiltrail.trace.load import (
+    data_end,
+    load_events,
+    load_hulls,
+    load_ports,
+    position_at,
+    track_ends,
+)
+from oiltrail.trace.model import Event, TraceParams
+from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
+
+
+def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[str, Any]]:
+    """Find delivery chains in the store's events, store them in `chains` and return them.
+
+    Returns:
+        One dict per chain with the SPEC §6 columns plus `details` (links, volume, screening).
+    """
+    ctx = build_context(store, params or TraceParams())
+    rows = assemble(ctx)
+    flagged, note = flagged_by_mmsi(store)
+    simulated = store.simulated
+    for row in rows:
+        _screen(row, flagged, note)
+        row["details"]["simulated"] = simulated
+    replace_chains(store, rows)
+    return rows
+
+
+def build_context(store: Store, params: TraceParams) -> Context:
+    """Read events, hulls, gap end points and track ends for the encounter ships."""
+    events = load_events(store)
+    ships = {e.mmsi for e in events if e.kind == "encounter"}
+    ships |= {e.other_mmsi for e in events if e.kind == "encounter" and e.other_mmsi is not None}
+    gaps = [e for e in events if e.kind == "gap" and e.mmsi in ships]
+    return Context(
+        events=events,
+        hulls=load_hulls(store, ships),
+        ports=load_ports(),
+        params=params,
+        gap_ends=_gap_ends(store, gaps),
+        track_ends=track_ends(store, ships),
+        data_end=data_end(store),
+    )
+
+
+def assemble(ctx: Context) -> list[dict[str, Any]]:
+    """One chain per encounter that shows a transfer or touches a source or a DPRK port."""
+    rows = []
+    for enc in ctx.events:
+        if enc.kind != "encounter" or enc.other_mmsi is None or enc.other_mmsi == enc.mmsi:
+            continue
+        row = chain_for(ctx, enc)
+        if row is not None:
+            rows.append(row)
+    rows.sort(key=lambda r: (r["details"]["encounter_start"], r["chain_id"]))
+    return rows
+
+
+def chain_for(ctx: Context, enc: Event) -> dict[str, Any] | None:
+    """The chain around one encounter, or None when nothing links it to oil moving to DPRK."""
+    assert enc.other_mmsi is not None
+    roles = _transfer(ctx, enc, enc.mmsi, enc.other_mmsi)
+    if roles is None:
+        roles = _roles_from_ports(ctx, enc)
+        if roles is None:
+            return None
+    donor, receiver, transfer = roles
+    load = find_load(ctx, donor, enc.start)
+    delivery = find_delivery(ctx, receiver, enc.end)
+    if transfer.score < 1.0 and load is None and delivery is None:
+        return None
+    p = ctx.params
+    confidence = (
+        p.weight_load * (load.score if load else 0.0)
+        + p.weight_transfer * transfer.score
+        + p.weight_delivery * (delivery.score if delivery else 0.0)
+    )
+    volume = _volume(ctx, donor, receiver, transfer, load)
+    evidence: list[str] = []
+    for link in (load, transfer, delivery):
+        for event_id in link.event_ids if link else []:
+            if event_id not in evidence:
+                evidence.append(event_id)
+    links = {"load": load, "transfer": transfer, "delivery": delivery}
+    details: dict[str, Any] = {
+        "encounter_start": enc.start.isoformat(),
+        "encounter_position": [enc.lat, enc.lon],
+        "links": {k: (v.as_dict() if v else None) for k, v in links.items()},
+        "missing": [k for k, v in links.items() if v is None],
+        "volume": volume.as_dict()
+        if volume
+        else {"basis": _no_volume_reason(ctx, donor, receiver)},
+    }
+    return {
+        "chain_id": chain_id(enc.event_id),
+        "source_port": load.place if load else None,
+        "load_start": load.at if load else None,
+        "donor_mmsi": donor,
+        "encounter_event_id": enc.event_id,
+        "receiver_mmsi": receiver,
+        "destination": delivery.place if delivery else None,
+        "arrival": delivery.at if delivery else None,
+        "barrels_low": round(volume.barrels_low) if volume else None,
+        "barrels_mid": round(volume.barrels_mid) if volume else None,
+        "barrels_high": round(volume.barrels_high) if volume else None,
+        "confidence": round(confidence, 2),
+        "evidence": ";".join(evidence),
+        "details": details,
+    }
+
+
+def chain_id(encounter_event_id: str) -> str:
+    """Stable id: first 16 hex of sha256, like event ids, so a re-run gives the same ids."""
+    return hashlib.sha256(f"chain|{encounter_event_id}".encode()).hexdigest()[:16]
+
+
+def _transfer(ctx: Context, enc: Event, a: int, b: int) -> tuple[int, int, Link] | None:
+    """(donor, receiver, link) from the draught on each side of the encounter."""
+    min_m = ctx.params.min_draught_change_m
+    changes = {m: ctx.draught_change(m, enc.start, enc.end) for m in (a, b)}
+    moved = {m: c for m, c in changes.items() if c is not None and abs(c[2]) >= min_m}
+    ids = [enc.event_id]
+    for m in (a, b):
+        ids += ctx.draught_events(m, enc.start, enc.end)
+    data = {m: c for m, c in changes.items() if c is not None}
+    hours = (enc.end - enc.start).total_seconds() / 3600
+    met = f"met {hours:.1f} h"
+    if len(moved) == 2:
+        (m1, c1), (m2, c2) = moved.items()
+        if (c1[2] < 0) == (c2[2] < 0):
+            return None  # both loaded or both discharged: not a transfer between them
+        donor, receiver = (m1, m2) if c1[2] < 0 else (m2, m1)
+        why = f"{met}; donor draught {_fmt(data[donor])}, receiver {_fmt(data[receiver])}"
+        return donor, receiver, _transfer_link(1.0, ids, why, data, donor, receiver)
+    if len(moved) == 1:
+        ((m, c),) = moved.items()
+        other = b if m == a else a
+        donor, receiver = (m, other) if c[2] < 0 else (other, m)
+        why = f"{met}; only {m} changed draught ({_fmt(c)})"
+        return donor, receiver, _transfer_link(0.7, ids, why, data, donor, receiver)
+    return None
+
+
+def _roles_from_ports(ctx: Context, enc: Event) -> tuple[int, int, Link] | None:
+    """Roles from where each ship came from and went to, when draughts say nothing."""
+    assert enc.other_mmsi is not None
+    best: tuple[int, int, int] | None = None
+    for donor, receiver in ((enc.mmsi, enc.other_mmsi), (enc.other_mmsi, enc.mmsi)):
+        score = int(find_load(ctx, donor, enc.start) is not None)
+        score += int(find_delivery(ctx, receiver, enc.end) is not None)
+        if score and (best is None or score > best[0]):
+            best = (score, donor, receiver)
+    if best is None:
+        return None
+    hours = (enc.end - enc.start).total_seconds() / 3600
+    why = f"met {hours:.1f} h; no draught change reported, roles from port history"
+    return best[1], best[2], _transfer_link(0.4, [enc.event_id], why, {}, best[1], best[2])
+
+
+def _transfer_link(
+    score: float,
+    ids: list[str],
+    why: str,
+    changes: dict[int, tuple[float, float, float]],
+    donor: int,
+    receiver: int,
+) -> Link:
+    data: dict[str, Any] = {}
+    for role, m in (("donor", donor), ("receiver", receiver)):
+        if m in changes:
+            before, after, delta = changes[m]
+            data[role] = {"draught_before_m": before, "draught_after_m": after, "delta_m": delta}
+    return Link("transfer", score, ids, why, data=data)
+
+
+def _volume(
+    ctx: Context, donor: int, receiver: int, transfer: Link, load: Link | None
+) -> VolumeEstimate | None:
+    """Cargo from the receiver's rise and the donor's fall; else the donor's load at port."""
+    min_m = ctx.params.min_draught_change_m
+    estimates = []
+    for role, mmsi in (("receiver", receiver), ("donor", donor)):
+        side = transfer.data.get(role)
+        hull = ctx.hulls.get(mmsi)
+        if side is None or hull is None or not hull.length_m or not hull.beam_m:
+            continue
+        if abs(side["delta_m"]) < min_m:
+            continue
+        basis = f"{role} {mmsi} {side['delta_m']:+.1f} m, {hull.length_m:.0f}×{hull.beam_m:.0f} m"
+        estimates.append(estimate_cargo(hull.length_m, hull.beam_m, side["delta_m"], basis))
+    if not estimates and load is not None and load.data.get("delta_m", 0) >= min_m:
+        hull = ctx.hulls.get(donor)
+        if hull is not None and hull.length_m and hull.beam_m:
+            basis = (
+                f"donor {donor} loaded {load.data['delta_m']:+.1f} m at {load.place} (upper bound)"
+            )
+            estimates.append(
+                estimate_cargo(hull.length_m, hull.beam_m, load.data["delta_m"], basis)
+            )
+    return combine(estimates)
+
+
+def _no_volume_reason(ctx: Context, donor: int, receiver: int) -> str:
+    for mmsi in (receiver, donor):
+        hull = ctx.hulls.get(mmsi)
+        if hull is None or not hull.length_m or not hull.beam_m:
+            return f"no volume: no hull dimensions (AIS type 5) for {mmsi}"
+    return "no volume: no draught change reported on either ship"
+
+
+def _screen(row: dict[str, Any], flagged: dict[int, dict[str, Any]], note: str) -> None:
+    hits = [flagged[m] for m in (row["donor_mmsi"], row["receiver_mmsi"]) if m in flagged]
+    row["details"]["screening"] = {"note": note, "flagged": hits}
+    row["details"]["risk"] = chain_risk(row["confidence"], hits)
+
+
+def _gap_ends(store: Store, gaps: list[Event]) -> dict[str, tuple[Any, Any]]:
+    """First and last fix of each gap, read from positions (fallback: the event's position)."""
+    out: dict[str, tuple[Any, Any]] = {}
+    for g in gaps:
+        fallback = (g.lat, g.lon) if g.lat is not None and g.lon is not None else None
+        first = position_at(store, g.mmsi, g.start) or fallback
+        last = position_at(store, g.mmsi, g.end) or fallback
+        out[g.event_id] = (first, last)
+    return out
+
+
+def _fmt(change: tuple[float, float, float]) -> str:
+    return f"{change[0]} → {change[1]} m ({change[2]:+.1f})"

@@ -1,0 +1,129 @@
+"""Read what the tracer needs from the store: events, hulls, ports, track ends."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from oiltrail.store import Store
+from oiltrail.trace.model import Event, Hull, Port
+
+TRACE_KINDS = ("port_visit", "encounter", "gap", "draught_change")
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+
+
+def load_events(store: Store) -> list[Event]:
+    """Events of the kinds a chain is built from, in time order."""
+    rows = store.con.execute(
+        'SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details '
+        f"FROM events WHERE kind IN ({', '.join('?' * len(TRACE_KINDS))}) "
+        "ORDER BY start, event_id",
+        list(TRACE_KINDS),
+    ).fetchall()
+    return [
+        Event(
+            event_id=str(r[0]),
+            kind=str(r[1]),
+            mmsi=int(r[2]),
+            other_mmsi=None if r[3] is None else int(r[3]),
+            start=r[4],
+            end=r[5],
+            lat=r[6],
+            lon=r[7],
+            port=r[8],
+            details=_json_object(r[9]),
+        )
+        for r in rows
+    ]
+
+
+def load_hulls(store: Store, mmsis: set[int]) -> dict[int, Hull]:
+    """Dimensions (median of reports) and draught history of each vessel in `mmsis`."""
+    if not mmsis:
+        return {}
+    store.con.execute("CREATE OR REPLACE TEMP TABLE _trace_mmsi (mmsi UINTEGER)")
+    store.con.executemany("INSERT INTO _trace_mmsi VALUES (?)", [[m] for m in sorted(mmsis)])
+    dims = store.con.execute(
+        "SELECT s.mmsi, median(s.length) FILTER (WHERE s.length > 0), "
+        "median(s.width) FILTER (WHERE s.width > 0) FROM static_reports s "
+        "JOIN _trace_mmsi USING (mmsi) GROUP BY s.mmsi"
+    ).fetchall()
+    hulls = {int(m): Hull(length_m=_num(length), beam_m=_num(width)) for m, length, width in dims}
+    series = store.con.execute(
+        "SELECT s.mmsi, s.ts, s.draught FROM static_reports s JOIN _trace_mmsi USING (mmsi) "
+        "WHERE s.draught > 0 AND s.draught < 30 ORDER BY s.mmsi, s.ts"
+    ).fetchall()
+    for mmsi, ts, draught in series:
+        hull = hulls.setdefault(int(mmsi), Hull())
+        hull.times.append(ts)
+        hull.draughts_m.append(round(float(draught), 2))
+    store.con.execute("DROP TABLE IF EXISTS _trace_mmsi")
+    return hulls
+
+
+def load_ports(path: Path | None = None) -> dict[str, Port]:
+    """Ports by name from the bundled table (or `path`, same CSV columns)."""
+    if path is None:
+        text = resources.files("oiltrail").joinpath("data/ports.csv").read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    out: dict[str, Port] = {}
+    for row in csv.DictReader(text.splitlines()):
+        try:
+            out[row["name"]] = Port(row["name"], row["kind"], float(row["lat"]), float(row["lon"]))
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed row cannot be a source or a destination
+    return out
+
+
+def position_at(store: Store, mmsi: int, ts: datetime) -> tuple[float, float] | None:
+    """The vessel's reported position at `ts` (a gap's first or last fix)."""
+    row = store.con.execute(
+        "SELECT lat, lon FROM positions WHERE mmsi = ? AND ts = ? LIMIT 1", [mmsi, ts]
+    ).fetchone()
+    return None if row is None else (float(row[0]), float(row[1]))
+
+
+def track_ends(store: Store, mmsis: set[int]) -> dict[int, tuple[datetime, float, float]]:
+    """Last fix (time, lat, lon) of each vessel in `mmsis`."""
+    if not mmsis:
+        return {}
+    marks = ", ".join("?" * len(mmsis))
+    rows = store.con.execute(
+        f"SELECT mmsi, max(ts), arg_max(lat, ts), arg_max(lon, ts) FROM positions "
+        f"WHERE mmsi IN ({marks}) GROUP BY mmsi",
+        sorted(mmsis),
+    ).fetchall()
+    return {int(m): (ts, float(lat), float(lon)) for m, ts, lat, lon in rows}
+
+
+def data_end(store: Store) -> datetime | None:
+    row = store.con.execute("SELECT max(ts) FROM positions").fetchone()
+    return None if row is None else row[0]
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _json_object(text: Any) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)

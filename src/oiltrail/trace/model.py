@@ -1,0 +1,109 @@
+"""Data the tracer works on: events, draught histories, ports, and its parameters."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TraceParams:
+    """Windows and thresholds for linking events into delivery chains."""
+
+    # A tanker from the Russian Far East reaches the East China Sea in 3-6 days; allow slack.
+    max_voyage_days: float = 20.0
+    # A receiver that met a donor reaches Nampo within days (UN PoE S/2019/171 cases: 1-4 days).
+    max_delivery_days: float = 10.0
+    # AIS draught comes in 0.1 m steps; 0.3 m (three steps) is a real change, not rounding.
+    min_draught_change_m: float = 0.3
+    # Draught is often updated some hours after an operation ends.
+    draught_settle_h: float = 12.0
+    # Look this far back for the draught before an operation.
+    draught_lookback_h: float = 72.0
+    # A gap ends "near DPRK" within this distance of a DPRK port (about 40 nm).
+    near_dprk_km: float = 75.0
+    # Silence at the end of the data counts as going dark (SPEC §4 gap threshold, GFW 12 h).
+    dark_min_h: float = 12.0
+    # Port kinds that load oil (ports.csv `kind`); DPRK ports are the destinations.
+    source_port_kinds: tuple[str, ...] = (
+        "ru_far_east_oil_export_port",
+        "ru_far_east_port",
+        "sg_oil_terminal",
+        "sg_port",
+    )
+    dprk_port_kinds: tuple[str, ...] = ("dprk_port",)
+    # Link weights of the chain confidence: load, transfer, delivery.
+    weight_load: float = 0.3
+    weight_transfer: float = 0.4
+    weight_delivery: float = 0.3
+
+    @property
+    def settle(self) -> timedelta:
+        return timedelta(hours=self.draught_settle_h)
+
+    @property
+    def lookback(self) -> timedelta:
+        return timedelta(hours=self.draught_lookback_h)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the events table (SPEC §4)."""
+
+    event_id: str
+    kind: str
+    mmsi: int
+    other_mmsi: int | None
+    start: datetime
+    end: datetime
+    lat: float | None
+    lon: float | None
+    port: str | None
+    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    kind: str
+    lat: float
+    lon: float
+
+
+@dataclass
+class Hull:
+    """A vessel's reported dimensions and draught history (static reports, sorted by time)."""
+
+    length_m: float | None = None
+    beam_m: float | None = None
+    times: list[datetime] = field(default_factory=list)
+    draughts_m: list[float] = field(default_factory=list)
+
+    def draught_at(self, t: datetime, lookback: timedelta) -> float | None:
+        """The last draught reported at or before `t`, if not older than `lookback`."""
+        i = bisect.bisect_right(self.times, t) - 1
+        if i < 0 or t - self.times[i] > lookback:
+            return None
+        return self.draughts_m[i]
+
+    def draught_after(self, t_from: datetime, t_to: datetime) -> float | None:
+        """The last draught reported in (t_from, t_to]: the value once the operation settled."""
+        i = bisect.bisect_right(self.times, t_to) - 1
+        if i < 0 or self.times[i] <= t_from:
+            return None
+        return self.draughts_m[i]
+
+    def change(
+        self, start: datetime, end: datetime, until: datetime, lookback: timedelta
+    ) -> tuple[float, float, float] | None:
+        """(before, after, after - before) across an operation from `start` to `end`.
+
+        `until` bounds the settle window (the next operation of the same ship).
+        """
+        before = self.draught_at(start, lookback)
+        after = self.draught_after(start, max(until, end))
+        if before is None or after is None:
+            return None
+        return before, after, round(after - before, 2)

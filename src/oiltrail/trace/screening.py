@@ -1,0 +1,54 @@
+"""Screening hits for the ships of a chain, when the screening area is present and lists loaded."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import duckdb
+
+from oiltrail.errors import OiltrailError
+from oiltrail.store import Store
+
+# Each flagged ship adds this much to a chain's risk (confidence carries the rest).
+RISK_PER_FLAGGED_SHIP = 0.2
+RISK_FROM_CONFIDENCE = 0.6
+
+
+def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
+    """Flagged vessels by MMSI, and a one-line note on what screening could be done."""
+    try:
+        module = importlib.import_module("oiltrail.screen.fleet")
+    except ImportError:
+        return {}, "screening unavailable: oiltrail.screen.fleet is not installed"
+    flagged_vessels = getattr(module, "flagged_vessels", None)
+    if flagged_vessels is None:
+        return {}, "screening unavailable: no flagged_vessels()"
+    try:
+        rows = list(flagged_vessels(store))
+    except (OiltrailError, duckdb.Error) as exc:
+        detail = getattr(exc, "detail", None) or str(exc).splitlines()[0]
+        return {}, f"screening skipped: {detail}"
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        try:
+            mmsi = int(row["mmsi"])
+        except (KeyError, TypeError, ValueError):
+            continue  # a hit without an MMSI cannot be tied to a track
+        best = out.get(mmsi)
+        if best is None or float(row.get("score") or 0) > float(best.get("score") or 0):
+            out[mmsi] = _hit(row)
+    if not rows:
+        return out, "no vessel flagged (no list hits, or no list loaded)"
+    return out, f"{len(out)} flagged vessel(s) in the store"
+
+
+def chain_risk(confidence: float, flagged: list[dict[str, Any]]) -> float:
+    """Risk in [0, 1]: the chain's confidence, raised by each flagged ship."""
+    risk = RISK_FROM_CONFIDENCE * confidence + RISK_PER_FLAGGED_SHIP * len(flagged)
+    return round(min(1.0, risk), 2)
+
+
+def _hit(row: dict[str, Any]) -> dict[str, Any]:
+    keep = ("mmsi", "imo", "name", "entity_id", "score", "lists", "reasons", "risk", "path")
+    return {k: row.get(k) for k in keep if row.get(k) is not None}
