@@ -238,7 +238,16 @@ def trace_cmd(
     out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
 ) -> None:
     """Delivery chains from source ports to DPRK (SPEC §6)."""
-    raise _todo("trace")
+    from oiltrail.render import emit
+    from oiltrail.store import open_store
+    from oiltrail.store.chains import CHAIN_COLUMNS
+    from oiltrail.trace.chains import trace_chains, trace_summary
+
+    with open_store(db) as store:
+        rows = trace_chains(store)
+        summary = trace_summary(store, rows)
+    emit(rows, CHAIN_COLUMNS, fmt, out, title="Delivery chains")
+    err_console.print(summary, highlight=False)
 
 
 @command("estimate")
@@ -246,9 +255,31 @@ def estimate_cmd(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="JSON: by supplier, published estimates, constants.")
+    ] = False,
+    reported: Annotated[
+        Path | None,
+        typer.Option("--reported", help="CSV year,month,supplier,tonnes,barrels,source."),
+    ] = None,
 ) -> None:
     """Barrels per year: reported, estimated (low-mid-high) and the 500,000-barrel cap."""
-    raise _todo("estimate")
+    from oiltrail.estimate.cap import CAP_COLUMNS, cap_detail, detail_json
+    from oiltrail.render import emit
+    from oiltrail.store import open_store
+
+    with open_store(db) as store:
+        result = cap_detail(store, reported)
+    if detail:
+        emit_text = detail_json(result)
+        if out is None:
+            typer.echo(emit_text, nl=False)
+        else:
+            out.write_text(emit_text, encoding="utf-8")
+    else:
+        emit(result["rows"], CAP_COLUMNS, fmt, out, title="Refined petroleum vs the UNSCR 2397 cap")
+    for note in result["notes"]:
+        err_console.print(f"note: {note}", highlight=False)
 
 
 @command("check-claims")

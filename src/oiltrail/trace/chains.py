@@ -244,3 +244,19 @@ def _gap_ends(store: Store, gaps: list[Event]) -> dict[str, tuple[Any, Any]]:
 
 def _fmt(change: tuple[float, float, float]) -> str:
     return f"{change[0]} → {change[1]} m ({change[2]:+.1f})"
+
+
+def trace_summary(store: Store, rows: list[dict[str, Any]]) -> str:
+    """One line for the CLI: how many chains, how complete, and what is missing."""
+    if not rows:
+        n = store.con.execute("SELECT count(*) FROM events").fetchone()
+        if not n or not n[0]:
+            return "no chains: the store has no events (run `oiltrail detect` first)"
+        return "no chains: no encounter shows a transfer or links a source port to DPRK"
+    full = sum(1 for r in rows if not r["details"]["missing"])
+    volume = sum(1 for r in rows if r["barrels_mid"] is not None)
+    note = rows[0]["details"]["screening"]["note"]
+    line = f"{len(rows)} chain(s), {full} complete, {volume} with a volume; {note}"
+    if store.simulated:
+        line = "SIMULATED DATA: " + line
+    return line

@@ -1,0 +1,177 @@
+"""The cap tracker (SPEC §6): declared and estimated barrels per year against UNSCR 2397."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from oiltrail.estimate.reported import (
+    Reported,
+    declared_by_year,
+    published_estimates,
+    read_reported,
+)
+from oiltrail.estimate.volume import constants
+from oiltrail.store import Store
+from oiltrail.store.chains import read_chains
+
+# UNSCR 2397 (2017) OP5: 500,000 barrels of refined petroleum per 12 months from 1 Jan 2018.
+CAP_BARRELS = 500_000
+CAP_FIRST_YEAR = 2018
+
+# SPEC §6 `oiltrail estimate` columns, in this order.
+CAP_COLUMNS: tuple[str, ...] = (
+    "year",
+    "reported_barrels",
+    "estimated_barrels_low",
+    "estimated_barrels_mid",
+    "estimated_barrels_high",
+    "cap_barrels",
+    "share_of_cap_mid",
+)
+
+
+def cap_table(store: Store, reported_path: Path | None = None) -> list[dict[str, Any]]:
+    """One row per year with the SPEC §6 cap columns."""
+    return cap_detail(store, reported_path)["rows"]  # type: ignore[no-any-return]
+
+
+def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any]:
+    """The cap table plus what it rests on: suppliers, published estimates, chains, constants.
+
+    Chains come from the last `trace` run; when there was none, chains are traced now.
+    Only chains that reach DPRK (a DPRK port or dark near DPRK) and have a volume are summed.
+    """
+    reported = read_reported(reported_path)
+    declared = declared_by_year(reported)
+    chains = _chains(store)
+    counted, not_counted = _split_chains(chains)
+    estimated = _estimated_by_year(counted)
+    years = sorted(set(declared) | set(estimated))
+    rows = [_row(y, declared.get(y), estimated.get(y)) for y in years]
+    return {
+        "rows": rows,
+        "reported_by_supplier": [
+            {"year": y, **{k: v for k, v in d.items() if k != "total"}, "total_barrels": d["total"]}
+            for y, d in declared.items()
+        ],
+        "published_estimates": published_estimates(reported),
+        "chains_counted": [_chain_brief(c) for c in counted],
+        "chains_not_counted": [_chain_brief(c) for c in not_counted],
+        "constants": constants(),
+        "cap": {
+            "barrels": CAP_BARRELS,
+            "from_year": CAP_FIRST_YEAR,
+            "source": "UNSCR 2397 (2017) OP5",
+        },
+        "simulated": store.simulated,
+        "notes": _notes(reported, chains, counted, store.simulated),
+    }
+
+
+def _chains(store: Store) -> list[dict[str, Any]]:
+    stored = read_chains(store)
+    if stored is not None:
+        return stored
+    from oiltrail.trace.chains import trace_chains
+
+    return trace_chains(store)
+
+
+def _split_chains(
+    chains: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    counted: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
+    for c in chains:
+        ok = c.get("destination") and c.get("barrels_mid") is not None and _year(c) is not None
+        (counted if ok else other).append(c)
+    return counted, other
+
+
+def _year(chain: dict[str, Any]) -> int | None:
+    for key in ("arrival", "load_start"):
+        value = chain.get(key)
+        if isinstance(value, datetime | date):
+            return value.year
+    start = (chain.get("details") or {}).get("encounter_start")
+    return int(start[:4]) if isinstance(start, str) and start[:4].isdigit() else None
+
+
+def _estimated_by_year(chains: list[dict[str, Any]]) -> dict[int, tuple[float, float, float]]:
+    out: dict[int, tuple[float, float, float]] = {}
+    for c in chains:
+        year = _year(c)
+        assert year is not None
+        low, mid, high = out.get(year, (0.0, 0.0, 0.0))
+        out[year] = (low + c["barrels_low"], mid + c["barrels_mid"], high + c["barrels_high"])
+    return out
+
+
+def _row(
+    year: int, declared: dict[str, Any] | None, estimated: tuple[float, float, float] | None
+) -> dict[str, Any]:
+    reported = int(declared["total"]) if declared else 0
+    low, mid, high = estimated or (0.0, 0.0, 0.0)
+    cap = CAP_BARRELS if year >= CAP_FIRST_YEAR else None
+    share = None if cap is None else round((reported + mid) / cap, 3)
+    return {
+        "year": year,
+        "reported_barrels": reported,
+        "estimated_barrels_low": round(low),
+        "estimated_barrels_mid": round(mid),
+        "estimated_barrels_high": round(high),
+        "cap_barrels": cap,
+        "share_of_cap_mid": share,
+    }
+
+
+def _chain_brief(c: dict[str, Any]) -> dict[str, Any]:
+    keep = ("chain_id", "source_port", "destination", "arrival", "barrels_low", "barrels_mid")
+    brief = {k: c.get(k) for k in (*keep, "barrels_high", "confidence")}
+    brief["volume_basis"] = ((c.get("details") or {}).get("volume") or {}).get("basis")
+    return brief
+
+
+def _notes(
+    reported: Reported,
+    chains: list[dict[str, Any]],
+    counted: list[dict[str, Any]],
+    simulated: bool,
+) -> list[str]:
+    notes = [
+        "share_of_cap_mid = (reported + estimated mid) / cap; reported = declarations to the "
+        "1718 Committee only, published estimates of illicit supply are listed apart",
+    ]
+    if not reported.rows:
+        notes.append(f"no reported deliveries in {reported.path or 'the file'}: reported = 0")
+    if reported.skipped:
+        lines = ", ".join(str(n) for n, _ in reported.skipped[:5])
+        notes.append(f"{len(reported.skipped)} reported row(s) skipped (lines {lines})")
+    if not chains:
+        notes.append(
+            "no delivery chains in the store (no events? run `oiltrail detect`): estimated = 0"
+        )
+    elif len(counted) < len(chains):
+        notes.append(
+            f"{len(counted)} of {len(chains)} chains counted (the others do not reach DPRK "
+            "or have no volume)"
+        )
+    if simulated:
+        notes.append("SIMULATED: estimated volumes come from data made by `oiltrail simulate`")
+    return notes
+
+
+def detail_json(detail: dict[str, Any]) -> str:
+    """The detail view as JSON text (times ISO 8601)."""
+    return json.dumps(detail, indent=2, ensure_ascii=False, default=_plain) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,157 @@
+"""Reported deliveries (CSV `year,month,supplier,tonnes,barrels,source`), per year and supplier.
+
+Rows declared to the 1718 Committee are kept apart from published estimates of illicit supply.
+The file overlaps itself (months, periods, full years, per supplier and combined), so a year's
+declared total is the largest non-overlapping figure: for each supplier the larger of its
+biggest period figure and the sum of its monthly figures; the year takes the larger of the
+combined suppliers' figure and the sum over single suppliers (later reports only add months).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from oiltrail.errors import InputFormatError, NotFoundError
+from oiltrail.estimate.volume import BARRELS_PER_TONNE
+
+COLUMNS = ("year", "month", "supplier", "tonnes", "barrels", "source")
+DECLARED_MARK = "reported to 1718 Committee"
+
+
+@dataclass(frozen=True)
+class ReportedRow:
+    year: int
+    month: int | None
+    supplier: str  # the party, e.g. "Russia", "China+Russia", "Illicit STS deliveries"
+    declared: bool  # True: declared to the 1718 Committee; False: an estimate by others
+    barrels: float  # as published, or tonnes × 7.46 when only tonnes were given
+    converted: bool
+    source: str
+
+
+@dataclass
+class Reported:
+    """Parsed rows and the lines that could not be read (line number, reason)."""
+
+    rows: list[ReportedRow] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    path: str = ""
+
+
+def read_reported(path: Path | None = None) -> Reported:
+    """Read the bundled reported-deliveries CSV, or the user's `path` in the same columns."""
+    if path is None:
+        ref = resources.files("oiltrail").joinpath("data/reported_deliveries.csv")
+        text, name = ref.read_text(encoding="utf-8"), "bundled reported_deliveries.csv"
+    else:
+        if not path.is_file():
+            raise NotFoundError(f"no reported-deliveries file at {path}")
+        try:
+            text, name = path.read_text(encoding="utf-8"), str(path)
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(f"{path} is not UTF-8 text: {exc.reason}") from exc
+    return parse_reported(text, name)
+
+
+def parse_reported(text: str, name: str = "") -> Reported:
+    out = Reported(path=name)
+    reader = csv.DictReader(text.splitlines())
+    if not text.strip():
+        return out
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputFormatError(f"{name}: missing column(s) {', '.join(missing)}")
+    for line, raw in enumerate(reader, start=2):
+        try:
+            out.rows.append(_row(raw))
+        except ValueError as exc:
+            out.skipped.append((line, str(exc)))
+    return out
+
+
+def _row(raw: dict[str, Any]) -> ReportedRow:
+    year = int(str(raw["year"]).strip())
+    month_text = str(raw.get("month") or "").strip()
+    month = int(month_text) if month_text else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"month {month} out of range")
+    supplier_text = str(raw.get("supplier") or "").strip()
+    barrels, converted = _barrels(raw.get("barrels"), raw.get("tonnes"))
+    party = supplier_text.split(" (")[0].strip() or "unknown"
+    return ReportedRow(
+        year=year,
+        month=month,
+        supplier=party,
+        declared=DECLARED_MARK in supplier_text,
+        barrels=barrels,
+        converted=converted,
+        source=str(raw.get("source") or ""),
+    )
+
+
+def _barrels(barrels: Any, tonnes: Any) -> tuple[float, bool]:
+    if str(barrels or "").strip():
+        value, converted = float(barrels), False
+    elif str(tonnes or "").strip():
+        value, converted = float(tonnes) * BARRELS_PER_TONNE.mid, True
+    else:
+        raise ValueError("neither tonnes nor barrels")
+    if value < 0:
+        raise ValueError("negative quantity")
+    return value, converted
+
+
+def supplier_best(rows: list[ReportedRow]) -> float:
+    """One supplier's declared barrels for a year: biggest period figure or sum of months."""
+    periods = [r.barrels for r in rows if r.month is None]
+    months: dict[int, float] = {}
+    for r in rows:
+        if r.month is not None:
+            months[r.month] = max(months.get(r.month, 0.0), r.barrels)
+    return max(max(periods, default=0.0), sum(months.values()))
+
+
+def declared_by_year(reported: Reported) -> dict[int, dict[str, Any]]:
+    """Per year: `total` declared barrels, `by_supplier` and the `basis` of the total."""
+    years: dict[int, dict[str, list[ReportedRow]]] = {}
+    for r in reported.rows:
+        if r.declared:
+            years.setdefault(r.year, {}).setdefault(r.supplier, []).append(r)
+    out: dict[int, dict[str, Any]] = {}
+    for year, parties in sorted(years.items()):
+        best = {p: supplier_best(rows) for p, rows in parties.items()}
+        single = {p: v for p, v in best.items() if "+" not in p}
+        combined = {p: v for p, v in best.items() if "+" in p}
+        singles_sum = sum(single.values())
+        top_combined = max(combined.items(), key=lambda kv: kv[1], default=("", 0.0))
+        if top_combined[1] > singles_sum:
+            total, basis = top_combined[1], f"{top_combined[0]} combined figure"
+        else:
+            total, basis = singles_sum, "sum over suppliers: " + ", ".join(sorted(single))
+        out[year] = {
+            "total": round(total),
+            "basis": basis,
+            "by_supplier": {p: round(v) for p, v in sorted(best.items())},
+            "converted_from_tonnes": any(r.converted for rs in parties.values() for r in rs),
+        }
+    return out
+
+
+def published_estimates(reported: Reported) -> list[dict[str, Any]]:
+    """Estimates of illicit supply by others (not declarations), one dict per row."""
+    return [
+        {
+            "year": r.year,
+            "month": r.month,
+            "by": r.supplier,
+            "barrels": round(r.barrels),
+            "converted_from_tonnes": r.converted,
+            "source": r.source,
+        }
+        for r in reported.rows
+        if not r.declared
+    ]

@@ -1,0 +1,1 @@
+"""Delivery chains from behaviour events: source port → STS encounter → DPRK (SPEC §6)."""
