@@ -1,0 +1,36 @@
+"""Behaviour detection kernels (SPEC §4): engine-free, pure functions over Arrow tables.
+
+The seam every engine calls (see `kernels.py` for the partitioning contract):
+
+- `run_vessel_kernels(positions, static_reports, ports, params, kinds) -> events`
+  per-vessel kinds (port_visit, loitering, gap, spoofing) on a vessel partition, and the
+  static kinds (identity_change, draught_change) on the static reports given.
+- `resample_partition(positions, params) -> samples` (10-min grid, for encounters).
+- `run_cell_kernel(samples_in_cell, params, home=None) -> adjacency` (close pairs per instant).
+- `run_pair_kernel(adjacency, ports, params) -> events` (encounters per vessel pair).
+
+Inputs use the canonical columns of `oiltrail.ais.schema`; outputs the `ids.EVENTS` schema
+with stable ids. Parameters are the frozen `params.DetectParams`.
+"""
+
+from oiltrail.detect.ids import EVENTS, event_id
+from oiltrail.detect.kernels import (
+    resample_partition,
+    run_cell_kernel,
+    run_pair_kernel,
+    run_vessel_kernels,
+)
+from oiltrail.detect.params import KINDS, DetectParams, load_params, parse_kinds
+
+__all__ = [
+    "EVENTS",
+    "KINDS",
+    "DetectParams",
+    "event_id",
+    "load_params",
+    "parse_kinds",
+    "resample_partition",
+    "run_cell_kernel",
+    "run_pair_kernel",
+    "run_vessel_kernels",
+]

@@ -1,0 +1,53 @@
+"""Vectorised great-circle geometry (numpy): distances, unit vectors, implied speeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+EARTH_RADIUS_M = 6_371_000.0  # GFW compute_adjacency uses R = 6371 km
+M_S_TO_KNOTS = 3600.0 / 1852.0
+
+F64 = npt.NDArray[np.float64]
+
+
+def haversine_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
+    """Great-circle distance in metres; correct across the antimeridian and at the poles."""
+    p1 = np.radians(lat1)
+    p2 = np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2 - lon1)
+    a = np.sin(dphi * 0.5) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb * 0.5) ** 2
+    out: F64 = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
+
+
+def unit_xyz(lat: F64, lon: F64) -> tuple[F64, F64, F64]:
+    """Points on the unit sphere: no seam at ±180° and none at the poles."""
+    phi = np.radians(lat)
+    lmb = np.radians(lon)
+    c = np.cos(phi)
+    return c * np.cos(lmb), c * np.sin(lmb), np.sin(phi)
+
+
+def xyz_to_latlon(x: F64, y: F64, z: F64) -> tuple[F64, F64]:
+    r = np.sqrt(x * x + y * y + z * z)
+    r = np.where(r == 0, 1.0, r)
+    return np.degrees(np.arcsin(np.clip(z / r, -1, 1))), np.degrees(np.arctan2(y, x))
+
+
+def mean_latlon(lat: F64, lon: F64) -> tuple[float, float]:
+    """Mean position via unit vectors (a track across ±180° averages near 180°, not 0°)."""
+    if len(lat) == 0:
+        return float("nan"), float("nan")
+    x, y, z = unit_xyz(lat, lon)
+    la, lo = xyz_to_latlon(np.array([x.mean()]), np.array([y.mean()]), np.array([z.mean()]))
+    return float(la[0]), float(lo[0])
+
+
+def step_speed_knots(dist_m: F64, dt_s: F64) -> F64:
+    """Implied speed over a step; a zero-time step that moves is infinitely fast."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = dist_m / dt_s * M_S_TO_KNOTS
+    out: F64 = np.where(dt_s > 0, v, np.where(dist_m > 0, np.inf, 0.0))
+    return out

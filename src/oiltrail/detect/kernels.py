@@ -1,0 +1,161 @@
+"""The kernel seam: pure functions over one partition's Arrow tables, the same for every engine.
+
+Partitioning contract (what an engine must hand each call):
+- `run_vessel_kernels`: every position of each vessel in the partition over the time span
+  processed (partition by `vessel_bucket(mmsi, n)`), plus all static reports (identity
+  changes link MMSIs through IMO numbers, so static kinds need the whole static table).
+- `resample_partition`: same vessel partitions; returns 10-min samples.
+- `run_cell_kernel`: samples of one space-time cell. Pairs only form between samples of the
+  same instant, so a partition by `sample_day` needs no overlap; a spatial split by
+  `cell_partitions` adds the neighbours within the encounter distance of a block edge and
+  keeps a pair only in the block that owns its first sample (lower MMSI): found once.
+- `run_pair_kernel`: all adjacency rows of each vessel pair (partition by pair).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from oiltrail.detect import encounters, static, vessel
+from oiltrail.detect.ids import EVENTS, make_events
+from oiltrail.detect.params import DetectParams
+from oiltrail.detect.ports import PortIndex, build_port_index
+from oiltrail.detect.tracks import position_speed_knots, prepare_tracks
+
+STEP_US_PER_DAY = 86_400_000_000
+
+
+@dataclass(frozen=True)
+class PortLookup:
+    """Port indices sized for each use: short reach for every position, long for candidates."""
+
+    visit: PortIndex
+    far: PortIndex
+
+
+_LOOKUPS: dict[tuple[int, float, float, float, float], PortLookup] = {}
+
+
+def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
+    """Build (once per process and ports table) the indices the kernels need."""
+    lat = ports.column("lat").to_numpy(zero_copy_only=False)
+    reach_far = max(params.loitering.min_port_distance_m, params.encounter.min_port_distance_m)
+    key = (ports.num_rows, float(np.nansum(lat)), float(np.nansum(ports.column("lon").to_numpy(
+        zero_copy_only=False))), params.port_visit.radius_m, reach_far)
+    if key not in _LOOKUPS:
+        _LOOKUPS.clear()
+        _LOOKUPS[key] = PortLookup(
+            build_port_index(ports, params.port_visit.radius_m), build_port_index(ports, reach_far)
+        )
+    return _LOOKUPS[key]
+
+
+def run_vessel_kernels(
+    positions: pa.Table,
+    static_reports: pa.Table | None,
+    ports: pa.Table | PortLookup,
+    params: DetectParams,
+    kinds: Sequence[str],
+) -> pa.Table:
+    """Events of the per-vessel and static kinds in `kinds` for one vessel partition."""
+    lookup = ports if isinstance(ports, PortLookup) else port_lookup(ports, params)
+    rows: list[dict[str, object]] = []
+    want = set(kinds)
+    if want & {"port_visit", "loitering", "gap", "spoofing"} and positions.num_rows:
+        t = prepare_tracks(positions)
+        speed = position_speed_knots(t)
+        visits, in_visit = vessel.detect_port_visits(t, speed, lookup.visit, params.port_visit)
+        if "port_visit" in want:
+            rows.extend(visits)
+        if "loitering" in want:
+            rows.extend(vessel.detect_loitering(t, speed, lookup.far, params.loitering))
+        if "gap" in want:
+            rows.extend(vessel.detect_gaps(t, in_visit, params.gap))
+        if "spoofing" in want:
+            rows.extend(vessel.detect_spoofing(t, params.spoofing))
+    if static_reports is not None and static_reports.num_rows:
+        if "identity_change" in want:
+            rows.extend(static.detect_identity_changes(static_reports, params.identity_change))
+        if "draught_change" in want:
+            rows.extend(static.detect_draught_changes(static_reports, params.draught_change))
+    return make_events(rows)
+
+
+def resample_partition(positions: pa.Table, params: DetectParams) -> pa.Table:
+    """10-min samples (mmsi, tbin, lat, lon, speed_knots) of one vessel partition."""
+    return encounters.resample_tracks(prepare_tracks(positions), params.encounter)
+
+
+def run_cell_kernel(
+    samples_in_cell: pa.Table, params: DetectParams, home: np.ndarray | None = None
+) -> pa.Table:
+    """Adjacency rows (same instant, within max distance) of one space-time cell."""
+    return encounters.adjacent_pairs(samples_in_cell, params.encounter, home)
+
+
+def run_pair_kernel(
+    adjacency: pa.Table, ports: pa.Table | PortLookup, params: DetectParams
+) -> pa.Table:
+    """Encounter events from the complete adjacency rows of some vessel pairs."""
+    lookup = ports if isinstance(ports, PortLookup) else port_lookup(ports, params)
+    rows = encounters.build_encounters(adjacency, params.encounter, lookup.far)
+    return make_events(rows) if rows else EVENTS.empty_table()
+
+
+# --- partitioning helpers -------------------------------------------------------------------
+
+
+def vessel_bucket(mmsi: np.ndarray, n: int) -> np.ndarray:
+    """Stable partition number of each MMSI (0..n-1)."""
+    return (np.asarray(mmsi, dtype=np.uint64) * np.uint64(2654435761) % np.uint64(2**32)) % n
+
+
+def sample_day(samples: pa.Table, params: DetectParams) -> np.ndarray:
+    """UTC day number of each sample (the time part of a space-time cell)."""
+    bin_us = int(params.encounter.resample_min * 60e6)
+    out: np.ndarray = samples.column("tbin").to_numpy() * bin_us // STEP_US_PER_DAY
+    return out
+
+
+def cell_partitions(
+    samples: pa.Table, params: DetectParams, block_deg: float = 10.0
+) -> Iterator[tuple[tuple[int, int, int], pa.Table, np.ndarray]]:
+    """Split samples into (day, lat block, lon block) cells with neighbour overlap.
+
+    Yields (cell, samples, home mask): a sample lies at home in exactly one cell and is
+    copied into the neighbouring cells whose edge is within the encounter distance.
+    """
+    if samples.num_rows == 0:
+        return
+    lat = samples.column("lat").to_numpy()
+    lon = samples.column("lon").to_numpy()
+    day = sample_day(samples, params)
+    margin_deg = np.degrees(params.encounter.max_distance_m / 6_371_000.0) * 1.01
+    nb_lon = int(np.ceil(360 / block_deg))
+    bi = np.floor((np.clip(lat, -90, 89.999999) + 90) / block_deg).astype(np.int64)
+    bj = np.floor((np.clip(lon, -180, 179.999999) + 180) / block_deg).astype(np.int64)
+    coslat = np.maximum(np.cos(np.radians(np.minimum(np.abs(lat) + margin_deg, 90))), 1e-9)
+    mlon = np.minimum(margin_deg / coslat, 180.0)
+    rel_lat = (lat + 90) - bi * block_deg
+    rel_lon = (lon + 180) - bj * block_deg
+    near_s, near_n = rel_lat < margin_deg, rel_lat > block_deg - margin_deg
+    near_w, near_e = rel_lon < mlon, rel_lon > block_deg - mlon
+    polar = mlon >= block_deg  # near a pole every block in the row is a neighbour
+    cells: dict[tuple[int, int, int], list[tuple[np.ndarray, bool]]] = {}
+    for di, mi in ((-1, near_s), (0, np.ones_like(near_s)), (1, near_n)):
+        for dj, mj in ((-1, near_w | polar), (0, np.ones_like(near_w)), (1, near_e | polar)):
+            sel = np.flatnonzero(mi & mj)
+            keys = np.stack([day[sel], bi[sel] + di, (bj[sel] + dj) % nb_lon], axis=1)
+            for key in np.unique(keys, axis=0):
+                m = sel[np.all(keys == key, axis=1)]
+                cells.setdefault((int(key[0]), int(key[1]), int(key[2])), []).append(
+                    (m, di == 0 and dj == 0)
+                )
+    for cell, parts in sorted(cells.items()):
+        idx = np.concatenate([m for m, _ in parts])
+        home = np.concatenate([np.full(len(m), h) for m, h in parts])
+        yield cell, samples.take(pa.array(idx)), home

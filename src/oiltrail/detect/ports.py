@@ -1,0 +1,159 @@
+"""The ports table (bundled or `--ports FILE`) and a fast nearest-port lookup.
+
+The lookup bins the globe into 0.25° cells; each cell lists the ports within `reach_m` of
+any point in it (a CSR array), so a query is one array lookup plus a few haversines, and
+open-sea points (most of them) cost one lookup. Cells wrap at ±180° and widen near the poles.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from oiltrail.detect.geo import EARTH_RADIUS_M, haversine_m
+from oiltrail.errors import InputFormatError, NotFoundError
+
+PORT_COLUMNS = ("name", "country", "lat", "lon", "kind", "source")
+PORTS_SCHEMA = pa.schema(
+    [
+        ("name", pa.string()),
+        ("country", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("kind", pa.string()),
+        ("source", pa.string()),
+    ]
+)
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "ports.csv"
+CELL_DEG = 0.25
+N_LAT = int(180 / CELL_DEG)
+N_LON = int(360 / CELL_DEG)
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+def _read_rows(text: str, where: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(text.lstrip("\ufeff").splitlines())
+    missing = [c for c in PORT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputFormatError(f"{where}: missing port column(s) {', '.join(missing)}")
+    return list(reader)
+
+
+def load_ports(path: Path | None = None) -> pa.Table:
+    """Ports as an Arrow table (name, country, lat, lon, kind, source); bad rows are an error."""
+    if path is None:
+        text = BUNDLED.read_text(encoding="utf-8")
+        where = "bundled ports.csv"
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise NotFoundError(f"no such ports file: {path}") from None
+        except (UnicodeDecodeError, IsADirectoryError) as exc:
+            raise InputFormatError(f"{path}: not a UTF-8 CSV ({type(exc).__name__})") from None
+        where = str(path)
+    rows = _read_rows(text, where)
+    if not rows:
+        raise InputFormatError(f"{where}: no ports")
+    lats, lons = [], []
+    for i, row in enumerate(rows, start=2):
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except (TypeError, ValueError):
+            raise InputFormatError(f"{where} line {i}: lat/lon not numbers") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputFormatError(f"{where} line {i}: lat/lon out of range ({lat}, {lon})")
+        if not (row.get("name") or "").strip():
+            raise InputFormatError(f"{where} line {i}: empty port name")
+        lats.append(lat)
+        lons.append(lon)
+    data = {c: [r.get(c) or "" for r in rows] for c in ("name", "country", "kind", "source")}
+    return pa.table({**data, "lat": lats, "lon": lons}).select(PORTS_SCHEMA.names).cast(PORTS_SCHEMA)
+
+
+def _cells(lat: F64, lon: F64) -> I64:
+    i = np.clip(((lat + 90.0) / CELL_DEG).astype(np.int64), 0, N_LAT - 1)
+    j = np.clip(((lon + 180.0) / CELL_DEG).astype(np.int64), 0, N_LON - 1)
+    out: I64 = i * N_LON + j
+    return out
+
+
+@dataclass(frozen=True)
+class PortIndex:
+    """Nearest port within `reach_m` of a point; farther ports read as infinitely far."""
+
+    names: tuple[str, ...]
+    lat: F64
+    lon: F64
+    reach_m: float
+    starts: I64  # CSR offsets per cell (N_LAT * N_LON + 1)
+    members: I64  # port indices
+
+    def nearest(self, lat: F64, lon: F64) -> tuple[F64, I64]:
+        """(distance_m, port index) per point; inf and -1 where no port is within reach."""
+        n = len(lat)
+        best = np.full(n, np.inf)
+        which = np.full(n, -1, dtype=np.int64)
+        if n == 0 or len(self.members) == 0:
+            return best, which
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        cell = _cells(np.where(ok, lat, 0.0), np.where(ok, lon, 0.0))
+        lo, hi = self.starts[cell], self.starts[cell + 1]
+        counts = np.where(ok, hi - lo, 0)
+        total = int(counts.sum())
+        if total == 0:
+            return best, which
+        point = np.repeat(np.arange(n), counts)
+        first = np.cumsum(counts) - counts
+        port = self.members[lo[point] + (np.arange(total) - first[point])]
+        d = haversine_m(lat[point], lon[point], self.lat[port], self.lon[port])
+        # Smallest distance per point: sort pairs by (point, distance) and keep the first.
+        order = np.lexsort((d, point))
+        point, d, port = point[order], d[order], port[order]
+        head = np.ones(total, dtype=bool)
+        head[1:] = point[1:] != point[:-1]
+        keep = head & (d <= self.reach_m)
+        best[point[keep]] = d[keep]
+        which[point[keep]] = port[keep]
+        return best, which
+
+
+def build_port_index(ports: pa.Table, reach_m: float) -> PortIndex:
+    """Bin ports into the cells their `reach_m` disc touches (wrapping at ±180°)."""
+    lat = np.asarray(ports.column("lat").to_numpy(zero_copy_only=False), dtype=np.float64)
+    lon = np.asarray(ports.column("lon").to_numpy(zero_copy_only=False), dtype=np.float64)
+    names = tuple(str(v) for v in ports.column("name").to_pylist())
+    dlat = math.degrees(reach_m / EARTH_RADIUS_M)
+    cell_ids: list[I64] = []
+    port_ids: list[I64] = []
+    for k in range(len(lat)):
+        lat0, lat1 = max(-90.0, lat[k] - dlat), min(90.0, lat[k] + dlat)
+        i0, i1 = _cells(np.array([lat0]), np.array([0.0]))[0] // N_LON, _cells(
+            np.array([lat1]), np.array([0.0])
+        )[0] // N_LON
+        cos_min = math.cos(math.radians(max(abs(lat0), abs(lat1))))
+        span = 360.0 if cos_min < 1e-6 else min(360.0, dlat / cos_min)
+        rows = np.arange(i0, i1 + 1)
+        if span >= 180.0 or lat1 >= 90.0 or lat0 <= -90.0:
+            cols = np.arange(N_LON)
+        else:
+            j0 = math.floor((lon[k] - span + 180.0) / CELL_DEG)
+            j1 = math.floor((lon[k] + span + 180.0) / CELL_DEG)
+            cols = np.unique(np.arange(j0, j1 + 1) % N_LON)
+        cells = (rows[:, None] * N_LON + cols[None, :]).ravel()
+        cell_ids.append(cells.astype(np.int64))
+        port_ids.append(np.full(len(cells), k, dtype=np.int64))
+    all_cells = np.concatenate(cell_ids) if cell_ids else np.zeros(0, np.int64)
+    all_ports = np.concatenate(port_ids) if port_ids else np.zeros(0, np.int64)
+    order = np.argsort(all_cells, kind="stable")
+    counts = np.bincount(all_cells, minlength=N_LAT * N_LON)
+    starts = np.zeros(N_LAT * N_LON + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return PortIndex(names, lat, lon, float(reach_m), starts, all_ports[order])
