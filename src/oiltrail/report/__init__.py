@@ -1,0 +1,1 @@
+"""The HTML report: map, timeline, cap chart, chains, flagged vessels and claims in one file."""

@@ -1,0 +1,215 @@
+"""The event timeline and the cap chart (reported vs estimated vs the 500,000-barrel cap), as SVG."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from html import escape
+from typing import Any
+
+from oiltrail.report.collect import Row
+from oiltrail.report.marks import KINDS, colour, event_title, kind_class
+
+WIDTH_PX = 1000
+LANE_PX = 28
+LABEL_PX = 150
+CAP_HEIGHT_PX = 380
+CAP_BARRELS_DEFAULT = 500_000  # UNSCR 2397 (2017) OP5, refined petroleum per year
+REPORTED_COLOUR = "#4477aa"
+ESTIMATED_COLOUR = "#cc3311"
+
+
+def _time_ticks(first: datetime, last: datetime, max_ticks: int = 10) -> list[datetime]:
+    span_h = max((last - first).total_seconds() / 3600, 1.0)
+    step_h = next(
+        (s for s in (1, 3, 6, 12, 24, 48, 168, 336, 720, 2160, 8760) if span_h / s <= max_ticks),
+        8760 * 5,
+    )
+    start = first.replace(minute=0, second=0, microsecond=0)
+    if step_h >= 24:
+        start = start.replace(hour=0)
+    ticks = []
+    t = start
+    while t <= last:
+        if t >= first:
+            ticks.append(t)
+        t += timedelta(hours=step_h)
+    return ticks
+
+
+def _tick_label(t: datetime, step_daily: bool) -> str:
+    return t.strftime("%d %b %Y") if step_daily else t.strftime("%d %b %H:%M")
+
+
+def render_timeline(events: list[Row], names: dict[int, str]) -> str:
+    """One lane per event kind, each event a bar from its start to its end (UTC)."""
+    timed = [e for e in events if isinstance(e.get("start"), datetime)]
+    present = sorted(
+        {str(e["kind"]) for e in timed},
+        key=lambda k: (k not in KINDS, list(KINDS).index(k) if k in KINDS else 0, k),
+    )
+    first = min(e["start"] for e in timed)
+    last = max(e["end"] if isinstance(e.get("end"), datetime) else e["start"] for e in timed)
+    if last <= first:
+        last = first + timedelta(hours=1)
+    plot_w = WIDTH_PX - LABEL_PX - 20
+    height = 40 + LANE_PX * len(present)
+
+    def x(t: datetime) -> float:
+        return round(
+            LABEL_PX + (t - first).total_seconds() / (last - first).total_seconds() * plot_w, 1
+        )
+
+    out = [
+        f'<svg id="timeline" class="timeline" viewBox="0 0 {WIDTH_PX} {height}" role="img" '
+        'aria-label="Timeline of behaviour events">'
+    ]
+    ticks = _time_ticks(first, last)
+    daily = len(ticks) < 2 or (ticks[1] - ticks[0]) >= timedelta(hours=24)
+    for t in ticks:
+        out.append(
+            f'<line class="tick" x1="{x(t)}" y1="10" x2="{x(t)}" y2="{height - 22}"/>'
+            f'<text class="axis" x="{x(t)}" y="{height - 6}" text-anchor="middle">'
+            f"{_tick_label(t, daily)}</text>"
+        )
+    for i, kind in enumerate(present):
+        y = 12 + i * LANE_PX
+        out.append(
+            f'<text class="lane" x="{LABEL_PX - 8}" y="{y + 15}" text-anchor="end">'
+            f"{escape(kind.replace('_', ' '))}</text>"
+            f'<line class="lane-rule" x1="{LABEL_PX}" y1="{y + LANE_PX - 2}" '
+            f'x2="{WIDTH_PX - 20}" y2="{y + LANE_PX - 2}"/>'
+        )
+        for ev in (e for e in timed if e["kind"] == kind):
+            end = ev["end"] if isinstance(ev.get("end"), datetime) else ev["start"]
+            x0 = x(ev["start"])
+            w = max(round(x(end) - x0, 1), 3.0)
+            out.append(
+                f'<rect class="{kind_class(kind)}" data-event-id="{escape(str(ev["event_id"]))}" '
+                f'x="{x0}" y="{y + 4}" width="{w}" height="{LANE_PX - 10}" fill="{colour(kind)}" '
+                f'opacity="0.8"><title>{escape(event_title(ev, names))}</title></rect>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _nice_max(value: float) -> float:
+    exp = 10 ** math.floor(math.log10(max(value, 1.0)))
+    return next(m * exp for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * exp >= value)
+
+
+def _bbl(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} bbl"
+
+
+def render_cap_chart(cap: list[Row]) -> str:
+    """Bars per year: reported, estimated (mid with a low–high whisker), and the cap line."""
+    years = sorted(cap, key=lambda r: str(r.get("year")))
+    values = [
+        v
+        for r in years
+        for v in (
+            _num(r.get("reported_barrels")),
+            _num(r.get("estimated_barrels_high")),
+            _num(r.get("cap_barrels")) or CAP_BARRELS_DEFAULT,
+        )
+        if v is not None
+    ]
+    top = _nice_max(max(values) * 1.1)
+    left, right, plot_top, plot_bottom = 110, 20, 50, CAP_HEIGHT_PX - 50
+    plot_w = WIDTH_PX - left - right
+    group_w = plot_w / max(len(years), 1)
+    bar_w = min(60.0, group_w * 0.32)
+
+    def y(v: float) -> float:
+        return round(plot_bottom - v / top * (plot_bottom - plot_top), 1)
+
+    out = [
+        f'<svg id="cap-chart" class="cap" viewBox="0 0 {WIDTH_PX} {CAP_HEIGHT_PX}" role="img" '
+        'aria-label="Refined petroleum per year: reported, estimated and the cap">',
+        _cap_legend(left),
+    ]
+    for i in range(6):
+        v = top * i / 5
+        out.append(
+            f'<line class="grid" x1="{left}" y1="{y(v)}" x2="{WIDTH_PX - right}" y2="{y(v)}"/>'
+            f'<text class="axis" x="{left - 8}" y="{y(v) + 4}" text-anchor="end">{v:,.0f}</text>'
+        )
+    out.append(
+        f'<text class="axis" transform="rotate(-90)" x="{-(plot_top + plot_bottom) / 2}" y="18" '
+        'text-anchor="middle">barrels per year</text>'
+    )
+    for i, r in enumerate(years):
+        out.append(_year_group(r, left + i * group_w, group_w, bar_w, y))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _cap_legend(left: float) -> str:
+    items = [
+        (REPORTED_COLOUR, "rect", "reported to the UN 1718 Committee"),
+        (ESTIMATED_COLOUR, "rect", "estimated from AIS (mid; whisker = low–high)"),
+        ("#000", "line", "cap: 500,000 bbl/year (UNSCR 2397)"),
+    ]
+    out, x = ['<g class="legend">'], left
+    for c, shape, text in items:
+        if shape == "rect":
+            out.append(f'<rect x="{x}" y="14" width="14" height="14" fill="{c}"/>')
+        else:
+            out.append(f'<line x1="{x}" y1="21" x2="{x + 14}" y2="21" class="cap-line"/>')
+        out.append(f'<text x="{x + 20}" y="26">{escape(text)}</text>')
+        x += 40 + 7.2 * len(text)
+    out.append("</g>")
+    return "".join(out)
+
+
+def _year_group(r: Row, x0: float, group_w: float, bar_w: float, y: Any) -> str:
+    year = escape(str(r.get("year")))
+    reported = _num(r.get("reported_barrels"))
+    low, mid, high = (_num(r.get(f"estimated_barrels_{k}")) for k in ("low", "mid", "high"))
+    cap = _num(r.get("cap_barrels")) or CAP_BARRELS_DEFAULT
+    cx = x0 + group_w / 2
+    xr, xe = round(cx - bar_w - 4, 1), round(cx + 4, 1)
+    base = y(0.0)
+    out = [f'<g class="year" data-year="{year}">']
+    out.append(
+        f'<line class="cap-line" x1="{round(x0 + 6, 1)}" y1="{y(cap)}" '
+        f'x2="{round(x0 + group_w - 6, 1)}" y2="{y(cap)}"><title>cap {_bbl(cap)} in {year}</title></line>'
+    )
+    for xb, v, c, what in (
+        (xr, reported, REPORTED_COLOUR, "reported"),
+        (xe, mid, ESTIMATED_COLOUR, "estimated (mid)"),
+    ):
+        if v is None:
+            out.append(
+                f'<text class="na" x="{xb + bar_w / 2}" y="{base - 6}" text-anchor="middle">n/a</text>'
+            )
+            continue
+        out.append(
+            f'<rect class="bar {what.split()[0]}" x="{xb}" y="{y(v)}" width="{round(bar_w, 1)}" '
+            f'height="{round(base - y(v), 1)}" fill="{c}"><title>{year} {what}: {_bbl(v)}</title></rect>'
+            f'<text class="val" x="{xb + bar_w / 2}" y="{y(v) - 5}" text-anchor="middle">{v:,.0f}</text>'
+        )
+    if low is not None and high is not None:
+        wx = round(xe + bar_w / 2, 1)
+        out.append(
+            f'<path class="whisker" d="M{wx},{y(low)}V{y(high)}M{wx - 6},{y(low)}h12M{wx - 6},{y(high)}h12">'
+            f"<title>{year} estimated range {_bbl(low)} – {_bbl(high)}</title></path>"
+        )
+    # Computed here rather than read from share_of_cap_mid, whose scale (0-1 or %) may vary.
+    share_txt = f"estimate = {mid / cap * 100:.1f}% of cap" if mid is not None and cap else ""
+    out.append(
+        f'<text class="year-label" x="{cx}" y="{base + 20}" text-anchor="middle">{year}</text>'
+        f'<text class="axis" x="{cx}" y="{base + 36}" text-anchor="middle">{share_txt}</text></g>'
+    )
+    return "".join(out)

@@ -1,0 +1,300 @@
+"""Gather what the report shows from the store and from the other stages, each section alone.
+
+A section whose source is absent (a stage not run, a module not built yet) carries a `missing`
+message instead of rows, so the report always renders and says what to run.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from oiltrail.errors import InputFormatError, NotFoundError, OiltrailError
+from oiltrail.render import err_console
+from oiltrail.store import Store
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Limits that keep the HTML file small enough to open on a laptop."""
+
+    max_track_points: int = 20_000  # all vessels together, after thinning
+    track_break_h: float = 6.0  # a silence longer than this breaks a track line
+    max_events: int = 5_000  # map and timeline markers
+    max_article_bytes: int = 5_000_000  # longer articles are cut, and the report says so
+
+
+@dataclass(frozen=True)
+class Section:
+    """Rows for one part of the report, or why there are none."""
+
+    rows: list[Row] = field(default_factory=list)
+    missing: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Track:
+    mmsi: int
+    name: str | None
+    segments: list[list[tuple[float, float]]]  # (lon, lat) lines, broken at long silences
+    first: datetime
+    last: datetime
+    points: int  # positions in the store, before thinning
+
+
+@dataclass(frozen=True)
+class ReportData:
+    simulated: bool
+    events: Section
+    tracks: list[Track]
+    names: dict[int, str]
+    ports: list[Row]
+    chains: Section
+    cap: Section
+    flagged: Section
+    claims: list[tuple[str, Section]]
+    provenance: dict[str, Section]
+    generated_at: datetime
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description or []]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def has_table(store: Store, name: str) -> bool:
+    found = store.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def attempt(what: str, hint: str, fn: Callable[[], list[Row]]) -> Section:
+    """Run one collector; a missing stage or a failure becomes a message, not a broken report."""
+    try:
+        found = fn()
+    except ImportError:
+        return Section(missing=f"no data: {what} is not available in this build ({hint})")
+    except OiltrailError as exc:
+        return Section(missing=f"no data: {exc.detail} ({hint})")
+    except Exception as exc:  # a report is an edge: one failing stage must not hide the others
+        err_console.print(f"[yellow]report:[/yellow] {what} failed: {type(exc).__name__}: {exc}")
+        return Section(missing=f"{what} failed: {type(exc).__name__}: {exc} ({hint})")
+    if not found:
+        return Section(missing=f"no data: {what} is empty ({hint})")
+    return Section(rows=found)
+
+
+def load_events(store: Store, params: ReportParams) -> Section:
+    total_row = store.con.execute("SELECT count(*) FROM events").fetchone()
+    total = int(total_row[0]) if total_row else 0
+    if total == 0:
+        return Section(missing="no data: no behaviour events (run `oiltrail detect`)")
+    # Port visits are the most numerous and the least telling: they are dropped first.
+    found = rows(
+        store.con,
+        """SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details
+           FROM events ORDER BY kind = 'port_visit', start LIMIT ?""",
+        [params.max_events],
+    )
+    for r in found:
+        r["details"] = parse_json(r.get("details"))
+    found.sort(key=lambda r: (r["start"], r["event_id"]))
+    note = f"showing {len(found):,} of {total:,} events" if total > len(found) else None
+    return Section(rows=found, note=note)
+
+
+def parse_json(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text if text is not None else {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"text": text}
+
+
+def vessel_names(store: Store) -> dict[int, str]:
+    found = store.con.execute(
+        """SELECT mmsi, arg_max(name, ts) FROM static_reports
+           WHERE name IS NOT NULL AND trim(name) <> '' GROUP BY mmsi"""
+    ).fetchall()
+    return {int(m): str(n).strip() for m, n in found}
+
+
+def load_tracks(store: Store, names: dict[int, str], params: ReportParams) -> list[Track]:
+    """Tracks thinned to about `max_track_points` in all, keeping each vessel's first and last."""
+    total_row = store.con.execute("SELECT count(*) FROM positions").fetchone()
+    total = int(total_row[0]) if total_row else 0
+    if total == 0:
+        return []
+    step = max(1, math.ceil(total / params.max_track_points))
+    found = store.con.execute(
+        """SELECT mmsi, ts, lat, lon, n FROM (
+             SELECT mmsi, ts, lat, lon,
+                    row_number() OVER (PARTITION BY mmsi ORDER BY ts) - 1 AS i,
+                    count(*) OVER (PARTITION BY mmsi) AS n
+             FROM positions)
+           WHERE i % ? = 0 OR i = n - 1 ORDER BY mmsi, ts""",
+        [step],
+    ).fetchall()
+    tracks: list[Track] = []
+    by_vessel: dict[int, list[tuple[datetime, float, float]]] = {}
+    counts: dict[int, int] = {}
+    for mmsi, ts, lat, lon, n in found:
+        by_vessel.setdefault(int(mmsi), []).append((ts, float(lon), float(lat)))
+        counts[int(mmsi)] = int(n)
+    for mmsi, pts in by_vessel.items():
+        segments = split_track(pts, params.track_break_h)
+        tracks.append(Track(mmsi, names.get(mmsi), segments, pts[0][0], pts[-1][0], counts[mmsi]))
+    return tracks
+
+
+def split_track(
+    pts: list[tuple[datetime, float, float]], break_h: float
+) -> list[list[tuple[float, float]]]:
+    """Break a vessel's line at long silences and at jumps across the antimeridian."""
+    segments: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    prev: tuple[datetime, float, float] | None = None
+    for ts, lon, lat in pts:
+        if prev is not None and (
+            (ts - prev[0]).total_seconds() / 3600 > break_h or abs(lon - prev[1]) > 180
+        ):
+            segments.append(current)
+            current = []
+        current.append((lon, lat))
+        prev = (ts, lon, lat)
+    segments.append(current)
+    return [s for s in segments if s]
+
+
+def load_ports() -> list[Row]:
+    text = resources.files("oiltrail.data").joinpath("ports.csv").read_text(encoding="utf-8")
+    out: list[Row] = []
+    for r in csv.DictReader(text.splitlines()):
+        try:
+            out.append({**r, "lat": float(r["lat"]), "lon": float(r["lon"])})
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed row in package data is the ports owner's to fix
+    return out
+
+
+def load_chains(store: Store) -> list[Row]:
+    """The `chains` table when `oiltrail trace` has filled it, else trace now."""
+    if has_table(store, "chains"):
+        found = rows(store.con, "SELECT * FROM chains ORDER BY load_start NULLS LAST, chain_id")
+        if found:
+            return found
+    module: Any = importlib.import_module("oiltrail.trace.chains")
+    return list(module.trace_chains(store))
+
+
+def load_cap(store: Store) -> list[Row]:
+    module: Any = importlib.import_module("oiltrail.estimate.cap")
+    return list(module.cap_table(store))
+
+
+def load_flagged(store: Store) -> list[Row]:
+    module: Any = importlib.import_module("oiltrail.screen.fleet")
+    return list(module.flagged_vessels(store))
+
+
+def read_article(path: Path, max_bytes: int) -> tuple[str, str | None]:
+    """Text of an article (decoded leniently) and a note when it was cut."""
+    if not path.is_file():
+        raise NotFoundError(f"article {path} does not exist or is not a file")
+    with path.open("rb") as fh:
+        raw = fh.read(max_bytes + 1)
+    note = None
+    if len(raw) > max_bytes:
+        raw = raw[:max_bytes]
+        note = f"only the first {max_bytes:,} bytes of {path.name} were checked"
+    if b"\x00" in raw[:4096]:
+        raise InputFormatError(f"article {path} looks binary, not text")
+    return raw.decode("utf-8", errors="replace"), note
+
+
+def load_claims(store: Store, path: Path, params: ReportParams) -> Section:
+    text, note = read_article(path, params.max_article_bytes)
+
+    def run() -> list[Row]:
+        module: Any = importlib.import_module("oiltrail.claims.check")
+        result = module.check_claims(text, store)
+        return [{"claims": list(result.get("claims") or []), "entities": result.get("entities")}]
+
+    section = attempt("claim check", "run `oiltrail check-claims`", run)
+    if section.rows and not section.rows[0]["claims"]:
+        return Section(missing=f"no supply claims found in {path.name}", note=note)
+    return Section(rows=section.rows, missing=section.missing, note=note)
+
+
+def load_provenance(store: Store) -> dict[str, Section]:
+    files = attempt(
+        "input files",
+        "run `oiltrail ingest`",
+        lambda: rows(
+            store.con,
+            """SELECT path, format, file_hash, ingested_at, positions, static_reports,
+                      quarantined, simulated FROM manifest ORDER BY ingested_at, path""",
+        ),
+    )
+    lists = attempt("sanctions lists", "run `oiltrail lists load`", lambda: list_versions(store))
+    runs = attempt("detection runs", "run `oiltrail detect`", lambda: run_parameters(store))
+    meta = attempt(
+        "store settings",
+        "nothing recorded",
+        lambda: rows(store.con, "SELECT key, value FROM meta ORDER BY key"),
+    )
+    return {"files": files, "lists": lists, "runs": runs, "meta": meta}
+
+
+def list_versions(store: Store) -> list[Row]:
+    """Whatever table the screening stage keeps its loaded lists in, shown as it is."""
+    for name in ("lists", "list_sources", "sanction_lists", "datasets"):
+        if has_table(store, name):
+            return rows(store.con, f'SELECT * FROM "{name}" LIMIT 100')
+    return []
+
+
+def run_parameters(store: Store) -> list[Row]:
+    for name in ("detect_runs", "runs"):
+        if has_table(store, name):
+            return rows(store.con, f'SELECT * FROM "{name}" LIMIT 100')
+    return rows(
+        store.con,
+        """SELECT run_id, count(*) AS events, min(start) AS first, max("end") AS last
+           FROM events WHERE run_id IS NOT NULL GROUP BY run_id ORDER BY first""",
+    )
+
+
+def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportData:
+    """Everything the report shows; articles are read first so a bad path fails fast."""
+    texts = [(p, load_claims(store, p, params)) for p in articles]
+    names = vessel_names(store)
+    return ReportData(
+        simulated=store.simulated,
+        events=load_events(store, params),
+        tracks=load_tracks(store, names, params),
+        names=names,
+        ports=load_ports(),
+        chains=attempt("delivery chains", "run `oiltrail trace`", lambda: load_chains(store)),
+        cap=attempt("cap table", "run `oiltrail estimate`", lambda: load_cap(store)),
+        flagged=attempt("flagged vessels", "run `oiltrail screen`", lambda: load_flagged(store)),
+        claims=[(p.name, s) for p, s in texts],
+        provenance=load_provenance(store),
+        generated_at=datetime.now().astimezone().replace(microsecond=0),
+    )

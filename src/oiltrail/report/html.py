@@ -1,0 +1,183 @@
+"""Write the report: one self-contained HTML file (inline CSS, JS and SVG; nothing fetched)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+from oiltrail import __version__
+from oiltrail.errors import UsageError
+from oiltrail.report.charts import render_cap_chart, render_timeline
+from oiltrail.report.collect import ReportData, ReportParams, collect
+from oiltrail.report.geo import land
+from oiltrail.report.mapsvg import render_map
+from oiltrail.report.marks import KINDS, colour, kind_class, label
+from oiltrail.report.tables import (
+    chains_table,
+    claims_section,
+    flagged_table,
+    missing,
+    note,
+    provenance_section,
+    table,
+    text,
+)
+from oiltrail.store import Store
+
+SIMULATED_BANNER = "SIMULATED DATA — not findings about real ships"
+# The page may load nothing from anywhere: the CSP makes that a browser-enforced promise.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+
+
+def _asset(name: str) -> str:
+    return resources.files("oiltrail.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def legend(data: ReportData) -> str:
+    kinds = Counter(str(e["kind"]) for e in data.events.rows)
+    items = [
+        '<label><input type="checkbox" checked data-toggle=".layer.tracks .track:not(.hot)">'
+        '<span class="sw line grey"></span>other vessels\' tracks</label>',
+        '<label><input type="checkbox" checked data-toggle=".layer.tracks .track.hot">'
+        '<span class="sw line hot"></span>tracks of vessels in chains, on lists or in '
+        "encounters</label>",
+        '<label><input type="checkbox" checked data-toggle=".layer.chains">'
+        '<span class="sw line chain"></span>delivery chain: source port → encounter → '
+        "destination</label>",
+        '<label><input type="checkbox" checked data-toggle=".layer.ports">'
+        '<span class="sw port"></span>ports (red: DPRK)</label>',
+    ]
+    for kind in [k for k in KINDS if k in kinds] + sorted(k for k in kinds if k not in KINDS):
+        cls = kind_class(kind)
+        items.append(
+            f'<label><input type="checkbox" checked data-toggle=".{cls}">'
+            f'<span class="sw dot" style="background:{colour(kind)}"></span>'
+            f"{escape(label(kind))} — {kinds[kind]:,}</label>"
+        )
+    return f'<div class="legend" id="legend"><b>Legend</b> (untick to hide){"".join(items)}</div>'
+
+
+def summary(data: ReportData) -> str:
+    positions = sum(t.points for t in data.tracks)
+    mids = [c.get("barrels_mid") for c in data.chains.rows]
+    mid_total = sum(float(m) for m in mids if isinstance(m, int | float))
+    figures = [
+        (f"{len(data.tracks):,}", "vessels tracked"),
+        (f"{positions:,}", "AIS positions"),
+        (f"{len(data.events.rows):,}", "behaviour events"),
+        (f"{len(data.chains.rows):,}", "delivery chains"),
+        (f"{mid_total:,.0f} bbl", "estimated in chains (mid)"),
+        (f"{len(data.flagged.rows):,}", "flagged vessels"),
+    ]
+    cells = "".join(f"<div><b>{escape(v)}</b><span>{escape(k)}</span></div>" for v, k in figures)
+    return f'<div class="figures">{cells}</div>'
+
+
+def map_section(data: ReportData) -> str:
+    empty = not data.tracks and not data.events.rows and not data.chains.rows
+    msg = (
+        '<p class="missing">no data: no positions, events or chains in the store (run '
+        "`oiltrail ingest` and `oiltrail detect`)</p>"
+        if empty
+        else ""
+    )
+    source = escape(land()[0])
+    return (
+        f'{msg}<div class="map-wrap">{render_map(data)}{legend(data)}</div>'
+        f'<p class="sub">Web Mercator. Hover a track, marker or chain for its evidence. '
+        f"Tracks are thinned for display; chains are straight lines between the places they "
+        f"link, not the route sailed. Coastline: {source}.</p>"
+    )
+
+
+def timeline_section(data: ReportData) -> str:
+    if data.events.missing:
+        return missing(data.events)
+    return (
+        note(data.events)
+        + render_timeline(data.events.rows, data.names)
+        + '<p class="sub">Times in UTC. Each bar runs from the event\'s start to its end.</p>'
+    )
+
+
+def cap_section(data: ReportData) -> str:
+    if data.cap.missing:
+        return missing(data.cap)
+    cols = [
+        "year",
+        "reported_barrels",
+        "estimated_barrels_low",
+        "estimated_barrels_mid",
+        "estimated_barrels_high",
+        "cap_barrels",
+        "share_of_cap_mid",
+    ]
+    body = [[text(r.get(c)) for c in cols] for r in data.cap.rows]
+    return (
+        render_cap_chart(data.cap.rows)
+        + '<p class="sub">Barrels of refined petroleum per calendar year. Reported: deliveries '
+        "notified to the UN 1718 Committee. Estimated: the sum of the delivery chains below, from "
+        "hull size and draught change.</p>" + table(cols, body, "cap-table")
+    )
+
+
+def page(data: ReportData, store_name: str) -> str:
+    banner = f'<div class="banner" role="alert">{SIMULATED_BANNER}</div>' if data.simulated else ""
+    sections = [
+        ("map", "1. Map: tracks, events and delivery chains", map_section(data)),
+        ("timeline", "2. Timeline of events", timeline_section(data)),
+        ("cap", "3. Barrels against the UNSCR 2397 cap", cap_section(data)),
+        ("chains", "4. Delivery chains and their evidence", chains_table(data)),
+        ("vessels", "5. Flagged vessels and their ownership paths", flagged_table(data)),
+        ("claims", "6. Claims set beside the evidence", claims_section(data)),
+        ("provenance", "Provenance: inputs, lists and parameters", provenance_section(data)),
+    ]
+    nav = "".join(f'<a href="#part-{sid}">{escape(title)}</a>' for sid, title, _ in sections)
+    body = "".join(
+        f'<section id="part-{sid}"><h2>{escape(title)}</h2>{html}</section>'
+        for sid, title, html in sections
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>oiltrail report: refined oil into North Korea</title>"
+        f"<style>{_asset('report.css')}</style></head><body>{banner}"
+        "<header><h1>Following refined oil into North Korea</h1>"
+        f'<p class="sub">oiltrail {escape(__version__)} · store {escape(store_name)} · '
+        f"generated {escape(data.generated_at.isoformat())}</p>{summary(data)}"
+        f"<nav>{nav}</nav></header><main>{body}</main>"
+        f"<footer>{banner}<p>Made with oiltrail. Every figure links back to the events and input "
+        "files listed under Provenance.</p></footer>"
+        f"<script>{_asset('report.js')}</script></body></html>\n"
+    )
+
+
+def write_report(
+    store: Store, out: Path, articles: list[Path] | None = None, params: ReportParams | None = None
+) -> Path:
+    """Write the HTML report for `store` to `out` and return its path.
+
+    Args:
+        store: an open store.
+        out: the HTML file to write (its folder must exist).
+        articles: texts whose supply claims are checked and shown.
+        params: display limits (track points, events).
+    """
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder: give a file name such as report.html")
+    if not out.parent.is_dir():
+        raise UsageError(f"folder {out.parent} does not exist")
+    data = collect(store, list(articles or []), params or ReportParams())
+    html = page(data, store.path.name)
+    # Written beside the target and renamed, so a reader never sees half a report.
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(html)
+    os.replace(tmp, out)
+    return out

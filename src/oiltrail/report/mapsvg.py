@@ -1,0 +1,208 @@
+"""The map: land, graticule, ports, thinned tracks, event markers and delivery chains, as SVG."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+from oiltrail.report.chainpath import Waypoint, legs_km, waypoints
+from oiltrail.report.collect import ReportData, Row
+from oiltrail.report.geo import Projection, distance_km, fit_extent, land_path
+from oiltrail.report.marks import event_title, fmt_time, marker
+
+MAP_WIDTH_PX = 1000
+MAP_HEIGHT_PX = 700
+CHAIN_COLOUR = "#b30000"
+PORT_KIND_COLOURS = {"dprk_port": "#b30000"}
+
+
+def hot_vessels(data: ReportData) -> set[int]:
+    """Vessels in a chain, on a list or in an encounter: drawn in colour, above the rest."""
+    hot: set[int] = set()
+    for c in data.chains.rows:
+        for key in ("donor_mmsi", "receiver_mmsi"):
+            hot.update(_ints([c.get(key)]))
+    hot.update(_ints([f.get("mmsi") for f in data.flagged.rows]))
+    for ev in data.events.rows:
+        if ev.get("kind") == "encounter":
+            hot.update(_ints([ev.get("mmsi"), ev.get("other_mmsi")]))
+    return hot
+
+
+def _ints(values: list[Any]) -> list[int]:
+    out = []
+    for v in values:
+        try:
+            out.append(int(v))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def chain_paths(data: ReportData) -> list[tuple[Row, list[Waypoint]]]:
+    events = {str(e["event_id"]): e for e in data.events.rows}
+    return [(c, waypoints(c, events, data.ports)) for c in data.chains.rows]
+
+
+def projection(data: ReportData, chains: list[tuple[Row, list[Waypoint]]]) -> Projection:
+    pts: list[tuple[float, float]] = []
+    for t in data.tracks:
+        for seg in t.segments:
+            pts.extend(seg)
+    pts.extend((e["lon"], e["lat"]) for e in data.events.rows if _has_pos(e))
+    for _, wps in chains:
+        pts.extend((w.lon, w.lat) for w in wps)
+    return fit_extent(pts, MAP_WIDTH_PX, MAP_HEIGHT_PX)
+
+
+def _has_pos(row: Row) -> bool:
+    return isinstance(row.get("lat"), int | float) and isinstance(row.get("lon"), int | float)
+
+
+def graticule(proj: Projection) -> str:
+    span = proj.east - proj.west
+    step = next(s for s in (1, 2, 5, 10, 20, 30) if span / s <= 10)
+    out = ['<g class="graticule">']
+    lon = math.ceil(proj.west / step) * step
+    while lon <= proj.east:
+        x, _ = proj.xy(lon, proj.south)
+        out.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{proj.height_px}"/>')
+        out.append(f'<text x="{x + 3}" y="{proj.height_px - 6}">{lon:g}°E</text>')
+        lon += step
+    lat = math.ceil(proj.south / step) * step
+    while lat <= proj.north:
+        _, y = proj.xy(proj.west, lat)
+        out.append(f'<line x1="0" y1="{y}" x2="{proj.width_px}" y2="{y}"/>')
+        out.append(f'<text x="4" y="{y - 3}">{lat:g}°N</text>')
+        lat += step
+    out.append("</g>")
+    return "".join(out)
+
+
+def scale_bar(proj: Projection) -> str:
+    mid_lat = (proj.north + proj.south) / 2
+    km_per_px = distance_km(proj.west, mid_lat, proj.east, mid_lat) / proj.width_px
+    target_km = km_per_px * 150
+    nice = max((n for n in (10, 20, 50, 100, 200, 250, 500, 1000) if n <= target_km), default=10)
+    length_px = round(nice / km_per_px, 1)
+    x0, y0 = proj.width_px - length_px - 20, proj.height_px - 30
+    return (
+        f'<g class="scale"><rect x="{x0 - 6}" y="{y0 - 18}" width="{length_px + 12}" height="28" '
+        f'rx="3"/><path d="M{x0},{y0}h{length_px}M{x0},{y0 - 5}v10M{x0 + length_px},{y0 - 5}v10"/>'
+        f'<text x="{x0 + length_px / 2}" y="{y0 - 6}" text-anchor="middle">{nice} km</text></g>'
+    )
+
+
+def ports_layer(data: ReportData, proj: Projection) -> str:
+    out = ['<g class="layer ports" data-layer="ports">']
+    named = {str(e.get("port")) for e in data.events.rows if e.get("port")}
+    named |= {str(c.get(k)) for c in data.chains.rows for k in ("source_port", "destination")}
+    for p in data.ports:
+        # The curated kinds (DPRK, Russian Far East, Singapore) and ports in the evidence only:
+        # the bundled World Port Index rows would bury the map in labels.
+        if p.get("kind") == "port" and p.get("name") not in named:
+            continue
+        if not proj.contains(p["lon"], p["lat"]):
+            continue
+        x, y = proj.xy(p["lon"], p["lat"])
+        c = PORT_KIND_COLOURS.get(str(p.get("kind")), "#234")
+        name = str(p.get("name", "")).split(" (")[0]
+        title = f"{p.get('name')} ({p.get('country')}, {p.get('kind')}) — {p.get('source')}"
+        out.append(
+            f'<g class="port"><title>{escape(title)}</title>'
+            f'<circle cx="{x}" cy="{y}" r="3.5" fill="#fff" stroke="{c}" stroke-width="2"/>'
+            f'<text x="{x + 6}" y="{y + 4}" fill="{c}">{escape(name)}</text></g>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def tracks_layer(data: ReportData, proj: Projection, hot: set[int]) -> str:
+    calm: list[str] = []
+    loud: list[str] = []
+    for t in data.tracks:
+        is_hot = t.mmsi in hot
+        name = t.name or "unnamed"
+        title = (
+            f"{name} (MMSI {t.mmsi})\n{fmt_time(t.first)} → {fmt_time(t.last)}\n"
+            f"{t.points:,} AIS positions"
+            + ("\nin a chain, on a list or in an encounter" if is_hot else "")
+        )
+        lines = []
+        for seg in t.segments:
+            pts = " ".join(f"{x:g},{y:g}" for x, y in (proj.xy(lon, lat) for lon, lat in seg))
+            if len(seg) == 1:
+                x, y = proj.xy(*seg[0])
+                lines.append(f'<circle cx="{x}" cy="{y}" r="1.5"/>')
+            else:
+                lines.append(f'<polyline points="{pts}"/>')
+        cls = "track hot" if is_hot else "track"
+        g = f'<g class="{cls}" data-mmsi="{t.mmsi}"><title>{escape(title)}</title>{"".join(lines)}</g>'
+        (loud if is_hot else calm).append(g)
+    return f'<g class="layer tracks" data-layer="tracks">{"".join(calm)}{"".join(loud)}</g>'
+
+
+def events_layer(data: ReportData, proj: Projection) -> str:
+    out = []
+    # Port visits first so that rarer, more telling markers sit on top.
+    for ev in sorted(data.events.rows, key=lambda e: e.get("kind") != "port_visit"):
+        if not _has_pos(ev):
+            continue
+        x, y = proj.xy(float(ev["lon"]), float(ev["lat"]))
+        attrs = f' data-event-id="{escape(str(ev["event_id"]))}"'
+        out.append(marker(str(ev["kind"]), x, y, event_title(ev, data.names), attrs))
+    return f'<g class="layer events" data-layer="events">{"".join(out)}</g>'
+
+
+def chains_layer(chains: list[tuple[Row, list[Waypoint]]], proj: Projection) -> str:
+    out = ['<g class="layer chains" data-layer="chains">']
+    for chain, wps in chains:
+        if len(wps) < 2:
+            continue
+        pts = " ".join(f"{x:g},{y:g}" for x, y in (proj.xy(w.lon, w.lat) for w in wps))
+        legs = legs_km(wps)
+        route = " → ".join(w.label for w in wps)
+        title = (
+            f"Delivery chain {chain.get('chain_id')}\n{route}\n"
+            f"legs: {', '.join(f'{d:,.0f} km' for d in legs)}\n"
+            f"estimated {_bbl(chain.get('barrels_mid'))} (range {_bbl(chain.get('barrels_low'))}"
+            f" – {_bbl(chain.get('barrels_high'))}), confidence {chain.get('confidence')}"
+        )
+        cid = escape(str(chain.get("chain_id")))
+        dots = "".join(
+            f'<circle cx="{x}" cy="{y}" r="4"/>' for x, y in (proj.xy(w.lon, w.lat) for w in wps)
+        )
+        out.append(
+            f'<g class="chain" data-chain-id="{cid}"><title>{escape(title)}</title>'
+            f'<polyline class="chain-halo" points="{pts}"/>'
+            f'<polyline class="chain-line" points="{pts}" marker-end="url(#arrow)"/>{dots}</g>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _bbl(value: Any) -> str:
+    if isinstance(value, int | float):
+        return f"{value:,.0f} bbl"
+    return "— bbl"
+
+
+def render_map(data: ReportData) -> str:
+    """The whole map as one inline SVG element."""
+    chains = chain_paths(data)
+    proj = projection(data, chains)
+    hot = hot_vessels(data)
+    defs = (
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" '
+        f'markerHeight="5" orient="auto-start-reverse"><path d="M0,0L10,5L0,10Z" '
+        f'fill="{CHAIN_COLOUR}"/></marker></defs>'
+    )
+    return (
+        f'<svg id="map" class="map" viewBox="0 0 {MAP_WIDTH_PX} {MAP_HEIGHT_PX}" '
+        f'role="img" aria-label="Map of vessel tracks, events and delivery chains">{defs}'
+        f'<rect class="sea" width="{MAP_WIDTH_PX}" height="{MAP_HEIGHT_PX}"/>'
+        f'<path class="land" fill-rule="evenodd" d="{land_path(proj)}"/>'
+        f"{graticule(proj)}{tracks_layer(data, proj, hot)}{ports_layer(data, proj)}"
+        f"{events_layer(data, proj)}{chains_layer(chains, proj)}{scale_bar(proj)}</svg>"
+    )
