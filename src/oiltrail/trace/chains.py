@@ -16,10 +16,10 @@ from oiltrail.store.chains import replace_chains
 from oiltrail.trace.links import Context, Link, find_delivery, find_load
 from oiltrail.trace.load import (
     data_end,
+    gap_endpoints,
     load_events,
     load_hulls,
     load_ports,
-    position_at,
     track_ends,
 )
 from oiltrail.trace.model import Event, TraceParams
@@ -54,7 +54,7 @@ def build_context(store: Store, params: TraceParams) -> Context:
         hulls=load_hulls(store, ships),
         ports=load_ports(),
         params=params,
-        gap_ends=_gap_ends(store, gaps),
+        gap_ends=gap_endpoints(store, gaps),
         track_ends=track_ends(store, ships),
         data_end=data_end(store),
     )
@@ -229,17 +229,6 @@ def _screen(row: dict[str, Any], flagged: dict[int, dict[str, Any]], note: str) 
     hits = [flagged[m] for m in (row["donor_mmsi"], row["receiver_mmsi"]) if m in flagged]
     row["details"]["screening"] = {"note": note, "flagged": hits}
     row["details"]["risk"] = chain_risk(row["confidence"], hits)
-
-
-def _gap_ends(store: Store, gaps: list[Event]) -> dict[str, tuple[Any, Any]]:
-    """First and last fix of each gap, read from positions (fallback: the event's position)."""
-    out: dict[str, tuple[Any, Any]] = {}
-    for g in gaps:
-        fallback = (g.lat, g.lon) if g.lat is not None and g.lon is not None else None
-        first = position_at(store, g.mmsi, g.start) or fallback
-        last = position_at(store, g.mmsi, g.end) or fallback
-        out[g.event_id] = (first, last)
-    return out
 
 
 def _fmt(change: tuple[float, float, float]) -> str:

@@ -81,12 +81,28 @@ def load_ports(path: Path | None = None) -> dict[str, Port]:
     return out
 
 
-def position_at(store: Store, mmsi: int, ts: datetime) -> tuple[float, float] | None:
-    """The vessel's reported position at `ts` (a gap's first or last fix)."""
-    row = store.con.execute(
-        "SELECT lat, lon FROM positions WHERE mmsi = ? AND ts = ? LIMIT 1", [mmsi, ts]
-    ).fetchone()
-    return None if row is None else (float(row[0]), float(row[1]))
+def gap_endpoints(
+    store: Store, gaps: list[Event]
+) -> dict[str, tuple[tuple[float, float] | None, tuple[float, float] | None]]:
+    """First and last fix of each gap (one query), falling back to the event's mean position."""
+    if not gaps:
+        return {}
+    store.con.execute("CREATE OR REPLACE TEMP TABLE _trace_fix (mmsi UINTEGER, ts TIMESTAMP)")
+    fixes = {(g.mmsi, t) for g in gaps for t in (g.start, g.end)}
+    store.con.executemany("INSERT INTO _trace_fix VALUES (?, ?)", [list(f) for f in fixes])
+    rows = store.con.execute(
+        "SELECT p.mmsi, p.ts, any_value(p.lat), any_value(p.lon) FROM positions p "
+        "JOIN _trace_fix f ON p.mmsi = f.mmsi AND p.ts = f.ts GROUP BY p.mmsi, p.ts"
+    ).fetchall()
+    store.con.execute("DROP TABLE IF EXISTS _trace_fix")
+    found = {(int(m), ts): (float(lat), float(lon)) for m, ts, lat, lon in rows}
+    out = {}
+    for g in gaps:
+        mean = (g.lat, g.lon) if g.lat is not None and g.lon is not None else None
+        first = found.get((g.mmsi, g.start), mean)
+        last = found.get((g.mmsi, g.end), mean)
+        out[g.event_id] = (first, last)
+    return out
 
 
 def track_ends(store: Store, mmsis: set[int]) -> dict[int, tuple[datetime, float, float]]:
