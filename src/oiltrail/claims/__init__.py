@@ -1,0 +1,1 @@
+"""Claims against evidence: supply statements in articles, set beside the store (SPEC §7)."""

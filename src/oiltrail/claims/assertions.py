@@ -1,0 +1,309 @@
+"""What a sentence says about oil supply to DPRK: topic, stance words, quantity and period.
+
+Every pattern is a bounded alternation or a bounded repeat, so matching stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from oiltrail.claims.text import MONTHS
+
+# BP approximate conversion factors (shared/data/real/README.md); gas/diesel is the default
+# because diesel is what the DPRK record describes.
+BARRELS_PER_TONNE = {"diesel": 7.46, "gasoline": 8.35, "kerosene": 7.88, "fuel oil": 6.35}
+LITRES_PER_BARREL = 158.987294928
+CAP_BARRELS = 500_000  # UNSCR 2397 OP5, refined petroleum per 12 months
+
+OIL = re.compile(
+    r"\b(?:petroleum|diesel|gasoil|gas oil|gasoline|petrol|kerosene|jet fuel|fuel|fuels|oil|"
+    r"crude|refined products?|oil products?|barrels?|bbl|tankers?|lpg)\b",
+    re.I,
+)
+SUPPLY = re.compile(
+    r"\b(?:suppl(?:y|ies|ied|ying)|deliver(?:y|ies|ed|ing|s)?|ship(?:ped|ping|ment|ments)|"
+    r"exports?|exported|imports?|imported|transfer(?:s|red|ring)?|sold|sells?|sales?|selling|"
+    r"provid(?:e|es|ed|ing)|sen[dt]|sending|receiv(?:e|es|ed|ing)|flows?|flowed|flowing|"
+    r"smuggl\w{0,6}|reach(?:ed|es|ing)?|lifeline|ship-to-ship|STS|cargo(?:es|s)?|volumes?|"
+    r"amounts?|quantit(?:y|ies)|unload(?:ed|ing)?|load(?:ed|ing)|bought|buy(?:ing|s)?|"
+    r"purchas\w{0,4}|declared|notified|reported)\b",
+    re.I,
+)
+DPRK = re.compile(
+    r"\b(?:North Korea(?:n|ns)?|DPRK|D\.P\.R\.K\.?|Pyongyang|Nampo|Nampho|Najin|Rajin|"
+    r"Chongjin|Songrim|Hungnam|Wonsan|Kim Jong Un|Democratic People's Republic of Korea)\b",
+    re.I,
+)
+PRICE = re.compile(
+    r"\b(?:prices?|futures|Brent|WTI|benchmark|per barrel|a barrel|refining margins?)\b|\$\s?\d",
+    re.I,
+)
+
+MINIMAL_TERMS = (
+    r"negligible",
+    r"minimal",
+    r"insignificant",
+    r"miserable(?: level)?",
+    r"tiny",
+    r"trivial",
+    r"meag(?:re|er)",
+    r"small (?:amounts?|quantities|volumes)",
+    r"zero",
+    r"nothing",
+    r"no (?:deliveries|shipments|supplies|fuel|oil|petroleum|diesel|transfers)",
+    r"(?:not|never) (?:been )?(?:supplied|delivered|shipped|sold|exported|transferred)",
+    r"fully compl(?:y|ies|ied|ying)",
+    r"(?:in )?full compliance",
+    r"compl(?:y|ies|ied) (?:fully |strictly )?with",
+    r"strictly (?:observ\w+|compl\w+|adher\w+)",
+    r"(?:within|below|under) the (?:cap|limit|ceiling|quota)",
+)
+SUBSTANTIAL_TERMS = (
+    r"lifeline",
+    r"massive",
+    r"large(?:-scale| volumes| amounts| quantities)",
+    r"huge",
+    r"significant (?:amounts?|volumes?|quantities)",
+    r"far (?:more|exceed\w*|above)",
+    r"exceed(?:ed|s|ing)? the (?:annual )?(?:cap|limit|ceiling|quota)",
+    r"(?:above|over|in excess of|breach\w*) the (?:annual )?(?:cap|limit|ceiling|quota)",
+    r"breach(?:ed|es|ing)?",
+    r"violat\w{0,5}",
+    r"illicit(?:ly)?",
+    r"illegal(?:ly)?",
+    r"smuggl\w{0,6}",
+    r"ship-to-ship",
+    r"STS",
+    r"evad\w{0,4}|evasion",
+    r"surg(?:e|ed|ing)|soar(?:ed|ing)?",
+    r"steady (?:stream|flow)",
+    r"went dark|going dark|turn(?:ed|ing)? off (?:their |its )?(?:AIS|transponders?)",
+)
+DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied)|rejected|dismissed|groundless|baseless|unfounded|no evidence|"
+    r"fabricat\w{0,5}|slander\w{0,3})\b",
+    re.I,
+)
+MINIMAL = re.compile(r"\b(?:" + "|".join(MINIMAL_TERMS) + r")\b", re.I)
+# "STS" only in capitals: "sts" inside other words or lower case is not ship-to-ship.
+SUBSTANTIAL = re.compile(
+    r"\b(?:" + "|".join(t for t in SUBSTANTIAL_TERMS if t != "STS") + r")\b", re.I
+)
+STS_ACRONYM = re.compile(r"\bSTS\b")
+STS = re.compile(r"\b(?:ship-to-ship|STS|at sea|mid-sea|transfers? between (?:vessels|ships))\b")
+CAP_WORDS = re.compile(r"\b(?:caps?|limit|ceiling|quota|capped|allowed|permitted)\b", re.I)
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+WORDNUM = r"half a|a|one|two|three|four|five|six|seven|eight|nine|ten"
+QUANTITY = re.compile(
+    r"(?P<qual>\b(?:more than|over|at least|up to|nearly|almost|about|around|roughly|some|"
+    r"less than|under|fewer than|no more than|exceeding|in excess of|only|just)\s+)?"
+    r"(?:(?P<num>" + NUM + r")(?:\s*(?:-|–|to|and)\s*(?P<num2>" + NUM + r"))?"
+    r"|(?P<word>\b(?:" + WORDNUM + r")))"
+    r"\s*(?P<mult>million|mln|mn|billion|bn|thousand|m|k)?"
+    r"[\s-]{0,3}(?:metric\s+)?(?P<unit>barrels?|bbl|tonnes?|tons?|mt|t|litres?|liters?|"
+    r"kilolitres?|kiloliters?|kl)\b",
+    re.I,
+)
+WORD_VALUES = {"half a": 0.5, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+WORD_VALUES |= {"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+MULTIPLIERS = {"million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+MULTIPLIERS |= {"thousand": 1e3, "k": 1e3}
+LOWER_BOUND = {"more than", "over", "at least", "exceeding", "in excess of"}
+UPPER_BOUND = {"up to", "less than", "under", "fewer than", "no more than", "only", "just"}
+
+
+@dataclass(frozen=True)
+class Stance:
+    """The claim's direction: minimal, substantial or quantity; and the words that said so."""
+
+    kind: str
+    terms: tuple[str, ...]
+    sts: bool
+    cap_exceeded: bool
+    no_supply: bool
+    compliance: bool
+
+
+def is_supply_sentence(sentence: str, paragraph: str) -> bool:
+    """Oil and supply words in the sentence, DPRK context in the sentence or paragraph."""
+    has_oil = bool(OIL.search(sentence))
+    has_supply = bool(SUPPLY.search(sentence))
+    if not has_supply or not (has_oil or OIL.search(paragraph)):
+        return False
+    if not (DPRK.search(sentence) or DPRK.search(paragraph)):
+        return False
+    # Market talk (Brent at $80 a barrel) is not about supply to DPRK.
+    return not (PRICE.search(sentence) and not DPRK.search(sentence))
+
+
+def find_stance(sentence: str) -> Stance | None:
+    """Stance words of a supply sentence; None when it asserts nothing we can check."""
+    minimal = [m.group(0) for m in MINIMAL.finditer(sentence)]
+    substantial = [m.group(0) for m in SUBSTANTIAL.finditer(sentence)]
+    substantial += [m.group(0) for m in STS_ACRONYM.finditer(sentence)]
+    substantial = list(dict.fromkeys(substantial))
+    denial = DENIAL.search(sentence)
+    if denial and substantial:
+        minimal = [f"{denial.group(0)}: {', '.join(substantial)}", *minimal]
+        substantial = []
+    terms = tuple(dict.fromkeys(minimal + substantial))
+    if not terms:
+        return None
+    low = sentence.lower()
+    kind = "minimal" if minimal and not substantial else "substantial"
+    if minimal and substantial:
+        kind = "mixed"
+    return Stance(
+        kind=kind,
+        terms=terms,
+        sts=bool(STS.search(sentence)) and kind != "minimal",
+        cap_exceeded=any(("cap" in t or "limit" in t or "ceiling" in t) for t in substantial),
+        no_supply=any(
+            t.lower().startswith(("no ", "not ", "never ", "zero", "nothing")) for t in minimal
+        ),
+        compliance="compl" in low and kind == "minimal",
+    )
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_quantities(sentence: str) -> list[dict[str, Any]]:
+    """Quantities with units in a sentence, each converted to barrels; cap references flagged."""
+    out = []
+    product = _product(sentence)
+    for m in QUANTITY.finditer(sentence):
+        unit = m.group("unit").lower()
+        if unit == "t" and not m.group("num"):
+            continue
+        if m.group("word") and not m.group("mult"):
+            continue  # "a barrel", "one tonne": not a volume claim
+        mult = MULTIPLIERS.get((m.group("mult") or "").lower(), 1.0)
+        if m.group("num"):
+            low = _number(m.group("num")) * mult
+            high = _number(m.group("num2")) * mult if m.group("num2") else low
+        else:
+            low = high = WORD_VALUES[m.group("word").lower()] * mult
+        qual = (m.group("qual") or "").strip().lower()
+        factor, unit_name = _to_barrels(unit, product)
+        after = sentence[m.end() : m.end() + 25]
+        before = sentence[max(0, m.start() - 25) : m.start()]
+        is_cap = bool(
+            CAP_WORDS.search(after.split(",")[0])
+            or re.search(
+                r"\b(?:cap|limit|ceiling|capped at|quota) of\s*$|capped at\s*$", before, re.I
+            )
+        )
+        out.append(
+            {
+                "text": m.group(0).strip(),
+                "value": (low + high) / 2,
+                "low": low,
+                "high": high,
+                "unit": unit_name,
+                "barrels": round((low + high) / 2 * factor),
+                "barrels_factor": factor,
+                "bound": "lower"
+                if qual in LOWER_BOUND
+                else "upper"
+                if qual in UPPER_BOUND
+                else "about",
+                "product": product,
+                "cap_reference": is_cap,
+            }
+        )
+    return out
+
+
+def _product(sentence: str) -> str:
+    low = sentence.lower()
+    if "gasoline" in low or "petrol" in low:
+        return "gasoline"
+    if "kerosene" in low or "jet fuel" in low:
+        return "kerosene"
+    if "fuel oil" in low:
+        return "fuel oil"
+    return "diesel"
+
+
+def _to_barrels(unit: str, product: str) -> tuple[float, str]:
+    if unit.startswith(("barrel", "bbl")):
+        return 1.0, "barrels"
+    if unit.startswith(("tonne", "ton", "mt")) or unit == "t":
+        return BARRELS_PER_TONNE[product], "tonnes"
+    if unit.startswith("kilo") or unit == "kl":
+        return 1000 / LITRES_PER_BARREL, "kilolitres"
+    return 1 / LITRES_PER_BARREL, "litres"
+
+
+MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+)
+YEAR = r"(?:19[89]\d|20[0-4]\d)"
+PERIOD = re.compile(
+    r"\b(?:(?P<m1>" + MONTH_NAMES + r")\.?\s+(?:(?P<y1>" + YEAR + r")\s+)?"
+    r"(?:-|–|to|and|through|until)\s+(?P<m2>" + MONTH_NAMES + r")\.?\s+(?P<y2>" + YEAR + r")"
+    r"|(?P<y3>" + YEAR + r")\s*(?:-|–|to|and|through)\s*(?P<y4>" + YEAR + r")"
+    r"|first (?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months of "
+    r"(?P<y5>" + YEAR + r")"
+    r"|(?P<m6>" + MONTH_NAMES + r")\.?\s+(?P<y6>" + YEAR + r")"
+    r"|(?P<y7>" + YEAR + r")"
+    r"|(?P<rel>last year|this year|last month|this month|past year|previous year))\b",
+    re.I,
+)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+COUNTS |= {"nine": 9, "ten": 10, "eleven": 11}
+
+
+def find_period(sentence: str, published: date | None) -> str | None:
+    """The period a sentence speaks of: "2019", "2024-03", "2020-01/2020-05", or None."""
+    for m in PERIOD.finditer(sentence):
+        g = m.groupdict()
+        if g["m2"]:
+            y2 = int(g["y2"])
+            y1 = int(g["y1"] or y2)
+            return f"{y1}-{_month(g['m1']):02d}/{y2}-{_month(g['m2']):02d}"
+        if g["y3"]:
+            return f"{g['y3']}/{g['y4']}"
+        if g["y5"]:
+            n = COUNTS.get(g["n"].lower()) or int(g["n"])
+            return f"{g['y5']}-01/{g['y5']}-{min(n, 12):02d}"
+        if g["m6"]:
+            return f"{g['y6']}-{_month(g['m6']):02d}"
+        if g["y7"]:
+            return g["y7"]
+        if g["rel"] and published is not None:
+            return _relative(g["rel"].lower(), published)
+    return None
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _relative(phrase: str, published: date) -> str:
+    if phrase in {"last year", "previous year"}:
+        return str(published.year - 1)
+    if phrase == "this year":
+        return str(published.year)
+    if phrase == "past year":
+        return f"{published.year - 1}-{published.month:02d}/{published.year}-{published.month:02d}"
+    month = published.month - 1 if phrase == "last month" else published.month
+    year = published.year
+    if month == 0:
+        month, year = 12, year - 1
+    return f"{year}-{month:02d}"
+
+
+def period_years(period: str | None) -> list[int]:
+    """Calendar years a period string covers."""
+    if not period:
+        return []
+    ends = [int(p[:4]) for p in period.split("/")]
+    return list(range(ends[0], ends[-1] + 1))

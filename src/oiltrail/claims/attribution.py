@@ -1,0 +1,368 @@
+"""Who said it: speakers from said/told/according-to patterns, quotes, titles and pronouns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from oiltrail.claims.gazetteer import is_place
+from oiltrail.claims.sentences import Sentence
+
+VERBS = (
+    r"said|says|told|tells|stated|added|adds|noted|claimed|insisted|insists|argued|argues|"
+    r"warned|warns|wrote|writes|explained|explains|alleged|acknowledged|asserted|asserts|"
+    r"maintained|maintains|declared|reported|estimated|denied|denies|testified|confirmed|"
+    r"confirms|stressed|emphasi[sz]ed|admitted|countered|replied|observed|complained|"
+    r"announced|informed|dismissed|rejected"
+)
+# "said to be", "reported to the committee" are not attributions.
+VERB = re.compile(r"\b(?:" + VERBS + r")\b(?!\s+(?:to|by)\b)")
+TOKEN = r"[A-Z][\w'’\-]*\.?"
+CONNECT = r"(?:of|for|and|the|de|van|von|bin|al|on)"
+NAME_RUN = re.compile(TOKEN + r"(?:\s+(?:" + TOKEN + r"|" + CONNECT + r"(?=\s+[A-Z])))*")
+NAME_AT_END = re.compile(r"(" + TOKEN + r"(?:\s+(?:" + TOKEN + r"|" + CONNECT + r"))*)\s*$")
+APPOSITIVE = re.compile(r"(" + TOKEN + r"(?:\s+" + TOKEN + r"){0,4})\s*,\s*([^,]{2,140}),\s*$")
+ACCORDING = re.compile(r"\baccording to\s+([^,.;:]{2,120})", re.I)
+PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
+TITLE_WORDS = frozenset(
+    [
+        "deputy",
+        "foreign",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "president",
+        "prime",
+        "secretary",
+        "press",
+        "ambassador",
+        "envoy",
+        "chief",
+        "director",
+        "general",
+        "senator",
+        "representative",
+        "admiral",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "state",
+        "vice",
+        "defence",
+        "defense",
+        "energy",
+        "chairman",
+        "chair",
+        "head",
+        "sanctions",
+        "coordinator",
+        "official",
+        "governor",
+        "mayor",
+        "commander",
+        "captain",
+        "capt",
+        "lt",
+        "col",
+        "gen",
+        "sgt",
+        "special",
+        "adviser",
+        "advisor",
+        "analyst",
+        "professor",
+        "prof",
+        "kremlin",
+        "white",
+        "house",
+    ]
+)
+ORG_WORDS = frozenset(
+    [
+        "ministry",
+        "department",
+        "committee",
+        "panel",
+        "council",
+        "office",
+        "agency",
+        "kremlin",
+        "house",
+        "government",
+        "administration",
+        "centre",
+        "center",
+        "institute",
+        "reuters",
+        "yonhap",
+        "commission",
+        "service",
+        "bureau",
+        "embassy",
+        "mission",
+        "treasury",
+        "navy",
+        "guard",
+        "security",
+        "foundation",
+        "group",
+        "news",
+        "command",
+        "forces",
+        "army",
+        "nations",
+        "un",
+        "u.n.",
+        "ofac",
+        "state",
+        "company",
+        "ltd",
+        "inc",
+        "llc",
+        "corp",
+        "pte",
+        "association",
+        "union",
+        "parliament",
+        "duma",
+        "court",
+        "police",
+        "customs",
+        "authority",
+        "authorities",
+        "kcna",
+        "tass",
+        "xinhua",
+        "ap",
+        "afp",
+        "kyodo",
+        "bank",
+    ]
+)
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their"}
+VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|should|can)\b")
+MAX_CHUNK_WORDS = 22
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker: `kind` is person, organization, country or description."""
+
+    name: str
+    kind: str
+    title: str = ""
+
+
+@dataclass
+class SpeakerBook:
+    """What the article has told us so far about who is who (for pronouns and surnames)."""
+
+    persons: dict[str, str] = field(default_factory=dict)
+    last_person: Speaker | None = None
+    last_other: Speaker | None = None
+
+    def remember(self, speaker: Speaker) -> Speaker:
+        if speaker.kind == "person":
+            full = self.full_name(speaker.name)
+            title = speaker.title or self.persons.get(full, "")
+            speaker = Speaker(full, "person", title)
+            self.persons[full] = title
+            self.last_person = speaker
+        elif speaker.kind in {"organization", "country"}:
+            self.last_other = speaker
+        return speaker
+
+    def full_name(self, name: str) -> str:
+        """ "Peskov" after "Dmitry Peskov" is the same person."""
+        if " " in name:
+            return name
+        for full in reversed(list(self.persons)):
+            if full.split()[-1] == name:
+                return full
+        return name
+
+    def by_title(self, phrase: str) -> Speaker | None:
+        """The person who earlier carried the title whose head noun ends `phrase`."""
+        words = phrase.lower().split()
+        if not words:
+            return None
+        head = words[-1]
+        for full, title in reversed(list(self.persons.items())):
+            if head in title.lower().split():
+                return Speaker(full, "person", title)
+        return None
+
+
+def _strip_titles(run: str) -> tuple[str, str]:
+    """Split "Deputy Foreign Minister Andrei Rudenko" into (name, title)."""
+    tokens = run.split()
+    i = 0
+    while i < len(tokens) - 1 and (
+        tokens[i].lower().rstrip(".") in TITLE_WORDS or tokens[i].endswith(("'s", "’s"))
+    ):
+        i += 1
+    return " ".join(tokens[i:]), " ".join(tokens[:i])
+
+
+def classify_run(run: str) -> str:
+    """person, organization or country for a run of capitalised words."""
+    lowered = {t.lower().rstrip(".,") for t in run.split()}
+    if lowered & ORG_WORDS or (run.isupper() and len(run) <= 6):
+        return "organization"
+    if is_place(run):
+        return "country"
+    return "person"
+
+
+TRAILING = re.compile(
+    r"\s+(?:(?:late |early )?(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|week|month|year)|in\s+(?:a|an|its|his|her|their)\s+\w+(?:\s+\w+)?|"
+    r"on\s+\w+\s+\d{1,2}|also|previously|earlier|again|repeatedly)\s*$"
+)
+
+
+def _trim_chunk(chunk: str) -> str:
+    for _ in range(3):
+        chunk = TRAILING.sub("", chunk)
+    return chunk
+
+
+def speaker_from_chunk(chunk: str, book: SpeakerBook) -> Speaker | None:
+    """The subject phrase before an attribution verb, resolved to a speaker."""
+    chunk = _trim_chunk(chunk.strip())
+    chunk = re.sub(
+        r"^(?:and|but|while|however|meanwhile|that|so)\s+", "", chunk.strip(), flags=re.I
+    )
+    chunk = chunk.strip(" \"“”'‘’()-—")
+    if not chunk or len(chunk.split()) > MAX_CHUNK_WORDS:
+        return None
+    low = chunk.lower()
+    if low in PRONOUNS:
+        return book.last_other if low == "it" else book.last_person
+    head_part = re.split(r"\b(?:who|which)\b", chunk, maxsplit=1)[0]
+    if VERBISH.search(head_part):
+        return None
+    if re.search(r"\b(?:who|which)\b", chunk):
+        return Speaker(_clean_description(chunk), "description")
+    m = NAME_AT_END.search(chunk)
+    if m is None:
+        return book.by_title(chunk) or _description(chunk)
+    run = m.group(1)
+    name, title_caps = _strip_titles(run)
+    prefix = chunk[: m.start()].strip()
+    title = " ".join(t for t in (prefix, title_caps) if t).strip()
+    kind = classify_run(name)
+    if kind == "country" and prefix and prefix.split()[-1].lower() not in DETERMINERS:
+        return Speaker(_clean_description(chunk), "description")
+    if kind == "person" and len(name.split()) == 1 and title and name.lower() in TITLE_WORDS:
+        return book.by_title(chunk) or _description(chunk)
+    if kind == "organization":
+        return Speaker(_clean_description(chunk), "organization")
+    return Speaker(name, kind, _clean_title(title))
+
+
+def _description(chunk: str) -> Speaker | None:
+    words = chunk.split()
+    starts = DETERMINERS | {"officials", "diplomats", "analysts"}
+    if not words or (words[0].lower() not in starts and len(words) > 8):
+        return None
+    return Speaker(_clean_description(chunk), "description")
+
+
+def _clean_description(text: str) -> str:
+    text = re.sub(r"^(?:the)\s+", "", text.strip(), flags=re.I)
+    return text[:100].strip(" ,")
+
+
+def _clean_title(title: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.I).strip(" ,")
+
+
+def speaker_after_verb(tail: str, book: SpeakerBook) -> Speaker | None:
+    """`said Dmitry Peskov, the Kremlin spokesman` or `said a defector who ...`."""
+    tail = tail.strip().rstrip(".")
+    m = re.match(r"(" + TOKEN + r"(?:\s+" + TOKEN + r")*)(?:\s*,\s*([^,]{2,120}))?", tail)
+    if m and tail[:1].isupper():
+        name, title_caps = _strip_titles(m.group(1))
+        title = _clean_title(m.group(2) or title_caps)
+        return Speaker(name, classify_run(name), title)
+    first = tail.split(" ", 1)[0].lower() if tail else ""
+    if first in PRONOUNS:
+        return book.last_person
+    if first in DETERMINERS:
+        return book.by_title(tail.split(",")[0]) or Speaker(_clean_description(tail), "description")
+    return None
+
+
+def attribute_sentence(
+    sentence: Sentence, para: str, spans: list[tuple[int, int]], book: SpeakerBook
+) -> Speaker | None:
+    """The speaker of a sentence, or None when the article itself says it."""
+    speaker = _from_quote(sentence, para, spans, book) or _from_text(sentence, spans, book)
+    return None if speaker is None else book.remember(speaker)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for a, b in spans:
+        if a <= pos < b:
+            return a, b
+    return None
+
+
+def _from_quote(
+    sentence: Sentence, para: str, spans: list[tuple[int, int]], book: SpeakerBook
+) -> Speaker | None:
+    """A quoted sentence: the attribution just after the quote closes, or just before it opens."""
+    span = _inside(sentence.start + (len(sentence.text) // 3), spans)
+    if span is None:
+        return None
+    a, b = span
+    tail = para[b : b + 200]
+    tail = re.split(r"(?<=[a-z0-9)])[.!?](?:\s|$)", tail, maxsplit=1)[0]
+    verb = VERB.search(tail)
+    if verb and not _inside(b + verb.start(), spans):
+        found = speaker_from_chunk(tail[: verb.start()], book) or speaker_after_verb(
+            tail[verb.end() :], book
+        )
+        if found:
+            return found
+    lead = para[max(0, a - 200) : a]
+    lead = re.split(r"[.!?][\"”’)]?\s+", lead)[-1]
+    verbs = list(VERB.finditer(lead))
+    if verbs:
+        verb = verbs[-1]
+        found = speaker_from_chunk(lead[: verb.start()], book)
+        if found:
+            return found
+    # A quote with no attribution continues the last speaker's words (wire style).
+    return book.last_person if b - a > len(sentence.text) // 2 else None
+
+
+def _from_text(
+    sentence: Sentence, spans: list[tuple[int, int]], book: SpeakerBook
+) -> Speaker | None:
+    text = sentence.text
+    offset = sentence.start
+    m = ACCORDING.search(text)
+    if m and not _inside(offset + m.start(), spans):
+        phrase = re.split(r"\s+(?:that|which|who)\s+", m.group(1))[0].strip()
+        found = speaker_from_chunk(phrase, book)
+        if found:
+            return found
+    for verb in VERB.finditer(text):
+        if _inside(offset + verb.start(), spans):
+            continue
+        before = text[: verb.start()]
+        appos = APPOSITIVE.search(before)
+        if appos and classify_run(appos.group(1)) == "person":
+            name, _ = _strip_titles(appos.group(1))
+            return Speaker(name, "person", _clean_title(appos.group(2)))
+        chunk = re.split(r"[,;:\"“”()]|\s(?:that|while|but|as)\s|\s[—–-]\s", before)[-1]
+        found = speaker_from_chunk(chunk, book)
+        if found is None and re.search(r"[,\"”]\s*$", before):
+            found = speaker_after_verb(text[verb.end() :], book)
+        if found:
+            return found
+    return None

@@ -1,0 +1,50 @@
+"""Render a claims check (SPEC §7 JSON) as Markdown for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _cell(value: Any) -> str:
+    return str(value if value not in (None, "") else "—").replace("|", "\\|").replace("\n", " ")
+
+
+def _quantity(q: dict[str, Any] | None) -> str:
+    if not q:
+        return "—"
+    return f"{q['text']} (≈{q['barrels']:,} bbl)"
+
+
+def render_markdown(result: dict[str, Any], title: str = "Claims against evidence") -> str:
+    """Claims table, each claim's reasons, then the entities and their screening."""
+    lines = [f"# {title}", ""]
+    claims = result.get("claims", [])
+    if not claims:
+        lines += ["No statements about oil supply to North Korea were found.", ""]
+    for n, c in enumerate(claims, 1):
+        lines += [
+            f"## {n}. {c['verdict'].upper()} — {_cell(c['speaker'] or '(unattributed)')}",
+            "",
+            f"> {_cell(c['quote'])}",
+            "",
+            f"- subject: {_cell(c['subject'])}",
+            f"- assertion: {_cell(c['assertion'])}",
+            f"- quantity: {_quantity(c['quantity'])}",
+            f"- period: {_cell(c['period'])}",
+            "- reasons:",
+            *[f"  - {_cell(r)}" for r in c["reasons"]],
+            "",
+        ]
+    entities = result.get("entities", [])
+    lines += ["## Entities", ""]
+    if not entities:
+        return "\n".join([*lines, "None named.", ""])
+    lines += ["| name | type | screening |", "|---|---|---|"]
+    for e in entities:
+        s = e["screening"]
+        detail = s.get("note") or ", ".join(
+            f"{h.get('name')} ({float(h.get('score') or 0):.2f})" for h in s.get("hits", [])
+        )
+        status = s["status"] + (f": {detail}" if detail else "")
+        lines.append(f"| {_cell(e['name'])} | {e['type']} | {_cell(status)} |")
+    return "\n".join([*lines, ""])
