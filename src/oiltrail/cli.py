@@ -289,7 +289,22 @@ def check_claims_cmd(
     fmt: Annotated[str, typer.Option("--format", help="json | md")] = "json",
 ) -> None:
     """Find supply claims in a text and set them beside the evidence (SPEC §7)."""
-    raise _todo("check-claims")
+    import json
+    import sys
+
+    from oiltrail.claims.check import check_article
+    from oiltrail.claims.markdown import render_markdown
+    from oiltrail.errors import UsageError
+
+    if fmt not in ("json", "md"):
+        raise UsageError(f"unknown format {fmt!r}: expected json or md")
+    result, notes = check_article(article, db)
+    for note in notes:
+        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    if fmt == "md":
+        sys.stdout.write(render_markdown(result, title=f"Claims in {article.name}"))
+    else:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
 @command("report")
