@@ -56,7 +56,7 @@ def load_hulls(store: Store, mmsis: set[int]) -> dict[int, Hull]:
     hulls = {int(m): Hull(length_m=_num(length), beam_m=_num(width)) for m, length, width in dims}
     series = store.con.execute(
         "SELECT s.mmsi, s.ts, s.draught FROM static_reports s JOIN _trace_mmsi USING (mmsi) "
-        "WHERE s.draught > 0 AND s.draught < 30 ORDER BY s.mmsi, s.ts"
+        "WHERE s.draught > 0 AND s.draught < 30 ORDER BY s.mmsi, s.ts, s.draught"
     ).fetchall()
     for mmsi, ts, draught in series:
         hull = hulls.setdefault(int(mmsi), Hull())
