@@ -101,6 +101,7 @@ def chain_for(ctx: Context, enc: Event) -> dict[str, Any] | None:
     links = {"load": load, "transfer": transfer, "delivery": delivery}
     details: dict[str, Any] = {
         "encounter_start": enc.start.isoformat(),
+        "encounter_end": enc.end.isoformat(),
         "encounter_position": [enc.lat, enc.lon],
         "links": {k: (v.as_dict() if v else None) for k, v in links.items()},
         "missing": [k for k, v in links.items() if v is None],
