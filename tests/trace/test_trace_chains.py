@@ -161,3 +161,14 @@ def test_screening_absent_is_noted(db_path: Path) -> None:
     assert screening["flagged"] == []
     assert screening["note"]
     assert c["details"]["risk"] == 0.6
+
+
+def test_gap_end_point_from_details_wins(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        draughts(store, DONOR, (100, 16), [(0, 7.0), (30, 4.0)])
+        draughts(store, RECEIVER, (80, 12), [(0, 3.0), (30, 7.0)])
+        add_event(store, "encounter", DONOR, h(20), h(26), other=RECEIVER, lat=SEA[0], lon=SEA[1])
+        details = {"start_lat": 36.0, "start_lon": 124.5, "end_lat": 38.6, "end_lon": 125.1}
+        add_event(store, "gap", RECEIVER, h(40), h(70), lat=30.0, lon=120.0, details=details)
+        c = trace_chains(store)[0]
+    assert c["destination"] == "dark near DPRK"

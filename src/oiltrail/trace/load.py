@@ -84,7 +84,7 @@ def load_ports(path: Path | None = None) -> dict[str, Port]:
 def gap_endpoints(
     store: Store, gaps: list[Event]
 ) -> dict[str, tuple[tuple[float, float] | None, tuple[float, float] | None]]:
-    """First and last fix of each gap (one query), falling back to the event's mean position."""
+    """First and last fix of each gap: from its details, else positions, else its mean position."""
     if not gaps:
         return {}
     store.con.execute("CREATE OR REPLACE TEMP TABLE _trace_fix (mmsi UINTEGER, ts TIMESTAMP)")
@@ -99,10 +99,21 @@ def gap_endpoints(
     out = {}
     for g in gaps:
         mean = (g.lat, g.lon) if g.lat is not None and g.lon is not None else None
-        first = found.get((g.mmsi, g.start), mean)
-        last = found.get((g.mmsi, g.end), mean)
+        first = _point(g.details, "start") or found.get((g.mmsi, g.start), mean)
+        last = _point(g.details, "end") or found.get((g.mmsi, g.end), mean)
         out[g.event_id] = (first, last)
     return out
+
+
+def _point(details: dict[str, Any], which: str) -> tuple[float, float] | None:
+    """A gap's `start_lat`/`start_lon` (or `end_…`) from its details, when detection gave them."""
+    try:
+        lat, lon = float(details[f"{which}_lat"]), float(details[f"{which}_lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
 
 
 def track_ends(store: Store, mmsis: set[int]) -> dict[int, tuple[datetime, float, float]]:
