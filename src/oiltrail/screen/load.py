@@ -1,0 +1,264 @@
+"""`oiltrail lists load`: read list files, merge their entities into the store, all or none."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from followthemoney import model
+from followthemoney.exc import InvalidData
+
+from oiltrail.errors import InputFormatError, NotFoundError, UsageError
+from oiltrail.screen.readers.base import ReadResult, decode
+from oiltrail.screen.readers.dprk_csv import HEADER as DPRK_HEADER
+from oiltrail.screen.readers.dprk_csv import read_dprk_vessels
+from oiltrail.screen.readers.ftm import read_ftm_lines
+from oiltrail.screen.readers.ofac_csv import SDN_COLUMNS, read_ofac_csv
+from oiltrail.screen.readers.ofac_xml import read_ofac_xml
+from oiltrail.screen.readers.un import read_un_xml
+from oiltrail.store import Store
+from oiltrail.store.lists import (
+    count_entities,
+    ensure_lists_tables,
+    file_loaded,
+    read_entities,
+    record_file,
+    upsert_entities,
+)
+
+MAX_LIST_BYTES = 2_000_000_000  # refuse anything larger than any published list
+_COMPANION_NAMES = {"add.csv": "add", "alt.csv": "alt", "sdn_comments.csv": "comments"}
+
+
+@dataclass
+class FileReport:
+    path: str
+    fmt: str
+    list_name: str
+    entities: int
+    skipped: int
+    already_loaded: bool = False
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport] = field(default_factory=list)
+    entities_total: int = 0
+
+
+@dataclass
+class _Parsed:
+    result: ReadResult
+    file_hash: str
+    lists_by_id: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise NotFoundError(f"no such list file: {path}")
+    if path.stat().st_size > MAX_LIST_BYTES:
+        raise InputFormatError(f"{path}: larger than {MAX_LIST_BYTES} bytes")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputFormatError(f"{path}: empty file")
+    return raw
+
+
+def _parse_xml(text: str, path: Path) -> Element:
+    try:
+        root: Element = SafeET.fromstring(text.encode("utf-8"), forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise InputFormatError(f"{path}: refused hostile XML ({type(exc).__name__})") from exc
+    except ParseError as exc:
+        raise InputFormatError(f"{path}: malformed XML: {exc}") from exc
+    return root
+
+
+def _csv_kind(text: str) -> str:
+    """sdn | add | alt | comments | dprk, from the first line's shape."""
+    import csv
+    import io
+
+    first = next(csv.reader(io.StringIO(text)), [])
+    if tuple(c.strip().lower() for c in first[: len(DPRK_HEADER)]) == DPRK_HEADER:
+        return "dprk"
+    width = len(first)
+    if width >= SDN_COLUMNS:
+        return "sdn"
+    return {6: "add", 5: "alt", 2: "comments"}.get(width, "unknown")
+
+
+def _parse_file(path: Path, raw: bytes, siblings: dict[str, str]) -> _Parsed:
+    file_hash = hashlib.sha256(raw).hexdigest()
+    text = decode(raw, path)
+    head = text.lstrip()[:1]
+    if head == "<":
+        root = _parse_xml(text, path)
+        tag = root.tag.rsplit("}", 1)[-1]
+        if tag == "CONSOLIDATED_LIST":
+            return _Parsed(read_un_xml(root, path), file_hash)
+        if tag == "Sanctions":
+            return _Parsed(read_ofac_xml(root, path), file_hash)
+        raise InputFormatError(f"{path}: XML root <{tag}> is neither a UN nor an OFAC list")
+    if head in "{[":
+        return _Parsed(read_ftm_lines(text, path), file_hash)
+    kind = _csv_kind(text)
+    if kind == "dprk":
+        result, lists = read_dprk_vessels(text, path)
+        return _Parsed(result, file_hash, lists)
+    if kind == "sdn":
+        return _Parsed(read_ofac_csv(text, path, siblings), file_hash)
+    raise InputFormatError(f"{path}: not a list format oiltrail reads (UN/OFAC XML, OFAC CSV, FtM)")
+
+
+def _companions(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """Split OFAC add/alt/comments CSVs from the main files; find them beside sdn.csv too."""
+    main: list[Path] = []
+    companions: dict[str, str] = {}
+    for path in paths:
+        raw = _read_bytes(path)
+        text = decode(raw, path)
+        kind = "" if text.lstrip()[:1] in "<{[" else _csv_kind(text)
+        if kind in ("add", "alt", "comments"):
+            companions[kind] = text
+        else:
+            main.append(path)
+    for path in main:
+        for name, kind in _COMPANION_NAMES.items():
+            sibling = path.parent / name
+            if kind not in companions and path.name == "sdn.csv" and sibling.is_file():
+                companions[kind] = decode(sibling.read_bytes(), sibling)
+    if companions and not main:
+        raise UsageError("OFAC add/alt/comments files need their sdn.csv in the same load")
+    return main, companions
+
+
+def _merge(rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
+    old = rows.get(row["id"])
+    if old is None:
+        rows[row["id"]] = row
+        return
+    props: dict[str, list[str]] = defaultdict(list)
+    for source in (old["properties"], row["properties"]):
+        for prop, values in source.items():
+            props[prop].extend(v for v in values if v not in props[prop])
+    old.update(
+        schema=_common_schema(old["schema"], row["schema"]),
+        properties=dict(props),
+        datasets=sorted(set(old["datasets"]) | set(row["datasets"])),
+    )
+
+
+def _common_schema(a: str, b: str) -> str:
+    if a == b:
+        return a
+    try:
+        return str(model.common_schema(a, b).name)
+    except InvalidData:
+        return a
+
+
+def _to_rows(parsed: _Parsed) -> list[dict[str, Any]]:
+    rows = []
+    for entity in parsed.result.entities:
+        data = entity.to_dict()
+        lists = parsed.lists_by_id.get(str(entity.id)) or [parsed.result.list_name]
+        rows.append(
+            {
+                "id": data["id"],
+                "schema": data["schema"],
+                "caption": entity.caption,
+                "datasets": sorted(set(lists)),
+                "properties": data["properties"],
+            }
+        )
+    return rows
+
+
+def _imo_key(row: dict[str, Any]) -> str | None:
+    if row["schema"] != "Vessel":
+        return None
+    imos = row["properties"].get("imoNumber") or []
+    return str(imos[0]) if imos else None
+
+
+def _dedupe_vessels(rows: list[dict[str, Any]], existing: list[dict[str, Any]]) -> dict[str, str]:
+    """Map the id of each vessel whose IMO number another vessel already has to that one."""
+    first_by_imo: dict[str, str] = {}
+    for row in [*existing, *rows]:
+        imo = _imo_key(row)
+        if imo is not None:
+            first_by_imo.setdefault(imo, row["id"])
+    remap: dict[str, str] = {}
+    for row in rows:
+        imo = _imo_key(row)
+        if imo is not None and first_by_imo[imo] != row["id"]:
+            remap[row["id"]] = first_by_imo[imo]
+    return remap
+
+
+def _apply_remap(row: dict[str, Any], remap: dict[str, str]) -> dict[str, Any]:
+    schema = model.get(row["schema"])
+    props = row["properties"]
+    if schema is not None:
+        for name, values in props.items():
+            prop = schema.properties.get(name)
+            if prop is not None and prop.type.name == "entity":
+                props[name] = [remap.get(v, v) for v in values]
+    row["id"] = remap.get(row["id"], row["id"])
+    return row
+
+
+def load_lists(store: Store, paths: list[Path]) -> LoadReport:
+    """Load list files into the store in one transaction: all of them, or none on error.
+
+    Args:
+        store: the open store.
+        paths: UN XML, OFAC CSV (sdn.csv with add/alt/sdn_comments) or XML, FtM JSON lines,
+            or the DPRK vessels CSV; the format is detected from the content.
+
+    Returns:
+        Per-file counts of entities and skipped records.
+    """
+    if not paths:
+        raise UsageError("give at least one list file")
+    ensure_lists_tables(store)
+    main, companions = _companions(paths)
+    parsed = [_parse_file(p, _read_bytes(p), companions) for p in main]
+    report = LoadReport()
+    fresh = [p for p in parsed if not file_loaded(store, p.file_hash)]
+    for p in parsed:
+        report.files.append(
+            FileReport(
+                str(p.result.path),
+                p.result.fmt,
+                p.result.list_name,
+                len(p.result.entities),
+                len(p.result.skips),
+                already_loaded=p not in fresh,
+            )
+        )
+    rows = [row for p in fresh for row in _to_rows(p)]
+    existing_vessels = [r for r in read_entities(store) if r["schema"] == "Vessel"]
+    remap = _dedupe_vessels(rows, existing_vessels)
+    merged: dict[str, dict[str, Any]] = {}
+    touched = {remap.get(r["id"], r["id"]) for r in rows}
+    for row in read_entities(store, touched):
+        merged[row["id"]] = row
+    for row in rows:
+        _merge(merged, _apply_remap(row, remap))
+    with store.transaction():
+        upsert_entities(store, list(merged.values()))
+        for p in fresh:
+            r = p.result
+            record_file(
+                store, p.file_hash, str(r.path), r.fmt, r.list_name, len(r.entities), r.skips
+            )
+    report.entities_total = count_entities(store)
+    return report

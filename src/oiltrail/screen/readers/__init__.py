@@ -1,0 +1,1 @@
+"""List readers: each turns one file into FollowTheMoney entities plus counted skips."""

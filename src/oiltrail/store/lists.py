@@ -1,0 +1,133 @@
+"""Tables of the screening area: list entities as FollowTheMoney JSON, and the loaded files.
+
+`list_entities.data` holds the entity's FtM dict (`id`, `schema`, `properties`) as JSON;
+`datasets` is a JSON list of the list names that carry it (one entity can come from several
+lists, merged by id or by vessel IMO number).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from oiltrail.store.catalog import Store
+
+LISTS_DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS list_entities (
+        id VARCHAR PRIMARY KEY, schema VARCHAR NOT NULL, caption VARCHAR,
+        datasets VARCHAR NOT NULL, data VARCHAR NOT NULL, loaded_at TIMESTAMP)""",
+    # One row per loaded file; the content hash makes a reload of the same file a no-op.
+    """CREATE TABLE IF NOT EXISTS list_files (
+        file_hash VARCHAR PRIMARY KEY, path VARCHAR, format VARCHAR, list_name VARCHAR,
+        entities BIGINT, skipped BIGINT, loaded_at TIMESTAMP)""",
+    # Counted skips: records a reader could not turn into an entity, with the reason.
+    """CREATE TABLE IF NOT EXISTS list_skips (
+        file VARCHAR, line BIGINT, reason VARCHAR, file_hash VARCHAR)""",
+)
+
+
+def ensure_lists_tables(store: Store) -> None:
+    store.ensure(LISTS_DDL)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def count_entities(store: Store) -> int:
+    ensure_lists_tables(store)
+    row = store.con.execute("SELECT count(*) FROM list_entities").fetchone()
+    return int(row[0]) if row else 0
+
+
+def file_loaded(store: Store, file_hash: str) -> bool:
+    row = store.con.execute("SELECT 1 FROM list_files WHERE file_hash = ?", [file_hash]).fetchone()
+    return row is not None
+
+
+def read_entities(store: Store, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Entities as dicts with `id, schema, caption, datasets, properties`."""
+    ensure_lists_tables(store)
+    sql = "SELECT id, schema, caption, datasets, data FROM list_entities"
+    params: list[Any] = []
+    if ids is not None:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        sql += " WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(wanted)
+    rows = store.con.execute(sql + " ORDER BY id", params).fetchall()
+    return [
+        {
+            "id": r[0],
+            "schema": r[1],
+            "caption": r[2],
+            "datasets": json.loads(r[3]),
+            "properties": json.loads(r[4]).get("properties", {}),
+        }
+        for r in rows
+    ]
+
+
+def upsert_entities(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Replace entities by id (callers merge first); inside the caller's transaction."""
+    if not rows:
+        return
+    loaded_at = _now()
+    store.con.execute(
+        "DELETE FROM list_entities WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [[r["id"] for r in rows]],
+    )
+    table = pa.table(
+        {
+            "id": [r["id"] for r in rows],
+            "schema": [r["schema"] for r in rows],
+            "caption": [r["caption"] for r in rows],
+            "datasets": [json.dumps(sorted(r["datasets"])) for r in rows],
+            "data": [
+                json.dumps(
+                    {"id": r["id"], "schema": r["schema"], "properties": r["properties"]},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+                for r in rows
+            ],
+            "loaded_at": pa.array([loaded_at] * len(rows), pa.timestamp("us")),
+        }
+    )
+    store.con.register("_new_list_entities", table)
+    try:
+        store.con.execute("INSERT INTO list_entities SELECT * FROM _new_list_entities")
+    finally:
+        store.con.unregister("_new_list_entities")
+
+
+def record_file(
+    store: Store,
+    file_hash: str,
+    path: str,
+    fmt: str,
+    list_name: str,
+    entities: int,
+    skips: list[tuple[int, str]],
+) -> None:
+    store.con.execute(
+        "INSERT OR REPLACE INTO list_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [file_hash, path, fmt, list_name, entities, len(skips), _now()],
+    )
+    if skips:
+        store.con.executemany(
+            "INSERT INTO list_skips VALUES (?, ?, ?, ?)",
+            [(path, line, reason, file_hash) for line, reason in skips],
+        )
+
+
+def list_names(store: Store) -> list[str]:
+    """Distinct list names in the store."""
+    ensure_lists_tables(store)
+    rows = store.con.execute("SELECT DISTINCT list_name FROM list_files ORDER BY 1").fetchall()
+    return [str(r[0]) for r in rows]
