@@ -29,7 +29,8 @@ SUPPLY = re.compile(
     r"provid(?:e|es|ed|ing)|sen[dt]|sending|receiv(?:e|es|ed|ing)|flows?|flowed|flowing|"
     r"smuggl\w{0,6}|reach(?:ed|es|ing)?|lifeline|ship-to-ship|STS|cargo(?:es|s)?|volumes?|"
     r"amounts?|quantit(?:y|ies)|unload(?:ed|ing)?|load(?:ed|ing)|bought|buy(?:ing|s)?|"
-    r"purchas\w{0,4}|declared|notified|reported)\b",
+    r"purchas\w{0,4}|declared|notified|reported|load|carry(?:ing)?|carried|voyages?|"
+    r"t(?:ake|ook|aking) on)\b",
     re.I,
 )
 DPRK = re.compile(
@@ -58,7 +59,8 @@ MINIMAL_TERMS = (
     r"fully compl(?:y|ies|ied|ying)",
     r"(?:in )?full compliance",
     r"compl(?:y|ies|ied) (?:fully |strictly )?with",
-    r"strictly (?:observ\w+|compl\w+|adher\w+)",
+    r"strictly (?:observ\w+|compl\w+|adher\w+|implement\w*)",
+    r"fully implement(?:s|ed|ing)?",
     r"(?:within|below|under) the (?:cap|limit|ceiling|quota)",
 )
 SUBSTANTIAL_TERMS = (
@@ -128,20 +130,54 @@ class Stance:
     compliance: bool
 
 
-def is_supply_sentence(sentence: str, paragraph: str) -> bool:
-    """Oil and supply words in the sentence, DPRK context in the sentence or paragraph."""
-    has_oil = bool(OIL.search(sentence))
-    has_supply = bool(SUPPLY.search(sentence))
-    if not has_supply or not (has_oil or OIL.search(paragraph)):
+OTHER_GOODS = re.compile(
+    r"\b(?:coal|iron|ore|steel|seafood|textiles?|weapons?|arms|rice|fertili[sz]ers?|food|"
+    r"ammunition|shells|artillery|missiles?|sand|workers)\b",
+    re.I,
+)
+TRANSFER = re.compile(
+    r"\b(?:bought|buy(?:s|ing)?|imported|imports|received|receives|receiving|supplied|supplies|"
+    r"delivered|delivers|smuggled|smuggling|shipped|ships|sold|sells|transferred|loaded|"
+    r"ferr(?:y|ied|ying)|t(?:ake|ook|aking) on|paid for)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a sentence sits: its paragraph, the paragraph before, and the article's lead."""
+
+    paragraph: str
+    previous: str = ""
+    lead: str = ""
+
+
+def is_supply_sentence(sentence: str, ctx: Context) -> bool:
+    """Oil and supply words nearby, DPRK nearby or in the lead, and no other goods or prices.
+
+    Oil may come from the sentence, its paragraph or the one before (wire stories spread one
+    statement over short paragraphs); DPRK may also come from the headline and lead.
+    """
+    if not SUPPLY.search(sentence):
         return False
-    if not (DPRK.search(sentence) or DPRK.search(paragraph)):
+    has_oil = OIL.search(sentence)
+    if not (has_oil or OIL.search(ctx.paragraph) or OIL.search(ctx.previous)):
+        return False
+    if not has_oil and OTHER_GOODS.search(sentence):
+        return False  # "9,000 tons of coal" after a paragraph about oil
+    near = (sentence, ctx.paragraph, ctx.previous, ctx.lead)
+    if not any(DPRK.search(t) for t in near):
         return False
     # Market talk (Brent at $80 a barrel) is not about supply to DPRK.
     return not (PRICE.search(sentence) and not DPRK.search(sentence))
 
 
-def find_stance(sentence: str) -> Stance | None:
-    """Stance words of a supply sentence; None when it asserts nothing we can check."""
+def find_stance(sentence: str, attributed: bool = False) -> Stance | None:
+    """Stance words of a supply sentence; None when it asserts nothing we can check.
+
+    An attributed sentence that says oil changed hands ("bought diesel", "received fuel")
+    asserts that supply happened, even without a stance word.
+    """
     minimal = [m.group(0) for m in MINIMAL.finditer(sentence)]
     substantial = [m.group(0) for m in SUBSTANTIAL.finditer(sentence)]
     substantial += [m.group(0) for m in STS_ACRONYM.finditer(sentence)]
@@ -150,6 +186,8 @@ def find_stance(sentence: str) -> Stance | None:
     if denial and substantial:
         minimal = [f"{denial.group(0)}: {', '.join(substantial)}", *minimal]
         substantial = []
+    if attributed and not minimal and not substantial:
+        substantial = [m.group(0) for m in TRANSFER.finditer(sentence)][:2]
     terms = tuple(dict.fromkeys(minimal + substantial))
     if not terms:
         return None

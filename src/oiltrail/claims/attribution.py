@@ -13,7 +13,7 @@ VERBS = (
     r"warned|warns|wrote|writes|explained|explains|alleged|acknowledged|asserted|asserts|"
     r"maintained|maintains|declared|reported|estimated|denied|denies|testified|confirmed|"
     r"confirms|stressed|emphasi[sz]ed|admitted|countered|replied|observed|complained|"
-    r"announced|informed|dismissed|rejected"
+    r"announced|informed|dismissed|dismisses|rejected|rejects|calls|called|describes|described"
 )
 # "said to be", "reported to the committee" are not attributions.
 VERB = re.compile(r"\b(?:" + VERBS + r")\b(?!\s+(?:to|by)\b)")
@@ -22,7 +22,15 @@ CONNECT = r"(?:of|for|and|the|de|van|von|bin|al|on)"
 NAME_RUN = re.compile(TOKEN + r"(?:\s+(?:" + TOKEN + r"|" + CONNECT + r"(?=\s+[A-Z])))*")
 NAME_AT_END = re.compile(r"(" + TOKEN + r"(?:\s+(?:" + TOKEN + r"|" + CONNECT + r"))*)\s*$")
 APPOSITIVE = re.compile(r"(" + TOKEN + r"(?:\s+" + TOKEN + r"){0,4})\s*,\s*([^,]{2,140}),\s*$")
-ACCORDING = re.compile(r"\baccording to\s+([^,.;:]{2,120})", re.I)
+# The phrase ends at punctuation, or at a full stop after a lower-case word ("U.S." goes on).
+ACCORDING = re.compile(
+    r"\baccording to\s+([^,;:]{2,120}?)(?=[,;:]|(?<=[a-z0-9])\.(?:\s|$)|$)", re.I
+)
+SOURCE_NOUNS = re.compile(
+    r"^(?:(?:data|figures|documents|a report|reports|a statement|a complaint|an assessment)"
+    r"\s+(?:released |published |filed |issued )?(?:by|from|of)\s+)",
+    re.I,
+)
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 TITLE_WORDS = frozenset(
     [
@@ -141,6 +149,7 @@ ORG_WORDS = frozenset(
         "bank",
     ]
 )
+PERSON_NOUNS = frozenset({"analyst", "defector", "diplomat", "expert", "researcher", "source"})
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their"}
 VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|should|can)\b")
 MAX_CHUNK_WORDS = 22
@@ -172,6 +181,8 @@ class SpeakerBook:
             self.last_person = speaker
         elif speaker.kind in {"organization", "country"}:
             self.last_other = speaker
+        else:  # "an analyst at ...", "a defector who ...": later "she said" means them
+            self.last_person = speaker
         return speaker
 
     def full_name(self, name: str) -> str:
@@ -179,7 +190,8 @@ class SpeakerBook:
         if " " in name:
             return name
         for full in reversed(list(self.persons)):
-            if full.split()[-1] == name:
+            # Korean and Chinese names put the family name first: "Geng" is Geng Shuang.
+            if name in (full.split()[0], full.split()[-1]):
                 return full
         return name
 
@@ -259,7 +271,8 @@ def speaker_from_chunk(chunk: str, book: SpeakerBook) -> Speaker | None:
     if kind == "person" and len(name.split()) == 1 and title and name.lower() in TITLE_WORDS:
         return book.by_title(chunk) or _description(chunk)
     if kind == "organization":
-        return Speaker(_clean_description(chunk), "organization")
+        person_noun = set(prefix.lower().split()) & (TITLE_WORDS | PERSON_NOUNS)
+        return Speaker(_clean_description(chunk), "description" if person_noun else "organization")
     return Speaker(name, kind, _clean_title(title))
 
 
@@ -343,14 +356,25 @@ def _from_quote(
 def _from_text(
     sentence: Sentence, spans: list[tuple[int, int]], book: SpeakerBook
 ) -> Speaker | None:
+    return _from_verb(sentence, spans, book) or _from_according(sentence, spans, book)
+
+
+def _from_according(
+    sentence: Sentence, spans: list[tuple[int, int]], book: SpeakerBook
+) -> Speaker | None:
+    m = ACCORDING.search(sentence.text)
+    if m is None or _inside(sentence.start + m.start(), spans):
+        return None
+    phrase = re.split(r"\s+(?:that|which|who)\s+", m.group(1))[0].strip()
+    phrase = SOURCE_NOUNS.sub("", re.sub(r"^(?:a|an|the)\s+", "", phrase, flags=re.I))
+    return speaker_from_chunk(phrase, book)
+
+
+def _from_verb(
+    sentence: Sentence, spans: list[tuple[int, int]], book: SpeakerBook
+) -> Speaker | None:
     text = sentence.text
     offset = sentence.start
-    m = ACCORDING.search(text)
-    if m and not _inside(offset + m.start(), spans):
-        phrase = re.split(r"\s+(?:that|which|who)\s+", m.group(1))[0].strip()
-        found = speaker_from_chunk(phrase, book)
-        if found:
-            return found
     for verb in VERB.finditer(text):
         if _inside(offset + verb.start(), spans):
             continue

@@ -11,18 +11,26 @@ from typing import Any
 from oiltrail.claims.assertions import (
     DPRK,
     OIL,
+    Context,
     find_period,
     find_quantities,
     find_stance,
     is_supply_sentence,
     period_years,
 )
-from oiltrail.claims.attribution import SpeakerBook, attribute_sentence
+from oiltrail.claims.attribution import Speaker, SpeakerBook, attribute_sentence
 from oiltrail.claims.entities import extract_entities, screen_entities
 from oiltrail.claims.evidence import Evidence, gather_evidence, judge
 from oiltrail.claims.gazetteer import alias_pattern, country_aliases
 from oiltrail.claims.sentences import quote_spans, split_paragraphs, split_sentences
-from oiltrail.claims.text import MAX_ARTICLE_BYTES, article_date, read_article
+from oiltrail.claims.text import (
+    HTML_SNIFF,
+    MAX_ARTICLE_BYTES,
+    article_date,
+    html_to_text,
+    markdown_to_text,
+    read_article,
+)
 
 CLAIM_KEYS = (
     "speaker",
@@ -40,6 +48,7 @@ DATELINE_PREFIX = re.compile(
     r"^[A-Z][A-Z .,'/-]{1,40},\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}\s*"
     r"(?:\([^)]{1,40}\))?\s*[-—–]+\s*"
 )
+SAME_PERIOD = re.compile(r"\b(?:same (?:period|year|month|months)|that year)\b", re.I)
 ENGLISH = re.compile(r"\b(?:the|and|of|to|in|is|that|was|said|for|with)\b", re.I)
 
 
@@ -66,6 +75,8 @@ def check_claims(text: str, store: Any, *, published: date | None = None) -> dic
         SPEC §7 JSON: {"claims": [...], "entities": [...]}.
     """
     text = text[:MAX_ARTICLE_BYTES]
+    # Callers may hand us a raw page; the same cleaning as for files.
+    text = html_to_text(text) if HTML_SNIFF.search(text[:2048]) else markdown_to_text(text)
     published = published or article_date(text)
     paragraphs = split_paragraphs(text)
     found, speakers, relevant = _find(paragraphs, published)
@@ -91,25 +102,27 @@ def _find(
     found: list[Found] = []
     speakers: list[tuple[str, str]] = []
     relevant: set[int] = set()
+    paragraphs = [DATELINE_PREFIX.sub("", p) for p in paragraphs]
+    lead = " ".join(paragraphs[:2])
+    last_period: str | None = None
     for i, para in enumerate(paragraphs):
-        para = DATELINE_PREFIX.sub("", para)
         spans = quote_spans(para)
-        para_period = find_period(para, published)
+        ctx = Context(para, paragraphs[i - 1] if i else "", lead)
         if OIL.search(para) and DPRK.search(para):
             relevant.add(i)
         for sentence in split_sentences(para, i):
             speaker = attribute_sentence(sentence, para, spans, book)
-            if speaker is not None:
-                speakers.append((speaker.name, speaker.kind))
-            if not (
-                is_supply_sentence(sentence.text, para)
-                or _compliance_in_context(sentence.text, i in relevant)
-            ):
+            supply = is_supply_sentence(sentence.text, ctx)
+            if not (supply or _compliance_in_context(sentence.text, i in relevant)):
                 continue
-            item = _claim(sentence.text, speaker.name if speaker else None, para_period, published)
-            if item is not None:
-                found.append(item)
-                relevant.add(i)
+            item = _claim(sentence.text, speaker, last_period, published)
+            if item is None:
+                continue
+            found.append(item)
+            relevant.add(i)
+            last_period = item.claim["period"] or last_period
+            if speaker is not None and speaker.kind != "description":
+                speakers.append((speaker.name, speaker.kind))
     return found, speakers, relevant
 
 
@@ -120,14 +133,17 @@ def _compliance_in_context(sentence: str, supply_paragraph: bool) -> bool:
 
 
 def _claim(
-    text: str, speaker: str | None, para_period: str | None, published: date | None
+    text: str, who: Speaker | None, last_period: str | None, published: date | None
 ) -> Found | None:
-    stance = find_stance(text)
+    speaker = who.name if who else None
+    stance = find_stance(text, attributed=who is not None)
     quantities = [q for q in find_quantities(text) if not q["cap_reference"]]
     if stance is None and not quantities:
         return None
     quantity = quantities[0] if quantities else None
-    period = find_period(text, published) or para_period
+    period = find_period(text, published)
+    if period is None and SAME_PERIOD.search(text):
+        period = last_period
     if quantity is None:
         assertion = f"{stance.kind}: {'; '.join(stance.terms)}" if stance else ""
     else:
