@@ -1,0 +1,32 @@
+"""The bundled DPRK watchlist: loaded when a store has no list yet."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from oiltrail.screen.load import LoadReport, load_lists
+from oiltrail.store import Store
+from oiltrail.store.lists import count_entities
+
+WATCHLIST_FILES = (
+    "un_sc_consolidated_2026-02-27_dprk.xml",
+    "ofac_sdn_2021_vessels_and_dprk.csv",
+    "ofac_add_2021_vessels_and_dprk.csv",
+    "ofac_alt_2021_vessels_and_dprk.csv",
+    "ofac_sdn_comments_2021_vessels_and_dprk.csv",
+    "dprk_designated_vessels.csv",
+)
+
+
+def watchlist_paths() -> list[Path]:
+    """The bundled list files, in load order."""
+    folder = Path(str(resources.files("oiltrail") / "data" / "watchlist"))
+    return [folder / name for name in WATCHLIST_FILES]
+
+
+def ensure_lists(store: Store) -> LoadReport | None:
+    """Load the bundled DPRK watchlist when the store has no list; None when it had one."""
+    if count_entities(store) > 0:
+        return None
+    return load_lists(store, watchlist_paths())
