@@ -203,7 +203,7 @@ def find_stance(sentence: str, attributed: bool = False) -> Stance | None:
         no_supply=any(
             t.lower().startswith(("no ", "not ", "never ", "zero", "nothing")) for t in minimal
         ),
-        compliance="compl" in low and kind == "minimal",
+        compliance=kind == "minimal" and ("compl" in low or "implement" in low or "cap" in low),
     )
 
 
@@ -260,7 +260,7 @@ def find_quantities(sentence: str) -> list[dict[str, Any]]:
 
 def _product(sentence: str) -> str:
     low = sentence.lower()
-    if "gasoline" in low or "petrol" in low:
+    if "gasoline" in low or re.search(r"\bpetrol\b", low):
         return "gasoline"
     if "kerosene" in low or "jet fuel" in low:
         return "kerosene"

@@ -24,7 +24,7 @@ NAME_AT_END = re.compile(r"(" + TOKEN + r"(?:\s+(?:" + TOKEN + r"|" + CONNECT + 
 APPOSITIVE = re.compile(r"(" + TOKEN + r"(?:\s+" + TOKEN + r"){0,4})\s*,\s*([^,]{2,140}),\s*$")
 # The phrase ends at punctuation, or at a full stop after a lower-case word ("U.S." goes on).
 ACCORDING = re.compile(
-    r"\baccording to\s+([^,;:]{2,120}?)(?=[,;:]|(?<=[a-z0-9])\.(?:\s|$)|$)", re.I
+    r"\baccording to\s+([^,;:]{2,120}?)(?=[,;:]|(?<=(?-i:[a-z0-9]))\.(?:\s|$)|$)", re.I
 )
 SOURCE_NOUNS = re.compile(
     r"^(?:(?:data|figures|documents|a report|reports|a statement|a complaint|an assessment)"

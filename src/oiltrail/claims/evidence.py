@@ -265,12 +265,16 @@ def _judge_quantity(
         return "not enough evidence", [
             f"{said}: the store shows less, but AIS estimates are a floor"
         ]
+    if reported_only and ref_low > hi:
+        # The reported total covers every supplier: one supplier's lower figure can still hold.
+        return "not enough evidence", [
+            f"{said}: the store's reported total covers all suppliers, so one supplier's "
+            "share cannot be checked"
+        ]
     if ref_low > hi:
         return "contradicted", [f"{said}: the evidence shows more than claimed"]
-    if q["bound"] == "upper" or (ref_high >= lo and ref_low <= hi):
-        return (
-            "supported" if ref_high >= lo or q["bound"] == "upper" else "not enough evidence"
-        ), [said]
+    if q["bound"] == "upper" or ref_high >= lo:
+        return "supported", [said]
     if reported_only:
         return "contradicted", [f"{said}: the reported figures are lower"]
     return "not enough evidence", [f"{said}: the store shows less, but AIS estimates are a floor"]
