@@ -105,7 +105,7 @@ def test_gap_ending_near_dprk_is_dark_delivery(db_path: Path) -> None:
     assert c["destination"] == "dark near DPRK"
     assert c["arrival"] == h(70)
     assert gap in c["evidence"]
-    assert c["details"]["links"]["delivery"]["near_port"] == NAMPO[0]
+    assert c["details"]["links"]["delivery"]["distance_km"] <= 60
     assert c["confidence"] == 0.4 + 0.3 * 0.7
 
 
@@ -172,3 +172,13 @@ def test_gap_end_point_from_details_wins(db_path: Path) -> None:
         add_event(store, "gap", RECEIVER, h(40), h(70), lat=30.0, lon=120.0, details=details)
         c = trace_chains(store)[0]
     assert c["destination"] == "dark near DPRK"
+
+
+def test_wpi_port_in_north_korea_counts_as_dprk_arrival(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        draughts(store, DONOR, (100, 16), [(0, 7.0), (30, 4.0)])
+        draughts(store, RECEIVER, (80, 12), [(0, 3.0), (30, 7.0)])
+        add_event(store, "encounter", DONOR, h(20), h(26), other=RECEIVER, lat=SEA[0], lon=SEA[1])
+        port_visit(store, RECEIVER, ("Ch'Aho", 40.2, 128.65), 60, 70)  # WPI row, country PRK
+        c = trace_chains(store)[0]
+    assert c["destination"] == "Ch'Aho"

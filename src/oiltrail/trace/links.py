@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from oiltrail.trace.dprk import DPRK_COAST_POINTS
 from oiltrail.trace.load import distance_km
 from oiltrail.trace.model import Event, Hull, Port, TraceParams
 
@@ -58,30 +59,36 @@ class Context:
     def of(self, mmsi: int, kind: str) -> list[Event]:
         return self.by_vessel.get((mmsi, kind), [])
 
+    def is_dprk(self, name: str | None) -> bool:
+        port = self.ports.get(name or "")
+        if port is None:
+            return False
+        p = self.params
+        return port.kind in p.dprk_port_kinds or port.country in p.dprk_countries
+
     def port_kind(self, name: str | None) -> str | None:
         port = self.ports.get(name or "")
         return None if port is None else port.kind
 
     def near_dprk(self, point: Point | None) -> tuple[str, float] | None:
-        """(nearest DPRK port, distance km) when `point` lies within `near_dprk_km` of one."""
+        """(nearest DPRK port or coast point, km) when `point` is within `near_dprk_km` of it."""
         if point is None:
             return None
+        marks = [(p.name, p.lat, p.lon) for p in self.ports.values() if self.is_dprk(p.name)]
         best: tuple[str, float] | None = None
-        for port in self.ports.values():
-            if port.kind not in self.params.dprk_port_kinds:
-                continue
-            d = distance_km(point[0], point[1], port.lat, port.lon)
+        for name, lat, lon in [*marks, *DPRK_COAST_POINTS]:
+            d = distance_km(point[0], point[1], lat, lon)
             if best is None or d < best[1]:
-                best = (port.name, d)
+                best = (name, d)
         if best is None or best[1] > self.params.near_dprk_km:
             return None
         return best[0], round(best[1], 1)
 
     def next_operation(self, mmsi: int, after: datetime) -> datetime | None:
-        """Start of the vessel's next port visit or encounter after `after`."""
+        """Start of the vessel's next port visit, encounter or gap after `after`."""
         starts = [
             e.start
-            for kind in ("port_visit", "encounter")
+            for kind in ("port_visit", "encounter", "gap")
             for e in self.of(mmsi, kind)
             if e.start > after
         ]
@@ -147,7 +154,7 @@ def find_delivery(ctx: Context, receiver: int, after: datetime) -> Link | None:
     visits = [
         e
         for e in ctx.of(receiver, "port_visit")
-        if ctx.port_kind(e.port) in p.dprk_port_kinds and after <= e.start <= after + window
+        if ctx.is_dprk(e.port) and after <= e.start <= after + window
     ]
     gaps = [
         g
@@ -175,7 +182,7 @@ def _dark_gap(ctx: Context, gap: Event) -> Link | None:
     for point, at, where in ((last, gap.end, "reappeared"), (first, gap.start, "went dark")):
         near = ctx.near_dprk(point)
         if near is not None:
-            why = f"dark {hours:.0f} h; {where} {near[1]} km from {near[0]} (DPRK port)"
+            why = f"dark {hours:.0f} h; {where} {near[1]} km from {near[0]} (DPRK)"
             data = {"near_port": near[0], "distance_km": near[1], "gap_h": round(hours, 1)}
             return Link(
                 "delivery", 0.7, [gap.event_id], why, at=at, place="dark near DPRK", data=data
@@ -195,6 +202,6 @@ def _dark_track_end(ctx: Context, receiver: int, after: datetime) -> Link | None
     near = ctx.near_dprk((end[1], end[2]))
     if near is None:
         return None
-    why = f"track ends {near[1]} km from {near[0]} (DPRK port), silent {silent_h:.0f} h to data end"
+    why = f"track ends {near[1]} km from {near[0]} (DPRK), silent {silent_h:.0f} h to data end"
     data = {"near_port": near[0], "distance_km": near[1], "silent_h": round(silent_h, 1)}
     return Link("delivery", 0.5, [], why, at=end[0], place="dark near DPRK", data=data)

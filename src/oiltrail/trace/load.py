@@ -75,7 +75,8 @@ def load_ports(path: Path | None = None) -> dict[str, Port]:
     out: dict[str, Port] = {}
     for row in csv.DictReader(text.splitlines()):
         try:
-            out[row["name"]] = Port(row["name"], row["kind"], float(row["lat"]), float(row["lon"]))
+            lat, lon = float(row["lat"]), float(row["lon"])
+            out[row["name"]] = Port(row["name"], row["kind"], lat, lon, row.get("country") or "")
         except (KeyError, TypeError, ValueError):
             continue  # a malformed row cannot be a source or a destination
     return out

@@ -18,12 +18,14 @@ class TraceParams:
     max_delivery_days: float = 10.0
     # AIS draught comes in 0.1 m steps; 0.3 m (three steps) is a real change, not rounding.
     min_draught_change_m: float = 0.3
-    # Draught is often updated some hours after an operation ends.
-    draught_settle_h: float = 12.0
+    # Draught is often updated some hours after an operation ends (bounded by the next
+    # port visit, encounter or gap of the same ship).
+    draught_settle_h: float = 6.0
     # Look this far back for the draught before an operation.
     draught_lookback_h: float = 72.0
-    # A gap ends "near DPRK" within this distance of a DPRK port (about 40 nm).
-    near_dprk_km: float = 75.0
+    # A gap ends "near DPRK" within this distance of a DPRK port or coast point (trace/dprk.py):
+    # the 12 nm territorial sea plus about 20 nm for a ship that reappears on its way out.
+    near_dprk_km: float = 60.0
     # Silence at the end of the data counts as going dark (SPEC §4 gap threshold, GFW 12 h).
     dark_min_h: float = 12.0
     # Port kinds that load oil (ports.csv `kind`); DPRK ports are the destinations.
@@ -34,6 +36,8 @@ class TraceParams:
         "sg_port",
     )
     dprk_port_kinds: tuple[str, ...] = ("dprk_port",)
+    # Any port in these countries is a DPRK port too (the WPI rows of ports.csv use ISO3).
+    dprk_countries: tuple[str, ...] = ("North Korea", "PRK", "KP")
     # Link weights of the chain confidence: load, transfer, delivery.
     weight_load: float = 0.3
     weight_transfer: float = 0.4
@@ -70,6 +74,7 @@ class Port:
     kind: str
     lat: float
     lon: float
+    country: str = ""
 
 
 @dataclass
