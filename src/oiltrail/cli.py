@@ -153,7 +153,14 @@ def detect_cmd(
     ] = None,
 ) -> None:
     """Detect behaviour events (SPEC §4); incremental over newly ingested days."""
-    raise _todo("detect")
+    from oiltrail.detect.params import load_params, parse_kinds
+    from oiltrail.engines.local import run_detect_command
+
+    params = load_params(sets, config)
+    summary = run_detect_command(
+        db, params, parse_kinds(kinds), since, until, ports, engine, spark_master
+    )
+    err_console.print(summary, highlight=False)
 
 
 @command("events")
@@ -164,7 +171,11 @@ def events_cmd(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
 ) -> None:
     """Export events with exactly the SPEC §4 columns."""
-    raise _todo("events")
+    from oiltrail.store import open_store
+    from oiltrail.store.events import export_events
+
+    with open_store(db, read_only=True) as store:
+        export_events(store, fmt, out, kind)
 
 
 @command("evaluate")
@@ -172,9 +183,18 @@ def evaluate_cmd(
     truth: Annotated[Path, typer.Argument(help="Ground-truth events CSV (SPEC §4 columns).")],
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    slack_min: Annotated[
+        float, typer.Option("--slack-min", help="Minutes of time slack when matching.")
+    ] = 30.0,
 ) -> None:
     """Precision, recall and median start-time error per kind against ground truth."""
-    raise _todo("evaluate")
+    from oiltrail.detect.evaluate import SCORE_COLUMNS, evaluate_store
+    from oiltrail.render import emit
+    from oiltrail.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        rows = evaluate_store(store, truth, slack_min)
+    emit(rows, SCORE_COLUMNS, fmt, title="detection vs truth")
 
 
 # --- screening and graph ------------------------------------------------------------------------

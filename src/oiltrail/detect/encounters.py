@@ -21,13 +21,25 @@ from oiltrail.detect.ports import PortIndex
 from oiltrail.detect.tracks import Tracks, to_datetime
 
 SAMPLES = pa.schema(
-    [("mmsi", pa.uint32()), ("tbin", pa.int64()), ("lat", pa.float64()), ("lon", pa.float64()),
-     ("speed_knots", pa.float64())]
+    [
+        ("mmsi", pa.uint32()),
+        ("tbin", pa.int64()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("speed_knots", pa.float64()),
+    ]
 )
 ADJACENCY = pa.schema(
-    [("tbin", pa.int64()), ("mmsi_a", pa.uint32()), ("mmsi_b", pa.uint32()),
-     ("distance_m", pa.float64()), ("lat", pa.float64()), ("lon", pa.float64()),
-     ("speed_a", pa.float64()), ("speed_b", pa.float64())]
+    [
+        ("tbin", pa.int64()),
+        ("mmsi_a", pa.uint32()),
+        ("mmsi_b", pa.uint32()),
+        ("distance_m", pa.float64()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("speed_a", pa.float64()),
+        ("speed_b", pa.float64()),
+    ]
 )
 Row = dict[str, Any]
 
@@ -68,9 +80,9 @@ def resample_tracks(t: Tracks, p: EncounterParams) -> pa.Table:
     )
 
 
-def _cell_keys(cx: np.ndarray, cy: np.ndarray, cz: np.ndarray, tb: np.ndarray) -> tuple[
-    np.ndarray, int, int
-]:
+def _cell_keys(
+    cx: np.ndarray, cy: np.ndarray, cz: np.ndarray, tb: np.ndarray
+) -> tuple[np.ndarray, int, int]:
     kz = int(cz.max()) + 2
     ky = int(cy.max()) + 2
     kx = int(cx.max()) + 2
@@ -78,7 +90,9 @@ def _cell_keys(cx: np.ndarray, cy: np.ndarray, cz: np.ndarray, tb: np.ndarray) -
     return key, ky, kz
 
 
-def adjacent_pairs(samples: pa.Table, p: EncounterParams, home: np.ndarray | None = None) -> pa.Table:
+def adjacent_pairs(
+    samples: pa.Table, p: EncounterParams, home: np.ndarray | None = None
+) -> pa.Table:
     """Pairs (a < b) of samples at the same instant within `max_distance_m`.
 
     `home` (optional bool per sample): keep a pair only when sample a is at home in this
@@ -133,10 +147,16 @@ def adjacent_pairs(samples: pa.Table, p: EncounterParams, home: np.ndarray | Non
         ia, ib, d = ia[close], ib[close], d[close]
         out.append(
             pa.table(
-                {"tbin": tbin[ia], "mmsi_a": mmsi[ia], "mmsi_b": mmsi[ib], "distance_m": d,
-                 "lat": (lat[ia] + lat[ib]) / 2,
-                 "lon": lon[ia] + ((lon[ib] - lon[ia] + 540.0) % 360.0 - 180.0) / 2,
-                 "speed_a": speed[ia], "speed_b": speed[ib]},
+                {
+                    "tbin": tbin[ia],
+                    "mmsi_a": mmsi[ia],
+                    "mmsi_b": mmsi[ib],
+                    "distance_m": d,
+                    "lat": (lat[ia] + lat[ib]) / 2,
+                    "lon": lon[ia] + ((lon[ib] - lon[ia] + 540.0) % 360.0 - 180.0) / 2,
+                    "speed_a": speed[ia],
+                    "speed_b": speed[ib],
+                },
                 schema=ADJACENCY,
             )
         )
@@ -154,13 +174,17 @@ def _runs(adj: pl.DataFrame) -> pl.DataFrame:
         .with_columns(new.cum_sum().alias("run"))
         .group_by("run", maintain_order=True)
         .agg(
-            pl.col("mmsi_a").first(), pl.col("mmsi_b").first(),
-            pl.col("tbin").min().alias("b0"), pl.col("tbin").max().alias("b1"),
+            pl.col("mmsi_a").first(),
+            pl.col("mmsi_b").first(),
+            pl.col("tbin").min().alias("b0"),
+            pl.col("tbin").max().alias("b1"),
             pl.col("speed_a").median().alias("median_speed_a"),
             pl.col("speed_b").median().alias("median_speed_b"),
             pl.col("distance_m").median().alias("median_distance_m"),
             pl.col("distance_m").max().alias("max_distance_m"),
-            pl.col("lat").mean(), pl.col("lon").mean(), pl.len().alias("samples"),
+            pl.col("lat").mean(),
+            pl.col("lon").mean(),
+            pl.len().alias("samples"),
         )
     )
 
@@ -200,7 +224,9 @@ def _merge(runs: pl.DataFrame, p: EncounterParams, ports: PortIndex) -> list[Row
         dp = group[0]["port_distance_m"]
         rows.append(
             {
-                "kind": "encounter", "mmsi": group[0]["mmsi_a"], "other_mmsi": group[0]["mmsi_b"],
+                "kind": "encounter",
+                "mmsi": group[0]["mmsi_a"],
+                "other_mmsi": group[0]["mmsi_b"],
                 "start": to_datetime(b0 * int(p.resample_min * 60e6)),
                 "end": to_datetime(b1 * int(p.resample_min * 60e6)),
                 "lat": float(np.average([g["lat"] for g in group], weights=w)),
@@ -208,7 +234,8 @@ def _merge(runs: pl.DataFrame, p: EncounterParams, ports: PortIndex) -> list[Row
                 "details": {
                     "duration_h": (b1 - b0) * p.resample_min / 60.0,
                     "close_h": float(sum((g["b1"] - g["b0"]) for g in group)) * p.resample_min / 60,
-                    "runs": len(group), "samples": int(w.sum()),
+                    "runs": len(group),
+                    "samples": int(w.sum()),
                     "median_distance_m": float(np.median([g["median_distance_m"] for g in group])),
                     "max_distance_m": float(max(g["max_distance_m"] for g in group)),
                     "median_speed_knots": float(np.median([g["median_speed_a"] for g in group])),
@@ -224,7 +251,8 @@ def _merge(runs: pl.DataFrame, p: EncounterParams, ports: PortIndex) -> list[Row
 
     for r in runs.sort(["mmsi_a", "mmsi_b", "b0"]).iter_rows(named=True):
         if group and (
-            r["mmsi_a"] != group[-1]["mmsi_a"] or r["mmsi_b"] != group[-1]["mmsi_b"]
+            r["mmsi_a"] != group[-1]["mmsi_a"]
+            or r["mmsi_b"] != group[-1]["mmsi_b"]
             or r["b0"] - group[-1]["b1"] >= merge_bins
         ):
             flush()

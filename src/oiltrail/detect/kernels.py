@@ -44,8 +44,13 @@ def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
     """Build (once per process and ports table) the indices the kernels need."""
     lat = ports.column("lat").to_numpy(zero_copy_only=False)
     reach_far = max(params.loitering.min_port_distance_m, params.encounter.min_port_distance_m)
-    key = (ports.num_rows, float(np.nansum(lat)), float(np.nansum(ports.column("lon").to_numpy(
-        zero_copy_only=False))), params.port_visit.radius_m, reach_far)
+    key = (
+        ports.num_rows,
+        float(np.nansum(lat)),
+        float(np.nansum(ports.column("lon").to_numpy(zero_copy_only=False))),
+        params.port_visit.radius_m,
+        reach_far,
+    )
     if key not in _LOOKUPS:
         _LOOKUPS.clear()
         _LOOKUPS[key] = PortLookup(

@@ -131,7 +131,9 @@ def _coerce(kind: str, name: str, current: Any, value: Any) -> Any:
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(v).strip() for v in items)
     except (TypeError, ValueError):
-        raise UsageError(f"bad value {value!r} for {where}: expected a non-negative number") from None
+        raise UsageError(
+            f"bad value {value!r} for {where}: expected a non-negative number"
+        ) from None
     return value
 
 

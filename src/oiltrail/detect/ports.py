@@ -75,7 +75,9 @@ def load_ports(path: Path | None = None) -> pa.Table:
         lats.append(lat)
         lons.append(lon)
     data = {c: [r.get(c) or "" for r in rows] for c in ("name", "country", "kind", "source")}
-    return pa.table({**data, "lat": lats, "lon": lons}).select(PORTS_SCHEMA.names).cast(PORTS_SCHEMA)
+    return (
+        pa.table({**data, "lat": lats, "lon": lons}).select(PORTS_SCHEMA.names).cast(PORTS_SCHEMA)
+    )
 
 
 def _cells(lat: F64, lon: F64) -> I64:
@@ -135,9 +137,10 @@ def build_port_index(ports: pa.Table, reach_m: float) -> PortIndex:
     port_ids: list[I64] = []
     for k in range(len(lat)):
         lat0, lat1 = max(-90.0, lat[k] - dlat), min(90.0, lat[k] + dlat)
-        i0, i1 = _cells(np.array([lat0]), np.array([0.0]))[0] // N_LON, _cells(
-            np.array([lat1]), np.array([0.0])
-        )[0] // N_LON
+        i0, i1 = (
+            _cells(np.array([lat0]), np.array([0.0]))[0] // N_LON,
+            _cells(np.array([lat1]), np.array([0.0]))[0] // N_LON,
+        )
         cos_min = math.cos(math.radians(max(abs(lat0), abs(lat1))))
         span = 360.0 if cos_min < 1e-6 else min(360.0, dlat / cos_min)
         rows = np.arange(i0, i1 + 1)

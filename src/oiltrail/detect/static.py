@@ -25,13 +25,21 @@ def _frame(static: pa.Table) -> pl.DataFrame:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None).alias(c))
     exprs = [
-        pl.col(c).cast(pl.Utf8).str.replace_all(r"@+$", "").str.replace_all(r"\s+", " ")
-        .str.strip_chars().str.to_uppercase().replace("", None).alias(c)
+        pl.col(c)
+        .cast(pl.Utf8)
+        .str.replace_all(r"@+$", "")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .str.to_uppercase()
+        .replace("", None)
+        .alias(c)
         for c in _TEXT
     ]
     imo = pl.col("imo").cast(pl.Int64, strict=False)
     exprs.append(pl.when((imo >= 1_000_000) & (imo <= 9_999_999)).then(imo).alias("imo"))
-    df = df.with_columns(pl.col("mmsi").cast(pl.Int64), pl.col("ts").cast(pl.Datetime("us")), *exprs)
+    df = df.with_columns(
+        pl.col("mmsi").cast(pl.Int64), pl.col("ts").cast(pl.Datetime("us")), *exprs
+    )
     return df.filter(pl.col("mmsi").is_not_null() & pl.col("ts").is_not_null()).sort(
         ["mmsi", "ts"], maintain_order=True
     )
@@ -46,8 +54,11 @@ def detect_identity_changes(static: pa.Table, p: IdentityParams) -> list[Row]:
     prev = [pl.col(f).forward_fill().shift(1).over("mmsi").alias(f"prev_{f}") for f in fields]
     df = df.with_columns(prev)
     changed = [
-        (pl.col(f).is_not_null() & pl.col(f"prev_{f}").is_not_null()
-         & (pl.col(f) != pl.col(f"prev_{f}"))).alias(f"chg_{f}")
+        (
+            pl.col(f).is_not_null()
+            & pl.col(f"prev_{f}").is_not_null()
+            & (pl.col(f) != pl.col(f"prev_{f}"))
+        ).alias(f"chg_{f}")
         for f in fields
     ]
     df = df.with_columns(changed)
@@ -60,7 +71,10 @@ def detect_identity_changes(static: pa.Table, p: IdentityParams) -> list[Row]:
             }
             rows.append(
                 {
-                    "kind": "identity_change", "mmsi": r["mmsi"], "start": r["ts"], "end": r["ts"],
+                    "kind": "identity_change",
+                    "mmsi": r["mmsi"],
+                    "start": r["ts"],
+                    "end": r["ts"],
                     "details": {"change": "same_mmsi", "fields": sorted(changes), **changes},
                 }
             )
@@ -81,9 +95,16 @@ def _imo_moves(df: pl.DataFrame) -> list[Row]:
     )
     return [
         {
-            "kind": "identity_change", "mmsi": r["mmsi"], "start": r["ts"], "end": r["ts"],
-            "details": {"change": "same_imo", "fields": ["mmsi"], "imo": r["imo"],
-                        "mmsi": {"before": r["prev_mmsi"], "after": r["mmsi"]}},
+            "kind": "identity_change",
+            "mmsi": r["mmsi"],
+            "start": r["ts"],
+            "end": r["ts"],
+            "details": {
+                "change": "same_imo",
+                "fields": ["mmsi"],
+                "imo": r["imo"],
+                "mmsi": {"before": r["prev_mmsi"], "after": r["mmsi"]},
+            },
         }
         for r in firsts.iter_rows(named=True)
     ]
@@ -104,10 +125,15 @@ def detect_draught_changes(static: pa.Table, p: DraughtParams) -> list[Row]:
     hits = df.filter(pl.col("delta_m").abs() >= p.min_change_m - 1e-6)
     return [
         {
-            "kind": "draught_change", "mmsi": r["mmsi"], "start": r["ts"], "end": r["ts"],
+            "kind": "draught_change",
+            "mmsi": r["mmsi"],
+            "start": r["ts"],
+            "end": r["ts"],
             "details": {
-                "draught_before_m": r["before"], "draught_after_m": r["after"],
-                "delta_m": r["delta_m"], "direction": "loaded" if r["delta_m"] > 0 else "discharged",
+                "draught_before_m": r["before"],
+                "draught_after_m": r["after"],
+                "delta_m": r["delta_m"],
+                "direction": "loaded" if r["delta_m"] > 0 else "discharged",
                 "previous_report": r["previous_ts"].strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "hours_since_previous_report": (r["ts"] - r["previous_ts"]).total_seconds() / 3600,
             },

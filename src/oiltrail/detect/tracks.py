@@ -63,8 +63,12 @@ def prepare_tracks(positions: pa.Table) -> Tracks:
     ts_us = np.asarray(ts.fill_null(np.iinfo(np.int64).min).to_numpy(), dtype=np.int64)
     lat, lon, sog = _num(positions, "lat"), _num(positions, "lon"), _num(positions, "sog")
     ok = (
-        np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-        & (ts_us != np.iinfo(np.int64).min) & (mmsi > 0)
+        np.isfinite(lat)
+        & np.isfinite(lon)
+        & (np.abs(lat) <= 90)
+        & (np.abs(lon) <= 180)
+        & (ts_us != np.iinfo(np.int64).min)
+        & (mmsi > 0)
     )
     if not ok.all():
         mmsi, ts_us, lat, lon, sog = mmsi[ok], ts_us[ok], lat[ok], lon[ok], sog[ok]
@@ -75,7 +79,13 @@ def prepare_tracks(positions: pa.Table) -> Tracks:
         )
         if not sorted_already:
             order = np.lexsort((ts_us, mmsi))
-            mmsi, ts_us, lat, lon, sog = mmsi[order], ts_us[order], lat[order], lon[order], sog[order]
+            mmsi, ts_us, lat, lon, sog = (
+                mmsi[order],
+                ts_us[order],
+                lat[order],
+                lon[order],
+                sog[order],
+            )
         dup = np.zeros(n, dtype=bool)
         dup[1:] = (mmsi[1:] == mmsi[:-1]) & (ts_us[1:] == ts_us[:-1])
         if dup.any():

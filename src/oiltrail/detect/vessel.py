@@ -14,7 +14,7 @@ import numpy as np
 from oiltrail.detect.geo import haversine_m, mean_latlon
 from oiltrail.detect.params import GapParams, LoiteringParams, PortVisitParams, SpoofingParams
 from oiltrail.detect.ports import PortIndex
-from oiltrail.detect.tracks import B, I64, US_PER_H, Tracks, run_bounds, to_datetime
+from oiltrail.detect.tracks import I64, US_PER_H, B, Tracks, run_bounds, to_datetime
 
 Row = dict[str, Any]
 
@@ -50,12 +50,18 @@ def detect_port_visits(
         lat, lon = mean_latlon(t.lat[seg], t.lon[seg])
         rows.append(
             {
-                "kind": "port_visit", "mmsi": int(t.mmsi[s]), "start": to_datetime(t.ts_us[s]),
-                "end": to_datetime(t.ts_us[e]), "lat": lat, "lon": lon,
+                "kind": "port_visit",
+                "mmsi": int(t.mmsi[s]),
+                "start": to_datetime(t.ts_us[s]),
+                "end": to_datetime(t.ts_us[e]),
+                "lat": lat,
+                "lon": lon,
                 "port": ports.names[int(port[k])],
                 "details": {
-                    "duration_h": _hours(t, s, e), "positions": e - s + 1,
-                    "slow_positions": int(n_slow), "port_distance_m": float(dist[k]),
+                    "duration_h": _hours(t, s, e),
+                    "positions": e - s + 1,
+                    "slow_positions": int(n_slow),
+                    "port_distance_m": float(dist[k]),
                     "min_port_distance_m": float(np.min(dist[seg])),
                     "min_speed_knots": float(np.nanmin(speed_knots[seg])),
                     "radius_m": p.radius_m,
@@ -77,8 +83,10 @@ def detect_loitering(
         far[idx] = d >= p.min_port_distance_m
     ok = slow & far
     implied = t.step_knots
-    link = ~t.first & (t.step_s <= p.max_silence_h * 3600) & (
-        (t.step_s < 1800) | (implied < p.max_speed_knots)
+    link = (
+        ~t.first
+        & (t.step_s <= p.max_silence_h * 3600)
+        & ((t.step_s < 1800) | (implied < p.max_speed_knots))
     )
     starts, ends = run_bounds(ok, link)
     long = (t.ts_us[ends] - t.ts_us[starts]) >= p.min_duration_h * US_PER_H
@@ -90,10 +98,15 @@ def detect_loitering(
         steps = t.step_m[s + 1 : e + 1]
         rows.append(
             {
-                "kind": "loitering", "mmsi": int(t.mmsi[s]), "start": to_datetime(t.ts_us[s]),
-                "end": to_datetime(t.ts_us[e]), "lat": lat, "lon": lon,
+                "kind": "loitering",
+                "mmsi": int(t.mmsi[s]),
+                "start": to_datetime(t.ts_us[s]),
+                "end": to_datetime(t.ts_us[e]),
+                "lat": lat,
+                "lon": lon,
                 "details": {
-                    "duration_h": _hours(t, s, e), "positions": e - s + 1,
+                    "duration_h": _hours(t, s, e),
+                    "positions": e - s + 1,
                     "median_speed_knots": float(np.nanmedian(speed_knots[seg])),
                     "max_speed_knots": float(np.nanmax(speed_knots[seg])),
                     "distance_travelled_m": float(np.nansum(steps)),
@@ -123,14 +136,22 @@ def detect_gaps(t: Tracks, in_visit: B, p: GapParams) -> list[Row]:
         lat, lon = mean_latlon(t.lat[a : b + 1], t.lon[a : b + 1])
         rows.append(
             {
-                "kind": "gap", "mmsi": int(t.mmsi[a]), "start": to_datetime(t.ts_us[a]),
-                "end": to_datetime(t.ts_us[b]), "lat": lat, "lon": lon,
+                "kind": "gap",
+                "mmsi": int(t.mmsi[a]),
+                "start": to_datetime(t.ts_us[a]),
+                "end": to_datetime(t.ts_us[b]),
+                "lat": lat,
+                "lon": lon,
                 "details": {
-                    "duration_h": _hours(t, a, b), "distance_m": float(t.step_m[b]),
+                    "duration_h": _hours(t, a, b),
+                    "distance_m": float(t.step_m[b]),
                     "implied_speed_knots": float(t.step_m[b] / t.step_s[b] * 3600 / 1852),
-                    "start_lat": float(t.lat[a]), "start_lon": float(t.lon[a]),
-                    "end_lat": float(t.lat[b]), "end_lon": float(t.lon[b]),
-                    "positions_before": before, "context_h": p.context_h,
+                    "start_lat": float(t.lat[a]),
+                    "start_lon": float(t.lon[a]),
+                    "end_lat": float(t.lat[b]),
+                    "end_lon": float(t.lon[b]),
+                    "positions_before": before,
+                    "context_h": p.context_h,
                 },
             }
         )
@@ -167,13 +188,20 @@ def detect_spoofing(t: Tracks, p: SpoofingParams) -> list[Row]:
         jumps = jump[s : e + 1]
         rows.append(
             {
-                "kind": "spoofing", "mmsi": int(t.mmsi[a]), "start": to_datetime(t.ts_us[a]),
-                "end": to_datetime(t.ts_us[e]), "lat": lat, "lon": lon,
+                "kind": "spoofing",
+                "mmsi": int(t.mmsi[a]),
+                "start": to_datetime(t.ts_us[a]),
+                "end": to_datetime(t.ts_us[e]),
+                "lat": lat,
+                "lon": lon,
                 "details": {
-                    "subtype": subtype, "jumps": int(jumps.sum()), "far_sightings": n_far,
+                    "subtype": subtype,
+                    "jumps": int(jumps.sum()),
+                    "far_sightings": n_far,
                     "max_implied_speed_knots": float(np.max(speed[s : e + 1][jumps])),
                     "max_jump_m": float(np.max(t.step_m[s : e + 1][jumps])),
-                    "positions": e - a + 1, "duration_h": _hours(t, a, e),
+                    "positions": e - a + 1,
+                    "duration_h": _hours(t, a, e),
                 },
             }
         )

@@ -1,0 +1,421 @@
+"""Local engine: partition the store's positions and run the detect kernels on all cores.
+
+Incremental: each UTC day's positions carry a fingerprint; a run reprocesses only vessels
+with changed days, from a cut-off before the first changed day that no stored event spans
+(plus `CONTEXT_H` of history), so an event across the boundary is found once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from oiltrail.detect.ids import EVENTS
+from oiltrail.detect.kernels import (
+    port_lookup,
+    resample_partition,
+    run_cell_kernel,
+    run_pair_kernel,
+    run_vessel_kernels,
+    sample_day,
+)
+from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
+from oiltrail.detect.ports import load_ports
+from oiltrail.errors import UsageError
+from oiltrail.settings import get_settings
+from oiltrail.store.catalog import Store
+from oiltrail.store.events import (
+    current_fingerprints,
+    ensure_detect_tables,
+    input_hashes,
+    insert_events,
+    record_run,
+    save_fingerprints,
+    stored_fingerprints,
+)
+
+CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
+PARALLEL_MIN_ROWS = 1_000_000  # below this, process start-up costs more than it saves
+FAR_PAST = datetime(1900, 1, 1)
+POS_COLS = "mmsi, ts, lat, lon, sog"
+T = TypeVar("T")
+
+
+@dataclass
+class DetectReport:
+    """What a detect run did; `events` counts per kind are of the whole store after the run."""
+
+    run_id: str
+    full: bool
+    window_start: datetime | None
+    positions_read: int
+    vessels: int
+    events_written: int
+    events: dict[str, int] = field(default_factory=dict)
+    simulated: bool = False
+
+    def summary(self) -> str:
+        if self.full:
+            mode = "full run"
+        elif self.window_start is None:
+            mode = "no new positions"
+        else:
+            mode = f"incremental from {self.window_start:%Y-%m-%d %H:%M}"
+        sim = " [SIMULATED DATA]" if self.simulated else ""
+        counts = ", ".join(f"{k} {v}" for k, v in self.events.items())
+        return (
+            f"detect {self.run_id}: {mode}; read {self.positions_read:,} positions of "
+            f"{self.vessels:,} vessels; wrote {self.events_written:,} events ({counts}){sim}"
+        )
+
+
+def _day(text: str | date | None, what: str) -> date | None:
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
+
+
+def _config_key(params: DetectParams, kinds: Sequence[str], ports: pa.Table) -> str:
+    h = hashlib.sha256(params.to_json().encode())
+    h.update(",".join(sorted(kinds)).encode())
+    h.update(ports_hash(ports).encode())
+    return h.hexdigest()[:16]
+
+
+def ports_hash(ports: pa.Table) -> str:
+    h = hashlib.sha256()
+    for c in ("name", "lat", "lon"):
+        h.update(json.dumps(ports.column(c).to_pylist()).encode())
+    return h.hexdigest()[:16]
+
+
+def _map(fn: Callable[..., T], items: list[tuple[Any, ...]], parallel: bool) -> list[T]:
+    if not parallel or len(items) < 2:
+        return [fn(*a) for a in items]
+    workers = max(1, get_settings().workers)
+    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+        futures = [pool.submit(fn, *a) for a in items]
+        return [f.result() for f in futures]
+
+
+def _split_by_vessel(tbl: pa.Table, n: int) -> list[pa.Table]:
+    """Contiguous slices of a (mmsi, ts)-sorted table, cut only between vessels."""
+    if n <= 1 or tbl.num_rows == 0:
+        return [tbl]
+    mmsi = tbl.column("mmsi").to_numpy()
+    cuts = [0]
+    for k in range(1, n):
+        i = k * len(mmsi) // n
+        while 0 < i < len(mmsi) and mmsi[i] == mmsi[i - 1]:
+            i += 1
+        cuts.append(max(i, cuts[-1]))
+    cuts.append(len(mmsi))
+    return [tbl.slice(a, b - a) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _vessel_job(
+    positions: pa.Table,
+    ports: pa.Table,
+    params: DetectParams,
+    kinds: tuple[str, ...],
+    want_samples: bool,
+) -> tuple[pa.Table, pa.Table | None]:
+    events = run_vessel_kernels(positions, None, ports, params, kinds)
+    samples = resample_partition(positions, params) if want_samples else None
+    return events, samples
+
+
+def _cell_job(samples: pa.Table, params: DetectParams) -> pa.Table:
+    return run_cell_kernel(samples, params)
+
+
+def _cutoffs(store: Store, w0: datetime, ctx: timedelta) -> None:
+    """Per dirty vessel, a cut-off no stored event spans: temp table _cut(mmsi, t)."""
+    con = store.con
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _cut AS
+           SELECT d.mmsi, coalesce(least(max(p.ts), ?) - ?, ?) AS t
+           FROM (SELECT DISTINCT mmsi FROM positions WHERE ts >= ?) d
+           LEFT JOIN positions p ON p.mmsi = d.mmsi AND p.ts < ?
+           GROUP BY d.mmsi""",
+        [w0, ctx, FAR_PAST, w0, w0],
+    )
+    kinds = list(VESSEL_KINDS)
+    for _ in range(1000):
+        changed = con.execute(
+            f"""UPDATE _cut SET t = s.t0 - ?::INTERVAL FROM (
+                   SELECT c.mmsi, min(e.start) AS t0 FROM _cut c JOIN events e
+                   ON e.mmsi = c.mmsi AND e.kind IN ({",".join("?" * len(kinds))})
+                   AND e.start < c.t AND e."end" >= c.t GROUP BY c.mmsi) s
+                WHERE _cut.mmsi = s.mmsi""",
+            [ctx, *kinds],
+        ).fetchone()
+        if not changed or not changed[0]:
+            break
+
+
+def _encounter_cutoff(store: Store, w0: datetime, ctx: timedelta) -> datetime:
+    t = w0 - ctx
+    for _ in range(1000):
+        row = store.con.execute(
+            """SELECT min(start) FROM events
+               WHERE kind = 'encounter' AND start < ? AND "end" >= ?""",
+            [t, t],
+        ).fetchone()
+        if row is None or row[0] is None:
+            return t
+        t = row[0] - ctx
+    return t
+
+
+def detect(
+    store: Store,
+    params: DetectParams | None = None,
+    kinds: Sequence[str] | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    ports: Path | pa.Table | None = None,
+    parallel: bool | None = None,
+) -> DetectReport:
+    """Detect events in the store's positions and write them (incremental; see module doc)."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    params = params or DetectParams()
+    kinds = tuple(kinds) if kinds else KINDS
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise UsageError(f"unknown kind {bad[0]!r}: expected one of {', '.join(KINDS)}")
+    d0, d1 = _day(since, "--since"), _day(until, "--until")
+    if d0 and d1 and d1 < d0:
+        raise UsageError(f"--until {d1} is before --since {d0}")
+    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    ensure_detect_tables(store)
+    key = _config_key(params, kinds, port_table)
+    prints = current_fingerprints(store)
+    windowed = d0 is not None or d1 is not None
+    full = store.get_meta("detect.config") != key
+    if windowed:
+        w0 = datetime.combine(d0, datetime.min.time()) if d0 else FAR_PAST
+    elif full:
+        w0 = FAR_PAST
+    else:
+        old = stored_fingerprints(store)
+        dirty = [d for d in set(prints) | set(old) if prints.get(d) != old.get(d)]
+        w0 = datetime.combine(min(dirty), datetime.min.time()) if dirty else datetime.max
+    upper = datetime.combine(d1 + timedelta(days=1), datetime.min.time()) if d1 else datetime.max
+    run_id = hashlib.sha256(f"{started.isoformat()}|{key}".encode()).hexdigest()[:16]
+    ctx = timedelta(hours=CONTEXT_H)
+    written = 0
+    positions_read = vessels = 0
+    with store.transaction():
+        pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
+        if pos_kinds or "encounter" in kinds:
+            positions_read, vessels, written = _detect_positions(
+                store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
+            )
+        written += _detect_static(store, params, kinds, port_table, run_id)
+        if not windowed:
+            save_fingerprints(store, prints)
+            store.set_meta("detect.config", key)
+        else:
+            store.set_meta("detect.config", "windowed")  # the next plain run is a full one
+        counts = dict(
+            store.con.execute(
+                "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind"
+            ).fetchall()
+        )
+        report = DetectReport(
+            run_id,
+            w0 == FAR_PAST,
+            None if w0 in (FAR_PAST, datetime.max) else w0,
+            positions_read,
+            vessels,
+            written,
+            {k: int(v) for k, v in counts.items()},
+            store.simulated,
+        )
+        record_run(
+            store,
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "finished_at": datetime.now(UTC).replace(tzinfo=None),
+                "params": params.to_json(),
+                "kinds": ",".join(kinds),
+                "ports_hash": ports_hash(port_table),
+                "ports_source": "bundled"
+                if ports is None
+                else str(ports if isinstance(ports, Path) else "table"),
+                "inputs": json.dumps(input_hashes(store)),
+                "window_start": report.window_start,
+                "since": d0,
+                "until": d1,
+                "full_run": report.full,
+                "positions_read": positions_read,
+                "events_written": written,
+                "simulated": report.simulated,
+            },
+        )
+    return report
+
+
+def _detect_positions(
+    store: Store,
+    params: DetectParams,
+    kinds: tuple[str, ...],
+    ports: pa.Table,
+    w0: datetime,
+    upper: datetime,
+    ctx: timedelta,
+    run_id: str,
+    parallel: bool | None,
+) -> tuple[int, int, int]:
+    if w0 == datetime.max:
+        return 0, 0, 0
+    con = store.con
+    pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
+    _cutoffs(store, w0, ctx)
+    positions = con.execute(
+        f"""SELECT {", ".join("p." + c for c in POS_COLS.split(", "))} FROM positions p
+            JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t AND p.ts < ?
+            ORDER BY p.mmsi, p.ts""",
+        [upper],
+    ).fetch_arrow_table()
+    t_enc = _encounter_cutoff(store, w0, ctx) if "encounter" in kinds else None
+    enc_positions = None
+    if t_enc is not None:
+        enc_positions = con.execute(
+            f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? AND ts < ? ORDER BY mmsi, ts""",
+            [t_enc - timedelta(hours=params.encounter.max_interp_gap_h), upper],
+        ).fetch_arrow_table()
+    use_pool = parallel if parallel is not None else positions.num_rows >= PARALLEL_MIN_ROWS
+    n = max(1, get_settings().workers) if use_pool else 1
+    port_lookup(ports, params)  # build once in this process (forked workers rebuild theirs)
+    jobs = [(part, ports, params, pos_kinds, False) for part in _split_by_vessel(positions, n)]
+    results = _map(_vessel_job, jobs, use_pool) if pos_kinds else []
+    vessel_events = pa.concat_tables([r[0] for r in results]) if results else EVENTS.empty_table()
+    kind_list = ",".join("?" * len(pos_kinds)) or "NULL"
+    if pos_kinds:
+        con.execute(
+            f"""DELETE FROM events WHERE kind IN ({kind_list}) AND start < ? AND EXISTS (
+                SELECT 1 FROM _cut c WHERE c.mmsi = events.mmsi AND events.start >= c.t)""",
+            [*pos_kinds, upper],
+        )
+    written = insert_events(store, vessel_events, run_id)
+    if enc_positions is not None and t_enc is not None:
+        written += _detect_encounters(
+            store, enc_positions, params, ports, t_enc, upper, run_id, use_pool, n
+        )
+    vessels = int(pc.count_distinct(positions.column("mmsi")).as_py()) if len(positions) else 0
+    read = positions.num_rows + (enc_positions.num_rows if enc_positions is not None else 0)
+    return read, vessels, written
+
+
+def _detect_encounters(
+    store: Store,
+    positions: pa.Table,
+    params: DetectParams,
+    ports: pa.Table,
+    t_enc: datetime,
+    upper: datetime,
+    run_id: str,
+    use_pool: bool,
+    n: int,
+) -> int:
+    parts = _split_by_vessel(positions, n)
+    samples_list = _map(resample_partition, [(p, params) for p in parts], use_pool)
+    samples = pa.concat_tables(samples_list) if samples_list else None
+    adjacency = []
+    if samples is not None and samples.num_rows:
+        day = sample_day(samples, params)
+        days = sorted(set(day.tolist()))
+        chunks = np.array_split(np.array(days), min(len(days), max(1, n * 4)))
+        jobs = []
+        for chunk in chunks:
+            mask = (day >= chunk[0]) & (day <= chunk[-1])
+            jobs.append((samples.filter(pa.array(mask)), params))
+        adjacency = _map(_cell_job, jobs, use_pool)
+    adj = pa.concat_tables(adjacency) if adjacency else None
+    events = run_pair_kernel(adj, ports, params) if adj is not None else EVENTS.empty_table()
+    if events.num_rows:
+        start = events.column("start").cast(pa.int64()).to_numpy() // 1
+        t0 = int((t_enc - datetime(1970, 1, 1)) / timedelta(microseconds=1))
+        events = events.filter(pa.array(start >= t0))
+    store.con.execute(
+        "DELETE FROM events WHERE kind = 'encounter' AND start >= ? AND start < ?", [t_enc, upper]
+    )
+    return insert_events(store, events, run_id)
+
+
+def _detect_static(
+    store: Store, params: DetectParams, kinds: tuple[str, ...], ports: pa.Table, run_id: str
+) -> int:
+    """Static kinds are cheap: recomputed from all static reports on every run."""
+    want = tuple(k for k in kinds if k in STATIC_KINDS)
+    if not want:
+        return 0
+    static = store.con.execute(
+        "SELECT mmsi, ts, imo, name, callsign, draught FROM static_reports ORDER BY mmsi, ts"
+    ).fetch_arrow_table()
+    events = run_vessel_kernels(EVENTS.empty_table(), static, ports, params, want)
+    store.con.execute(f"DELETE FROM events WHERE kind IN ({','.join('?' * len(want))})", list(want))
+    return insert_events(store, events, run_id)
+
+
+def run_detect_command(
+    db: Path,
+    params: DetectParams,
+    kinds: Sequence[str],
+    since: str | None,
+    until: str | None,
+    ports: Path | None,
+    engine: str = "local",
+    spark_master: str | None = None,
+) -> str:
+    """The `oiltrail detect` command: open the store, run an engine, return its summary."""
+    from oiltrail.store import open_store
+
+    if engine not in ("local", "spark"):
+        raise UsageError(f"unknown engine {engine!r}: expected local or spark")
+    port_table = load_ports(ports)  # a bad --ports file fails before the store is opened
+    with open_store(db) as store:
+        if engine == "spark":
+            return _spark_detect(store, params, kinds, since, until, port_table, spark_master)
+        return detect(store, params, kinds, since, until, port_table).summary()
+
+
+def _spark_detect(
+    store: Store,
+    params: DetectParams,
+    kinds: Sequence[str],
+    since: str | None,
+    until: str | None,
+    ports: pa.Table,
+    master: str | None,
+) -> str:
+    import importlib
+
+    from oiltrail.errors import EngineUnavailableError
+
+    try:
+        spark = importlib.import_module("oiltrail.engines.spark")
+    except ImportError as exc:
+        raise EngineUnavailableError(f"the spark engine is not available: {exc}") from None
+    report = spark.detect(
+        store, params=params, kinds=kinds, since=since, until=until, ports=ports, master=master
+    )
+    return str(report.summary() if hasattr(report, "summary") else report)

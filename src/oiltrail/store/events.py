@@ -1,0 +1,171 @@
+"""Detection's tables: run records (provenance), per-day input fingerprints, event I/O.
+
+The `events` table itself is core (store/catalog.py); this module adds `detect_runs` and
+`detect_days` and the reads and writes detection and export need.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS
+from oiltrail.errors import UsageError
+from oiltrail.render import emit
+from oiltrail.store.catalog import Store
+
+DETECT_DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS detect_runs (
+        run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP,
+        params VARCHAR, kinds VARCHAR, ports_hash VARCHAR, ports_source VARCHAR,
+        inputs VARCHAR, window_start TIMESTAMP, since DATE, until DATE, full_run BOOLEAN,
+        positions_read BIGINT, events_written BIGINT, simulated BOOLEAN)""",
+    # Fingerprint (row count and hash sum) of each UTC day's positions at the last detect run:
+    # a day whose fingerprint changed is reprocessed, with the context its events need.
+    """CREATE TABLE IF NOT EXISTS detect_days (day DATE PRIMARY KEY, fingerprint VARCHAR)""",
+)
+EXPORT_FORMATS = ("csv", "json", "parquet", "table")
+
+
+def ensure_detect_tables(store: Store) -> None:
+    store.ensure(DETECT_DDL)
+
+
+def current_fingerprints(store: Store) -> dict[date, str]:
+    rows = store.con.execute(
+        """SELECT CAST(ts AS DATE) AS d, count(*) || ':' || sum(hash(mmsi, ts, lat, lon, sog))
+           FROM positions GROUP BY d"""
+    ).fetchall()
+    return {r[0]: str(r[1]) for r in rows}
+
+
+def stored_fingerprints(store: Store) -> dict[date, str]:
+    rows = store.con.execute("SELECT day, fingerprint FROM detect_days").fetchall()
+    return {r[0]: str(r[1]) for r in rows}
+
+
+def save_fingerprints(store: Store, prints: dict[date, str]) -> None:
+    store.con.execute("DELETE FROM detect_days")
+    if prints:
+        store.con.executemany(
+            "INSERT INTO detect_days VALUES (?, ?)", [[d, fp] for d, fp in sorted(prints.items())]
+        )
+
+
+def insert_events(store: Store, events: pa.Table, run_id: str) -> int:
+    """Insert (or replace, same id) events; returns how many rows were written."""
+    if events.num_rows == 0:
+        return 0
+    tbl = events.append_column("run_id", pa.array([run_id] * events.num_rows, pa.string()))
+    store.con.register("_new_events", tbl)
+    try:
+        store.con.execute(
+            """INSERT OR REPLACE INTO events
+               SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details,
+                      run_id FROM _new_events"""
+        )
+    finally:
+        store.con.unregister("_new_events")
+    return int(events.num_rows)
+
+
+def record_run(store: Store, row: dict[str, Any]) -> None:
+    cols = [
+        "run_id",
+        "started_at",
+        "finished_at",
+        "params",
+        "kinds",
+        "ports_hash",
+        "ports_source",
+        "inputs",
+        "window_start",
+        "since",
+        "until",
+        "full_run",
+        "positions_read",
+        "events_written",
+        "simulated",
+    ]
+    store.con.execute(
+        f"INSERT OR REPLACE INTO detect_runs ({', '.join(cols)}) VALUES "
+        f"({', '.join('?' for _ in cols)})",
+        [row.get(c) for c in cols],
+    )
+
+
+def input_hashes(store: Store) -> list[str]:
+    return [
+        str(r[0])
+        for r in store.con.execute("SELECT file_hash FROM manifest ORDER BY file_hash").fetchall()
+    ]
+
+
+def read_events(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
+    """Stored events as dicts in SPEC §4 columns (details parsed), ordered by start."""
+    if kind is not None and kind not in EVENT_KINDS:
+        raise UsageError(f"unknown kind {kind!r}: expected one of {', '.join(EVENT_KINDS)}")
+    where = "WHERE kind = ?" if kind else ""
+    cur = store.con.execute(
+        f"""SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details
+            FROM events {where} ORDER BY start, kind, mmsi, event_id""",
+        [kind] if kind else [],
+    )
+    out = []
+    for r in cur.fetchall():
+        row = dict(zip(EVENT_COLUMNS, r, strict=True))
+        row["details"] = json.loads(row["details"]) if row["details"] else {}
+        out.append(row)
+    return out
+
+
+def export_events(
+    store: Store, fmt: str = "csv", out: Path | None = None, kind: str | None = None
+) -> int:
+    """Write events with exactly the SPEC §4 columns; returns the row count."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    rows = read_events(store, kind)
+    if fmt == "parquet":
+        if out is None:
+            raise UsageError("--format parquet needs -o FILE")
+        pq.write_table(events_to_arrow(rows), out)
+        return len(rows)
+    emit(rows, EVENT_COLUMNS, fmt, out, title="events")
+    return len(rows)
+
+
+def events_to_arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """SPEC §4 columns; times as UTC timestamps, details as JSON text."""
+    ts = pa.timestamp("us", tz="UTC")
+    data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in EVENT_COLUMNS}
+    data["details"] = [json.dumps(d, sort_keys=True) for d in data["details"]]
+    schema = pa.schema(
+        [
+            ("event_id", pa.string()),
+            ("kind", pa.string()),
+            ("mmsi", pa.uint32()),
+            ("other_mmsi", pa.uint32()),
+            ("start", ts),
+            ("end", ts),
+            ("lat", pa.float64()),
+            ("lon", pa.float64()),
+            ("port", pa.string()),
+            ("details", pa.string()),
+        ]
+    )
+    for c in ("start", "end"):
+        data[c] = [None if v is None else _utc(v) for v in data[c]]
+    return pa.table(data, schema=schema)
+
+
+def _utc(v: datetime) -> datetime:
+    from datetime import UTC
+
+    return v.replace(tzinfo=UTC)
