@@ -1,0 +1,362 @@
+"""Build a whole scenario from a seed and write it: the `simulate()` entry point."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from oiltrail.errors import UsageError
+from oiltrail.simulate import spoof
+from oiltrail.simulate import truth as tr
+from oiltrail.simulate.emit import Rows, emit_vessel
+from oiltrail.simulate.fleet import DONOR_TANKERS, DPRK_TANKERS, Registry, Vessel
+from oiltrail.simulate.geo import offset
+from oiltrail.simulate.lanes import WAYPOINTS
+from oiltrail.simulate.plan import HOUR, begin_towards, berth, new_vessel, start_background, trade
+from oiltrail.simulate.story import (
+    Chain,
+    Reservations,
+    build_chain,
+    build_dark_visitor,
+    build_loiterer,
+    build_reflagged,
+    build_renamed,
+)
+
+DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)
+FORMATS = ("nmea", "csv", "parquet")
+
+
+@dataclass(frozen=True)
+class ScenarioSettings:
+    """A scenario's knobs; `DEMO_SCENARIO` is the bundled one."""
+
+    seed: int = 7
+    days: int = 14
+    vessels: int = 60
+    start: datetime = DEFAULT_START
+
+
+DEMO_SCENARIO = ScenarioSettings(seed=7, days=14, vessels=60)
+
+
+@dataclass
+class ScenarioSummary:
+    """What `simulate` wrote: counts per kind and the files."""
+
+    out_dir: Path
+    seed: int
+    days: int
+    vessels: int
+    positions: int
+    static_reports: int
+    nmea_lines: int
+    csv_rows: int
+    events: dict[str, int]
+    chains: int
+    files: list[str]
+    seconds: float = 0.0
+    decoys: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Built:
+    vessels: list[Vessel]
+    chains: list[Chain]
+    decoys: list[dict[str, Any]]
+
+
+def build(s: ScenarioSettings) -> Built:
+    """Plan every vessel of the scenario (deterministic for a seed)."""
+    rng = np.random.default_rng(s.seed)
+    reg = Registry(rng)
+    end_s = s.days * 86_400.0
+    res = Reservations()
+    vessels: list[Vessel] = []
+    chains: list[Chain] = []
+    decoys: list[dict[str, Any]] = []
+    n_chains = int(np.clip(s.days // 3, 1, len(DONOR_TANKERS)))
+    variants = ["nampo", "dark", "dark_nampo"]
+    for i in range(n_chains):
+        c = build_chain(i, len(vessels), reg, rng, end_s, res, variants[i % 3])
+        if c is not None:
+            chains.append(c)
+            vessels += [c.donor, c.receiver]
+    spare = list(DPRK_TANKERS[n_chains:])
+    for j in range(max(1, s.days // 7)):
+        v = build_dark_visitor(len(vessels), reg, rng, end_s, spare.pop(0))
+        vessels.append(v)
+    for j in range(max(2, s.days // 5)):
+        ident = spare.pop(0) if spare and j % 2 == 0 else None
+        lo = build_loiterer(len(vessels), reg, rng, end_s, res, ident, "csv" if j % 2 else "nmea")
+        if lo is not None:
+            vessels.append(lo)
+    for k in range(1 if s.days < 10 else 2):
+        vessels.append(build_renamed(len(vessels), reg, rng, end_s, k))
+    vessels.append(build_reflagged(len(vessels), reg, rng, end_s))
+    _decoy_vessels(vessels, decoys, reg, rng, end_s)
+    for _ in range(s.vessels):
+        feed = "nmea" if rng.random() < 2 / 3 else "csv"
+        cls = "A" if rng.random() < 0.8 else "B"
+        v = new_vessel(reg, rng, len(vessels), "background", feed=feed, cls=cls)
+        start_background(v, rng)
+        quirk = str(rng.choice(["", "", "", "slow", "silence"]))
+        trade(v, rng, end_s, quirk, decoys)
+        vessels.append(v)
+    return Built(vessels, chains, decoys)
+
+
+def _decoy_vessels(
+    vessels: list[Vessel],
+    decoys: list[dict[str, Any]],
+    reg: Registry,
+    rng: np.random.Generator,
+    end_s: float,
+) -> None:
+    """Fast close pass, ships moored side by side, and ships passing a port offshore."""
+    # two ships pass 150-300 m apart at speed, head-on, at YS_C
+    t_x = float(rng.uniform(0.3, 0.6) * end_s)
+    x = WAYPOINTS["YS_C"]
+    pair = []
+    for a, b, side in (("YS_S", "YS_N", 0.0), ("YS_N", "YS_S", float(rng.uniform(150, 300)))):
+        v = new_vessel(reg, rng, len(vessels), "decoy_pass", feed="nmea", cls="A")
+        v.speed_kn = max(v.speed_kn, 10.0)
+        p = offset(*x, 90.0, side)
+        begin_towards(v, [WAYPOINTS[a], p], v.speed_kn, t_x)
+        v.track.move([WAYPOINTS[b]], v.speed_kn)
+        v.destination = b
+        trade(v, rng, end_s)
+        vessels.append(v)
+        pair.append(v.mmsi)
+    decoys.append(
+        {"kind": "fast_close_pass", "mmsi": pair[0], "other_mmsi": pair[1], "start_s": t_x}
+    )
+    # two ships moored side by side in port
+    port = "Pusan"
+    b0 = berth(port, rng)
+    pair = []
+    for k in range(2):
+        v = new_vessel(
+            reg, rng, len(vessels), "decoy_moored", feed="nmea" if k == 0 else "csv", cls="A"
+        )
+        v.track.start(0.0, *(b0 if k == 0 else offset(*b0, 45.0, 40.0)))
+        v.track.stay(rng.uniform(10, 30) * HOUR, "port", port=port, label=f"port:{port}")
+        v.destination = port
+        trade(v, rng, end_s)
+        vessels.append(v)
+        pair.append(v.mmsi)
+    decoys.append(
+        {"kind": "moored_side_by_side", "mmsi": pair[0], "other_mmsi": pair[1], "port": port}
+    )
+    # ships passing Pusan at speed, 3 km (inside the radius, never slow) and 7 km off
+    from oiltrail.simulate.geo import load_ports
+
+    ports = load_ports()
+    i = ports.index(port)
+    for dist in (3000.0, 7000.0):
+        v = new_vessel(reg, rng, len(vessels), "decoy_offshore", feed="nmea", cls="A")
+        v.speed_kn = max(v.speed_kn, 10.0)
+        p = offset(float(ports.lat[i]), float(ports.lon[i]), 150.0, dist)
+        t_p = float(rng.uniform(0.2, 0.8) * end_s)
+        begin_towards(v, [WAYPOINTS["KS_W"], p], v.speed_kn, t_p)
+        v.track.move([WAYPOINTS["KS_N"]], v.speed_kn)
+        v.destination = "KS_N"
+        trade(v, rng, end_s)
+        vessels.append(v)
+        decoys.append(
+            {
+                "kind": "passing_port_offshore",
+                "mmsi": v.mmsi,
+                "port": port,
+                "distance_m": dist,
+                "start_s": t_p,
+            }
+        )
+
+
+def emit_all(
+    b: Built, s: ScenarioSettings, rng: np.random.Generator
+) -> tuple[Rows, Rows, list[dict[str, Any]]]:
+    """Sample every vessel, then plant spoofing; returns positions, statics, spoof episodes."""
+    end_s = s.days * 86_400.0
+    pos_parts, st_parts = [], []
+    spoofs: list[dict[str, Any]] = []
+    bg = [v for v in b.vessels if v.role == "background" and v.cls == "A" and v.feed == "nmea"]
+    n_tele = max(1, s.days // 7)
+    tele_ids = {v.vid for v in bg[:n_tele]}
+    victim = bg[n_tele] if len(bg) > n_tele else None
+    for v in b.vessels:
+        pos, st = emit_vessel(v, rng, end_s)
+        if v.vid in tele_ids:
+            ep = spoof.plant_teleport(v, pos, rng, end_s)
+            if ep:
+                spoofs.append(ep)
+        pos_parts.append(pos)
+        st_parts.append(st)
+    if victim is not None:
+        got = spoof.plant_shared(victim, rng, end_s, ghost_vid=len(b.vessels))
+        if got is not None:
+            pos_parts.append(got[0])
+            spoofs.append(got[1])
+    return Rows.concat(pos_parts), Rows.concat(st_parts), spoofs
+
+
+def compute_truth(
+    b: Built, pos: Rows, st: Rows, spoofs: list[dict[str, Any]], start: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    t = tr.Truth(start, pos)
+    visits = tr.port_visits(t, b.vessels)
+    tr.loitering(t, b.vessels)
+    encs = tr.encounters(t, b.chains)
+    gap_events = tr.gaps(t, [e for e in t.events if e["kind"] == "port_visit"])
+    tr.static_changes(t, st)
+    for ep in spoofs:
+        d = {k: v for k, v in ep.items() if k not in ("mmsi", "start_s", "end_s", "vid")}
+        t.add("spoofing", int(ep["mmsi"]), float(ep["start_s"]), float(ep["end_s"]), details=d)
+    chains = tr.chain_rows(t, b.chains, visits, encs, gap_events)
+    return t.rows(), chains
+
+
+def simulate(
+    out_dir: Path,
+    seed: int,
+    days: int,
+    vessels: int,
+    *,
+    start: datetime | None = None,
+    formats: tuple[str, ...] = ("nmea", "csv"),
+) -> ScenarioSummary:
+    """Generate a scenario into `out_dir`: AIS files, ground truth and scenario.json.
+
+    Args:
+        out_dir: folder to write (created).
+        seed, days, vessels: the scenario; `vessels` counts background ships only.
+        start: first instant (UTC); default 2026-01-05T00:00:00Z.
+        formats: any of "nmea", "csv" (MarineCadastre) and "parquet" (canonical schema).
+    Returns:
+        A summary with counts per event kind and the files written.
+    """
+    from oiltrail.simulate import writers as w
+
+    if days < 1 or days > 366:
+        raise UsageError(f"--days must be between 1 and 366, got {days}")
+    if vessels < 0 or vessels > 100_000:
+        raise UsageError(f"--vessels must be between 0 and 100000, got {vessels}")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(
+            f"unknown format {','.join(bad) or '(none)'}: expected {', '.join(FORMATS)}"
+        )
+    began = time.perf_counter()
+    start = (start or DEFAULT_START).astimezone(UTC)
+    s = ScenarioSettings(seed=seed, days=days, vessels=vessels, start=start)
+    b = build(s)
+    rng = np.random.default_rng([seed, 1])
+    pos, st, spoofs = emit_all(b, s, rng)
+    events, chains = compute_truth(b, pos, st, spoofs, start)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    feed = {v.vid: v.feed for v in b.vessels}
+    feed[len(b.vessels)] = next(
+        (v.feed for v in b.vessels if spoofs and v.vid == spoofs[-1].get("vid")), "nmea"
+    )
+    vid = pos.cols["vid"]
+    in_nmea = np.array([feed.get(int(x), "nmea") == "nmea" for x in np.unique(vid)])
+    nmea_vids = np.unique(vid)[in_nmea]
+    is_nmea = np.isin(vid, nmea_vids)
+    by_vid = {v.vid: v for v in b.vessels}
+    files: list[str] = []
+    nmea_lines = csv_rows = 0
+    start_unix = int(start.timestamp())
+    if "nmea" in formats:
+        p = pos.take(np.flatnonzero(is_nmea))
+        st_n = st.take(np.flatnonzero(np.isin(st.cols["vid"], nmea_vids)))
+        cls_b = np.array(
+            [by_vid[int(x)].cls == "B" if int(x) in by_vid else False for x in p.cols["vid"]]
+        )
+        st_b = np.array([by_vid[int(x)].cls == "B" for x in st_n.cols["vid"]])
+        nmea_lines = w.write_nmea(
+            out_dir / "ais.nmea", start_unix, p, st_n, cls_b, st_b, start, rng
+        )
+        files.append("ais.nmea")
+    if "csv" in formats:
+        p = pos.take(np.flatnonzero(~is_nmea))
+        csv_rows = w.write_marinecadastre(out_dir / "ais_marinecadastre.csv", p, by_vid, start)
+        files.append("ais_marinecadastre.csv")
+    if "parquet" in formats:
+        w.write_parquet(out_dir, pos, st, start)
+        files += ["positions.parquet", "static.parquet"]
+    w.write_truth(out_dir, events, chains)
+    files += ["truth_events.csv", "truth_chains.csv", "scenario.json"]
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[e["kind"]] = counts.get(e["kind"], 0) + 1
+    summary = ScenarioSummary(
+        out_dir,
+        seed,
+        days,
+        vessels,
+        len(pos),
+        len(st),
+        nmea_lines,
+        csv_rows,
+        counts,
+        len(chains),
+        files,
+        round(time.perf_counter() - began, 2),
+    )
+    w.write_json(out_dir / "scenario.json", _scenario_json(s, b, summary, start))
+    return summary
+
+
+def _scenario_json(
+    s: ScenarioSettings, b: Built, summary: ScenarioSummary, start: datetime
+) -> dict[str, Any]:
+    from oiltrail.simulate.truth import iso
+
+    return {
+        "simulated": True,
+        "generator": "oiltrail simulate",
+        "seed": s.seed,
+        "start": iso(start, 0),
+        "end": iso(start, s.days * 86_400),
+        "days": s.days,
+        "background_vessels": s.vessels,
+        "counts": {
+            "positions": summary.positions,
+            "static_reports": summary.static_reports,
+            "events": summary.events,
+            "chains": summary.chains,
+        },
+        "vessels": [
+            {
+                "mmsi": v.mmsi,
+                "mmsis": sorted({i[1] for i in v.identities}),
+                "imo": v.imo or None,
+                "name": v.name,
+                "names": list(dict.fromkeys(i[2] for i in v.identities)),
+                "callsign": v.callsign,
+                "role": v.role,
+                "ship_type": v.ship_type,
+                "class": v.cls,
+                "feed": v.feed,
+                "length_m": v.length_m,
+                "beam_m": v.beam_m,
+                "waterplane_coeff": round(v.waterplane_coeff, 3),
+                "speed_kn": v.speed_kn,
+            }
+            for v in b.vessels
+        ],
+        "decoys": [
+            {
+                **{k: val for k, val in d.items() if not k.endswith("_s")},
+                **({"time": iso(start, d["start_s"])} if "start_s" in d else {}),
+            }
+            for d in b.decoys
+        ],
+        "files": summary.files,
+    }

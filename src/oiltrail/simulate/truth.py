@@ -1,0 +1,362 @@
+"""Ground truth by the SPEC §4 definitions, computed over the emitted rows (see __init__ docs)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from oiltrail.simulate.emit import Rows
+from oiltrail.simulate.fleet import Vessel
+from oiltrail.simulate.geo import haversine_m, load_ports
+from oiltrail.simulate.story import BARRELS_PER_TONNE, Chain
+
+PORT_RADIUS_M = 5_000.0  # SPEC §4 port radius
+STOP_KN = 0.5  # SPEC §4 port visit needs one position under 0.5 kn
+LOITER_KN, LOITER_MIN_S, LOITER_PORT_M = 2.0, 4 * 3600.0, 37_040.0  # 20 nm
+ENC_MIN_S, ENC_PORT_M = 2 * 3600.0, 10_000.0
+GAP_MIN_S = 12 * 3600.0
+DRAUGHT_MIN_M = 0.5
+
+
+def iso(start: datetime, t_s: float) -> str:
+    return (start + timedelta(seconds=float(t_s))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def event_id(kind: str, mmsi: int, other: int | None, start_iso: str) -> str:
+    """First 16 hex chars of sha256("kind|mmsi|other_mmsi|start_iso"), other empty when None."""
+    key = f"{kind}|{mmsi}|{'' if other is None else other}|{start_iso}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class Truth:
+    """Collects events; `rows()` gives them in the SPEC §4 export columns."""
+
+    def __init__(self, start: datetime, pos: Rows) -> None:
+        self.start = start
+        self.events: list[dict[str, Any]] = []
+        order = np.lexsort((pos.cols["t"], pos.cols["mmsi"]))
+        self.pos = pos.take(order)
+        mm = self.pos.cols["mmsi"]
+        bounds = np.flatnonzero(np.diff(mm.astype(np.int64))) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [mm.size]])
+        self.by_mmsi = {
+            int(mm[a]): (int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b > a
+        }
+
+    def stream(self, mmsi: int) -> Rows:
+        a, b = self.by_mmsi.get(mmsi, (0, 0))
+        return self.pos.take(np.arange(a, b))
+
+    def add(
+        self,
+        kind: str,
+        mmsi: int,
+        start_s: float,
+        end_s: float,
+        *,
+        other: int | None = None,
+        port: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        if other is not None and other < mmsi:
+            mmsi, other = other, mmsi
+        lat, lon = self._mean(mmsi, other, start_s, end_s)
+        s_iso = iso(self.start, start_s)
+        ev = {
+            "event_id": event_id(kind, mmsi, other, s_iso),
+            "kind": kind,
+            "mmsi": mmsi,
+            "other_mmsi": other,
+            "start": s_iso,
+            "end": iso(self.start, end_s),
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "port": port,
+            "details": details or {},
+            "start_s": start_s,
+            "end_s": end_s,
+        }
+        self.events.append(ev)
+        return ev
+
+    def _mean(self, mmsi: int, other: int | None, t0: float, t1: float) -> tuple[float, float]:
+        lats, lons = [], []
+        for m in (mmsi, other):
+            if m is None:
+                continue
+            s = self.stream(m)
+            t = s.cols["t"]
+            sel = (t >= t0) & (t <= t1)
+            if not sel.any():
+                sel = np.abs(t - t0) == np.abs(t - t0).min()
+            lats.append(s.cols["lat"][sel])
+            lons.append(s.cols["lon"][sel])
+        return float(np.concatenate(lats).mean()), float(np.concatenate(lons).mean())
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = sorted(self.events, key=lambda e: (e["start"], e["kind"], e["mmsi"]))
+        return [
+            {
+                **{k: e[k] for k in e if not k.endswith("_s")},
+                "details": json.dumps(e["details"], sort_keys=True),
+            }
+            for e in out
+        ]
+
+
+def port_visits(truth: Truth, vessels: list[Vessel]) -> dict[tuple[int, int], dict[str, Any]]:
+    """Every emitted berth stay: first to last position within 5 km of the port (per MMSI)."""
+    ports = load_ports()
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    seen: dict[tuple[int, float], dict[str, Any]] = {}
+    for v in vessels:
+        for k, ph in enumerate(v.track.phases):
+            if ph.kind != "port" or ph.port is None:
+                continue
+            pi = ports.index(ph.port)
+            for mmsi in {i[1] for i in v.identities}:
+                s = truth.stream(mmsi)
+                t, sog = s.cols["t"], s.cols["sog"]
+                mine = np.flatnonzero((s.cols["vid"] == v.vid) & (s.cols["phase"] == k))
+                if mine.size == 0:
+                    continue
+                inside = (
+                    haversine_m(s.cols["lat"], s.cols["lon"], ports.lat[pi], ports.lon[pi])
+                    <= PORT_RADIUS_M
+                )
+                a, b = int(mine[0]), int(mine[-1])
+                while a > 0 and inside[a - 1]:
+                    a -= 1
+                while b < t.size - 1 and inside[b + 1]:
+                    b += 1
+                if not (sog[a : b + 1] < STOP_KN).any():
+                    continue
+                key = (mmsi, float(t[a]))
+                if key not in seen:
+                    d = {"positions": b - a + 1, "duration_h": round((t[b] - t[a]) / 3600, 3)}
+                    seen[key] = truth.add(
+                        "port_visit", mmsi, float(t[a]), float(t[b]), port=ph.port, details=d
+                    )
+                found[(v.vid, k)] = seen[key]
+    return found
+
+
+def loitering(truth: Truth, vessels: list[Vessel]) -> None:
+    """Runs of consecutive drift phases: slow at sea; kept when >= 4 h and >= 20 nm from ports."""
+    ports = load_ports()
+    for v in vessels:
+        phases = v.track.phases
+        k = 0
+        while k < len(phases):
+            if phases[k].kind != "drift":
+                k += 1
+                continue
+            group = [k]
+            while group[-1] + 1 < len(phases) and phases[group[-1] + 1].kind == "drift":
+                group.append(group[-1] + 1)
+            k = group[-1] + 1
+            for mmsi in {i[1] for i in v.identities}:
+                s = truth.stream(mmsi)
+                sel = (s.cols["vid"] == v.vid) & np.isin(s.cols["phase"], group)
+                if sel.sum() < 2:
+                    continue
+                t = s.cols["t"][sel]
+                if t[-1] - t[0] < LOITER_MIN_S:
+                    continue
+                dist = ports.min_distance_m(s.cols["lat"][sel], s.cols["lon"][sel])
+                if dist.min() < LOITER_PORT_M:
+                    continue
+                d = {
+                    "duration_h": round((t[-1] - t[0]) / 3600, 3),
+                    "positions": int(sel.sum()),
+                    "median_speed_knots": float(np.median(s.cols["sog"][sel])),
+                    "min_port_distance_m": round(float(dist.min())),
+                }
+                truth.add("loitering", mmsi, float(t[0]), float(t[-1]), details=d)
+
+
+def encounters(truth: Truth, chains: list[Chain]) -> dict[int, dict[str, Any]]:
+    """Each STS transfer: the span where both ships report in their alongside phase."""
+    ports = load_ports()
+    out: dict[int, dict[str, Any]] = {}
+    for c in chains:
+        parts = []
+        for v in (c.donor, c.receiver):
+            k = next(i for i, p in enumerate(v.track.phases) if p.label == f"sts:{c.no}")
+            s = truth.stream(v.mmsi)
+            sel = (s.cols["vid"] == v.vid) & (s.cols["phase"] == k)
+            parts.append(s.take(np.flatnonzero(sel)))
+        t0 = max(float(p.cols["t"][0]) for p in parts)
+        t1 = min(float(p.cols["t"][-1]) for p in parts)
+        a, b = parts
+        j = np.clip(np.searchsorted(b.cols["t"], a.cols["t"]), 0, len(b) - 1)
+        sep = haversine_m(a.cols["lat"], a.cols["lon"], b.cols["lat"][j], b.cols["lon"][j])
+        dist = ports.min_distance_m(
+            np.concatenate([a.cols["lat"], b.cols["lat"]]),
+            np.concatenate([a.cols["lon"], b.cols["lon"]]),
+        )
+        if t1 - t0 < ENC_MIN_S or dist.min() < ENC_PORT_M or np.median(sep) > 500:
+            continue
+        d = {
+            "duration_h": round((t1 - t0) / 3600, 3),
+            "median_distance_m": round(float(np.median(sep)), 1),
+            "max_distance_m": round(float(sep.max()), 1),
+            "sts": True,
+        }
+        out[c.no] = truth.add("encounter", c.donor.mmsi, t0, t1, other=c.receiver.mmsi, details=d)
+    return out
+
+
+def gaps(truth: Truth, visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Silences >= 12 h between consecutive positions of one MMSI, neither inside a port visit."""
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for e in visits:
+        spans.setdefault(e["mmsi"], []).append((e["start_s"], e["end_s"]))
+    out = []
+    for mmsi in truth.by_mmsi:
+        t = truth.stream(mmsi).cols["t"]
+        for i in np.flatnonzero(np.diff(t) >= GAP_MIN_S):
+            a, b = float(t[i]), float(t[i + 1])
+            if any(s <= a <= e or s <= b <= e for s, e in spans.get(mmsi, [])):
+                continue
+            d = {"duration_h": round((b - a) / 3600, 3)}
+            out.append(truth.add("gap", mmsi, a, b, details=d))
+    return out
+
+
+def static_changes(truth: Truth, st: Rows) -> None:
+    """Draught and identity changes between consecutive static reports."""
+    if not len(st):
+        return
+    order = np.lexsort((st.cols["t"], st.cols["mmsi"]))
+    s = st.take(order)
+    mm, t = s.cols["mmsi"], s.cols["t"]
+    same = mm[1:] == mm[:-1]
+    for i in np.flatnonzero(same):
+        d0, d1 = float(s.cols["draught"][i]), float(s.cols["draught"][i + 1])
+        delta = round(d1 - d0, 1)
+        if abs(delta) >= DRAUGHT_MIN_M - 1e-9:
+            truth.add(
+                "draught_change",
+                int(mm[i]),
+                float(t[i]),
+                float(t[i + 1]),
+                details={"delta_m": delta, "before_m": d0, "after_m": d1},
+            )
+        changed = [f for f in ("name", "imo", "callsign") if s.cols[f][i] != s.cols[f][i + 1]]
+        if changed:
+            truth.add(
+                "identity_change",
+                int(mm[i]),
+                float(t[i]),
+                float(t[i + 1]),
+                details={
+                    "change": "same_mmsi",
+                    "fields": changed,
+                    "old": {f: _plain(s.cols[f][i]) for f in changed},
+                    "new": {f: _plain(s.cols[f][i + 1]) for f in changed},
+                },
+            )
+    imo = s.cols["imo"]
+    by_time = np.lexsort((t, imo))
+    for a, b in zip(by_time[:-1], by_time[1:], strict=True):
+        if imo[a] != 0 and imo[a] == imo[b] and mm[a] != mm[b]:
+            truth.add(
+                "identity_change",
+                int(mm[b]),
+                float(t[a]),
+                float(t[b]),
+                details={
+                    "change": "same_imo_new_mmsi",
+                    "imo": int(imo[a]),
+                    "old_mmsi": int(mm[a]),
+                    "new_mmsi": int(mm[b]),
+                },
+            )
+
+
+def _plain(x: Any) -> Any:
+    return int(x) if isinstance(x, np.integer) else x
+
+
+def chain_rows(
+    truth: Truth,
+    chains: list[Chain],
+    visits: dict[tuple[int, int], dict[str, Any]],
+    encs: dict[int, dict[str, Any]],
+    gap_events: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """True delivery chains in the SPEC §6 columns plus cargo_tonnes and cargo_barrels."""
+    drafts = [e for e in truth.events if e["kind"] == "draught_change"]
+
+    def draught_after(mmsi: int, t: float, sign: int) -> dict[str, Any] | None:
+        c = [
+            e
+            for e in drafts
+            if e["mmsi"] == mmsi and e["end_s"] >= t and np.sign(e["details"]["delta_m"]) == sign
+        ]
+        return min(c, key=lambda e: e["end_s"]) if c else None
+
+    rows = []
+    for c in chains:
+        load = visits.get((c.donor.vid, c.load_phase))
+        enc = encs.get(c.no)
+        if load is None or enc is None:
+            continue
+        ev = [
+            load,
+            draught_after(c.donor.mmsi, load["start_s"], 1),
+            enc,
+            draught_after(c.donor.mmsi, c.sts_end_s, -1),
+            draught_after(c.receiver.mmsi, c.sts_end_s, 1),
+        ]
+        if c.variant == "dark":
+            g = [
+                e
+                for e in gap_events
+                if e["mmsi"] == c.receiver.mmsi
+                and e["start_s"] <= c.dark_s[0] + 1
+                and e["end_s"] >= c.dark_s[1] - 1
+            ]
+            if not g:
+                continue
+            dest, arrival, last = "dark near DPRK", g[0]["end"], g[0]
+        else:
+            visit = visits.get((c.receiver.vid, c.dest_phase))
+            if visit is None:
+                continue
+            dest, arrival, last = c.dprk_port, visit["start"], visit
+            if c.variant == "dark_nampo":
+                ev += [
+                    e
+                    for e in gap_events
+                    if e["mmsi"] == c.receiver.mmsi and abs(e["start_s"] - c.dark_s[0]) < 600
+                ]
+        ev += [last, draught_after(c.receiver.mmsi, last["start_s"], -1)]
+        barrels = round(c.cargo_tonnes * BARRELS_PER_TONNE, 1)
+        key = f"chain|{c.donor.mmsi}|{c.receiver.mmsi}|{load['start']}"
+        rows.append(
+            {
+                "chain_id": hashlib.sha256(key.encode()).hexdigest()[:16],
+                "source_port": c.source_port,
+                "load_start": load["start"],
+                "donor_mmsi": c.donor.mmsi,
+                "encounter_event_id": enc["event_id"],
+                "receiver_mmsi": c.receiver.mmsi,
+                "destination": dest,
+                "arrival": arrival,
+                "barrels_low": barrels,
+                "barrels_mid": barrels,
+                "barrels_high": barrels,
+                "confidence": 1.0,
+                "evidence": ";".join(e["event_id"] for e in ev if e is not None),
+                "cargo_tonnes": c.cargo_tonnes,
+                "cargo_barrels": barrels,
+            }
+        )
+    return rows
