@@ -8,6 +8,8 @@ the chain. Partial chains are kept with a lower confidence; each link says why i
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import asdict
 from typing import Any
 
 from oiltrail.estimate.volume import VolumeEstimate, combine, estimate_cargo
@@ -25,6 +27,8 @@ from oiltrail.trace.load import (
 from oiltrail.trace.model import Event, TraceParams
 from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
 
+PARAMS_META_KEY = "chains_params"
+
 
 def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[str, Any]]:
     """Find delivery chains in the store's events, store them in `chains` and return them.
@@ -32,7 +36,8 @@ def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[s
     Returns:
         One dict per chain with the SPEC §6 columns plus `details` (links, volume, screening).
     """
-    ctx = build_context(store, params or TraceParams())
+    params = params or TraceParams()
+    ctx = build_context(store, params)
     rows = assemble(ctx)
     flagged, note = flagged_by_mmsi(store)
     simulated = store.simulated
@@ -40,6 +45,8 @@ def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[s
         _screen(row, flagged, note)
         row["details"]["simulated"] = simulated
     replace_chains(store, rows)
+    # provenance (SPEC §9): the parameters that produced the stored chains
+    store.set_meta(PARAMS_META_KEY, json.dumps(asdict(params), sort_keys=True))
     return rows
 
 
