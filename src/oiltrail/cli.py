@@ -108,9 +108,20 @@ def simulate_cmd(
     seed: Annotated[int, typer.Option("--seed")] = 1,
     days: Annotated[int, typer.Option("--days")] = 14,
     vessels: Annotated[int, typer.Option("--vessels", help="Background vessels.")] = 60,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Comma-separated: nmea,csv (default) and/or parquet.")
+    ] = "nmea,csv",
+    start: Annotated[
+        str | None, typer.Option("--start", help="First UTC instant (default 2026-01-05T00:00:00Z).")
+    ] = None,
 ) -> None:
     """Generate a scenario around Korea with ground-truth events (marked simulated)."""
-    raise _todo("simulate")
+    from oiltrail.render import emit
+    from oiltrail.simulate.scenario import parse_start, simulate, summary_rows
+
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    summary = simulate(out, seed, days, vessels, start=parse_start(start), formats=formats)
+    emit(summary_rows(summary), ("item", "value"), "table", title="simulated scenario (not real ships)")
 
 
 @command("demo")
@@ -338,7 +349,18 @@ def report_cmd(
     ] = None,
 ) -> None:
     """Write one self-contained HTML report: map, timeline, cap chart, chains, vessels, claims."""
-    raise _todo("report")
+    from oiltrail.report.html import SIMULATED_BANNER, write_report
+    from oiltrail.store import open_store
+
+    if not db.exists():
+        raise OiltrailError(f"no store at {db}: run `oiltrail ingest` or `oiltrail demo` first")
+    with open_store(db) as store:
+        path = write_report(store, out, list(article or []))
+        simulated = store.simulated
+    size_kb = path.stat().st_size / 1024
+    err_console.print(f"wrote {path} ({size_kb:,.0f} KiB, self-contained: opens offline)")
+    if simulated:
+        err_console.print(f"[bold red]{SIMULATED_BANNER}[/bold red]")
 
 
 def main() -> None:

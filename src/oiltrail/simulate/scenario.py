@@ -360,3 +360,35 @@ def _scenario_json(
         ],
         "files": summary.files,
     }
+
+
+def parse_start(text: str | None) -> datetime | None:
+    """An ISO 8601 UTC instant (a trailing Z allowed), or None for the default start."""
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--start {text!r} is not an ISO 8601 time such as 2026-01-05T00:00:00Z"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def summary_rows(s: ScenarioSummary) -> list[dict[str, Any]]:
+    """The summary as item/value rows for the CLI."""
+    rows: list[dict[str, Any]] = [
+        {"item": "folder", "value": str(s.out_dir)},
+        {"item": "seed / days / background vessels", "value": f"{s.seed} / {s.days} / {s.vessels}"},
+        {"item": "positions", "value": s.positions},
+        {"item": "static reports", "value": s.static_reports},
+        {"item": "NMEA lines", "value": s.nmea_lines},
+        {"item": "MarineCadastre rows", "value": s.csv_rows},
+    ]
+    rows += [{"item": f"truth {k}", "value": n} for k, n in sorted(s.events.items())]
+    rows += [
+        {"item": "truth chains", "value": s.chains},
+        {"item": "files", "value": ", ".join(s.files)},
+        {"item": "seconds", "value": s.seconds},
+    ]
+    return rows
