@@ -129,3 +129,55 @@ def score_names(
     scores = score_pairs([p[0] for p in pairs], [p[1] for p in pairs], params)
     best = int(np.argmax(scores))
     return float(scores[best]), pairs[best][0], pairs[best][1]
+
+
+def score_one_to_many(
+    query: NormName, cands: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
+) -> NDArray[np.float64]:
+    """Score one query form against many list forms: the same score as `score_pairs`, with
+    one rapidfuzz matrix call for all token pairs instead of a Python loop over them."""
+    n = len(cands)
+    if n == 0:
+        return np.zeros(0)
+    joined = process.cdist(
+        [query.joined], [c.joined for c in cands], scorer=Levenshtein.normalized_similarity
+    )[0].astype(np.float64)
+    token_score = _token_score_matrix(query, cands, params)
+    score = np.maximum(token_score, joined)
+    return _apply_numbers(score, [query] * n, cands, params)
+
+
+def _token_score_matrix(
+    query: NormName, cands: Sequence[NormName], params: NameScoring
+) -> NDArray[np.float64]:
+    n = len(cands)
+    c_tokens = [t for c in cands for t in c.tokens]
+    lengths = np.fromiter((len(c.tokens) for c in cands), dtype=np.int64, count=n)
+    if not query.tokens or not c_tokens:
+        return np.zeros(n)
+    q_tokens = list(query.tokens)
+    lev = process.cdist(q_tokens, c_tokens, scorer=Levenshtein.normalized_similarity)
+    jw = process.cdist(q_tokens, c_tokens, scorer=JaroWinkler.normalized_similarity)
+    sims = np.maximum(lev, jw - params.jw_discount).astype(np.float64)
+    q_first = np.array([t[0] for t in q_tokens])
+    c_first = np.array([t[0] for t in c_tokens])
+    q_one = np.array([len(t) == 1 for t in q_tokens])
+    c_one = np.array([len(t) == 1 for t in c_tokens])
+    initials = (q_one[:, None] | c_one[None, :]) & (q_first[:, None] == c_first[None, :])
+    sims = np.where(initials, np.maximum(sims, params.initial_score), sims)
+    sims[sims < params.token_floor] = 0.0
+    qw = np.array([len(t) for t in q_tokens], dtype=np.float64) * params.query_extra_weight
+    cw = np.array([len(t) for t in c_tokens], dtype=np.float64) * params.result_extra_weight
+    has = lengths > 0
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[has]
+    q_best = np.zeros((len(q_tokens), n))
+    q_best[:, has] = np.maximum.reduceat(sims, starts, axis=1)
+    c_best = sims.max(axis=0)
+    c_num = np.zeros(n)
+    c_den = np.zeros(n)
+    c_num[has] = np.add.reduceat(cw * c_best, starts)
+    c_den[has] = np.add.reduceat(cw, starts)
+    num = qw @ q_best + c_num
+    den = qw.sum() + c_den
+    result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
+    return result

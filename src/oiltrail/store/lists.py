@@ -8,6 +8,7 @@ lists, merged by id or by vessel IMO number).
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +31,14 @@ LISTS_DDL: tuple[str, ...] = (
 )
 
 
+_ENSURED: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
 def ensure_lists_tables(store: Store) -> None:
-    store.ensure(LISTS_DDL)
+    """Create the tables once per open store (DDL round trips cost milliseconds)."""
+    if store not in _ENSURED:
+        store.ensure(LISTS_DDL)
+        _ENSURED.add(store)
 
 
 def _now() -> datetime:

@@ -16,6 +16,7 @@ from oiltrail.errors import InputFormatError
 Entity = EntityProxy
 # Free-text owner/manager mentions: "Registered owner of DPRK tanker CHON MA SAN".
 _CAPS_NAME_RE = re.compile(r"\b([A-Z][A-Z'\-]+(?: (?:[A-Z][A-Z'\-]+|\d+))*)\b")
+STUB_NOTE = "mentioned only: resolved to a listed entity by name in the graph"
 _NOT_NAMES = frozenset({"DPRK", "IMO", "UN", "MMSI", "STS", "US", "USA"})
 
 
@@ -71,7 +72,7 @@ def stub(schema: str, name: str, prefix: str) -> Entity:
     """A party named in free text (an owner in remarks); the graph resolves it by name."""
     entity = make_entity(schema, f"{prefix}-{slug(name)}")
     entity.add("name", name.strip().rstrip("."))
-    entity.add("notes", "mentioned only: resolved to a listed entity by name in the graph")
+    entity.add("notes", STUB_NOTE)
     return entity
 
 

@@ -1,0 +1,136 @@
+"""The blocking index: character trigrams of every list name, IMO and MMSI lookups.
+
+A query is scored only against the names that share the most trigrams with it (as yente
+takes the top candidates of an Elasticsearch query), never against every entity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from oiltrail.screen.normalize import NormName, normalize_name
+from oiltrail.screen.readers.base import STUB_NOTE
+from oiltrail.store import Store
+from oiltrail.store.lists import ensure_lists_tables, read_entities
+
+SCREENABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+WEAK_PROPS = frozenset({"weakAlias"})
+
+
+@dataclass(frozen=True)
+class IndexedEntity:
+    """What screening needs of one list entity."""
+
+    id: str
+    schema: str
+    caption: str
+    datasets: tuple[str, ...]
+    sanctioned: bool
+    imos: tuple[str, ...]
+    mmsis: tuple[str, ...]
+    program: tuple[str, ...]
+
+
+@dataclass
+class ScreenIndex:
+    """Names (each form a row), their entity and trigram postings."""
+
+    entities: list[IndexedEntity] = field(default_factory=list)
+    names: list[NormName] = field(default_factory=list)
+    name_entity: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    name_weak: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    postings: dict[str, NDArray[np.int64]] = field(default_factory=dict)
+    by_imo: dict[str, list[int]] = field(default_factory=dict)
+    by_mmsi: dict[str, list[int]] = field(default_factory=dict)
+
+    def candidates(self, forms: Sequence[NormName], k: int) -> NDArray[np.int64]:
+        """Indices of the (at most k) names sharing the most trigrams with any form."""
+        hits = [self.postings[g] for f in forms for g in trigrams(f.joined) if g in self.postings]
+        if not hits:
+            return np.zeros(0, np.int64)
+        counts = np.bincount(np.concatenate(hits), minlength=len(self.names))
+        found = np.flatnonzero(counts)
+        if len(found) <= k:
+            return found
+        top = np.argpartition(-counts[found], k - 1)[:k]
+        return found[top]
+
+
+def trigrams(joined: str) -> set[str]:
+    padded = f"^{joined}$"
+    if len(padded) < 3:
+        return {padded}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _entity(row: dict[str, Any]) -> IndexedEntity:
+    props = row["properties"]
+    imos = tuple(str(v).removeprefix("IMO") for v in props.get("imoNumber", []))
+    return IndexedEntity(
+        id=row["id"],
+        schema=row["schema"],
+        caption=row["caption"] or row["id"],
+        datasets=tuple(row["datasets"]),
+        sanctioned="sanction" in props.get("topics", []),
+        imos=imos,
+        mmsis=tuple(str(v) for v in props.get("mmsi", [])),
+        program=tuple(props.get("program", [])),
+    )
+
+
+def is_stub(row: dict[str, Any]) -> bool:
+    """A party only named in another entry's remarks; the graph resolves it by name."""
+    return STUB_NOTE in row["properties"].get("notes", [])
+
+
+def build_index(rows: list[dict[str, Any]]) -> ScreenIndex:
+    """Index the screenable entities (no stubs, no edges) of `rows`."""
+    index = ScreenIndex()
+    name_entity: list[int] = []
+    name_weak: list[bool] = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row["schema"] not in SCREENABLE or is_stub(row):
+            continue
+        e = len(index.entities)
+        entity = _entity(row)
+        index.entities.append(entity)
+        for imo in entity.imos:
+            index.by_imo.setdefault(imo, []).append(e)
+        for mmsi in entity.mmsis:
+            index.by_mmsi.setdefault(mmsi, []).append(e)
+        for prop in NAME_PROPS:
+            for name in row["properties"].get(prop, []):
+                for form in normalize_name(name):
+                    for gram in trigrams(form.joined):
+                        postings[gram].append(len(index.names))
+                    index.names.append(form)
+                    name_entity.append(e)
+                    name_weak.append(prop in WEAK_PROPS)
+    index.name_entity = np.asarray(name_entity, dtype=np.int64)
+    index.name_weak = np.asarray(name_weak, dtype=bool)
+    index.postings = {g: np.unique(np.asarray(v, np.int64)) for g, v in postings.items()}
+    return index
+
+
+_CACHE: dict[tuple[str, int, str], ScreenIndex] = {}
+
+
+def get_index(store: Store) -> ScreenIndex:
+    """The index of the store's lists, rebuilt only when the lists changed."""
+    ensure_lists_tables(store)
+    row = store.con.execute(
+        "SELECT count(*), CAST(max(loaded_at) AS VARCHAR) FROM list_entities"
+    ).fetchone()
+    key = (str(store.path), int(row[0]) if row else 0, str(row[1]) if row else "")
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = build_index(read_entities(store))
+    return _CACHE[key]

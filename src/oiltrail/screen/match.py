@@ -1,0 +1,222 @@
+"""Screen one query (name, IMO, MMSI) against the loaded lists: scores in [0, 1] with reasons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from followthemoney import model
+from rigour.ids import IMO
+
+from oiltrail.errors import UsageError
+from oiltrail.screen.index import ScreenIndex, get_index
+from oiltrail.screen.normalize import NormName, normalize_name
+from oiltrail.screen.score import DEFAULT_SCORING, NameScoring, score_one_to_many
+from oiltrail.screen.translit import has_han, has_hangul
+from oiltrail.screen.watchlist import ensure_lists
+from oiltrail.store import Store
+
+SCREEN_COLUMNS = ("query_id", "entity_id", "name", "schema", "score", "match", "lists", "reasons")
+QUERY_SCHEMATA = ("Vessel", "Company", "Person", "Organization", "LegalEntity")
+IMO_SCORE = 0.95  # an IMO hit alone, as logic-v2's vessel_imo_mmsi_match weight
+MMSI_SCORE = 0.9  # MMSIs are reassigned and spoofed more often than IMO numbers
+IMO_CONFLICT_FACTOR = 0.7  # same name, different IMO number: most likely another ship
+WEAK_ALIAS_FACTOR = 0.9
+# Names scored per query: the best by shared trigrams (yente takes limit × 10 entities from
+# Elasticsearch; trigram ranking of names is sharper, so fewer suffice).
+CANDIDATES_MIN = 20
+CANDIDATES_PER_HIT = 4
+_IMO_QUERY_RE = re.compile(r"^\s*IMO[\s:#-]*(\d{7})\s*$", re.IGNORECASE)
+_MMSI_RE = re.compile(r"^\s*(\d{9})\s*$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One screening query; any field may be empty."""
+
+    query_id: str = ""
+    name: str = ""
+    imo: str = ""
+    mmsi: str = ""
+    schema: str = ""
+
+
+def parse_query(text: str) -> Query:
+    """`IMO1234567` → IMO, nine digits → MMSI, anything else → a name."""
+    if m := _IMO_QUERY_RE.match(text):
+        return Query("1", imo=m.group(1))
+    if m := _MMSI_RE.match(text):
+        return Query("1", mmsi=m.group(1))
+    return Query("1", name=text)
+
+
+def check_imo(imo: str) -> str:
+    """Seven digits passing the vessel or company check digit (rigour), else UsageError."""
+    digits = re.sub(r"^IMO", "", imo.strip().upper()).strip()
+    if not re.fullmatch(r"\d{7}", digits):
+        raise UsageError(f"IMO number {imo!r} is not seven digits")
+    if not IMO.is_valid(digits):
+        raise UsageError(f"IMO number {imo!r} fails both the vessel and company check digits")
+    return digits
+
+
+def _schema_ok(query_schema: str, entity_schema: str) -> bool:
+    if not query_schema:
+        return True
+    q, e = model.get(query_schema), model.get(entity_schema)
+    return q is not None and e is not None and (q.is_a(e) or e.is_a(q))
+
+
+def _validate(query: Query) -> Query:
+    if query.schema and query.schema not in QUERY_SCHEMATA:
+        raise UsageError(f"unknown schema {query.schema!r}: expected Vessel, Company or Person")
+    if not (query.name.strip() or query.imo.strip() or query.mmsi.strip()):
+        raise UsageError("empty query: give a name, an IMO number or an MMSI")
+    imo = check_imo(query.imo) if query.imo.strip() else ""
+    mmsi = query.mmsi.strip()
+    if mmsi and not re.fullmatch(r"\d{9}", mmsi):
+        raise UsageError(f"MMSI {mmsi!r} is not nine digits")
+    return Query(query.query_id, query.name.strip(), imo, mmsi, query.schema)
+
+
+def _name_scores(
+    index: ScreenIndex, forms: Sequence[NormName], k: int, cutoff: float, params: NameScoring
+) -> dict[int, tuple[float, NormName, NormName]]:
+    """Best name score per entity among the blocked candidates, those at or above cutoff."""
+    cands = index.candidates(forms, k)
+    if len(cands) == 0:
+        return {}
+    rights = [index.names[i] for i in cands]
+    best = np.full(len(cands), -1.0)
+    best_form = np.zeros(len(cands), dtype=np.int64)
+    for f, form in enumerate(forms):
+        scores = score_one_to_many(form, rights, params)
+        better = scores > best
+        best = np.where(better, scores, best)
+        best_form = np.where(better, f, best_form)
+    best = np.where(index.name_weak[cands], best * WEAK_ALIAS_FACTOR, best)
+    out: dict[int, tuple[float, NormName, NormName]] = {}
+    for pos in np.flatnonzero(best >= cutoff):
+        e = int(index.name_entity[cands[pos]])
+        if e not in out or out[e][0] < best[pos]:
+            out[e] = (float(best[pos]), forms[int(best_form[pos])], rights[pos])
+    return out
+
+
+def _name_reason(score: float, q: NormName, r: NormName) -> str:
+    how = []
+    if has_hangul(q.original):
+        how.append("Hangul romanised McCune-Reischauer")
+    elif has_han(q.original):
+        how.append("Han script read in Korean or pinyin")
+    if q.joined == r.joined and q.tokens != r.tokens:
+        how.append("same letters, joined/split differently")
+    elif q.joined == r.joined:
+        how.append("same after normalisation")
+    if q.numbers != r.numbers and q.numbers and r.numbers:
+        how.append(f"numbers differ {'/'.join(q.numbers)} vs {'/'.join(r.numbers)}")
+    extra = f" ({'; '.join(how)})" if how else ""
+    return f"name {q.form!r} ~ {r.original!r} {score:.2f}{extra}"
+
+
+def _combine_score(
+    name: tuple[float, NormName, NormName] | None, imo_hit: bool, mmsi_hit: bool, conflict: bool
+) -> float:
+    score = 0.0 if name is None else name[0] * (IMO_CONFLICT_FACTOR if conflict else 1.0)
+    ident = IMO_SCORE if imo_hit else MMSI_SCORE if mmsi_hit else 0.0
+    if ident:
+        agree = name[0] if name is not None else 0.0
+        score = max(score, ident + (1.0 - ident) * agree)
+    return min(score, 1.0)
+
+
+def _reasons(
+    name: tuple[float, NormName, NormName] | None, imo_hit: bool, mmsi_hit: bool, conflict: bool
+) -> list[str]:
+    reasons = []
+    if imo_hit:
+        reasons.append("IMO number matches")
+    if mmsi_hit:
+        reasons.append("MMSI matches")
+    if name is not None:
+        reasons.append(_name_reason(*name))
+    if conflict:
+        reasons.append("IMO numbers differ")
+    return reasons
+
+
+def screen_prepared(
+    index: ScreenIndex,
+    query: Query,
+    limit: int = 5,
+    cutoff: float = 0.5,
+    threshold: float = 0.7,
+    params: NameScoring = DEFAULT_SCORING,
+) -> list[dict[str, Any]]:
+    """Screen a validated query against an index; rows in SPEC §5 columns, best first."""
+    forms = normalize_name(query.name) if query.name else ()
+    k = max(CANDIDATES_MIN, limit * CANDIDATES_PER_HIT)
+    names = _name_scores(index, forms, k, cutoff, params) if forms else {}
+    imo_hits = set(index.by_imo.get(query.imo, [])) if query.imo else set()
+    mmsi_hits = set(index.by_mmsi.get(query.mmsi, [])) if query.mmsi else set()
+    scored = []
+    for e in set(names) | imo_hits | mmsi_hits:
+        entity = index.entities[e]
+        if not _schema_ok(query.schema, entity.schema):
+            continue
+        conflict = bool(query.imo and entity.imos and e not in imo_hits)
+        score = _combine_score(names.get(e), e in imo_hits, e in mmsi_hits, conflict)
+        if score >= cutoff:
+            scored.append((-score, entity.id, e, conflict))
+    scored.sort()
+    rows = []
+    for neg_score, _, e, conflict in scored[:limit]:
+        entity = index.entities[e]
+        reasons = _reasons(names.get(e), e in imo_hits, e in mmsi_hits, conflict)
+        if not entity.sanctioned:
+            reasons.append("listed, not designated: " + "; ".join(entity.program))
+        rows.append(
+            {
+                "query_id": query.query_id,
+                "entity_id": entity.id,
+                "name": entity.caption,
+                "schema": entity.schema,
+                "score": round(-neg_score, 3),
+                "match": -neg_score >= threshold,
+                "lists": "; ".join(entity.datasets),
+                "reasons": "; ".join(reasons),
+            }
+        )
+    return rows
+
+
+def screen_query(
+    store: Store,
+    name: str | None = None,
+    imo: str | None = None,
+    mmsi: str | None = None,
+    schema: str | None = None,
+    limit: int = 5,
+    cutoff: float = 0.5,
+    threshold: float = 0.7,
+) -> list[dict[str, Any]]:
+    """Screen one name / IMO / MMSI against the store's lists (the bundled list if none).
+
+    Returns:
+        Rows with `query_id, entity_id, name, schema, score, match, lists, reasons`.
+    """
+    check_limits(limit, cutoff, threshold)
+    query = _validate(Query("1", name or "", imo or "", str(mmsi or ""), schema or ""))
+    ensure_lists(store)
+    return screen_prepared(get_index(store), query, limit, cutoff, threshold)
+
+
+def check_limits(limit: int, cutoff: float, threshold: float) -> None:
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    for label, value in (("--cutoff", cutoff), ("--threshold", threshold)):
+        if not 0.0 <= value <= 1.0:
+            raise UsageError(f"{label} must be between 0 and 1")
