@@ -44,6 +44,7 @@ def evidence_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     fake.cap_table = lambda store: _cap_rows()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "oiltrail.estimate.cap", fake)
     monkeypatch.setitem(sys.modules, "oiltrail.screen.match", None)
+    monkeypatch.setitem(sys.modules, "oiltrail.screen.watchlist", None)
     store = open_store(tmp_path / "evidence.duckdb")
     store.con.execute(
         """CREATE TABLE chains (chain_id VARCHAR, source_port VARCHAR, load_start TIMESTAMP,
@@ -70,6 +71,7 @@ def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     """A fresh store with no chains, no estimate stage and no screening module."""
     monkeypatch.setitem(sys.modules, "oiltrail.estimate.cap", None)
     monkeypatch.setitem(sys.modules, "oiltrail.screen.match", None)
+    monkeypatch.setitem(sys.modules, "oiltrail.screen.watchlist", None)
     store = open_store(tmp_path / "empty.duckdb")
     yield store
     store.close()

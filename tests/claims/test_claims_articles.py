@@ -10,6 +10,7 @@ import pytest
 
 from oiltrail.claims.check import check_claims
 from oiltrail.claims.text import read_article
+
 ARTICLES = Path(__file__).resolve().parent / "articles"
 
 EXPECTED: dict[str, list[tuple[str | None, str]]] = {
@@ -54,14 +55,23 @@ def _check(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_supply_claim_found_with_its_speaker_and_none_invented(name: str) -> None:
     claims = _check(name)["claims"]
-    got = [(c["speaker"], c["quote"][: len(exp)]) for c, (_, exp) in zip(claims, EXPECTED[name])]
     assert len(claims) == len(EXPECTED[name]), [c["quote"][:50] for c in claims]
+    pairs = zip(claims, EXPECTED[name], strict=True)
+    got = [(c["speaker"], c["quote"][: len(exp)]) for c, (_, exp) in pairs]
     assert got == EXPECTED[name]
 
 
 def test_the_articles_hold_distractors_that_stay_out() -> None:
     quotes = " ".join(c["quote"] for n in EXPECTED for c in _check(n)["claims"])
-    for distractor in ("ballistic", "Brent", "coal", "typhoon", "football", "heavy rain", "refiners"):
+    for distractor in (
+        "ballistic",
+        "Brent",
+        "coal",
+        "typhoon",
+        "football",
+        "heavy rain",
+        "refiners",
+    ):
         assert distractor not in quotes
     texts = " ".join(read_article(ARTICLES / n).text for n in EXPECTED)
     for distractor in ("ballistic", "Brent", "coal", "typhoon", "football", "rain", "refiners"):

@@ -26,6 +26,7 @@ APPOSITIVE = re.compile(r"(" + TOKEN + r"(?:\s+" + TOKEN + r"){0,4})\s*,\s*([^,]
 ACCORDING = re.compile(
     r"\baccording to\s+([^,;:]{2,120}?)(?=[,;:]|(?<=(?-i:[a-z0-9]))\.(?:\s|$)|$)", re.I
 )
+RELATIVE_APPOSITIVE = re.compile(r"([^,]{2,160}),\s*(?:who|which)\b[^,]{0,160},\s*$")
 SOURCE_NOUNS = re.compile(
     r"^(?:(?:data|figures|documents|a report|reports|a statement|a complaint|an assessment)"
     r"\s+(?:released |published |filed |issued )?(?:by|from|of)\s+)",
@@ -383,6 +384,9 @@ def _from_verb(
         if appos and classify_run(appos.group(1)) == "person":
             name, _ = _strip_titles(appos.group(1))
             return Speaker(name, "person", _clean_title(appos.group(2)))
+        relative = RELATIVE_APPOSITIVE.search(before)
+        if relative:  # "A former crew member, who now lives in Seoul, said"
+            before = relative.group(1)
         chunk = re.split(r"[,;:\"“”()]|\s(?:that|while|but|as)\s|\s[—–-]\s", before)[-1]
         found = speaker_from_chunk(chunk, book)
         if found is None and re.search(r"[,\"”]\s*$", before):
