@@ -19,7 +19,7 @@ from rich.table import Table
 from oiltrail.store import Store
 
 console = Console()
-SAMPLE_ARTICLE = Path(__file__).resolve().parent / "data" / "articles" / "sample_wire_report.txt"
+SAMPLE_ARTICLE = Path(__file__).resolve().parent / "data" / "articles" / "sample_wire.txt"
 
 
 @dataclass
