@@ -16,7 +16,8 @@ Truth definitions (SPEC §4, computed over the emitted rows, per MMSI; times are
   inside a shared_mmsi episode are not also listed as teleports.
 - identity_change / draught_change: between consecutive static reports (type 5) of one MMSI
   (or, for same IMO under a new MMSI, the old MMSI's last and the new MMSI's first report);
-  start = the earlier report's time, end = the later report's time; details.delta_m signed.
+  start = end = the time of the report that shows the change (details.previous_report holds
+  the earlier report's time); details.delta_m signed (rounded to 0.1 m, as reported).
 - event lat/lon = mean of the event's positions with start <= ts <= end (both ships for
   encounters); event_id = sha256("kind|mmsi|other_mmsi|start_iso")[:16], other empty if none.
 """

@@ -244,19 +244,25 @@ def static_changes(truth: Truth, st: Rows) -> None:
             truth.add(
                 "draught_change",
                 int(mm[i]),
-                float(t[i]),
                 float(t[i + 1]),
-                details={"delta_m": delta, "before_m": d0, "after_m": d1},
+                float(t[i + 1]),
+                details={
+                    "delta_m": delta,
+                    "before_m": d0,
+                    "after_m": d1,
+                    "previous_report": iso(truth.start, float(t[i])),
+                },
             )
         changed = [f for f in ("name", "imo", "callsign") if s.cols[f][i] != s.cols[f][i + 1]]
         if changed:
             truth.add(
                 "identity_change",
                 int(mm[i]),
-                float(t[i]),
+                float(t[i + 1]),
                 float(t[i + 1]),
                 details={
                     "change": "same_mmsi",
+                    "previous_report": iso(truth.start, float(t[i])),
                     "fields": changed,
                     "old": {f: _plain(s.cols[f][i]) for f in changed},
                     "new": {f: _plain(s.cols[f][i + 1]) for f in changed},
@@ -269,13 +275,14 @@ def static_changes(truth: Truth, st: Rows) -> None:
             truth.add(
                 "identity_change",
                 int(mm[b]),
-                float(t[a]),
+                float(t[b]),
                 float(t[b]),
                 details={
                     "change": "same_imo_new_mmsi",
                     "imo": int(imo[a]),
                     "old_mmsi": int(mm[a]),
                     "new_mmsi": int(mm[b]),
+                    "previous_report": iso(truth.start, float(t[a])),
                 },
             )
 
