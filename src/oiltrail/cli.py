@@ -217,7 +217,15 @@ def lists_load_cmd(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Load sanctions lists into the store (all files or none)."""
-    raise _todo("lists load")
+    from oiltrail.screen.load import load_lists
+    from oiltrail.store import open_store
+
+    with open_store(db) as store:
+        report = load_lists(store, files)
+    for f in report.files:
+        state = "already loaded" if f.already_loaded else f"{f.entities} entities"
+        err_console.print(f"{f.path}: {f.fmt} ({f.list_name}) {state}, {f.skipped} skipped")
+    err_console.print(f"lists now hold {report.entities_total} entities")
 
 
 @command("screen")
@@ -236,7 +244,32 @@ def screen_cmd(
     ] = None,
 ) -> None:
     """Screen names and identifiers against the loaded lists (SPEC §5)."""
-    raise _todo("screen")
+    import sys
+
+    from oiltrail.errors import UsageError
+    from oiltrail.render import emit
+    from oiltrail.screen.batch import screen_file
+    from oiltrail.screen.match import SCREEN_COLUMNS, parse_query, screen_query
+    from oiltrail.store import open_store
+
+    if (query is None) == (file is None):
+        raise UsageError("give either a QUERY or --file queries.csv")
+    with open_store(db) as store:
+        if file is not None:
+            batch_fmt = "csv" if fmt == "table" else fmt
+            report = screen_file(store, file, sys.stdout, batch_fmt, limit, cutoff, threshold)
+            skipped = ", ".join(f"{n} {r}" for r, n in report.skipped.items()) or "none"
+            err_console.print(
+                f"{report.queries} queries, {report.matched_queries} with a match, "
+                f"{report.hits} hits; skipped: {skipped}"
+            )
+            return
+        assert query is not None
+        q = parse_query(query)
+        rows = screen_query(
+            store, q.name, q.imo, q.mmsi, schema, limit=limit, cutoff=cutoff, threshold=threshold
+        )
+    emit(rows, SCREEN_COLUMNS, fmt, title=f"screening {query!r}")
 
 
 @command("vessels")
@@ -246,7 +279,15 @@ def vessels_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
-    raise _todo("vessels")
+    from oiltrail.render import emit
+    from oiltrail.screen.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
+    from oiltrail.store import open_store
+
+    with open_store(db) as store:
+        rows = flagged_vessels(store) if flagged else screen_fleet(store)
+        simulated = store.simulated
+    title = "flagged vessels" if flagged else "vessels"
+    emit(rows, VESSEL_COLUMNS, fmt, title=title + (" (SIMULATED data)" if simulated else ""))
 
 
 @command("graph")
@@ -256,7 +297,13 @@ def graph_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Paths from an entity or vessel to sanctioned parties, with hop counts."""
-    raise _todo("graph")
+    from oiltrail.graph.query import GRAPH_COLUMNS, graph_paths
+    from oiltrail.render import emit
+    from oiltrail.store import open_store
+
+    with open_store(db) as store:
+        rows = graph_paths(store, entity)
+    emit(rows, GRAPH_COLUMNS, fmt, title=f"paths from {entity!r} to sanctioned parties")
 
 
 # --- chains, volumes, claims, report ------------------------------------------------------------

@@ -70,7 +70,7 @@ def _schema_ok(query_schema: str, entity_schema: str) -> bool:
     return q is not None and e is not None and (q.is_a(e) or e.is_a(q))
 
 
-def _validate(query: Query) -> Query:
+def validate_query(query: Query) -> Query:
     if query.schema and query.schema not in QUERY_SCHEMATA:
         raise UsageError(f"unknown schema {query.schema!r}: expected Vessel, Company or Person")
     if not (query.name.strip() or query.imo.strip() or query.mmsi.strip()):
@@ -209,7 +209,7 @@ def screen_query(
         Rows with `query_id, entity_id, name, schema, score, match, lists, reasons`.
     """
     check_limits(limit, cutoff, threshold)
-    query = _validate(Query("1", name or "", imo or "", str(mmsi or ""), schema or ""))
+    query = validate_query(Query("1", name or "", imo or "", str(mmsi or ""), schema or ""))
     ensure_lists(store)
     return screen_prepared(get_index(store), query, limit, cutoff, threshold)
 

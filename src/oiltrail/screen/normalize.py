@@ -108,7 +108,7 @@ def normalize_form(original: str, form: str) -> NormName | None:
     return NormName(original, form, words, numbers, joined)
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)
 def normalize_name(name: str) -> tuple[NormName, ...]:
     """Every comparable form of `name` (one per romanisation), duplicates removed."""
     seen: dict[tuple[tuple[str, ...], tuple[str, ...]], NormName] = {}
