@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oiltrail.ais.schema import POSITIONS
+from oiltrail.ais.schema import POSITIONS, STATIC
 
 DAYS = [date(2026, 1, 5) + timedelta(n) for n in range(4)]
 
@@ -36,3 +36,89 @@ def write_days(root: Path, days: list[date]) -> Path:
         folder.mkdir(parents=True)
         pq.write_table(positions_table(day), folder / "part-0.parquet")
     return root
+
+
+T0 = datetime(2026, 1, 5)
+A, B, C, D, E, F, G = (441_000_001 + i for i in range(7))
+
+
+def _track(
+    mmsi: int,
+    start_h: float,
+    end_h: float,
+    lat0: float,
+    lon0: float,
+    dlat_h: float,
+    dlon_h: float,
+    sog: float,
+    step_min: float = 2.0,
+) -> list[dict[str, object]]:
+    rows = []
+    n = int((end_h - start_h) * 60 / step_min) + 1
+    for k in range(n):
+        h = start_h + k * step_min / 60
+        rows.append(
+            {
+                "mmsi": mmsi,
+                "ts": T0 + timedelta(hours=h),
+                "lat": lat0 + dlat_h * (h - start_h),
+                "lon": lon0 + dlon_h * (h - start_h),
+                "sog": sog,
+                "cog": 0.0,
+                "heading": 0,
+                "nav_status": 0,
+                "source": "edges",
+            }
+        )
+    return rows
+
+
+def edge_scenario() -> tuple[pa.Table, pa.Table]:
+    """Positions and static reports built to sit on the Spark engine's partition edges.
+
+    - A and B drift 220 m apart either side of lat 30.0 (a 10-degree cell edge) from
+      21:00 on day 1 to 02:00 on day 2: an encounter (and two loiterings) across both the
+      cell edge and the day boundary.
+    - C and D drift either side of lon 130.0 (another cell edge) for 3 h on day 2.
+    - E steams at 10 kn, falls silent for 14 h across midnight (a gap), and makes one
+      fake fix 300 km away (a teleport).
+    - F passes A fast (a decoy); G changes name and draught in its static reports.
+    """
+    drift = 0.25 / 60  # about 0.25 kn northwards, in degrees of latitude per hour
+    rows = (
+        _track(A, 21, 26, 29.999, 125.0, drift, 0.0, 0.3)
+        + _track(B, 21, 26, 30.001, 125.0, drift, 0.0, 0.3)
+        + _track(C, 30, 33, 37.5, 129.9988, 0.0, 0.0, 0.2)
+        + _track(D, 30, 33, 37.5, 130.0012, 0.0, 0.0, 0.2)
+        + _track(E, 6, 16, 33.0, 126.0, 10 / 60, 0.0, 10.0, step_min=3)
+        + _track(E, 30, 36, 33.0 + 10 / 60 * 24, 126.0, 10 / 60, 0.0, 10.0, step_min=3)
+        + _track(F, 22, 23, 29.9, 125.0, 12 / 60, 0.0, 12.0, step_min=1)
+    )
+    rows.append(
+        {
+            **rows[-1],
+            "mmsi": E,
+            "ts": T0 + timedelta(hours=10, minutes=1),
+            "lat": 36.0,
+            "lon": 127.5,
+        }
+    )
+    positions = pa.Table.from_pylist(rows).cast(POSITIONS)
+    static_rows = [
+        {
+            "mmsi": G,
+            "ts": T0 + timedelta(hours=h),
+            "imo": 9_000_001,
+            "name": name,
+            "callsign": "G1",
+            "ship_type": 80,
+            "length": 100.0,
+            "width": 18.0,
+            "draught": dr,
+            "destination": "X",
+            "source": "edges",
+        }
+        for h, name, dr in ((1, "OLD NAME", 5.0), (30, "OLD NAME", 7.5), (40, "NEW NAME", 7.5))
+    ]
+    static = pa.Table.from_pylist(static_rows).cast(STATIC)
+    return positions, static
