@@ -34,8 +34,19 @@ _REMARK_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _LINKED_RE = re.compile(r"^Linked To: (.+?)\.?$", re.I)
 
 
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+def _rows(text: str, result: ReadResult | None = None) -> list[list[str]]:
+    """CSV rows; a file cut inside a quoted field ends with a counted `truncated` skip."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), strict=True)
+    while True:
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            if result is not None:
+                result.skip(reader.line_num, f"truncated:{exc}")
+            return rows
 
 
 def _clean(value: str) -> str:
@@ -86,7 +97,7 @@ def _companions(texts: dict[str, str], result: ReadResult) -> tuple[dict[str, st
     countries: dict[str, str] = defaultdict(str)
     comments: dict[str, str] = defaultdict(str)
     for kind, text in texts.items():
-        for line, row in enumerate(_rows(text), start=1):
+        for line, row in enumerate(_rows(text, result), start=1):
             if not row or not row[0].strip():
                 continue
             if not row[0].strip().isdigit():
@@ -109,7 +120,7 @@ def read_ofac_csv(sdn_text: str, path: Path, companions: dict[str, str]) -> Read
     result = ReadResult(path, "ofac_csv", LIST_NAME)
     aliases, countries, comments = _companions(companions, result)
     links: list[tuple[Entity, str]] = []
-    for line, row in enumerate(_rows(sdn_text), start=1):
+    for line, row in enumerate(_rows(sdn_text, result), start=1):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) < SDN_COLUMNS:
