@@ -169,7 +169,7 @@ def test_binary_empty_missing_and_companions_alone(tmp_path: Path, db_path: Path
             load_lists(store, [empty])
         with pytest.raises(NotFoundError):
             load_lists(store, [tmp_path / "nope.xml"])
-        with pytest.raises(UsageError, match="sdn.csv"):
+        with pytest.raises(UsageError, match=r"sdn\.csv"):
             load_lists(store, [DATA / "alt.csv"])
 
 
