@@ -137,10 +137,8 @@ def build_port_index(ports: pa.Table, reach_m: float) -> PortIndex:
     port_ids: list[I64] = []
     for k in range(len(lat)):
         lat0, lat1 = max(-90.0, lat[k] - dlat), min(90.0, lat[k] + dlat)
-        i0, i1 = (
-            _cells(np.array([lat0]), np.array([0.0]))[0] // N_LON,
-            _cells(np.array([lat1]), np.array([0.0]))[0] // N_LON,
-        )
+        i0 = min(int((lat0 + 90.0) / CELL_DEG), N_LAT - 1)
+        i1 = min(int((lat1 + 90.0) / CELL_DEG), N_LAT - 1)
         cos_min = math.cos(math.radians(max(abs(lat0), abs(lat1))))
         span = 360.0 if cos_min < 1e-6 else min(360.0, dlat / cos_min)
         rows = np.arange(i0, i1 + 1)
@@ -149,7 +147,7 @@ def build_port_index(ports: pa.Table, reach_m: float) -> PortIndex:
         else:
             j0 = math.floor((lon[k] - span + 180.0) / CELL_DEG)
             j1 = math.floor((lon[k] + span + 180.0) / CELL_DEG)
-            cols = np.unique(np.arange(j0, j1 + 1) % N_LON)
+            cols = np.arange(j0, j1 + 1) % N_LON
         cells = (rows[:, None] * N_LON + cols[None, :]).ravel()
         cell_ids.append(cells.astype(np.int64))
         port_ids.append(np.full(len(cells), k, dtype=np.int64))

@@ -11,10 +11,9 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,7 +46,7 @@ from oiltrail.store.events import (
 )
 
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
-PARALLEL_MIN_ROWS = 1_000_000  # below this, process start-up costs more than it saves
+PARALLEL_MIN_ROWS = 200_000  # below this, splitting costs more than it saves
 FAR_PAST = datetime(1900, 1, 1)
 POS_COLS = "mmsi, ts, lat, lon, sog"
 T = TypeVar("T")
@@ -107,8 +106,10 @@ def ports_hash(ports: pa.Table) -> str:
 def _map(fn: Callable[..., T], items: list[tuple[Any, ...]], parallel: bool) -> list[T]:
     if not parallel or len(items) < 2:
         return [fn(*a) for a in items]
+    # Threads, not processes: the kernels spend their time in numpy and Arrow, which release
+    # the GIL, and a thread needs no start-up imports or pickled partitions.
     workers = max(1, get_settings().workers)
-    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         futures = [pool.submit(fn, *a) for a in items]
         return [f.result() for f in futures]
 
@@ -291,23 +292,25 @@ def _detect_positions(
     _cutoffs(store, w0, ctx)
     positions = con.execute(
         f"""SELECT {", ".join("p." + c for c in POS_COLS.split(", "))} FROM positions p
-            JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t AND p.ts < ?
-            ORDER BY p.mmsi, p.ts""",
-        [upper],
-    ).fetch_arrow_table()
+            JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t
+            ORDER BY p.mmsi, p.ts"""
+    ).to_arrow_table()
     t_enc = _encounter_cutoff(store, w0, ctx) if "encounter" in kinds else None
     enc_positions = None
     if t_enc is not None:
         enc_positions = con.execute(
-            f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? AND ts < ? ORDER BY mmsi, ts""",
-            [t_enc - timedelta(hours=params.encounter.max_interp_gap_h), upper],
-        ).fetch_arrow_table()
+            f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? ORDER BY mmsi, ts""",
+            [t_enc - timedelta(hours=params.encounter.max_interp_gap_h)],
+        ).to_arrow_table()
     use_pool = parallel if parallel is not None else positions.num_rows >= PARALLEL_MIN_ROWS
     n = max(1, get_settings().workers) if use_pool else 1
-    port_lookup(ports, params)  # build once in this process (forked workers rebuild theirs)
+    port_lookup(ports, params)  # build once, before the threads share it
     jobs = [(part, ports, params, pos_kinds, False) for part in _split_by_vessel(positions, n)]
     results = _map(_vessel_job, jobs, use_pool) if pos_kinds else []
     vessel_events = pa.concat_tables([r[0] for r in results]) if results else EVENTS.empty_table()
+    # A window (--until) replaces only the events that start in it; reads run past its end
+    # so that those events are whole.
+    vessel_events = _starting_before(vessel_events, upper)
     kind_list = ",".join("?" * len(pos_kinds)) or "NULL"
     if pos_kinds:
         con.execute(
@@ -321,8 +324,15 @@ def _detect_positions(
             store, enc_positions, params, ports, t_enc, upper, run_id, use_pool, n
         )
     vessels = int(pc.count_distinct(positions.column("mmsi")).as_py()) if len(positions) else 0
-    read = positions.num_rows + (enc_positions.num_rows if enc_positions is not None else 0)
+    # The two passes (vessel kinds, encounters) read overlapping rows: report the larger.
+    read = max(positions.num_rows, enc_positions.num_rows if enc_positions is not None else 0)
     return read, vessels, written
+
+
+def _starting_before(events: pa.Table, upper: datetime) -> pa.Table:
+    if upper == datetime.max or events.num_rows == 0:
+        return events
+    return events.filter(pc.less(events.column("start"), pa.scalar(upper, pa.timestamp("us"))))
 
 
 def _detect_encounters(
@@ -354,7 +364,7 @@ def _detect_encounters(
     if events.num_rows:
         start = events.column("start").cast(pa.int64()).to_numpy() // 1
         t0 = int((t_enc - datetime(1970, 1, 1)) / timedelta(microseconds=1))
-        events = events.filter(pa.array(start >= t0))
+        events = _starting_before(events.filter(pa.array(start >= t0)), upper)
     store.con.execute(
         "DELETE FROM events WHERE kind = 'encounter' AND start >= ? AND start < ?", [t_enc, upper]
     )
@@ -370,7 +380,7 @@ def _detect_static(
         return 0
     static = store.con.execute(
         "SELECT mmsi, ts, imo, name, callsign, draught FROM static_reports ORDER BY mmsi, ts"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     events = run_vessel_kernels(EVENTS.empty_table(), static, ports, params, want)
     store.con.execute(f"DELETE FROM events WHERE kind IN ({','.join('?' * len(want))})", list(want))
     return insert_events(store, events, run_id)
