@@ -23,6 +23,7 @@ from oiltrail.claims.entities import extract_entities, screen_entities
 from oiltrail.claims.evidence import Evidence, gather_evidence, judge
 from oiltrail.claims.gazetteer import alias_pattern, country_aliases
 from oiltrail.claims.sentences import quote_spans, split_paragraphs, split_sentences
+from oiltrail.claims.supplier import claim_supplier, known_parties
 from oiltrail.claims.text import (
     HTML_SNIFF,
     MAX_ARTICLE_BYTES,
@@ -61,6 +62,7 @@ class Found:
     quantity: dict[str, Any] | None
     years: list[int]
     sentence: str
+    speaker_text: str = ""
 
 
 def check_claims(text: str, store: Any, *, published: date | None = None) -> dict[str, Any]:
@@ -88,8 +90,20 @@ def check_claims(text: str, store: Any, *, published: date | None = None) -> dic
     entities = extract_entities([paragraphs[i] for i in sorted(relevant)], speakers)
     screen_entities(store, entities)
     claims = []
+    parties = known_parties(evidence)
     for f in found:
-        verdict, reasons = judge(f.stance, f.quantity, f.years, f.sentence, evidence)
+        supplier = claim_supplier(
+            _without_speaker(f.sentence, f.claim["speaker"]), f.speaker_text, parties
+        )
+        verdict, reasons = judge(
+            f.stance,
+            f.quantity,
+            f.years,
+            f.sentence,
+            evidence,
+            supplier=supplier,
+            article_year=published.year if published else None,
+        )
         reasons = _entity_reasons(f.sentence, entities) + reasons
         claims.append({**f.claim, "verdict": verdict, "reasons": reasons})
     return {"claims": claims, "entities": entities}
@@ -157,7 +171,8 @@ def _claim(
         "quantity": None if quantity is None else {k: quantity[k] for k in QUANTITY_KEYS},
         "period": period,
     }
-    return Found(claim, stance, quantity, period_years(period), text)
+    who_text = f"{who.title} {who.name}" if who else ""
+    return Found(claim, stance, quantity, period_years(period), text, who_text)
 
 
 def _without_speaker(text: str, speaker: str | None) -> str:

@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oiltrail.claims.assertions import CAP_BARRELS, Stance
+from oiltrail.claims.sources import (
+    ChainRow,
+    ReportedLine,
+    chain_ids,
+    declared_total_lines,
+    lines_cite,
+    read_chain_rows,
+    read_reported_lines,
+)
 
 # "Negligible" and its kin: we read them as at most a tenth of the annual cap (our choice; the
 # words have no legal threshold).
@@ -16,11 +25,12 @@ NEGLIGIBLE_SHARE_OF_CAP = 0.10
 # covers the tonnes-to-barrels factor (7.46 to 8.33 bbl/t across sources).
 QUANTITY_TOLERANCE = 0.20
 REPORTED_CUES = re.compile(r"\b(?:report\w*|declar\w*|notif\w*|official(?:ly)?|committee)\b", re.I)
+CAP_SOURCE = "UNSCR 2397 OP5"
 
 
 @dataclass(frozen=True)
 class YearEvidence:
-    """One year of the cap table plus the chains that arrived that year."""
+    """One year of the cap table plus the chains that arrived that year, with their sources."""
 
     year: int
     reported_barrels: float
@@ -31,6 +41,8 @@ class YearEvidence:
     chains: int = 0
     sts_chains: int = 0
     has_reported: bool = False
+    reported_source: str = "the cap table of `oiltrail estimate`"
+    chain_source: str = ""
 
     @property
     def total_low(self) -> float:
@@ -48,35 +60,66 @@ class Evidence:
     years: dict[int, YearEvidence] = field(default_factory=dict)
     simulated: bool = False
     missing: tuple[str, ...] = ()
+    reported: tuple[ReportedLine, ...] = ()
+    chains: tuple[ChainRow, ...] = ()
+
+    @property
+    def latest_year(self) -> int | None:
+        return max(self.years) if self.years else None
 
 
 def gather_evidence(store: Any) -> Evidence:
-    """Read the cap table (oiltrail.estimate.cap) and the chains table, whichever exist."""
+    """Read the cap table (oiltrail.estimate.cap), the chains table and the reported CSV lines."""
     if store is None:
         return Evidence(missing=("no store: run `oiltrail demo` or the pipeline first",))
     missing: list[str] = []
-    chains = _chain_counts(store, missing)
-    rows = _cap_rows(store, missing)
+    chain_rows = read_chain_rows(store)
+    if not chain_rows:
+        missing.append("no delivery chains in the store (run `oiltrail trace`)")
+    chains = chain_rows or []
+    lines, notes = read_reported_lines()
+    missing += notes
     years: dict[int, YearEvidence] = {}
-    for row in rows:
+    for row in _cap_rows(store, missing):
         year = int(row["year"])
-        n, sts = chains.get(year, (0, 0))
+        reported = float(row.get("reported_barrels") or 0)
         years[year] = YearEvidence(
             year=year,
-            reported_barrels=float(row.get("reported_barrels") or 0),
+            reported_barrels=reported,
             estimated_low=float(row.get("estimated_barrels_low") or 0),
             estimated_mid=float(row.get("estimated_barrels_mid") or 0),
             estimated_high=float(row.get("estimated_barrels_high") or 0),
             cap_barrels=float(row.get("cap_barrels") or CAP_BARRELS),
-            chains=n,
-            sts_chains=sts,
             has_reported=row.get("reported_barrels") not in (None, "", 0),
+            reported_source=_reported_source(lines, year, reported),
+            **_chain_fields(chains, year),
         )
-    for year, (n, sts) in chains.items():
-        years.setdefault(year, YearEvidence(year, 0, 0, 0, 0, chains=n, sts_chains=sts))
+    for year in sorted({c.year for c in chains} - set(years)):
+        years[year] = YearEvidence(year, 0, 0, 0, 0, **_chain_fields(chains, year))
     return Evidence(
-        years=dict(sorted(years.items())), simulated=_simulated(store), missing=tuple(missing)
+        years=dict(sorted(years.items())),
+        simulated=_simulated(store),
+        missing=tuple(missing),
+        reported=tuple(lines),
+        chains=tuple(chains),
     )
+
+
+def _chain_fields(chains: list[ChainRow], year: int) -> dict[str, Any]:
+    mine = [c for c in chains if c.year == year]
+    return {
+        "chains": len(mine),
+        "sts_chains": sum(c.sts for c in mine),
+        "chain_source": chain_ids(mine) if mine else "",
+    }
+
+
+def _reported_source(lines: list[ReportedLine], year: int, reported: float) -> str:
+    """The CSV lines behind a year's declared total, when they give the cap table's figure."""
+    total, used = declared_total_lines(lines, year)
+    if used and abs(total - reported) <= max(1.0, 0.001 * reported):
+        return lines_cite(used)
+    return "the cap table of `oiltrail estimate`"
 
 
 def _simulated(store: Any) -> bool:
@@ -103,42 +146,79 @@ def _cap_rows(store: Any, missing: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _chain_counts(store: Any, missing: list[str]) -> dict[int, tuple[int, int]]:
-    exists = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'chains'"
-    ).fetchone()
-    if not exists or not exists[0]:
-        missing.append("no delivery chains in the store (run `oiltrail trace`)")
-        return {}
-    rows = store.con.execute(
-        """SELECT year(coalesce(try_cast(arrival AS TIMESTAMP),
-                                try_cast(load_start AS TIMESTAMP))) AS y,
-                  count(*), count(nullif(CAST(encounter_event_id AS VARCHAR), ''))
-           FROM chains GROUP BY y"""
-    ).fetchall()
-    out = {int(y): (int(n), int(s)) for y, n, s in rows if y is not None}
-    if not out:
-        missing.append("no delivery chains in the store (run `oiltrail trace`)")
-    return out
-
-
-def _bbl(x: float) -> str:
+def bbl(x: float) -> str:
     return f"{x:,.0f} bbl"
 
 
-def describe_year(y: YearEvidence) -> str:
-    """One line of evidence for a year, with the numbers."""
+_bbl = bbl
+
+
+def ais_label(simulated: bool) -> str:
+    """How oiltrail's own AIS-derived figures are named in a reason."""
+    return "oiltrail AIS estimate from SIMULATED data" if simulated else "oiltrail AIS estimate"
+
+
+def describe_year(y: YearEvidence, simulated: bool = False) -> str:
+    """One line of evidence for a year: the numbers, their units and their sources."""
     parts = [f"{y.year}:"]
-    parts.append(f"reported {_bbl(y.reported_barrels)}" if y.has_reported else "nothing reported")
+    if y.has_reported:
+        parts.append(
+            f"declared to the 1718 Committee {bbl(y.reported_barrels)} ({y.reported_source})"
+        )
+    else:
+        parts.append("nothing declared to the 1718 Committee")
     if y.estimated_high > 0:
         parts.append(
-            f"; estimated {_bbl(y.estimated_mid)} (range {y.estimated_low:,.0f}-"
-            f"{y.estimated_high:,.0f})"
+            f"; {ais_label(simulated)} {bbl(y.estimated_mid)} (range {y.estimated_low:,.0f}-"
+            f"{y.estimated_high:,.0f} bbl, cap table of `oiltrail estimate`)"
         )
     parts.append(f"; {y.chains} delivery chain(s), {y.sts_chains} via ship-to-ship")
+    if y.chain_source:
+        parts.append(f"({y.chain_source}{', SIMULATED' if simulated else ''})")
     share = (y.reported_barrels + y.estimated_mid) / y.cap_barrels
-    parts.append(f"; reported + estimated = {share:.0%} of the {_bbl(y.cap_barrels)} cap")
+    parts.append(
+        f"; declared + estimated = {share:.0%} of the {bbl(y.cap_barrels)} cap ({CAP_SOURCE})"
+    )
     return " ".join(parts).replace(" ;", ";")
+
+
+def published_estimates(
+    evidence: Evidence, years: list[int], supplier: str | None = None
+) -> list[str]:
+    """Reasons citing estimates published by others for the claim's years, labelled as such."""
+    out = []
+    for r in evidence.reported:
+        if r.declared or r.year not in years:
+            continue
+        if supplier is not None and r.party != supplier:
+            continue
+        out.append(
+            f"published estimate by {r.estimator} ('{r.label}'; not a declaration, not an "
+            f"oiltrail figure): {r.party}, period {r.period}: {r.bound} {r.amount()} "
+            f"[{r.cite()}]"
+        )
+    return out
+
+
+def claim_scope(
+    claim_years: list[int], article_year: int | None, evidence: Evidence
+) -> tuple[list[int], list[str]]:
+    """The years a claim is judged against, and a note saying why.
+
+    A stated period is used as is. A claim without one ("deliveries are negligible") speaks
+    of its own time: the article's year and the store's latest year, not every year.
+    """
+    if claim_years:
+        return claim_years, []
+    latest = evidence.latest_year
+    years = sorted({y for y in (article_year, latest) if y is not None})
+    said = []
+    if article_year is not None:
+        said.append(f"the article's year ({article_year})")
+    if latest is not None:
+        said.append(f"the store's latest year ({latest})")
+    note = "no period stated: judged against " + (" and ".join(said) or "nothing")
+    return years, [note]
 
 
 def judge(
@@ -147,24 +227,44 @@ def judge(
     claim_years: list[int],
     sentence: str,
     evidence: Evidence,
+    *,
+    supplier: str | None = None,
+    article_year: int | None = None,
 ) -> tuple[str, list[str]]:
-    """(verdict, reasons) for one claim against the evidence."""
+    """(verdict, reasons) for one claim against the evidence.
+
+    A claim by or about one supplier is judged on that supplier's own rows (see
+    `oiltrail.claims.supplier`); others on the all-supplier cap table.
+    """
     notes = list(evidence.missing)
     if evidence.simulated:
         notes.append("evidence comes from SIMULATED data (oiltrail simulate), not real ships")
+    years, scope_note = claim_scope(claim_years, article_year, evidence)
+    estimates = published_estimates(evidence, years, supplier)
+    if supplier is not None:
+        from oiltrail.claims.supplier import judge_supplier
+
+        verdict, reasons = judge_supplier(stance, quantity, years, sentence, evidence, supplier)
+        return verdict, reasons + estimates + scope_note + notes
     if not evidence.years:
-        return "not enough evidence", ["the store has no volumes or chains to compare", *notes]
-    scope = [evidence.years[y] for y in claim_years if y in evidence.years]
-    if claim_years and not scope:
-        covered = ", ".join(str(y) for y in evidence.years)
-        span = "-".join(dict.fromkeys((str(claim_years[0]), str(claim_years[-1]))))
         return "not enough evidence", [
-            f"the store has no figures for {span} (it covers {covered})",
+            "the store has no volumes or chains to compare",
+            *estimates,
             *notes,
         ]
-    if not claim_years:
-        scope = list(evidence.years.values())
-        notes.insert(0, "no period stated: compared with every year in the store")
+    scope = [evidence.years[y] for y in years if y in evidence.years]
+    absent = [y for y in years if y not in evidence.years]
+    if not scope:
+        covered = ", ".join(str(y) for y in evidence.years)
+        span = "-".join(dict.fromkeys((str(years[0]), str(years[-1])))) if years else "?"
+        return "not enough evidence", [
+            f"the store has no figures for {span} (it covers {covered})",
+            *estimates,
+            *scope_note,
+            *notes,
+        ]
+    if absent and not claim_years:
+        scope_note.append(f"the store has no figures for {', '.join(map(str, absent))}")
     if quantity is not None:
         verdict, reasons = _judge_quantity(quantity, scope, sentence)
     elif stance is not None and stance.kind == "minimal":
@@ -173,7 +273,8 @@ def judge(
         verdict, reasons = _judge_substantial(stance, scope)
     else:
         verdict, reasons = "not enough evidence", ["the claim asserts nothing checkable"]
-    return verdict, reasons + [describe_year(y) for y in scope[:6]] + notes
+    described = [describe_year(y, evidence.simulated) for y in scope[:6]]
+    return verdict, reasons + described + estimates + scope_note + notes
 
 
 def _judge_minimal(stance: Stance, scope: list[YearEvidence]) -> tuple[str, list[str]]:
@@ -181,7 +282,9 @@ def _judge_minimal(stance: Stance, scope: list[YearEvidence]) -> tuple[str, list
     if stance.no_supply:
         moved = [y for y in scope if y.total_low > 0 or y.chains]
         if moved:
-            return "contradicted", [f"{words}, yet oil moved in {_years(moved)}"]
+            return "contradicted", [
+                f"{words}, yet oil moved in {_years(moved)}: " + "; ".join(map(_low, moved))
+            ]
         return "not enough evidence", [
             f"{words}: the store shows nothing, and absence in AIS is not proof"
         ]
@@ -190,10 +293,14 @@ def _judge_minimal(stance: Stance, scope: list[YearEvidence]) -> tuple[str, list
     ):
         over = [y for y in scope if y.total_low > y.cap_barrels]
         if over:
-            return "contradicted", [f"{words}, yet the cap was exceeded in {_years(over)}"]
+            return "contradicted", [
+                f"{words}, yet the {bbl(CAP_BARRELS)} cap ({CAP_SOURCE}) was exceeded in "
+                + "; ".join(map(_low, over))
+            ]
         if all(y.has_reported and y.total_high <= y.cap_barrels for y in scope):
             return "supported", [
-                f"{words}: reported plus estimated stays under the cap (estimates are a floor)"
+                f"{words}: declared plus estimated stays under the {bbl(CAP_BARRELS)} cap "
+                f"({CAP_SOURCE}) in " + "; ".join(map(_high, scope)) + " (estimates are a floor)"
             ]
         return "not enough evidence", [
             f"{words}: the figures neither confirm nor refute compliance"
@@ -206,10 +313,13 @@ def _judge_minimal(stance: Stance, scope: list[YearEvidence]) -> tuple[str, list
             f"{words} (read as at most {threshold:,.0f} bbl, "
             f"{NEGLIGIBLE_SHARE_OF_CAP:.0%} of the cap), "
             f"yet at least {_bbl(worst.total_low)} moved in {worst.year} "
-            f"({worst.total_low / worst.cap_barrels:.0%} of the cap)"
+            f"({worst.total_low / worst.cap_barrels:.0%} of the cap): {_low(worst)}"
         ]
     if all(y.total_high <= threshold and not y.chains for y in scope):
-        return "supported", [f"{words}: every year in scope stays under {threshold:,.0f} bbl"]
+        return "supported", [
+            f"{words}: every year in scope stays under {threshold:,.0f} bbl: "
+            + "; ".join(map(_high, scope))
+        ]
     return "not enough evidence", [
         f"{words}: the figures are small but the range reaches the threshold"
     ]
@@ -220,7 +330,10 @@ def _judge_substantial(stance: Stance, scope: list[YearEvidence]) -> tuple[str, 
     if stance.cap_exceeded:
         over = [y for y in scope if y.total_low > y.cap_barrels]
         if over:
-            return "supported", [f"{words}: the cap was exceeded in {_years(over)}"]
+            return "supported", [
+                f"{words}: the {bbl(CAP_BARRELS)} cap ({CAP_SOURCE}) was exceeded in "
+                + "; ".join(map(_low, over))
+            ]
         return "not enough evidence", [
             f"{words}: the store's figures stay under the cap (estimates are a floor)"
         ]
@@ -229,7 +342,8 @@ def _judge_substantial(stance: Stance, scope: list[YearEvidence]) -> tuple[str, 
         if sts:
             n = sum(y.sts_chains for y in sts)
             return "supported", [
-                f"{words}: {n} delivery chain(s) through ship-to-ship transfers in {_years(sts)}"
+                f"{words}: {n} delivery chain(s) through ship-to-ship transfers in "
+                f"{_years(sts)} ({'; '.join(y.chain_source for y in sts)})"
             ]
         return "not enough evidence", [
             f"{words}: no ship-to-ship chain in the store for this period"
@@ -237,7 +351,10 @@ def _judge_substantial(stance: Stance, scope: list[YearEvidence]) -> tuple[str, 
     moved = [y for y in scope if y.chains or y.estimated_low > 0]
     if moved:
         n = sum(y.chains for y in moved)
-        return "supported", [f"{words}: {n} delivery chain(s) found in {_years(moved)}"]
+        return "supported", [
+            f"{words}: {n} delivery chain(s) found in {_years(moved)}: "
+            + "; ".join(map(_low, moved))
+        ]
     return "not enough evidence", [f"{words}: no delivery chain in the store for this period"]
 
 
@@ -247,7 +364,7 @@ def _judge_quantity(
     reported_only = bool(REPORTED_CUES.search(sentence))
     if reported_only:
         ref_low = ref_high = sum(y.reported_barrels for y in scope)
-        basis = "reported deliveries"
+        basis = "declared deliveries (all suppliers)"
         if not any(y.has_reported for y in scope):
             return "not enough evidence", [
                 f"'{q['text']}': no reported deliveries in the store for {_years(scope)}"
@@ -255,10 +372,14 @@ def _judge_quantity(
     else:
         ref_low = sum(y.total_low for y in scope)
         ref_high = sum(y.total_high for y in scope)
-        basis = "reported plus estimated volumes"
+        basis = "declared plus AIS-estimated volumes"
     claimed = float(q["barrels"])
     lo, hi = claimed * (1 - QUANTITY_TOLERANCE), claimed * (1 + QUANTITY_TOLERANCE)
-    said = f"'{q['text']}' (≈{_bbl(claimed)}) against {basis} of {ref_low:,.0f}-{ref_high:,.0f} bbl"
+    parts = "; ".join(map(_high if reported_only else _low, scope))
+    said = (
+        f"'{q['text']}' (≈{_bbl(claimed)}{factor_text(q)}) against {basis} of "
+        f"{ref_low:,.0f}-{ref_high:,.0f} bbl ({parts})"
+    )
     if q["bound"] == "lower":
         if ref_high >= lo:
             return "supported", [said]
@@ -282,3 +403,28 @@ def _judge_quantity(
 
 def _years(ys: list[YearEvidence]) -> str:
     return ", ".join(str(y.year) for y in ys)
+
+
+def _low(y: YearEvidence) -> str:
+    """A year's lower figure with its parts and their sources."""
+    return (
+        f"{y.year}: at least {bbl(y.total_low)} = declared {bbl(y.reported_barrels)} "
+        f"({y.reported_source}) + AIS estimate low {bbl(y.estimated_low)} "
+        f"({y.chain_source or 'no chains'})"
+    )
+
+
+def _high(y: YearEvidence) -> str:
+    """A year's upper figure with its parts and their sources."""
+    return (
+        f"{y.year}: at most {bbl(y.total_high)} = declared {bbl(y.reported_barrels)} "
+        f"({y.reported_source}) + AIS estimate high {bbl(y.estimated_high)} "
+        f"({y.chain_source or 'no chains'})"
+    )
+
+
+def factor_text(q: dict[str, Any]) -> str:
+    """ " at 7.46 bbl per tonne" for a converted quantity, "" for barrels."""
+    if q.get("unit") == "barrels":
+        return ""
+    return f" at {float(q['barrels_factor']):g} bbl per {str(q['unit']).rstrip('s')}"
