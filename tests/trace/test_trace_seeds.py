@@ -1,7 +1,8 @@
 """Accuracy on simulated scenarios: chains and volumes against the simulator's truth (3 seeds).
 
-simulate → ingest → detect → trace, then oiltrail.trace.evaluate.score_chains against
-truth_chains.csv. Skips until the simulator, ingest and detection modules are present.
+simulate (Parquet fast path, canonical schema: draughts in 0.1 m and hulls in 1 m as in AIS)
+→ store → detect → trace, then oiltrail.trace.evaluate.score_chains against truth_chains.csv.
+Skips while the simulator or detection is absent.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from oiltrail.estimate.cap import cap_table
 from oiltrail.store import open_store
 from oiltrail.trace.chains import trace_chains
 from oiltrail.trace.evaluate import ChainScore, read_truth, score_chains
@@ -20,19 +22,21 @@ SEEDS = (1, 2, 3)
 DAYS, VESSELS = 14, 30
 
 
-def _run(folder: Path, seed: int) -> tuple[ChainScore, list[dict[str, Any]]]:
+def _run(folder: Path, seed: int) -> tuple[ChainScore, Path, float]:
     simulate = _upstream("oiltrail.simulate", "simulate")
-    ingest_paths = _upstream("oiltrail.store.ingest", "ingest_paths")
     detect = _upstream("oiltrail.engines.local", "detect")
     out = folder / f"seed{seed}"
-    simulate(out, seed=seed, days=DAYS, vessels=VESSELS)
-    files = [p for p in (out / "ais.nmea", out / "ais_marinecadastre.csv") if p.exists()]
+    simulate(out, seed=seed, days=DAYS, vessels=VESSELS, formats=("parquet",))
     with open_store(folder / f"seed{seed}.duckdb") as store:
-        ingest_paths(store, files, progress=False)
+        for table, name in (("positions", "positions"), ("static_reports", "static")):
+            store.con.execute(
+                f"INSERT INTO {table} SELECT * FROM read_parquet('{out / name}.parquet')"
+            )
         detect(store)
         found = trace_chains(store)
     truth, encounters = read_truth(out)
-    return score_chains(found, truth, encounters), found
+    true_barrels = sum(float(t["cargo_barrels"]) for t in truth)
+    return score_chains(found, truth, encounters), folder / f"seed{seed}.duckdb", true_barrels
 
 
 def _upstream(module: str, name: str) -> Any:
@@ -44,9 +48,14 @@ def _upstream(module: str, name: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory: pytest.TempPathFactory) -> list[ChainScore]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[ChainScore, Path, float]]:
     folder = tmp_path_factory.mktemp("seeds")
-    return [_run(folder, seed)[0] for seed in SEEDS]
+    return [_run(folder, seed) for seed in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def scores(runs: list[tuple[ChainScore, Path, float]]) -> list[ChainScore]:
+    return [r[0] for r in runs]
 
 
 @pytest.mark.slow
@@ -71,3 +80,14 @@ def test_volume_error_and_range(scores: list[ChainScore]) -> None:
     assert errors and inside
     assert statistics.median(errors) <= 0.20
     assert sum(inside) / len(inside) >= 0.80
+
+
+@pytest.mark.slow
+def test_cap_table_sums_the_simulated_year(runs: list[tuple[ChainScore, Path, float]]) -> None:
+    for _, db, true_barrels in runs:
+        with open_store(db) as store:
+            rows = cap_table(store)
+        year = next(r for r in rows if r["year"] == 2026)
+        assert year["reported_barrels"] == 0
+        assert abs(year["estimated_barrels_mid"] / true_barrels - 1) <= 0.2
+        assert year["estimated_barrels_low"] <= true_barrels <= year["estimated_barrels_high"]
