@@ -22,6 +22,18 @@ def haversine_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
     return out
 
 
+def fast_distance_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
+    """Equirectangular distance (error < 0.1 % under 50 km), exact haversine beyond 50 km."""
+    dlon = (lon2 - lon1 + 540.0) % 360.0 - 180.0
+    x = np.radians(dlon) * np.cos(np.radians((lat1 + lat2) * 0.5))
+    y = np.radians(lat2 - lat1)
+    d: F64 = EARTH_RADIUS_M * np.sqrt(x * x + y * y)
+    far = ~(d < 50_000.0)
+    if far.any():
+        d[far] = haversine_m(lat1[far], lon1[far], lat2[far], lon2[far])
+    return d
+
+
 def unit_xyz(lat: F64, lon: F64) -> tuple[F64, F64, F64]:
     """Points on the unit sphere: no seam at ±180° and none at the poles."""
     phi = np.radians(lat)
@@ -40,6 +52,8 @@ def mean_latlon(lat: F64, lon: F64) -> tuple[float, float]:
     """Mean position via unit vectors (a track across ±180° averages near 180°, not 0°)."""
     if len(lat) == 0:
         return float("nan"), float("nan")
+    if float(lon.max()) - float(lon.min()) < 90.0 and float(np.abs(lat).max()) < 80.0:
+        return float(lat.mean()), float(lon.mean())
     x, y, z = unit_xyz(lat, lon)
     la, lo = xyz_to_latlon(np.array([x.mean()]), np.array([y.mean()]), np.array([z.mean()]))
     return float(la[0]), float(lo[0])

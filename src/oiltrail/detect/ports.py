@@ -116,14 +116,18 @@ class PortIndex:
         first = np.cumsum(counts) - counts
         port = self.members[lo[point] + (np.arange(total) - first[point])]
         d = haversine_m(lat[point], lon[point], self.lat[port], self.lon[port])
-        # Smallest distance per point: sort pairs by (point, distance) and keep the first.
-        order = np.lexsort((d, point))
-        point, d, port = point[order], d[order], port[order]
-        head = np.ones(total, dtype=bool)
-        head[1:] = point[1:] != point[:-1]
-        keep = head & (d <= self.reach_m)
-        best[point[keep]] = d[keep]
-        which[point[keep]] = port[keep]
+        # Pairs come grouped by point: the smallest distance of each group, and its port.
+        has = np.flatnonzero(counts)
+        group_min = np.minimum.reduceat(d, first[has])
+        hit = d == np.repeat(group_min, counts[has])
+        idx = np.flatnonzero(hit)
+        pts = point[idx]
+        keep = np.ones(len(idx), dtype=bool)
+        keep[1:] = pts[1:] != pts[:-1]
+        idx = idx[keep]
+        close = d[idx] <= self.reach_m
+        best[point[idx[close]]] = d[idx[close]]
+        which[point[idx[close]]] = port[idx[close]]
         return best, which
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.detect.geo import haversine_m, step_speed_knots
+from oiltrail.detect.geo import fast_distance_m, step_speed_knots
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -97,7 +97,7 @@ def prepare_tracks(positions: pa.Table) -> Tracks:
     step_m = np.full(len(mmsi), np.nan)
     step_s = np.full(len(mmsi), np.nan)
     if len(mmsi) > 1:
-        step_m[1:] = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+        step_m[1:] = fast_distance_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
         step_s[1:] = (ts_us[1:] - ts_us[:-1]) / 1e6
         step_m[first] = np.nan
         step_s[first] = np.nan

@@ -1,0 +1,88 @@
+"""Accuracy against the simulator's ground truth (3 seeds, decoys included): every kind
+must reach precision and recall >= 0.95. Positions go straight from the simulator's canonical
+Parquet into the store, so this measures detection alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from oiltrail.detect.evaluate import evaluate_store, read_truth
+from oiltrail.engines.local import detect
+from oiltrail.simulate import simulate
+from oiltrail.store import open_store
+
+pytestmark = pytest.mark.slow
+SEEDS = (1, 2, 3)
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[dict]]:
+    out = {}
+    for seed in SEEDS:
+        d = tmp_path_factory.mktemp(f"seed{seed}")
+        simulate(d, seed=seed, days=10, vessels=40, formats=("parquet",))
+        with open_store(d / "s.duckdb") as store:
+            store.con.execute(
+                f"INSERT INTO positions SELECT * FROM read_parquet('{d / 'positions.parquet'}')"
+            )
+            store.con.execute(
+                f"INSERT INTO static_reports SELECT * FROM read_parquet('{d / 'static.parquet'}')"
+            )
+            detect(store)
+            out[seed] = evaluate_store(store, d / "truth_events.csv")
+        out[seed].append({"kinds": Counter(e["kind"] for e in read_truth(d / "truth_events.csv"))})
+    return out
+
+
+def test_every_kind_is_exercised(scores: dict[int, list[dict]]) -> None:
+    total: Counter[str] = Counter()
+    for rows in scores.values():
+        total.update(rows[-1]["kinds"])
+    for kind in (
+        "encounter",
+        "loitering",
+        "gap",
+        "port_visit",
+        "spoofing",
+        "identity_change",
+        "draught_change",
+    ):
+        assert total[kind] >= 2, kind
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_precision_and_recall_per_kind(scores: dict[int, list[dict]], seed: int) -> None:
+    for row in scores[seed][:-1]:
+        if row["truth"]:
+            assert row["recall"] >= 0.95, row
+        if row["found"]:
+            assert row["precision"] >= 0.95, row
+
+
+def test_start_times_are_close(scores: dict[int, list[dict]]) -> None:
+    for rows in scores.values():
+        for row in rows[:-1]:
+            if row["median_start_error_min"] is not None:
+                assert row["median_start_error_min"] <= 10, row  # one 10-min resample step
+
+
+def test_evaluate_reads_what_detect_wrote(tmp_path: Path) -> None:
+    truth = tmp_path / "t.csv"
+    truth.write_text(
+        "event_id,kind,mmsi,other_mmsi,start,end,lat,lon,port,details\n"
+        "x,gap,412000001,,2026-01-05T00:00:00Z,2026-01-05T13:00:00Z,,,,{}\n"
+    )
+    with open_store(tmp_path / "s.duckdb") as store:
+        rows = evaluate_store(store, truth)
+    assert rows[0] == {
+        "kind": "gap",
+        "truth": 1,
+        "found": 0,
+        "matched": 0,
+        "precision": None,
+        "recall": 0.0,
+        "median_start_error_min": None,
+    }
