@@ -245,6 +245,10 @@ def judge(
         from oiltrail.claims.supplier import judge_supplier
 
         verdict, reasons = judge_supplier(stance, quantity, years, sentence, evidence, supplier)
+        if not (quantity is not None and REPORTED_CUES.search(sentence)):
+            verdict, reasons = _disputed(
+                verdict, reasons, stance, quantity, evidence, years, supplier
+            )
         return verdict, reasons + estimates + scope_note + notes
     if not evidence.years:
         return "not enough evidence", [
@@ -273,8 +277,64 @@ def judge(
         verdict, reasons = _judge_substantial(stance, scope)
     else:
         verdict, reasons = "not enough evidence", ["the claim asserts nothing checkable"]
+    if not (quantity is not None and REPORTED_CUES.search(sentence)):
+        # A figure said to be declared is checked against declarations only.
+        verdict, reasons = _disputed(verdict, reasons, stance, quantity, evidence, years, None)
     described = [describe_year(y, evidence.simulated) for y in scope[:6]]
     return verdict, reasons + described + estimates + scope_note + notes
+
+
+def _ceiling(stance: Stance | None, quantity: dict[str, Any] | None) -> float | None:
+    """The most a small-supply claim allows, in barrels; None for claims of large supply."""
+    if quantity is not None:
+        if quantity["bound"] == "lower":
+            return None
+        return float(quantity["barrels"]) * (1 + QUANTITY_TOLERANCE)
+    if stance is None or stance.kind != "minimal":
+        return None
+    if stance.no_supply:
+        return 0.0
+    if stance.compliance and not any(
+        t.startswith(("negligible", "minimal", "insignificant", "miserable")) for t in stance.terms
+    ):
+        return float(CAP_BARRELS)
+    return NEGLIGIBLE_SHARE_OF_CAP * CAP_BARRELS
+
+
+def _disputed(
+    verdict: str,
+    reasons: list[str],
+    stance: Stance | None,
+    quantity: dict[str, Any] | None,
+    evidence: Evidence,
+    years: list[int],
+    supplier: str | None,
+) -> tuple[str, list[str]]:
+    """A "supported" small-supply claim that a published lower bound exceeds is undecided.
+
+    Published estimates never decide a verdict on their own (oiltrail cannot check them), but
+    they stop the store's declared figures from confirming a claim they dispute.
+    """
+    ceiling = _ceiling(stance, quantity)
+    if verdict != "supported" or ceiling is None:
+        return verdict, reasons
+    over = [
+        r
+        for r in evidence.reported
+        if not r.declared
+        and r.year in years
+        and r.bound != "up to"
+        and r.barrels > ceiling
+        and (supplier is None or r.party == supplier)
+    ]
+    if not over:
+        return verdict, reasons
+    who = ", ".join(dict.fromkeys(r.estimator for r in over))
+    return "not enough evidence", [
+        *reasons,
+        f"the figures above alone would support the claim, but published estimates by {who} "
+        f"exceed {bbl(ceiling)} for the same period (listed below; oiltrail cannot confirm them)",
+    ]
 
 
 def _judge_minimal(stance: Stance, scope: list[YearEvidence]) -> tuple[str, list[str]]:

@@ -159,14 +159,6 @@ def _words(stance: Stance) -> str:
     return ", ".join(f"'{t}'" for t in stance.terms)
 
 
-def _estimated_more(evidence: Evidence, scope: list[SupplierYear], threshold: float) -> bool:
-    years, who = {s.year for s in scope}, scope[0].supplier
-    return any(
-        not r.declared and r.party == who and r.year in years and r.barrels > threshold
-        for r in evidence.reported
-    )
-
-
 def _minimal(
     stance: Stance, scope: list[SupplierYear], evidence: Evidence
 ) -> tuple[str, list[str]]:
@@ -196,13 +188,6 @@ def _minimal(
     big = [s for s in scope if s.low > threshold]
     if big:
         return "contradicted", [f"{read}, yet {who} supplied " + _list(big, "low")]
-    if _estimated_more(evidence, scope, threshold):
-        return "not enough evidence", [
-            f"{read}: {who}'s declarations and oiltrail's chains stay under it ("
-            + _list(scope, "high")
-            + "), but published estimates by others say more (listed below; oiltrail "
-            "cannot confirm them)"
-        ]
     if all(s.declared is not None and s.high <= threshold for s in scope):
         return "supported", [f"{read}: {who} stays under it: " + _list(scope, "high")]
     return "not enough evidence", [f"{read}: {who} has no declared figure for every year"]
