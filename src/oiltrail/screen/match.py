@@ -92,8 +92,9 @@ def _name_scores(
     rights = [index.names[i] for i in cands]
     best = np.full(len(cands), -1.0)
     best_form = np.zeros(len(cands), dtype=np.int64)
+    block = index.token_block(cands)
     for f, form in enumerate(forms):
-        scores = score_one_to_many(form, rights, params)
+        scores = score_one_to_many(form, rights, params, block)
         better = scores > best
         best = np.where(better, scores, best)
         best_form = np.where(better, f, best_form)

@@ -43,8 +43,9 @@ class NormName:
 
 def _fold(text: str) -> str:
     """Lower case ASCII with accents removed and apostrophes dropped ("Qa'ida" → "qaida")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _APOSTROPHES_RE.sub("", text.lower())
 
 

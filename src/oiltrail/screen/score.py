@@ -110,7 +110,7 @@ def _apply_numbers(
     params: NameScoring,
 ) -> NDArray[np.float64]:
     for p, (q, c) in enumerate(zip(lefts, rights, strict=True)):
-        if q.numbers == c.numbers:
+        if q.numbers == c.numbers:  # most often both empty: a tuple compare, no more
             continue
         if q.numbers and c.numbers:
             score[p] = min(score[p], params.number_mismatch_cap)
@@ -131,51 +131,72 @@ def score_names(
     return float(scores[best]), pairs[best][0], pairs[best][1]
 
 
+@dataclass(frozen=True)
+class TokenBlock:
+    """The word tokens of many list forms, flattened: texts, first letters, lengths."""
+
+    texts: list[str]
+    first: NDArray[np.int64]  # code point of each token's first letter
+    length: NDArray[np.int64]
+    counts: NDArray[np.int64]  # tokens per form
+
+
+def token_block(cands: Sequence[NormName]) -> TokenBlock:
+    texts = [t for c in cands for t in c.tokens]
+    return TokenBlock(
+        texts,
+        np.fromiter((ord(t[0]) for t in texts), dtype=np.int64, count=len(texts)),
+        np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)),
+        np.fromiter((len(c.tokens) for c in cands), dtype=np.int64, count=len(cands)),
+    )
+
+
 def score_one_to_many(
-    query: NormName, cands: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
+    query: NormName,
+    cands: Sequence[NormName],
+    params: NameScoring = DEFAULT_SCORING,
+    block: TokenBlock | None = None,
 ) -> NDArray[np.float64]:
     """Score one query form against many list forms: the same score as `score_pairs`, with
-    one rapidfuzz matrix call for all token pairs instead of a Python loop over them."""
+    one rapidfuzz matrix call for all token pairs instead of a Python loop over them.
+    `block` (the candidates' tokens, precomputed by the index) saves rebuilding it."""
     n = len(cands)
     if n == 0:
         return np.zeros(0)
     joined = process.cdist(
         [query.joined], [c.joined for c in cands], scorer=Levenshtein.normalized_similarity
     )[0].astype(np.float64)
-    token_score = _token_score_matrix(query, cands, params)
-    score = np.maximum(token_score, joined)
+    tokens = block if block is not None else token_block(cands)
+    score = np.maximum(_token_score_matrix(query, tokens, params), joined)
     return _apply_numbers(score, [query] * n, cands, params)
 
 
 def _token_score_matrix(
-    query: NormName, cands: Sequence[NormName], params: NameScoring
+    query: NormName, block: TokenBlock, params: NameScoring
 ) -> NDArray[np.float64]:
-    n = len(cands)
-    c_tokens = [t for c in cands for t in c.tokens]
-    lengths = np.fromiter((len(c.tokens) for c in cands), dtype=np.int64, count=n)
-    if not query.tokens or not c_tokens:
+    n = len(block.counts)
+    if not query.tokens or not block.texts:
         return np.zeros(n)
     q_tokens = list(query.tokens)
-    lev = process.cdist(q_tokens, c_tokens, scorer=Levenshtein.normalized_similarity)
-    jw = process.cdist(q_tokens, c_tokens, scorer=JaroWinkler.normalized_similarity)
+    lev = process.cdist(q_tokens, block.texts, scorer=Levenshtein.normalized_similarity)
+    jw = process.cdist(q_tokens, block.texts, scorer=JaroWinkler.normalized_similarity)
     sims = np.maximum(lev, jw - params.jw_discount).astype(np.float64)
-    q_first = np.array([t[0] for t in q_tokens])
-    c_first = np.array([t[0] for t in c_tokens])
-    q_one = np.array([len(t) == 1 for t in q_tokens])
-    c_one = np.array([len(t) == 1 for t in c_tokens])
-    initials = (q_one[:, None] | c_one[None, :]) & (q_first[:, None] == c_first[None, :])
-    sims = np.where(initials, np.maximum(sims, params.initial_score), sims)
+    q_first = np.array([ord(t[0]) for t in q_tokens])
+    q_len = np.array([len(t) for t in q_tokens])
+    initials = ((q_len[:, None] == 1) | (block.length[None, :] == 1)) & (
+        q_first[:, None] == block.first[None, :]
+    )
+    np.maximum(sims, np.where(initials, params.initial_score, 0.0), out=sims)
     sims[sims < params.token_floor] = 0.0
-    qw = np.array([len(t) for t in q_tokens], dtype=np.float64) * params.query_extra_weight
-    cw = np.array([len(t) for t in c_tokens], dtype=np.float64) * params.result_extra_weight
-    has = lengths > 0
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[has]
+    qw = q_len.astype(np.float64) * params.query_extra_weight
+    cw = block.length.astype(np.float64) * params.result_extra_weight
+    has = block.counts > 0
+    starts = (np.cumsum(block.counts) - block.counts)[has]
     q_best = np.zeros((len(q_tokens), n))
     q_best[:, has] = np.maximum.reduceat(sims, starts, axis=1)
-    c_best = sims.max(axis=0)
     c_num = np.zeros(n)
     c_den = np.zeros(n)
-    c_num[has] = np.add.reduceat(cw * c_best, starts)
+    c_num[has] = np.add.reduceat(cw * sims.max(axis=0), starts)
     c_den[has] = np.add.reduceat(cw, starts)
     num = qw @ q_best + c_num
     den = qw.sum() + c_den
