@@ -15,7 +15,13 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from oiltrail.detect.geo import EARTH_RADIUS_M, M_S_TO_KNOTS, haversine_m, unit_xyz
+from oiltrail.detect.geo import (
+    EARTH_RADIUS_M,
+    M_S_TO_KNOTS,
+    haversine_m,
+    unit_xyz,
+    xyz_to_latlon,
+)
 from oiltrail.detect.params import EncounterParams
 from oiltrail.detect.ports import PortIndex
 from oiltrail.detect.tracks import Tracks, to_datetime
@@ -153,7 +159,9 @@ def adjacent_pairs(
                     "mmsi_b": mmsi[ib],
                     "distance_m": d,
                     "lat": (lat[ia] + lat[ib]) / 2,
-                    "lon": lon[ia] + ((lon[ib] - lon[ia] + 540.0) % 360.0 - 180.0) / 2,
+                    "lon": (lon[ia] + ((lon[ib] - lon[ia] + 540.0) % 360.0 - 180.0) / 2 + 540.0)
+                    % 360.0
+                    - 180.0,
                     "speed_a": speed[ia],
                     "speed_b": speed[ib],
                 },
@@ -182,9 +190,17 @@ def _runs(adj: pl.DataFrame) -> pl.DataFrame:
             pl.col("speed_b").median().alias("median_speed_b"),
             pl.col("distance_m").median().alias("median_distance_m"),
             pl.col("distance_m").max().alias("max_distance_m"),
-            pl.col("lat").mean(),
-            pl.col("lon").mean(),
+            # Mean position through unit vectors: runs across ±180° average near 180°.
+            (pl.col("lat").radians().cos() * pl.col("lon").radians().cos()).mean().alias("x"),
+            (pl.col("lat").radians().cos() * pl.col("lon").radians().sin()).mean().alias("y"),
+            pl.col("lat").radians().sin().mean().alias("z"),
             pl.len().alias("samples"),
+        )
+        .with_columns(
+            pl.arctan2(pl.col("z"), (pl.col("x") ** 2 + pl.col("y") ** 2).sqrt())
+            .degrees()
+            .alias("lat"),
+            pl.arctan2(pl.col("y"), pl.col("x")).degrees().alias("lon"),
         )
     )
 
@@ -222,6 +238,9 @@ def _merge(runs: pl.DataFrame, p: EncounterParams, ports: PortIndex) -> list[Row
         w = np.array([g["samples"] for g in group], dtype=float)
         b0, b1 = group[0]["b0"], group[-1]["b1"]
         dp = group[0]["port_distance_m"]
+        xyz = [np.average([g[c] for g in group], weights=w) for c in ("x", "y", "z")]
+        lat_a, lon_a = xyz_to_latlon(*(np.array([v]) for v in xyz))
+        lat, lon = float(lat_a[0]), float(lon_a[0])
         rows.append(
             {
                 "kind": "encounter",
@@ -229,8 +248,8 @@ def _merge(runs: pl.DataFrame, p: EncounterParams, ports: PortIndex) -> list[Row
                 "other_mmsi": group[0]["mmsi_b"],
                 "start": to_datetime(b0 * int(p.resample_min * 60e6)),
                 "end": to_datetime(b1 * int(p.resample_min * 60e6)),
-                "lat": float(np.average([g["lat"] for g in group], weights=w)),
-                "lon": float(np.average([g["lon"] for g in group], weights=w)),
+                "lat": lat,
+                "lon": lon,
                 "details": {
                     "duration_h": (b1 - b0) * p.resample_min / 60.0,
                     "close_h": float(sum((g["b1"] - g["b0"]) for g in group)) * p.resample_min / 60,
