@@ -1,0 +1,79 @@
+"""Reassemble multi-sentence AIS messages (types 5, 19, 24 split over 2+ sentences).
+
+Only the few multi-sentence rows pass through this loop; single-sentence messages never do.
+State is kept between batches so a message split across a batch boundary still assembles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Fragment:
+    line: int
+    count: int
+    num: int
+    key: tuple[bytes, int, bytes]  # (sequence or tag-block group id, count, channel)
+    payload: bytes
+    fill: int
+    ts_s: float  # NaN when the sentence carries no time of its own
+    raw: bytes
+
+
+@dataclass
+class Assembled:
+    """Complete messages and the fragments that could not be completed."""
+
+    lines: list[int] = field(default_factory=list)
+    payloads: list[bytes] = field(default_factory=list)
+    fills: list[int] = field(default_factory=list)
+    ts_s: list[float] = field(default_factory=list)
+    raws: list[bytes] = field(default_factory=list)
+    orphans: list[Fragment] = field(default_factory=list)  # → quarantine missing_fragment
+
+
+class Assembler:
+    """Group fragments by key; a group completes when fragments 1..count arrived in order."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[bytes, int, bytes], list[Fragment]] = {}
+
+    def feed(self, fragments: list[Fragment]) -> Assembled:
+        out = Assembled()
+        for frag in fragments:
+            group = self.pending.pop(frag.key, None)
+            if frag.num == 1:
+                if group is not None:
+                    out.orphans.extend(group)
+                group = [frag]
+            elif group is None or group[-1].num != frag.num - 1 or frag.num > frag.count:
+                if group is not None:
+                    out.orphans.extend(group)
+                out.orphans.append(frag)
+                continue
+            else:
+                group.append(frag)
+            if len(group) == frag.count:
+                _emit(group, out)
+            else:
+                self.pending[frag.key] = group
+        return out
+
+    def finish(self) -> Assembled:
+        """End of file: every group still open lacks a fragment."""
+        out = Assembled()
+        for group in self.pending.values():
+            out.orphans.extend(group)
+        self.pending.clear()
+        out.orphans.sort(key=lambda f: f.line)
+        return out
+
+
+def _emit(group: list[Fragment], out: Assembled) -> None:
+    times = [f.ts_s for f in group if f.ts_s == f.ts_s]  # first fragment with a time
+    out.lines.append(group[0].line)
+    out.payloads.append(b"".join(f.payload for f in group))
+    out.fills.append(group[-1].fill)
+    out.ts_s.append(times[0] if times else float("nan"))
+    out.raws.append(b"\n".join(f.raw for f in group))

@@ -1,0 +1,115 @@
+"""Open AIS input files as byte streams, whatever the compression (.gz, .zst, .zip)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, cast
+
+import zstandard
+
+from oiltrail.errors import InputFormatError, NotFoundError
+
+COMPRESSIONS = (".gz", ".zst", ".zip")
+HASH_BLOCK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Member:
+    """One logical input: a plain file, or one member of a .zip archive."""
+
+    path: Path
+    name: str  # file name shown in quarantine rows and the `source` column
+    member: str | None = None  # zip member name
+
+    def open(self) -> BinaryIO:
+        """A decompressed binary stream of the content."""
+        suffix = self.path.suffix.lower()
+        if self.member is not None:
+            return cast(BinaryIO, io.BufferedReader(_ZipStream(self.path, self.member)))
+        if suffix == ".gz":
+            return cast(BinaryIO, gzip.open(self.path, "rb"))
+        if suffix == ".zst":
+            raw = self.path.open("rb")
+            return cast(BinaryIO, zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
+        return self.path.open("rb")
+
+    @property
+    def inner_suffix(self) -> str:
+        """Suffix of the content once decompressed (".csv", ".parquet", ".nmea", …)."""
+        name = self.member if self.member is not None else self.path.name
+        stem = Path(name)
+        if stem.suffix.lower() in (".gz", ".zst"):
+            stem = stem.with_suffix("")
+        return stem.suffix.lower()
+
+
+class _ZipStream(io.RawIOBase):
+    """Keep the archive open as long as its member stream is read."""
+
+    def __init__(self, path: Path, member: str) -> None:
+        self._zip = zipfile.ZipFile(path)
+        self._fh = self._zip.open(member)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self._fh.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._fh.close()
+        self._zip.close()
+        super().close()
+
+
+def members(path: Path) -> list[Member]:
+    """The logical inputs of `path` (one, or one per file in a .zip)."""
+    if not path.exists():
+        raise NotFoundError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputFormatError(f"{path}: is a folder; give the AIS files inside it")
+    if path.suffix.lower() != ".zip":
+        return [Member(path, path.name)]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile as exc:
+        raise InputFormatError(f"{path}: not a readable .zip archive ({exc})") from exc
+    if not names:
+        raise InputFormatError(f"{path}: the .zip archive is empty")
+    return [Member(path, f"{path.name}!{n}", n) for n in names]
+
+
+def file_sha256(path: Path) -> str:
+    """Content hash of the file as given (compressed bytes): the manifest key."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(HASH_BLOCK_BYTES), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_blocks(stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
+    """Blocks of whole lines: each block ends at a newline (except maybe the last)."""
+    rest = b""
+    while True:
+        chunk = stream.read(block_bytes)
+        if not chunk:
+            break
+        data = rest + chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            rest = data
+            continue
+        rest = data[cut + 1 :]
+        yield data[: cut + 1]
+    if rest:
+        yield rest

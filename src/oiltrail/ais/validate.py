@@ -1,0 +1,153 @@
+"""Validation per SPEC §3: one reason code per bad row (ais.schema.QUARANTINE_REASONS).
+
+Choices where the spec is silent:
+- MMSI: 9 digits and a ship-station MID, 201000000 ≤ MMSI < 776000000 (AISdb's vessel range);
+  SART/aircraft/AtoN/coast-station numbers are `invalid_mmsi` here.
+- Not-available values (sog 102.3, cog 360, heading 511) become NULL, as do invalid cog/heading
+  (> 360); only coordinates, speed and time quarantine a position (lat 91/lon 181 = no position).
+- IMO with a bad check digit (rigour.ids.IMO): the static row is kept with imo NULL and counted.
+- Times: after now + FUTURE_TOLERANCE is `future_time`; before AIS_EPOCH is `out_of_range:ts`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+from rigour.ids import IMO
+
+from oiltrail.ais.schema import POSITIONS, STATIC
+
+MMSI_MIN = 201_000_000  # first ship-station MID (201 Albania); AISdb uses the same range
+MMSI_MAX = 775_999_999  # last ship-station MID 775 (Venezuela)
+SOG_MAX_KNOTS = 102.3  # 10-bit field / 10; 102.3 itself means "not available"
+FUTURE_TOLERANCE = timedelta(minutes=5)  # receiver clocks drift a little
+AIS_EPOCH = datetime(1990, 1, 1)  # no AIS before this; earlier times are clock errors
+
+Reasons = npt.NDArray[np.object_]
+
+
+def now_us() -> int:
+    """Current UTC time in microseconds since the epoch (naive UTC, as stored)."""
+    return int(datetime.now(UTC).timestamp() * 1_000_000)
+
+
+def _f64(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.float64]:
+    arr = pc.cast(col, pa.float64())
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _ts_us(col: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    arr = pc.cast(col, pa.timestamp("us"))
+    missing = np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False), dtype=bool)
+    values = pc.fill_null(pc.cast(arr, pa.int64()), 0)
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64), missing
+
+
+def _common(table: pa.Table, now: int) -> Reasons:
+    """Reasons shared by positions and static rows: time and MMSI."""
+    reason = np.full(table.num_rows, "", dtype=object)
+    mmsi = _f64(table["mmsi"])
+    bad_mmsi = ~((mmsi >= MMSI_MIN) & (mmsi <= MMSI_MAX))  # NaN compares false → invalid
+    reason[bad_mmsi] = "invalid_mmsi"
+    ts, missing = _ts_us(table["ts"])
+    too_old = ts < int((AIS_EPOCH - datetime(1970, 1, 1)).total_seconds() * 1_000_000)
+    reason[~missing & too_old] = "out_of_range:ts"
+    reason[~missing & (ts > now + int(FUTURE_TOLERANCE.total_seconds() * 1_000_000))] = (
+        "future_time"
+    )
+    reason[missing] = "no_time"
+    return reason
+
+
+def check_positions(table: pa.Table, now: int) -> Reasons:
+    """One reason per row ("" when the row is good)."""
+    reason = _common(table, now)
+    ok = reason == ""
+    lat, lon, sog = _f64(table["lat"]), _f64(table["lon"]), _f64(table["sog"])
+    bad_sog = ~np.isnan(sog) & ((sog < 0) | (sog > SOG_MAX_KNOTS))
+    reason[ok & bad_sog] = "out_of_range:sog"
+    reason[ok & ~((lon >= -180) & (lon <= 180))] = "out_of_range:lon"
+    reason[ok & ~((lat >= -90) & (lat <= 90))] = "out_of_range:lat"
+    return reason
+
+
+def check_static(table: pa.Table, now: int) -> Reasons:
+    return _common(table, now)
+
+
+def _null_where(arr: pa.Array, mask: npt.NDArray[np.bool_]) -> pa.Array:
+    return pc.if_else(pa.array(mask), pa.scalar(None, arr.type), arr)
+
+
+def canonical_positions(table: pa.Table, source: str) -> pa.Table:
+    """Good rows in the store's column types; not-available values become NULL."""
+    sog, cog = _f64(table["sog"]), _f64(table["cog"])
+    heading = _f64(table["heading"])
+    nav = _f64(table["nav_status"])
+    n = table.num_rows
+    cols = {
+        "mmsi": pc.cast(table["mmsi"], pa.uint32()),
+        "ts": pc.cast(table["ts"], pa.timestamp("us")),
+        "lat": pc.cast(table["lat"], pa.float64()),
+        "lon": pc.cast(table["lon"], pa.float64()),
+        "sog": pa.array(sog.astype(np.float32), mask=np.isnan(sog) | (sog >= SOG_MAX_KNOTS)),
+        "cog": pa.array(cog.astype(np.float32), mask=np.isnan(cog) | (cog >= 360) | (cog < 0)),
+        "heading": pa.array(
+            np.nan_to_num(heading).astype(np.uint16),
+            mask=np.isnan(heading) | (heading < 0) | (heading >= 360),
+        ),
+        "nav_status": pa.array(
+            np.nan_to_num(nav).astype(np.uint8), mask=np.isnan(nav) | (nav < 0) | (nav > 15)
+        ),
+        "source": pa.repeat(pa.scalar(source, pa.string()), n),
+    }
+    return pa.table(cols, schema=POSITIONS)
+
+
+def valid_imo(imo: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.bool_], int]:
+    """Mask of IMO numbers passing rigour's check digit, and how many non-zero ones failed."""
+    ok = np.zeros(len(imo), dtype=bool)
+    for value in np.unique(imo[imo > 0]):
+        ok[imo == value] = bool(IMO.is_valid(str(int(value)))) and 1_000_000 <= value <= 9_999_999
+    return ok, int(((imo > 0) & ~ok).sum())
+
+
+def canonical_static(table: pa.Table, source: str) -> tuple[pa.Table, int]:
+    """Good static rows in store types, and how many IMO numbers were nulled (bad check digit)."""
+    imo = np.nan_to_num(_f64(table["imo"])).astype(np.int64)
+    imo_ok, bad_imo = valid_imo(imo)
+    ship_type = _f64(table["ship_type"])
+    n = table.num_rows
+    floats = {}
+    for name in ("length", "width", "draught"):
+        v = _f64(table[name])
+        floats[name] = pa.array(v.astype(np.float32), mask=np.isnan(v) | (v <= 0))
+    cols = {
+        "mmsi": pc.cast(table["mmsi"], pa.uint32()),
+        "ts": pc.cast(table["ts"], pa.timestamp("us")),
+        "imo": pa.array(imo.astype(np.uint32), mask=~imo_ok),
+        "name": pc.cast(table["name"], pa.string()),
+        "callsign": pc.cast(table["callsign"], pa.string()),
+        "ship_type": pa.array(
+            np.nan_to_num(ship_type).astype(np.uint8),
+            mask=np.isnan(ship_type) | (ship_type <= 0) | (ship_type > 255),
+        ),
+        **floats,
+        "destination": pc.cast(table["destination"], pa.string()),
+        "source": pa.repeat(pa.scalar(source, pa.string()), n),
+    }
+    return pa.table(cols, schema=STATIC), bad_imo
+
+
+__all__ = [
+    "_null_where",
+    "canonical_positions",
+    "canonical_static",
+    "check_positions",
+    "check_static",
+    "now_us",
+]

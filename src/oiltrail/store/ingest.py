@@ -1,0 +1,234 @@
+"""Ingest AIS files into the store: each file in one transaction, re-ingest a no-op (manifest).
+
+Choices where the issue is silent:
+- The manifest key is the sha256 of the file as given (compressed bytes for .gz/.zst/.zip).
+- `--strict`: the first file with any quarantined row is rolled back (nothing of it is kept,
+  not even its quarantine rows) and the run stops with StrictModeError; earlier files stay.
+- Simulated (SPEC §9): a file is marked simulated when a tag block names the source `s:sim`
+  or a `scenario.json` with "simulated": true sits in the same folder (the simulator's layout).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from oiltrail.ais.canonical import ParquetReader
+from oiltrail.ais.csv_formats import CsvReader
+from oiltrail.ais.decoded import Decoded
+from oiltrail.ais.detect_format import Detected, detect
+from oiltrail.ais.nmea import NmeaReader
+from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
+from oiltrail.ais.validate import now_us
+from oiltrail.errors import StrictModeError, UsageError
+from oiltrail.settings import get_settings
+from oiltrail.store.catalog import Store
+from oiltrail.store.prefetch import prefetch
+from oiltrail.store.progress import Progress
+from oiltrail.store.writes import insert_batch, manifest_row
+
+FILE_COLUMNS = (
+    "file", "format", "positions", "static", "duplicates", "quarantined", "skipped",
+    "bad_imo_nulled", "note",
+)  # fmt: skip
+NMEA_BYTES_PER_ROW = 80  # a tag-blocked sentence is ~75 bytes: settings.batch_rows → block size
+
+
+@dataclass
+class FileReport:
+    """What one input file added to the store."""
+
+    path: str
+    file_hash: str
+    format: str
+    positions: int = 0
+    static_reports: int = 0
+    duplicates: int = 0
+    invalid_imo: int = 0
+    quarantined: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    simulated: bool = False
+    already_ingested: bool = False
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    @property
+    def quarantined(self) -> Counter[str]:
+        return sum((f.quarantined for f in self.files), Counter())
+
+    @property
+    def simulated(self) -> bool:
+        return any(f.simulated and not f.already_ingested for f in self.files)
+
+    def file_rows(self) -> list[dict[str, object]]:
+        """One summary row per file, for the CLI table."""
+        return [
+            {
+                "file": Path(f.path).name, "format": f.format,
+                "positions": f.positions, "static": f.static_reports,
+                "duplicates": f.duplicates, "quarantined": sum(f.quarantined.values()),
+                "skipped": sum(f.skipped.values()), "bad_imo_nulled": f.invalid_imo,
+                "note": _note(f),
+            }
+            for f in self.files
+        ]  # fmt: skip
+
+    def reason_rows(self) -> list[dict[str, object]]:
+        """Quarantined rows by reason (with its finer code), most frequent first."""
+        return [{"reason": r, "rows": n} for r, n in self.quarantined.most_common()]
+
+
+def _note(f: FileReport) -> str:
+    if f.already_ingested:
+        return "already ingested"
+    return "simulated" if f.simulated else ""
+
+
+def parse_base_time(value: str | datetime | None) -> float | None:
+    """`--base-time` as UTC seconds; naive input is taken as UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise UsageError(
+                f"--base-time {value!r}: expected ISO 8601, e.g. 2026-01-05T00:00:00Z"
+            ) from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def scenario_simulated(path: Path) -> bool:
+    """True when the simulator's scenario.json (with "simulated": true) sits beside `path`."""
+    scenario = path.parent / "scenario.json"
+    try:
+        return bool(json.loads(scenario.read_text(encoding="utf-8")).get("simulated"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def plan(
+    paths: Sequence[Path], fmt: str | None
+) -> list[tuple[Path, list[tuple[Member, Detected]]]]:
+    """Check every file before writing anything: a file that is not AIS stops the run here."""
+    return [(Path(p), [(m, detect(m, fmt)) for m in members(Path(p))]) for p in paths]
+
+
+def _decoded(
+    member: Member, det: Detected, base_s: float | None, now: int, progress: Progress
+) -> Iterator[Decoded]:
+    batch_rows = get_settings().batch_rows
+    with member.open() as stream:
+        if det.fmt == "nmea":
+            reader = NmeaReader(member.name, base_s, now)
+            for block in read_blocks(stream, batch_rows * NMEA_BYTES_PER_ROW):
+                progress.advance(len(block))
+                yield reader.batch(block)
+            yield reader.finish()
+        elif det.fmt == "parquet":
+            yield from ParquetReader(member.name, now, batch_rows).batches(stream)
+        else:
+            yield from CsvReader(member.name, det.fmt, det.header, now).batches(stream)
+
+
+def ingest_file(
+    store: Store,
+    path: Path,
+    planned: list[tuple[Member, Detected]],
+    base_s: float | None,
+    strict: bool,
+    progress: Progress,
+) -> FileReport:
+    """One file, one transaction; skipped when its content hash is in the manifest."""
+    file_hash = file_sha256(path)
+    fmt = ",".join(sorted({d.fmt for _, d in planned}))
+    rep = FileReport(str(path), file_hash, fmt, simulated=scenario_simulated(path))
+    row = store.con.execute("SELECT 1 FROM manifest WHERE file_hash = ?", [file_hash]).fetchone()
+    if row is not None:
+        rep.already_ingested = True
+        return rep
+    now = now_us()
+    with store.transaction() as con:
+        for member, det in planned:
+            progress.start(
+                member.name,
+                member.path.stat().st_size
+                if det.fmt == "nmea" and member.path.suffix not in (".gz", ".zst", ".zip")
+                else None,
+            )
+            for d in prefetch(_decoded(member, det, base_s, now, progress)):
+                added, dups = insert_batch(con, d, file_hash)
+                rep.positions += added[0]
+                rep.static_reports += added[1]
+                rep.duplicates += dups
+                rep.invalid_imo += d.invalid_imo
+                rep.quarantined.update(d.quarantine["reason"].to_pylist())
+                rep.skipped.update(d.skipped)
+                rep.simulated |= d.simulated
+        if strict and rep.quarantined:
+            shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
+            raise StrictModeError(
+                f"{path}: {sum(rep.quarantined.values())} rows quarantined ({shown}); "
+                "--strict: the file was not ingested"
+            )
+        manifest_row(con, rep)
+    return rep
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[Path],
+    fmt: str | None = None,
+    base_time: str | datetime | None = None,
+    strict: bool = False,
+    progress: bool = True,
+) -> IngestReport:
+    """Ingest AIS files (NMEA, MarineCadastre/DMA CSV, canonical Parquet; .gz/.zst/.zip).
+
+    Args:
+        store: the open store.
+        paths: files to read; all are checked before any is written.
+        fmt: force a format (nmea, marinecadastre, dma, parquet) instead of detecting it.
+        base_time: time for NMEA sentences that carry none (else they are quarantined).
+        strict: stop at the first file with quarantined rows, without keeping that file.
+        progress: show a progress bar on standard error.
+
+    Returns:
+        Per-file counts of positions, static reports, duplicates, quarantine and skips.
+    """
+    base_s = parse_base_time(base_time)
+    planned = plan(paths, fmt)
+    report = IngestReport()
+    with Progress(enabled=progress) as bar:
+        for path, items in planned:
+            report.files.append(ingest_file(store, path, items, base_s, strict, bar))
+    return report
+
+
+def ingest_into(
+    db: Path,
+    paths: Sequence[Path],
+    fmt: str | None = None,
+    base_time: str | None = None,
+    strict: bool = False,
+    progress: bool = True,
+) -> IngestReport:
+    """Check the files first, then open (or create) the store at `db` and ingest them."""
+    from oiltrail.store.catalog import open_store
+
+    parse_base_time(base_time)
+    plan(paths, fmt)  # a bad file → one-line error before the store file is even created
+    with open_store(db) as store:
+        return ingest_paths(store, paths, fmt, base_time, strict, progress)

@@ -1,0 +1,31 @@
+"""Positions as day-partitioned Parquet (hive `day=YYYY-MM-DD/`) for distributed engines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from oiltrail.store.catalog import Store
+
+POSITION_ORDER = "mmsi, ts"  # each day's file sorted by vessel then time: tracks read in order
+
+
+def export_positions(store: Store, out_dir: Path) -> Path:
+    """Write every position to `out_dir/day=YYYY-MM-DD/*.parquet` and return `out_dir`.
+
+    The folder is replaced as a whole, so a re-export never mixes old and new files. Columns
+    are the canonical ones (ais.schema.POSITIONS); `day` comes back as a hive partition column.
+    """
+    out_dir = Path(out_dir)
+    tmp = out_dir.with_name(out_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    target = tmp.as_posix().replace("'", "''")
+    store.con.execute(
+        f"""COPY (SELECT *, strftime(ts, '%Y-%m-%d') AS day FROM positions
+        ORDER BY {POSITION_ORDER}) TO '{target}'
+        (FORMAT parquet, PARTITION_BY (day), COMPRESSION zstd, OVERWRITE_OR_IGNORE)"""
+    )
+    shutil.rmtree(out_dir, ignore_errors=True)
+    tmp.rename(out_dir)
+    return out_dir
