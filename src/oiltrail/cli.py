@@ -90,7 +90,17 @@ def ingest_cmd(
     strict: Annotated[bool, typer.Option("--strict", help="Fail if any row is quarantined.")] = False,
 ) -> None:
     """Ingest AIS files into the store; each file in one transaction."""
-    raise _todo("ingest")
+    from oiltrail.render import console, emit
+    from oiltrail.store.ingest import FILE_COLUMNS, ingest_into
+
+    report = ingest_into(db, paths, fmt=fmt, base_time=base_time, strict=strict)
+    emit(report.file_rows(), FILE_COLUMNS, "table", title=f"ingest into {db}")
+    if report.quarantined:
+        emit(report.reason_rows(), ("reason", "rows"), "table", title="quarantined by reason")
+    else:
+        console.print("quarantined: 0 rows")
+    if report.simulated:
+        console.print("[bold red]SIMULATED DATA[/bold red]: made by `oiltrail simulate`, not real ships")
 
 
 @command("status")
@@ -99,7 +109,27 @@ def status_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Counts in the store: positions, vessels, time span, static reports, quarantine."""
-    raise _todo("status")
+    import json
+
+    from oiltrail.errors import UsageError
+    from oiltrail.render import console, emit
+    from oiltrail.store import open_store
+    from oiltrail.store.status import STATUS_KEYS, store_status
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown --format {fmt!r}: expected table or json")
+    if not db.exists():
+        raise OiltrailError(f"no store at {db}: run `oiltrail ingest` or `oiltrail demo` first")
+    with open_store(db, read_only=True) as store:
+        status = store_status(store)
+    if fmt == "json":
+        typer.echo(json.dumps({k: status[k] for k in STATUS_KEYS}))
+        return
+    rows = [{"what": k, "value": status[k]} for k in (*STATUS_KEYS[:3], "first", "last", "files")]
+    rows += [{"what": f"quarantined {r}", "value": n} for r, n in status["quarantined"].items()]
+    emit(rows, ("what", "value"), "table", title=str(db))
+    if status["simulated"]:
+        console.print("[bold red]SIMULATED DATA[/bold red]: the store holds `oiltrail simulate` output")
 
 
 @command("simulate")
