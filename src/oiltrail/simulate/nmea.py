@@ -16,8 +16,10 @@ SIXBIT_TEXT = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>
 def _bits(values: npt.NDArray[np.int64], width: int) -> U8:
     """Two's-complement bits, most significant first: shape (n, width)."""
     v = np.asarray(values, dtype=np.int64) & ((1 << width) - 1)
-    shifts = np.arange(width - 1, -1, -1, dtype=np.int64)
-    return ((v[:, None] >> shifts) & 1).astype(np.uint8)
+    out = np.empty((v.shape[0], width), np.uint8)
+    for j in range(width):
+        out[:, j] = (v >> (width - 1 - j)) & 1
+    return out
 
 
 def _text_bits(texts: npt.NDArray[np.object_], chars: int) -> U8:
@@ -36,7 +38,9 @@ def _text_bits(texts: npt.NDArray[np.object_], chars: int) -> U8:
 def _armor(bits: U8) -> U8:
     """Bit matrix (n, 6k) -> payload characters (n, k)."""
     n, nb = bits.shape
-    six = bits.reshape(n, nb // 6, 6).astype(np.int64) @ np.array([32, 16, 8, 4, 2, 1])
+    b = bits.reshape(n, nb // 6, 6)
+    six = (b[..., 0] << 5) | (b[..., 1] << 4) | (b[..., 2] << 3) | (b[..., 3] << 2)
+    six |= (b[..., 4] << 1) | b[..., 5]
     return np.where(six < 40, six + 48, six + 56).astype(np.uint8)
 
 
@@ -99,16 +103,28 @@ def sentences(
 
 def position_payload(c: dict[str, np.ndarray], class_b: npt.NDArray[np.bool_]) -> U8:
     """Types 1 (class A) and 18 (class B) as 168-bit payloads (28 characters)."""
-    n = c["mmsi"].shape[0]
-    z = np.zeros(n, np.int64)
+    out = np.empty((class_b.shape[0], 28), np.uint8)
+    for kind in (False, True):
+        idx = np.flatnonzero(class_b == kind)
+        for i in range(0, idx.size, 131_072):  # chunks keep the bit matrices in cache
+            part = idx[i : i + 131_072]
+            sub = {k: v[part] for k, v in c.items()}
+            out[part] = _armor(_type18_bits(sub) if kind else _type1_bits(sub))
+    return out
+
+
+def _common(c: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
     sog = np.round(c["sog"] * 10).astype(np.int64)
     lon = np.round(c["lon"] * 600_000).astype(np.int64)
     lat = np.round(c["lat"] * 600_000).astype(np.int64)
     cog = np.round(c["cog"] * 10).astype(np.int64) % 3600
-    head = c["heading"].astype(np.int64)
-    sec = c["t"].astype(np.int64) % 60
-    mmsi = c["mmsi"].astype(np.int64)
-    a = np.hstack(
+    return c["mmsi"].astype(np.int64), sog, lon, lat, cog, c["t"].astype(np.int64) % 60
+
+
+def _type1_bits(c: dict[str, np.ndarray]) -> U8:
+    mmsi, sog, lon, lat, cog, sec = _common(c)
+    z = np.zeros(mmsi.shape[0], np.int64)
+    return np.hstack(
         [
             _bits(z + 1, 6),
             _bits(z, 2),
@@ -120,15 +136,18 @@ def position_payload(c: dict[str, np.ndarray], class_b: npt.NDArray[np.bool_]) -
             _bits(lon, 28),
             _bits(lat, 27),
             _bits(cog, 12),
-            _bits(head, 9),
+            _bits(c["heading"].astype(np.int64), 9),
             _bits(sec, 6),
-            _bits(z, 2),
-            _bits(z, 3),
-            _bits(z, 1),
+            _bits(z, 6),
             _bits(z, 19),
         ]
     )
-    b = np.hstack(
+
+
+def _type18_bits(c: dict[str, np.ndarray]) -> U8:
+    mmsi, sog, lon, lat, cog, sec = _common(c)
+    z = np.zeros(mmsi.shape[0], np.int64)
+    return np.hstack(
         [
             _bits(z + 18, 6),
             _bits(z, 2),
@@ -152,7 +171,6 @@ def position_payload(c: dict[str, np.ndarray], class_b: npt.NDArray[np.bool_]) -
             _bits(z, 20),
         ]
     )
-    return _armor(np.where(class_b[:, None], b, a))
 
 
 def _dims(length: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -92,7 +92,8 @@ def write_nmea(
     if a_idx.size:
         c = {k: v[a_idx] for k, v in st.cols.items()}
         t5 = c["t"].astype(np.int64) + start_unix
-        when = np.array([start.timestamp() + x + 86_400 for x in c["t"]], dtype="datetime64[s]")
+        base = np.datetime64(start.replace(tzinfo=None), "s")
+        when = base + (c["t"].astype(np.int64) + 86_400).astype("timedelta64[s]")  # ETA: +1 day
         month = (when.astype("datetime64[M]").astype(np.int64) % 12) + 1
         day = (when - when.astype("datetime64[M]")).astype("timedelta64[D]").astype(np.int64) + 1
         hour = (when.astype(np.int64) // 3600) % 24
