@@ -20,7 +20,8 @@ from oiltrail.errors import EngineUnavailableError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-INSTALL_HINT = "pip install 'oiltrail[spark]'"
+# The second spelling has no brackets, so it survives consoles that read [..] as markup.
+INSTALL_HINT = "pip install 'oiltrail[spark]' (or: pip install 'pyspark>=4.0')"
 JAVA_HINT = "install Java 17 (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
 DEFAULT_MASTER = "local[2]"  # the reference machine has 2 cores
 LOG4J2_URI = Path(__file__).with_name("spark_log4j2.properties").as_uri()

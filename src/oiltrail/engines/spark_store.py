@@ -78,10 +78,10 @@ def _run_on_spark(
     ports: pa.Table,
     window: tuple[date | None, date | None],
     plan: SparkPlan,
-) -> tuple[pa.Table, int]:
-    """Export the store, detect on Spark, and collect the events (as EVENTS) and rows read."""
-    row = store.con.execute("SELECT count(*) FROM positions").fetchone()
-    n_positions = int(row[0]) if row else 0
+) -> tuple[pa.Table, int, int]:
+    """Export the store, detect on Spark; the events (as EVENTS), positions and vessels read."""
+    row = store.con.execute("SELECT count(*), count(DISTINCT mmsi) FROM positions").fetchone()
+    n_positions, n_vessels = (int(row[0]), int(row[1])) if row else (0, 0)
     with tempfile.TemporaryDirectory(prefix="oiltrail-spark-", dir=_work_dir()) as tmp:
         pos_kinds = [k for k in chosen if k in VESSEL_KINDS or k == "encounter"]
         pos_dir = _export_positions(store, Path(tmp) / "positions") if n_positions else None
@@ -101,7 +101,7 @@ def _run_on_spark(
             plan=plan,
         )
         events = from_spark(frame.toArrow(), EVENTS)
-    return events, n_positions
+    return events, n_positions, n_vessels
 
 
 def _within_window(events: pa.Table, since: date | None) -> pa.Table:
@@ -155,7 +155,7 @@ def detect(
         raise UsageError(f"--until {window[1]} is before --since {window[0]}")
     port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
     session = session_for(master)
-    events, n_positions = _run_on_spark(
+    events, n_positions, n_vessels = _run_on_spark(
         store, session, params, chosen, port_table, window, plan or SparkPlan()
     )
     events = _within_window(events, window[0])
@@ -172,17 +172,13 @@ def detect(
             full=window == (None, None),
             window_start=None,
             positions_read=n_positions,
-            vessels=_vessels(events),
+            vessels=n_vessels,
             events_written=written,
             events={str(k): int(v) for k, v in counts.fetchall()},
             simulated=store.simulated,
         )
         record_run(store, _run_row(store, report, started, params, chosen, port_table, window))
     return report
-
-
-def _vessels(events: pa.Table) -> int:
-    return int(pc.count_distinct(events.column("mmsi")).as_py()) if events.num_rows else 0
 
 
 def _run_row(
