@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -90,6 +91,4 @@ def waypoints(chain: Row, events: dict[str, Row], ports: list[Row]) -> list[Wayp
 
 
 def legs_km(points: list[Waypoint]) -> list[float]:
-    return [
-        distance_km(a.lon, a.lat, b.lon, b.lat) for a, b in zip(points, points[1:], strict=False)
-    ]
+    return [distance_km(a.lon, a.lat, b.lon, b.lat) for a, b in itertools.pairwise(points)]

@@ -1,4 +1,4 @@
-"""The event timeline and the cap chart (reported vs estimated vs the 500,000-barrel cap), as SVG."""
+"""The event timeline and the cap chart (reported vs estimated vs the 500,000-bbl cap), as SVG."""
 
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ def render_timeline(events: list[Row], names: dict[int, str]) -> str:
         {str(e["kind"]) for e in timed},
         key=lambda k: (k not in KINDS, list(KINDS).index(k) if k in KINDS else 0, k),
     )
-    first = min(e["start"] for e in timed)
-    last = max(e["end"] if isinstance(e.get("end"), datetime) else e["start"] for e in timed)
+    first: datetime = min(e["start"] for e in timed)
+    last: datetime = max(
+        e["end"] if isinstance(e.get("end"), datetime) else e["start"] for e in timed
+    )
     if last <= first:
         last = first + timedelta(hours=1)
     plot_w = WIDTH_PX - LABEL_PX - 20
@@ -104,8 +106,8 @@ def _num(value: Any) -> float | None:
 
 
 def _nice_max(value: float) -> float:
-    exp = 10 ** math.floor(math.log10(max(value, 1.0)))
-    return next(m * exp for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * exp >= value)
+    exp = 10.0 ** math.floor(math.log10(max(value, 1.0)))
+    return next(float(m * exp) for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * exp >= value)
 
 
 def _bbl(value: float | None) -> str:
@@ -184,7 +186,8 @@ def _year_group(r: Row, x0: float, group_w: float, bar_w: float, y: Any) -> str:
     out = [f'<g class="year" data-year="{year}">']
     out.append(
         f'<line class="cap-line" x1="{round(x0 + 6, 1)}" y1="{y(cap)}" '
-        f'x2="{round(x0 + group_w - 6, 1)}" y2="{y(cap)}"><title>cap {_bbl(cap)} in {year}</title></line>'
+        f'x2="{round(x0 + group_w - 6, 1)}" y2="{y(cap)}">'
+        f"<title>cap {_bbl(cap)} in {year}</title></line>"
     )
     for xb, v, c, what in (
         (xr, reported, REPORTED_COLOUR, "reported"),
@@ -192,18 +195,22 @@ def _year_group(r: Row, x0: float, group_w: float, bar_w: float, y: Any) -> str:
     ):
         if v is None:
             out.append(
-                f'<text class="na" x="{xb + bar_w / 2}" y="{base - 6}" text-anchor="middle">n/a</text>'
+                f'<text class="na" x="{xb + bar_w / 2}" y="{base - 6}" '
+                'text-anchor="middle">n/a</text>'
             )
             continue
         out.append(
             f'<rect class="bar {what.split()[0]}" x="{xb}" y="{y(v)}" width="{round(bar_w, 1)}" '
-            f'height="{round(base - y(v), 1)}" fill="{c}"><title>{year} {what}: {_bbl(v)}</title></rect>'
-            f'<text class="val" x="{xb + bar_w / 2}" y="{y(v) - 5}" text-anchor="middle">{v:,.0f}</text>'
+            f'height="{round(base - y(v), 1)}" fill="{c}">'
+            f"<title>{year} {what}: {_bbl(v)}</title></rect>"
+            f'<text class="val" x="{xb + bar_w / 2}" y="{y(v) - 5}" '
+            f'text-anchor="middle">{v:,.0f}</text>'
         )
     if low is not None and high is not None:
         wx = round(xe + bar_w / 2, 1)
         out.append(
-            f'<path class="whisker" d="M{wx},{y(low)}V{y(high)}M{wx - 6},{y(low)}h12M{wx - 6},{y(high)}h12">'
+            f'<path class="whisker" d="M{wx},{y(low)}V{y(high)}'
+            f'M{wx - 6},{y(low)}h12M{wx - 6},{y(high)}h12">'
             f"<title>{year} estimated range {_bbl(low)} – {_bbl(high)}</title></path>"
         )
     # Computed here rather than read from share_of_cap_mid, whose scale (0-1 or %) may vary.

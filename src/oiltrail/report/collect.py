@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,7 @@ class ReportData:
     chains: Section
     cap: Section
     flagged: Section
+    routes: dict[str, list[tuple[float, float]]]  # chain_id: (lon, lat) as sailed
     claims: list[tuple[str, Section]]
     provenance: dict[str, Section]
     generated_at: datetime
@@ -194,13 +195,43 @@ def load_ports() -> list[Row]:
 
 
 def load_chains(store: Store) -> list[Row]:
-    """The `chains` table when `oiltrail trace` has filled it, else trace now."""
-    if has_table(store, "chains"):
-        found = rows(store.con, "SELECT * FROM chains ORDER BY load_start NULLS LAST, chain_id")
-        if found:
-            return found
-    module: Any = importlib.import_module("oiltrail.trace.chains")
-    return list(module.trace_chains(store))
+    """The chains of the last `oiltrail trace` run; when it never ran, trace now."""
+    stored: Any = importlib.import_module("oiltrail.store.chains")
+    found = stored.read_chains(store)
+    if found is None:
+        module: Any = importlib.import_module("oiltrail.trace.chains")
+        found = module.trace_chains(store)
+    return list(found)
+
+
+ROUTE_POINTS = 300  # per leg of a chain, after thinning
+
+
+def leg_positions(store: Store, mmsi: Any, since: Any, until: Any) -> list[tuple[float, float]]:
+    """One vessel's positions between two times, thinned, as (lon, lat)."""
+    if mmsi is None or not isinstance(since, datetime):
+        return []
+    end = until if isinstance(until, datetime) else since + timedelta(days=5)
+    found = store.con.execute(
+        "SELECT lon, lat FROM positions WHERE mmsi = ? AND ts BETWEEN ? AND ? ORDER BY ts",
+        [int(mmsi), since, end],
+    ).fetchall()
+    step = max(1, math.ceil(len(found) / ROUTE_POINTS))
+    return [(float(lon), float(lat)) for lon, lat in found[::step]]
+
+
+def chain_routes(store: Store, chains: list[Row], events: list[Row]) -> dict[str, list[Any]]:
+    """The route each chain sailed: donor from loading to the encounter, receiver after it."""
+    by_id = {str(e["event_id"]): e for e in events}
+    routes: dict[str, list[Any]] = {}
+    for c in chains:
+        enc = by_id.get(str(c.get("encounter_event_id") or ""))
+        if enc is None:
+            continue
+        donor = leg_positions(store, c.get("donor_mmsi"), c.get("load_start"), enc["start"])
+        receiver = leg_positions(store, c.get("receiver_mmsi"), enc["end"], c.get("arrival"))
+        routes[str(c.get("chain_id"))] = donor + receiver
+    return routes
 
 
 def load_cap(store: Store) -> list[Row]:
@@ -264,16 +295,22 @@ def load_provenance(store: Store) -> dict[str, Section]:
 
 def list_versions(store: Store) -> list[Row]:
     """Whatever table the screening stage keeps its loaded lists in, shown as it is."""
-    for name in ("lists", "list_sources", "sanction_lists", "datasets"):
-        if has_table(store, name):
-            return rows(store.con, f'SELECT * FROM "{name}" LIMIT 100')
-    return []
+    if not has_table(store, "list_files"):
+        return []
+    return rows(
+        store.con,
+        """SELECT list_name, path, format, file_hash, entities, skipped, loaded_at
+           FROM list_files ORDER BY loaded_at, path""",
+    )
 
 
 def run_parameters(store: Store) -> list[Row]:
-    for name in ("detect_runs", "runs"):
-        if has_table(store, name):
-            return rows(store.con, f'SELECT * FROM "{name}" LIMIT 100')
+    if has_table(store, "detect_runs"):
+        return rows(
+            store.con,
+            """SELECT run_id, started_at, kinds, params, ports_source, ports_hash,
+                      positions_read, events_written FROM detect_runs ORDER BY started_at""",
+        )
     return rows(
         store.con,
         """SELECT run_id, count(*) AS events, min(start) AS first, max("end") AS last
@@ -285,13 +322,16 @@ def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportD
     """Everything the report shows; articles are read first so a bad path fails fast."""
     texts = [(p, load_claims(store, p, params)) for p in articles]
     names = vessel_names(store)
+    events = load_events(store, params)
+    chains = attempt("delivery chains", "run `oiltrail trace`", lambda: load_chains(store))
     return ReportData(
         simulated=store.simulated,
-        events=load_events(store, params),
+        events=events,
         tracks=load_tracks(store, names, params),
         names=names,
         ports=load_ports(),
-        chains=attempt("delivery chains", "run `oiltrail trace`", lambda: load_chains(store)),
+        chains=chains,
+        routes=chain_routes(store, chains.rows, events.rows),
         cap=attempt("cap table", "run `oiltrail estimate`", lambda: load_cap(store)),
         flagged=attempt("flagged vessels", "run `oiltrail screen`", lambda: load_flagged(store)),
         claims=[(p.name, s) for p, s in texts],

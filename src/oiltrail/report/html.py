@@ -46,8 +46,8 @@ def legend(data: ReportData) -> str:
         '<span class="sw line hot"></span>tracks of vessels in chains, on lists or in '
         "encounters</label>",
         '<label><input type="checkbox" checked data-toggle=".layer.chains">'
-        '<span class="sw line chain"></span>delivery chain: source port → encounter → '
-        "destination</label>",
+        '<span class="sw line chain"></span>delivery chain: route sailed from the source port '
+        "through the encounter to the destination</label>",
         '<label><input type="checkbox" checked data-toggle=".layer.ports">'
         '<span class="sw port"></span>ports (red: DPRK)</label>',
     ]
@@ -89,8 +89,9 @@ def map_section(data: ReportData) -> str:
     return (
         f'{msg}<div class="map-wrap">{render_map(data)}{legend(data)}</div>'
         f'<p class="sub">Web Mercator. Hover a track, marker or chain for its evidence. '
-        f"Tracks are thinned for display; chains are straight lines between the places they "
-        f"link, not the route sailed. Coastline: {source}.</p>"
+        f"Tracks are thinned for display. A chain follows the positions the donor sailed to the "
+        f"encounter and the receiver sailed after it (straight where none are known). "
+        f"Coastline: {source}.</p>"
     )
 
 

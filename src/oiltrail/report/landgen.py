@@ -28,16 +28,18 @@ def _mask_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     west, south, east, north = BBOX_DEG
     lat_idx = np.where((globe._lat >= south) & (globe._lat <= north))[0][::STEP_CELLS]
     lon_idx = np.where((globe._lon >= west) & (globe._lon <= east))[0][::STEP_CELLS]
-    grid = globe._mask[np.ix_(lat_idx, lon_idx)].astype(float)
+    # The package's mask is True over the ocean (its is_land() negates it).
+    grid = np.logical_not(globe._mask[np.ix_(lat_idx, lon_idx)]).astype(float)
     # A sea border closes every contour, so each ring is a closed land outline.
     grid = np.pad(grid, 1, constant_values=0.0)
-    lats = np.concatenate(
-        [[globe._lat[lat_idx[0]]], globe._lat[lat_idx], [globe._lat[lat_idx[-1]]]]
-    )
-    lons = np.concatenate(
-        [[globe._lon[lon_idx[0]]], globe._lon[lon_idx], [globe._lon[lon_idx[-1]]]]
-    )
-    return lons, lats, grid
+    # The border cells sit one step outside the box: zero-width border cells would let a
+    # contour run along the edge and join separate land masses into one ring around the sea.
+    return _padded(globe._lon[lon_idx]), _padded(globe._lat[lat_idx]), grid
+
+
+def _padded(axis: np.ndarray) -> np.ndarray:
+    step = axis[1] - axis[0]
+    return np.concatenate([[axis[0] - step], axis, [axis[-1] + step]])
 
 
 def _ring_area(ring: np.ndarray) -> float:

@@ -98,9 +98,13 @@ def ports_layer(data: ReportData, proj: Projection) -> str:
     out = ['<g class="layer ports" data-layer="ports">']
     named = {str(e.get("port")) for e in data.events.rows if e.get("port")}
     named |= {str(c.get(k)) for c in data.chains.rows for k in ("source_port", "destination")}
-    for p in data.ports:
-        # The curated kinds (DPRK, Russian Far East, Singapore) and ports in the evidence only:
-        # the bundled World Port Index rows would bury the map in labels.
+    placed: list[tuple[float, float, float]] = []  # label boxes: x, y, width
+    # Ports named in the evidence label first; then the curated kinds (DPRK, Russian Far East,
+    # Singapore). The bundled World Port Index rows would bury the map in labels: left out.
+    ranked = sorted(
+        data.ports, key=lambda p: (p.get("name") not in named, p.get("kind") != "dprk_port")
+    )
+    for p in ranked:
         if p.get("kind") == "port" and p.get("name") not in named:
             continue
         if not proj.contains(p["lon"], p["lat"]):
@@ -108,11 +112,16 @@ def ports_layer(data: ReportData, proj: Projection) -> str:
         x, y = proj.xy(p["lon"], p["lat"])
         c = PORT_KIND_COLOURS.get(str(p.get("kind")), "#234")
         name = str(p.get("name", "")).split(" (")[0]
+        width = 7.5 * len(name) + 8
+        free = all(abs(y - py) > 13 or x + width < px or px + pw < x for px, py, pw in placed)
+        label = f'<text x="{x + 6}" y="{y + 4}" fill="{c}">{escape(name)}</text>' if free else ""
+        if free:
+            placed.append((x, y, width))
         title = f"{p.get('name')} ({p.get('country')}, {p.get('kind')}) — {p.get('source')}"
         out.append(
             f'<g class="port"><title>{escape(title)}</title>'
             f'<circle cx="{x}" cy="{y}" r="3.5" fill="#fff" stroke="{c}" stroke-width="2"/>'
-            f'<text x="{x + 6}" y="{y + 4}" fill="{c}">{escape(name)}</text></g>'
+            f"{label}</g>"
         )
     out.append("</g>")
     return "".join(out)
@@ -138,7 +147,10 @@ def tracks_layer(data: ReportData, proj: Projection, hot: set[int]) -> str:
             else:
                 lines.append(f'<polyline points="{pts}"/>')
         cls = "track hot" if is_hot else "track"
-        g = f'<g class="{cls}" data-mmsi="{t.mmsi}"><title>{escape(title)}</title>{"".join(lines)}</g>'
+        g = (
+            f'<g class="{cls}" data-mmsi="{t.mmsi}"><title>{escape(title)}</title>'
+            f"{''.join(lines)}</g>"
+        )
         (loud if is_hot else calm).append(g)
     return f'<g class="layer tracks" data-layer="tracks">{"".join(calm)}{"".join(loud)}</g>'
 
@@ -155,12 +167,26 @@ def events_layer(data: ReportData, proj: Projection) -> str:
     return f'<g class="layer events" data-layer="events">{"".join(out)}</g>'
 
 
-def chains_layer(chains: list[tuple[Row, list[Waypoint]]], proj: Projection) -> str:
+def route_points(
+    wps: list[Waypoint], sailed: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """Source port, the positions sailed in between, destination; straight when none known."""
+    if not sailed:
+        return [(w.lon, w.lat) for w in wps]
+    first = [(wps[0].lon, wps[0].lat)] if wps and wps[0].label.startswith("loaded") else []
+    last = [(wps[-1].lon, wps[-1].lat)] if len(wps) > 1 else []
+    return first + sailed + last
+
+
+def chains_layer(
+    chains: list[tuple[Row, list[Waypoint]]], routes: dict[str, list[Any]], proj: Projection
+) -> str:
     out = ['<g class="layer chains" data-layer="chains">']
     for chain, wps in chains:
         if len(wps) < 2:
             continue
-        pts = " ".join(f"{x:g},{y:g}" for x, y in (proj.xy(w.lon, w.lat) for w in wps))
+        line = route_points(wps, routes.get(str(chain.get("chain_id")), []))
+        pts = " ".join(f"{x:g},{y:g}" for x, y in (proj.xy(lon, lat) for lon, lat in line))
         legs = legs_km(wps)
         route = " → ".join(w.label for w in wps)
         title = (
@@ -204,5 +230,6 @@ def render_map(data: ReportData) -> str:
         f'<rect class="sea" width="{MAP_WIDTH_PX}" height="{MAP_HEIGHT_PX}"/>'
         f'<path class="land" fill-rule="evenodd" d="{land_path(proj)}"/>'
         f"{graticule(proj)}{tracks_layer(data, proj, hot)}{ports_layer(data, proj)}"
-        f"{events_layer(data, proj)}{chains_layer(chains, proj)}{scale_bar(proj)}</svg>"
+        f"{events_layer(data, proj)}{chains_layer(chains, data.routes, proj)}"
+        f"{scale_bar(proj)}</svg>"
     )

@@ -1,4 +1,4 @@
-"""HTML tables: chains with their evidence, flagged vessels, claims, provenance. All data escaped."""
+"""HTML tables: chains with evidence, flagged vessels, claims, provenance. All data escaped."""
 
 from __future__ import annotations
 
@@ -78,6 +78,32 @@ def evidence_item(eid: str, ev: Row | None, names: dict[int, str]) -> str:
     )
 
 
+def links_html(details: Any) -> str:
+    """Why each link of a chain was accepted (trace's `details.links`), and its volume basis."""
+    if not isinstance(details, dict) or not details:
+        return ""
+    items = []
+    links = details.get("links")
+    if isinstance(links, dict):
+        for name, link in links.items():
+            if isinstance(link, dict):
+                why = link.get("why") or ""
+                items.append(
+                    f"<li><b>{text(name)}</b> (score {text(link.get('score'))}): {text(why)}</li>"
+                )
+            else:
+                items.append(f"<li><b>{text(name)}</b>: not found</li>")
+    volume = details.get("volume")
+    if isinstance(volume, dict) and volume:
+        items.append(f"<li><b>volume</b>: {text(volume)}</li>")
+    rest = {k: v for k, v in details.items() if k not in ("links", "volume")}
+    if rest:
+        items.append(f"<li>{text(rest)}</li>")
+    return (
+        f"<details><summary>why each link was accepted</summary><ul>{''.join(items)}</ul></details>"
+    )
+
+
 def chains_table(data: ReportData) -> str:
     if data.chains.missing:
         return missing(data.chains)
@@ -99,12 +125,7 @@ def chains_table(data: ReportData) -> str:
         if enc and enc not in ids:
             ids.insert(0, enc)
         evidence = "".join(evidence_item(i, events.get(i), data.names) for i in ids)
-        details = parse_json(c.get("details"))
-        more = (
-            f"<details><summary>why each link was accepted</summary>{text(details)}</details>"
-            if details
-            else ""
-        )
+        more = links_html(parse_json(c.get("details")))
         body.append(
             [
                 f"<b>{text(c.get('chain_id'))}</b>",
@@ -163,7 +184,8 @@ def flagged_table(data: ReportData) -> str:
         return missing(data.flagged)
     body = [
         [
-            f"<b>{text(f.get('name'))}</b><br>IMO {text(f.get('imo'))} · MMSI {text(f.get('mmsi'))}",
+            f"<b>{text(f.get('name'))}</b><br>"
+            f"IMO {text(f.get('imo'))} · MMSI {text(f.get('mmsi'))}",
             text(f.get("risk")),
             text(f.get("score")),
             text(f.get("lists")),
@@ -217,7 +239,10 @@ def claims_block(name: str, section: Section) -> str:
             f"{': ' + text(e.get('screening')) if e.get('screening') else ''}</li>"
             for e in entities
         )
-        out += f'<p class="sub">Entities named in the text, screened against the lists:</p><ul class="entities">{items}</ul>'
+        out += (
+            '<p class="sub">Entities named in the text, screened against the lists:</p>'
+            f'<ul class="entities">{items}</ul>'
+        )
     return out
 
 
