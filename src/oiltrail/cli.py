@@ -344,17 +344,25 @@ def trace_cmd(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="JSON with each link's reason, volume, screening.")
+    ] = False,
 ) -> None:
     """Delivery chains from source ports to DPRK (SPEC §6)."""
     from oiltrail.render import emit
     from oiltrail.store import open_store
     from oiltrail.store.chains import CHAIN_COLUMNS
-    from oiltrail.trace.chains import trace_chains, trace_summary
+    from oiltrail.trace.chains import chains_json, trace_chains, trace_summary
 
     with open_store(db) as store:
         rows = trace_chains(store)
         summary = trace_summary(store, rows)
-    emit(rows, CHAIN_COLUMNS, fmt, out, title="Delivery chains")
+    if detail and out is not None:
+        out.write_text(chains_json(rows), encoding="utf-8")
+    elif detail:
+        typer.echo(chains_json(rows), nl=False)
+    else:
+        emit(rows, CHAIN_COLUMNS, fmt, out, title="Delivery chains")
     err_console.print(summary, highlight=False)
 
 

@@ -50,12 +50,14 @@ def test_zero_change_gives_zero_low() -> None:
     assert e.tonnes_high > 0
 
 
-def test_combine_overlapping_takes_the_overlap_and_mean_mid() -> None:
+def test_combine_overlapping_takes_the_overlap_and_weighted_mid() -> None:
     a = estimate_cargo(100, 16, 3.0, "donor")
-    b = estimate_cargo(80, 12, 5.0, "receiver")
+    b = estimate_cargo(80, 12, 6.0, "receiver")
     c = combine([a, b])
     assert c is not None
-    assert c.barrels_mid == pytest.approx((a.barrels_mid + b.barrels_mid) / 2)
+    # the receiver's larger draught change is read more precisely: its mid weighs more
+    assert abs(c.barrels_mid - b.barrels_mid) < abs(c.barrels_mid - a.barrels_mid)
+    assert min(a.barrels_mid, b.barrels_mid) < c.barrels_mid < max(a.barrels_mid, b.barrels_mid)
     assert c.barrels_low == max(a.barrels_low, b.barrels_low)
     assert c.barrels_high == min(a.barrels_high, b.barrels_high)
     assert c.basis == "donor + receiver"

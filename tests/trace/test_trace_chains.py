@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import types
 from pathlib import Path
 
+import pytest
 from trace_fixtures import (
     NAMPO,
     SEA,
@@ -18,9 +20,17 @@ from trace_fixtures import (
 
 from oiltrail.store import open_store
 from oiltrail.store.chains import CHAIN_COLUMNS, read_chains
+from oiltrail.trace import chains as chains_module
+from oiltrail.trace import screening
 from oiltrail.trace.chains import trace_chains
 
 DONOR, RECEIVER = 273_000_001, 445_000_001
+
+
+@pytest.fixture(autouse=True)
+def _no_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Link logic alone: screening (tested below with a stub) would load the watchlist each time."""
+    monkeypatch.setattr(chains_module, "flagged_by_mmsi", lambda store: ({}, "stubbed"))
 
 
 def test_full_chain_links_load_transfer_and_arrival(db_path: Path) -> None:
@@ -153,14 +163,33 @@ def test_empty_store_gives_no_chains(db_path: Path) -> None:
         assert read_chains(store) == []
 
 
-def test_screening_absent_is_noted(db_path: Path) -> None:
+def test_screening_absent_is_noted(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_module() -> None:
+        raise ImportError("oiltrail.screen.fleet")
+
+    monkeypatch.setattr(chains_module, "flagged_by_mmsi", screening.flagged_by_mmsi)
+    monkeypatch.setattr(screening, "_fleet_module", no_module)
     with open_store(db_path) as store:
         full_chain(store, DONOR, RECEIVER)
         c = trace_chains(store)[0]
-    screening = c["details"]["screening"]
-    assert screening["flagged"] == []
-    assert screening["note"]
+    found = c["details"]["screening"]
+    assert found["flagged"] == []
+    assert "unavailable" in found["note"]
     assert c["details"]["risk"] == 0.6
+
+
+def test_listed_ship_raises_risk_and_is_shown(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hit = {"mmsi": RECEIVER, "name": "YU JONG 2", "lists": "us_ofac_sdn", "score": 1.0, "risk": 1.0}
+    fake = types.SimpleNamespace(flagged_vessels=lambda store: [hit])
+    monkeypatch.setattr(chains_module, "flagged_by_mmsi", screening.flagged_by_mmsi)
+    monkeypatch.setattr(screening, "_fleet_module", lambda: fake)
+    with open_store(db_path) as store:
+        full_chain(store, DONOR, RECEIVER)
+        c = trace_chains(store)[0]
+    assert c["details"]["screening"]["flagged"][0]["name"] == "YU JONG 2"
+    assert c["details"]["risk"] == 0.8
 
 
 def test_gap_end_point_from_details_wins(db_path: Path) -> None:

@@ -138,14 +138,18 @@ def estimate_cargo(
 def combine(estimates: list[VolumeEstimate]) -> VolumeEstimate | None:
     """One figure from several hulls' views of the same cargo.
 
-    The mid is the mean of the mids; the range is the overlap of the ranges when they overlap
-    (each is a worst-case bound, so the cargo lies in both), else their union.
+    The mid is the inverse-variance weighted mean of the mids (a hull whose draught moved more
+    is read more precisely against the 0.1 m steps); the range is the overlap of the ranges when
+    they overlap (each is a worst-case bound, so the cargo lies in both), else their union.
     """
     if not estimates:
         return None
     if len(estimates) == 1:
         return estimates[0]
-    n = len(estimates)
+    weights = [_weight(e) for e in estimates]
+    total = sum(weights)
+    mid_t = sum(w * e.tonnes_mid for w, e in zip(weights, estimates, strict=True)) / total
+    mid_b = sum(w * e.barrels_mid for w, e in zip(weights, estimates, strict=True)) / total
     low_t = max(e.tonnes_low for e in estimates)
     high_t = min(e.tonnes_high for e in estimates)
     low_b = max(e.barrels_low for e in estimates)
@@ -156,8 +160,6 @@ def combine(estimates: list[VolumeEstimate]) -> VolumeEstimate | None:
             min(e.barrels_low for e in estimates),
             max(e.barrels_high for e in estimates),
         )
-    mid_t = sum(e.tonnes_mid for e in estimates) / n
-    mid_b = sum(e.barrels_mid for e in estimates) / n
     return VolumeEstimate(
         tonnes_low=min(low_t, mid_t),
         tonnes_mid=mid_t,
@@ -167,6 +169,14 @@ def combine(estimates: list[VolumeEstimate]) -> VolumeEstimate | None:
         barrels_high=max(high_b, mid_b),
         basis=" + ".join(e.basis for e in estimates),
     )
+
+
+def _weight(e: VolumeEstimate) -> float:
+    """1 / (relative width)², the width standing in for the estimate's spread."""
+    if e.barrels_mid <= 0:
+        return 1e-9
+    rel = (e.barrels_high - e.barrels_low) / e.barrels_mid
+    return 1.0 / max(rel, 1e-6) ** 2
 
 
 def constants() -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from oiltrail.estimate.volume import VolumeEstimate, combine, estimate_cargo
@@ -254,6 +255,27 @@ def trace_summary(store: Store, rows: list[dict[str, Any]]) -> str:
     volume = sum(1 for r in rows if r["barrels_mid"] is not None)
     note = rows[0]["details"]["screening"]["note"]
     line = f"{len(rows)} chain(s), {full} complete, {volume} with a volume; {note}"
+    flagged = sorted(
+        {
+            str(hit.get("name") or hit.get("mmsi"))
+            for r in rows
+            for hit in r["details"]["screening"]["flagged"]
+        }
+    )
+    if flagged:
+        listed = sum(1 for r in rows if r["details"]["screening"]["flagged"])
+        line += f"; {listed} chain(s) involve listed ships: {', '.join(flagged)}"
     if store.simulated:
         line = "SIMULATED DATA: " + line
     return line
+
+
+def chains_json(rows: list[dict[str, Any]]) -> str:
+    """Chains with their details (why each link was accepted, volume, screening) as JSON."""
+    return json.dumps(rows, indent=2, ensure_ascii=False, default=_plain) + "\n"
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)

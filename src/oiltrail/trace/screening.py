@@ -18,7 +18,7 @@ RISK_FROM_CONFIDENCE = 0.6
 def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
     """Flagged vessels by MMSI, and a one-line note on what screening could be done."""
     try:
-        module = importlib.import_module("oiltrail.screen.fleet")
+        module = _fleet_module()
     except ImportError:
         return {}, "screening unavailable: oiltrail.screen.fleet is not installed"
     flagged_vessels = getattr(module, "flagged_vessels", None)
@@ -43,10 +43,25 @@ def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
     return out, f"{len(out)} flagged vessel(s) in the store"
 
 
+def _fleet_module() -> Any:
+    """The screening area's fleet module, imported late: trace works without it."""
+    return importlib.import_module("oiltrail.screen.fleet")
+
+
 def chain_risk(confidence: float, flagged: list[dict[str, Any]]) -> float:
-    """Risk in [0, 1]: the chain's confidence, raised by each flagged ship."""
-    risk = RISK_FROM_CONFIDENCE * confidence + RISK_PER_FLAGGED_SHIP * len(flagged)
+    """Risk in [0, 1]: the chain's confidence, raised by each flagged ship's own risk."""
+    raised = sum(_ship_risk(hit) for hit in flagged)
+    risk = RISK_FROM_CONFIDENCE * confidence + RISK_PER_FLAGGED_SHIP * raised
     return round(min(1.0, risk), 2)
+
+
+def _ship_risk(hit: dict[str, Any]) -> float:
+    for key in ("risk", "score"):
+        try:
+            return min(1.0, max(0.0, float(hit[key])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return 1.0  # listed, with no score given
 
 
 def _hit(row: dict[str, Any]) -> dict[str, Any]:
