@@ -20,7 +20,7 @@ WAYPOINTS: dict[str, tuple[float, float]] = {
     "SJ_S": (36.60, 130.10),
     "KS_N": (35.35, 129.75),  # Korea Strait, north-east entrance
     "KS_W": (34.75, 129.00),  # western channel (Korea - Tsushima)
-    "KS_E": (34.00, 129.90),  # eastern channel (Tsushima - Iki)
+    "KS_E": (34.00, 129.90),  # eastern channel (Tsushima - Iki); no edge west: Tsushima
     "SK_1": (34.00, 128.30),
     "JJ_E": (33.50, 127.35),  # east of Jeju
     "JJ_S": (32.90, 126.50),  # south of Jeju
@@ -58,9 +58,7 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("SJ_S", "KS_N"),
     ("KS_N", "KS_W"),
     ("KS_N", "KS_E"),
-    ("KS_W", "KS_E"),
     ("KS_W", "SK_1"),
-    ("KS_E", "SK_1"),
     ("SK_1", "JJ_E"),
     ("JJ_E", "JJ_S"),
     ("JJ_S", "ECS_N"),

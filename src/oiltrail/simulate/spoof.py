@@ -11,7 +11,6 @@ from oiltrail.simulate.lanes import WAYPOINTS, route
 from oiltrail.simulate.plan import HOUR, SEA_NODES
 from oiltrail.simulate.track import Reporting, Track, interpolate, sample
 
-BOX = (26.0, 44.0, 119.0, 140.0)  # fake fixes stay inside the scenario's seas box
 
 
 def _long_transits(v: Vessel, end_s: float, min_s: float) -> list[int]:
@@ -36,12 +35,11 @@ def plant_teleport(
     i = int(idx[idx.size // 2])
     n = int(rng.integers(1, 4))
     lat, lon = float(pos.cols["lat"][i]), float(pos.cols["lon"][i])
-    for _ in range(50):
-        fake = offset(lat, lon, float(rng.uniform(0, 360)), float(rng.uniform(250_000, 450_000)))
-        if BOX[0] < fake[0] < BOX[1] and BOX[2] < fake[1] < BOX[3]:
-            break
-    else:
+    # the fake fix lands on open water (a lane waypoint, jittered) 250-450 km away
+    far = [p for p in WAYPOINTS.values() if 250_000 < haversine_m(lat, lon, *p) < 450_000]
+    if not far:
         return None
+    fake = offset(*far[int(rng.integers(len(far)))], float(rng.uniform(0, 360)), float(rng.uniform(0, 5000)))
     sl = slice(i, i + n)
     pos.cols["lat"][sl] = fake[0] + rng.normal(0, 1e-4, n)
     pos.cols["lon"][sl] = fake[1] + rng.normal(0, 1e-4, n)
