@@ -211,3 +211,13 @@ def test_wpi_port_in_north_korea_counts_as_dprk_arrival(db_path: Path) -> None:
         port_visit(store, RECEIVER, ("Ch'Aho", 40.2, 128.65), 60, 70)  # WPI row, country PRK
         c = trace_chains(store)[0]
     assert c["destination"] == "Ch'Aho"
+
+
+def test_absurd_hull_dimensions_give_no_volume(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        draughts(store, DONOR, (1022, 126), [(0, 7.0), (30, 4.0)])  # AIS "unknown" extremes
+        draughts(store, RECEIVER, (0, 0), [(0, 3.0), (30, 7.0)])
+        add_event(store, "encounter", DONOR, h(20), h(26), other=RECEIVER, lat=SEA[0], lon=SEA[1])
+        c = trace_chains(store)[0]
+    assert c["barrels_mid"] is None
+    assert "no hull dimensions" in c["details"]["volume"]["basis"]

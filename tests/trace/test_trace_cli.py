@@ -47,3 +47,14 @@ def test_trace_bad_format_is_usage_error(db_path: Path) -> None:
     result = CliRunner().invoke(app, ["trace", "--db", str(db_path), "--format", "xml"])
     assert result.exit_code == 2
     assert "unknown format" in result.output
+
+
+def test_trace_detail_json_says_why(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        full_chain(store, 273_000_001, 445_000_001)
+    result = CliRunner().invoke(app, ["trace", "--db", str(db_path), "--detail"])
+    data = json.loads(result.stdout)
+    links = data[0]["details"]["links"]
+    assert set(links) == {"load", "transfer", "delivery"}
+    assert all(link["why"] for link in links.values())
+    assert data[0]["details"]["volume"]["barrels_mid"] == data[0]["barrels_mid"]

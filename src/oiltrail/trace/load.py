@@ -15,6 +15,9 @@ from oiltrail.trace.model import Event, Hull, Port
 
 TRACE_KINDS = ("port_visit", "encounter", "gap", "draught_change")
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+# Plausible hulls: the largest tankers are ~460 m × 70 m; AIS sends 0 or 511+ when unknown.
+HULL_LENGTH_M = (10.0, 460.0)
+HULL_BEAM_M = (2.0, 70.0)
 
 
 def load_events(store: Store) -> list[Event]:
@@ -49,9 +52,10 @@ def load_hulls(store: Store, mmsis: set[int]) -> dict[int, Hull]:
     store.con.execute("CREATE OR REPLACE TEMP TABLE _trace_mmsi (mmsi UINTEGER)")
     store.con.executemany("INSERT INTO _trace_mmsi VALUES (?)", [[m] for m in sorted(mmsis)])
     dims = store.con.execute(
-        "SELECT s.mmsi, median(s.length) FILTER (WHERE s.length > 0), "
-        "median(s.width) FILTER (WHERE s.width > 0) FROM static_reports s "
-        "JOIN _trace_mmsi USING (mmsi) GROUP BY s.mmsi"
+        "SELECT s.mmsi, median(s.length) FILTER (WHERE s.length BETWEEN ? AND ?), "
+        "median(s.width) FILTER (WHERE s.width BETWEEN ? AND ?) FROM static_reports s "
+        "JOIN _trace_mmsi USING (mmsi) GROUP BY s.mmsi",
+        [*HULL_LENGTH_M, *HULL_BEAM_M],
     ).fetchall()
     hulls = {int(m): Hull(length_m=_num(length), beam_m=_num(width)) for m, length, width in dims}
     series = store.con.execute(
