@@ -66,7 +66,9 @@ def test_encounters_really_close_slow_long_and_offshore(
         b = _track(positions, int(e["other_mmsi"]))
         a, b = a[a.ts.between(t0, t1)], b[b.ts.between(t0, t1)]
         j = np.clip(np.searchsorted(b.ts.to_numpy(), a.ts.to_numpy()), 0, len(b) - 1)
-        d = haversine_m(a.lat.to_numpy(), a.lon.to_numpy(), b.lat.to_numpy()[j], b.lon.to_numpy()[j])
+        d = haversine_m(
+            a.lat.to_numpy(), a.lon.to_numpy(), b.lat.to_numpy()[j], b.lon.to_numpy()[j]
+        )
         assert d.max() < 500
         assert a.sog.median() < 2 and b.sog.median() < 2
         both = pd.concat([a, b])
@@ -87,7 +89,9 @@ def test_loitering_slow_long_far(truth: list[dict[str, Any]], positions: pd.Data
         assert (before.sog >= 2).all() and (after.sog >= 2).all()
 
 
-def test_port_visits_first_to_last_inside(truth: list[dict[str, Any]], positions: pd.DataFrame) -> None:
+def test_port_visits_first_to_last_inside(
+    truth: list[dict[str, Any]], positions: pd.DataFrame
+) -> None:
     ports = load_ports()
     visits = _of(truth, "port_visit")
     assert len(visits) > 20
@@ -165,7 +169,10 @@ def test_chain_evidence_points_at_truth_events(
         assert all(i in ids for i in ev)
         assert c["encounter_event_id"] in ev
         enc = ids[c["encounter_event_id"]]
-        assert {int(enc["mmsi"]), int(enc["other_mmsi"])} == {int(c["donor_mmsi"]), int(c["receiver_mmsi"])}
+        assert {int(enc["mmsi"]), int(enc["other_mmsi"])} == {
+            int(c["donor_mmsi"]),
+            int(c["receiver_mmsi"]),
+        }
         assert str(c["receiver_mmsi"]).startswith("445")
 
 
@@ -183,7 +190,9 @@ def test_decoys_absent_from_truth(truth: list[dict[str, Any]], meta: dict[str, A
             t = _ts(d["time"])
             kind = "loitering" if d["kind"] == "short_slow" else "gap"
             assert not any(
-                e["kind"] == kind and int(e["mmsi"]) == d["mmsi"] and _ts(e["start"]) <= t + pd.Timedelta(hours=11)
+                e["kind"] == kind
+                and int(e["mmsi"]) == d["mmsi"]
+                and _ts(e["start"]) <= t + pd.Timedelta(hours=11)
                 and _ts(e["end"]) >= t
                 for e in truth
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,7 @@ class Rows:
         return Rows({k: v[idx] for k, v in self.cols.items()})
 
 
-def _timeline(points: list[tuple[float, object]], t: np.ndarray) -> np.ndarray:
+def _timeline(points: Sequence[tuple[float, object]], t: np.ndarray) -> np.ndarray:
     starts = np.array([p[0] for p in points])
     return np.searchsorted(starts, t, side="right") - 1
 

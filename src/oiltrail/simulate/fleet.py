@@ -8,7 +8,8 @@ import numpy as np
 
 from oiltrail.simulate.track import Reporting, Track
 
-# Real designated or advisory-listed tankers, copied from shared/data/real/dprk_designated_vessels.csv
+# Real designated or advisory-listed tankers, copied from
+# shared/data/real/dprk_designated_vessels.csv
 # (UN 1718 designations, OFAC SDN, US advisory annex of 2019-03-21; public designation data).
 # (name, IMO, former/aka name from that file or "")
 DPRK_TANKERS: tuple[tuple[str, int, str], ...] = (
@@ -171,7 +172,8 @@ class Registry:
 
     def name(self) -> str:
         while True:
-            n = f"{self.rng.choice(_NAME_A)} {self.rng.choice(_NAME_B)} {int(self.rng.integers(1, 99))}"
+            number = int(self.rng.integers(1, 99))
+            n = f"{self.rng.choice(_NAME_A)} {self.rng.choice(_NAME_B)} {number}"
             if n not in self.names:
                 self.names.add(n)
                 return n

@@ -191,14 +191,13 @@ def _exit(port: str) -> tuple[list[tuple[float, float]], str]:
 def route(a: str, b: str) -> list[tuple[float, float]]:
     """Water points from place `a` to place `b` (a port with a gate, or a waypoint name).
 
-    The first and last points are the places themselves.
+    A port is left and reached through its gate points (the berth itself is not included);
+    a waypoint is the first or last point.
     """
     start_pts, na = _exit(a) if a in GATES else ([], a)
     end_pts, nb = _exit(b) if b in GATES else ([], b)
     mid = [WAYPOINTS[n] for n in node_path(na, nb)]
-    pts = start_pts + mid + end_pts[::-1]
-    first = [] if a in GATES else []
-    return first + pts
+    return start_pts + mid + end_pts[::-1]
 
 
 def simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -88,7 +88,7 @@ def build(s: ScenarioSettings) -> Built:
             chains.append(c)
             vessels += [c.donor, c.receiver]
     spare = list(DPRK_TANKERS[n_chains:])
-    for j in range(max(1, s.days // 7)):
+    for _ in range(max(1, s.days // 7)):
         v = build_dark_visitor(len(vessels), reg, rng, end_s, spare.pop(0))
         vessels.append(v)
     for j in range(max(2, s.days // 5)):

@@ -12,7 +12,6 @@ from oiltrail.simulate.plan import HOUR, SEA_NODES
 from oiltrail.simulate.track import Reporting, Track, interpolate, sample
 
 
-
 def _long_transits(v: Vessel, end_s: float, min_s: float) -> list[int]:
     return [
         k
@@ -39,7 +38,9 @@ def plant_teleport(
     far = [p for p in WAYPOINTS.values() if 250_000 < haversine_m(lat, lon, *p) < 450_000]
     if not far:
         return None
-    fake = offset(*far[int(rng.integers(len(far)))], float(rng.uniform(0, 360)), float(rng.uniform(0, 5000)))
+    fake = offset(
+        *far[int(rng.integers(len(far)))], float(rng.uniform(0, 360)), float(rng.uniform(0, 5000))
+    )
     sl = slice(i, i + n)
     pos.cols["lat"][sl] = fake[0] + rng.normal(0, 1e-4, n)
     pos.cols["lon"][sl] = fake[1] + rng.normal(0, 1e-4, n)

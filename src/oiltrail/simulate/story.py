@@ -132,7 +132,7 @@ def build_chain(
     b_load = berth(source, rng)
     d_pts = [b_load, *route(source, spot)[:-1], spot_pt, meet_d]
     tr_d = path_length_m(d_pts) / (donor.speed_kn * 1852) * HOUR
-    r_pts = route(dprk_port, spot)[:-1] + [spot_pt]
+    r_pts = [*route(dprk_port, spot)[:-1], spot_pt]
     tr_r = path_length_m(r_pts) / (recv.speed_kn * 1852) * HOUR
     t_min = max(2 * HOUR + load_h * HOUR + tr_d, tr_r + (wait_h + 4) * HOUR)
     t_max = end_s - sts_h * HOUR - tr_r - 60 * HOUR
@@ -253,7 +253,7 @@ def build_loiterer(
     v.destination = port
     spot = str(rng.choice(LOITER_SPOTS))
     pt = offset(*WAYPOINTS[spot], float(rng.uniform(0, 360)), float(rng.uniform(0, 10_000)))
-    pts = route(port, spot)[:-1] + [pt]
+    pts = [*route(port, spot)[:-1], pt]
     travel = v.track.duration_to(pts, v.speed_kn)
     dur = rng.uniform(4.5, 10) * HOUR
     latest = end_s - dur - 12 * HOUR - travel

@@ -147,7 +147,8 @@ def report_times(phase: Phase, rep: Reporting, rng: np.random.Generator) -> F64:
     steps = base * rng.uniform(1 - rep.jitter, 1 + rep.jitter, n)
     steps = np.clip(steps, 10.0, 180.0)
     t = phase.t0 + rng.uniform(0, steps[0]) + np.concatenate([[0.0], np.cumsum(steps[1:])])
-    return np.floor(t[t < phase.t1])
+    out: F64 = np.floor(t[t < phase.t1])
+    return out
 
 
 @dataclass

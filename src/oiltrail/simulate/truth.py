@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -270,7 +271,7 @@ def static_changes(truth: Truth, st: Rows) -> None:
             )
     imo = s.cols["imo"]
     by_time = np.lexsort((t, imo))
-    for a, b in zip(by_time[:-1], by_time[1:], strict=True):
+    for a, b in itertools.pairwise(by_time):
         if imo[a] != 0 and imo[a] == imo[b] and mm[a] != mm[b]:
             truth.add(
                 "identity_change",

@@ -1,4 +1,4 @@
-"""Write a scenario: NMEA with tag blocks, MarineCadastre CSV, Parquet, truth CSVs, scenario.json."""
+"""Write a scenario: tag-blocked NMEA, MarineCadastre CSV, Parquet, truth CSVs, scenario.json."""
 
 from __future__ import annotations
 
