@@ -51,7 +51,7 @@ class Truth:
 
     def stream(self, mmsi: int) -> Rows:
         a, b = self.by_mmsi.get(mmsi, (0, 0))
-        return self.pos.take(np.arange(a, b))
+        return Rows({k: v[a:b] for k, v in self.pos.cols.items()})
 
     def add(
         self,
@@ -110,31 +110,47 @@ class Truth:
         ]
 
 
+def _run_edge(s: Rows, i: int, step: int, plat: float, plon: float) -> int:
+    """Walk from row `i` by `step` while the next row stays inside the port radius."""
+    lat, lon = s.cols["lat"], s.cols["lon"]
+    n = lat.shape[0]
+    while True:
+        lo, hi = (i + 1, min(i + 65, n)) if step > 0 else (max(i - 64, 0), i)
+        if lo >= hi:
+            return i
+        inside = haversine_m(lat[lo:hi], lon[lo:hi], plat, plon) <= PORT_RADIUS_M
+        seq = inside if step > 0 else inside[::-1]
+        run = int(np.argmin(seq)) if not seq.all() else seq.size
+        i = i + step * run
+        if run < seq.size:
+            return i
+
+
+def _phase_rows(s: Rows, vid: int) -> tuple[np.ndarray, np.ndarray]:
+    sel = np.flatnonzero(s.cols["vid"] == vid)
+    return sel, s.cols["phase"][sel]
+
+
 def port_visits(truth: Truth, vessels: list[Vessel]) -> dict[tuple[int, int], dict[str, Any]]:
     """Every emitted berth stay: first to last position within 5 km of the port (per MMSI)."""
     ports = load_ports()
     found: dict[tuple[int, int], dict[str, Any]] = {}
     seen: dict[tuple[int, float], dict[str, Any]] = {}
     for v in vessels:
-        for k, ph in enumerate(v.track.phases):
-            if ph.kind != "port" or ph.port is None:
-                continue
-            pi = ports.index(ph.port)
-            for mmsi in {i[1] for i in v.identities}:
-                s = truth.stream(mmsi)
-                t, sog = s.cols["t"], s.cols["sog"]
-                mine = np.flatnonzero((s.cols["vid"] == v.vid) & (s.cols["phase"] == k))
+        for mmsi in {i[1] for i in v.identities}:
+            s = truth.stream(mmsi)
+            sel, phase = _phase_rows(s, v.vid)
+            t, sog = s.cols["t"], s.cols["sog"]
+            for k, ph in enumerate(v.track.phases):
+                if ph.kind != "port" or ph.port is None:
+                    continue
+                mine = sel[np.searchsorted(phase, k) : np.searchsorted(phase, k, side="right")]
                 if mine.size == 0:
                     continue
-                inside = (
-                    haversine_m(s.cols["lat"], s.cols["lon"], ports.lat[pi], ports.lon[pi])
-                    <= PORT_RADIUS_M
-                )
-                a, b = int(mine[0]), int(mine[-1])
-                while a > 0 and inside[a - 1]:
-                    a -= 1
-                while b < t.size - 1 and inside[b + 1]:
-                    b += 1
+                pi = ports.index(ph.port)
+                plat, plon = float(ports.lat[pi]), float(ports.lon[pi])
+                a = _run_edge(s, int(mine[0]), -1, plat, plon)
+                b = _run_edge(s, int(mine[-1]), 1, plat, plon)
                 if not (sog[a : b + 1] < STOP_KN).any():
                     continue
                 key = (mmsi, float(t[a]))

@@ -174,6 +174,11 @@ def write_marinecadastre(path: Path, pos: Rows, vessels: dict[int, Vessel], star
     return df.height
 
 
+def _constant(text: str, n: int) -> pa.Array:
+    codes = pa.array(np.zeros(n, np.int32))
+    return pa.DictionaryArray.from_arrays(codes, pa.array([text])).cast(pa.string())
+
+
 def write_parquet(out: Path, pos: Rows, st: Rows, start: datetime) -> None:
     """positions.parquet and static.parquet in the canonical schema (oiltrail.ais.schema)."""
     base = np.datetime64(start.replace(tzinfo=None), "us")
@@ -189,7 +194,7 @@ def write_parquet(out: Path, pos: Rows, st: Rows, start: datetime) -> None:
             "cog": pa.array(pos.cols["cog"].astype(np.float32)),
             "heading": pa.array(heading.astype(np.uint16), mask=heading == 511),
             "nav_status": pa.array(pos.cols["nav_status"], pa.uint8()),
-            "source": pa.array(np.full(len(pos), "simulated"), pa.string()),
+            "source": _constant("simulated", len(pos)),
         },
         schema=POSITIONS,
     )
@@ -208,7 +213,7 @@ def write_parquet(out: Path, pos: Rows, st: Rows, start: datetime) -> None:
             "width": pa.array(st.cols["width"].astype(np.float32)),
             "draught": pa.array(st.cols["draught"].astype(np.float32)),
             "destination": pa.array(st.cols["destination"].astype(str)),
-            "source": pa.array(np.full(len(st), "simulated"), pa.string()),
+            "source": _constant("simulated", len(st)),
         },
         schema=STATIC,
     )
