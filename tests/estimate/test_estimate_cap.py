@@ -44,6 +44,9 @@ def test_bundled_declarations_per_year() -> None:
     assert declared[2019]["by_supplier"]["Russia"] == 277_365
     assert declared[2018]["by_supplier"]["Russia"] == 241_114
     assert "Illicit STS deliveries" not in declared[2018]["by_supplier"]
+    assert declared[2018]["converted_from_tonnes"]  # 48,430 t combined, × 7.46
+    assert declared[2018]["total"] == round(48_430 * 7.46)
+    assert not declared[2023]["converted_from_tonnes"]
 
 
 def test_cap_rows_have_spec_columns_in_order(db_path: Path) -> None:

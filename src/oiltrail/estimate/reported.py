@@ -105,14 +105,19 @@ def _barrels(barrels: Any, tonnes: Any) -> tuple[float, bool]:
     return value, converted
 
 
-def supplier_best(rows: list[ReportedRow]) -> float:
-    """One supplier's declared barrels for a year: biggest period figure or sum of months."""
-    periods = [r.barrels for r in rows if r.month is None]
-    months: dict[int, float] = {}
+def supplier_best(rows: list[ReportedRow]) -> tuple[float, bool]:
+    """One supplier's declared barrels for a year (biggest period figure or sum of months),
+    and whether that figure was converted from tonnes."""
+    periods = [r for r in rows if r.month is None]
+    months: dict[int, ReportedRow] = {}
     for r in rows:
-        if r.month is not None:
-            months[r.month] = max(months.get(r.month, 0.0), r.barrels)
-    return max(max(periods, default=0.0), sum(months.values()))
+        if r.month is not None and (r.month not in months or r.barrels > months[r.month].barrels):
+            months[r.month] = r
+    best_period = max(periods, key=lambda r: r.barrels, default=None)
+    month_sum = sum(r.barrels for r in months.values())
+    if best_period is not None and best_period.barrels >= month_sum:
+        return best_period.barrels, best_period.converted
+    return month_sum, any(r.converted for r in months.values())
 
 
 def declared_by_year(reported: Reported) -> dict[int, dict[str, Any]]:
@@ -126,17 +131,19 @@ def declared_by_year(reported: Reported) -> dict[int, dict[str, Any]]:
         best = {p: supplier_best(rows) for p, rows in parties.items()}
         single = {p: v for p, v in best.items() if "+" not in p}
         combined = {p: v for p, v in best.items() if "+" in p}
-        singles_sum = sum(single.values())
-        top_combined = max(combined.items(), key=lambda kv: kv[1], default=("", 0.0))
-        if top_combined[1] > singles_sum:
-            total, basis = top_combined[1], f"{top_combined[0]} combined figure"
+        singles_sum = sum(v[0] for v in single.values())
+        top = max(combined.items(), key=lambda kv: kv[1][0], default=None)
+        if top is not None and top[1][0] > singles_sum:
+            total, basis, converted = top[1][0], f"{top[0]} combined figure", top[1][1]
         else:
-            total, basis = singles_sum, "sum over suppliers: " + ", ".join(sorted(single))
+            total = singles_sum
+            basis = "sum over suppliers: " + ", ".join(sorted(single))
+            converted = any(v[1] for v in single.values())
         out[year] = {
             "total": round(total),
             "basis": basis,
-            "by_supplier": {p: round(v) for p, v in sorted(best.items())},
-            "converted_from_tonnes": any(r.converted for rs in parties.values() for r in rs),
+            "by_supplier": {p: round(v[0]) for p, v in sorted(best.items())},
+            "converted_from_tonnes": converted,
         }
     return out
 
