@@ -158,3 +158,25 @@ def test_fleet_flags_listed_tankers(tmp_path: Path) -> None:
     assert by_mmsi[445102000]["name"] == "YUJONG-2" and by_mmsi[445102000]["score"] == 1.0
     assert by_mmsi[445103000]["entity_id"] == "" and "MID 445" in by_mmsi[445103000]["reasons"]
     assert len(everything) == 4
+
+
+def test_graph_from_an_ais_mmsi(tmp_path: Path) -> None:
+    from oiltrail.graph.query import graph_paths
+
+    with open_store(tmp_path / "g.duckdb") as st:
+        _add_static(st, [(445104000, None, "YU JONG 2")])
+        rows = graph_paths(st, "445104000")
+    assert rows[0]["start"] == "YU JONG 2"
+    assert any("KOREA YUJONG SHIPPING" in r["sanctioned"] for r in rows)
+
+
+def test_batch_file_bad_header(tmp_path: Path, store: Store) -> None:
+    import io
+
+    from oiltrail.errors import InputFormatError
+    from oiltrail.screen.batch import screen_file
+
+    bad = tmp_path / "q.csv"
+    bad.write_text("foo,bar\n1,2\n")
+    with pytest.raises(InputFormatError, match="header"):
+        screen_file(store, bad, io.StringIO(), progress=False)

@@ -57,13 +57,15 @@ def describe(graph: Graph, path: Path) -> str:
     return "".join(parts) + f" [{'; '.join(target.datasets)}]"
 
 
-def vessel_risk(store: Store, entity_id: str, match_score: float) -> tuple[float, str]:
+def vessel_risk(
+    store: Store, entity_id: str, match_score: float, graph: Graph | None = None
+) -> tuple[float, str]:
     """Risk in [0, 1] of a vessel matched to `entity_id`, and the path that makes it risky.
 
     The risk is the match score times HOP_DECAY per link to the nearest sanctioned party; a
     listed but undesignated entity with no path keeps a lower risk (half its match score).
     """
-    graph = get_graph(store)
+    graph = graph if graph is not None else get_graph(store)
     paths = paths_to_sanctioned(graph, entity_id)
     if not paths:
         node = graph.nodes.get(entity_id)

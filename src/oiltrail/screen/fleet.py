@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oiltrail.graph.risk import vessel_risk
-from oiltrail.screen.index import get_index
+from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.match import Query, check_imo, screen_prepared
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
@@ -46,9 +46,11 @@ def _valid_imo(imo: int | None) -> str:
         return ""
 
 
-def screen_vessel(store: Store, vessel: dict[str, Any], threshold: float = 0.7) -> dict[str, Any]:
+def screen_vessel(
+    store: Store, vessel: dict[str, Any], threshold: float = 0.7, index: ScreenIndex | None = None
+) -> dict[str, Any]:
     """Best list hit over all the vessel's names and IMO numbers, with its risk and path."""
-    index = get_index(store)
+    index = index if index is not None else get_index(store)
     mmsi = f"{vessel['mmsi']:09d}"
     best: dict[str, Any] | None = None
     imos = [_valid_imo(i) for i in vessel.get("imos") or [vessel.get("imo")]] or [""]
@@ -89,7 +91,8 @@ def screen_vessel(store: Store, vessel: dict[str, Any], threshold: float = 0.7) 
 def screen_fleet(store: Store, threshold: float = 0.7) -> list[dict[str, Any]]:
     """Every AIS vessel with its best list hit (empty when none), riskiest first."""
     ensure_lists(store)
-    rows = [screen_vessel(store, v, threshold) for v in fleet_identities(store)]
+    index = get_index(store)
+    rows = [screen_vessel(store, v, threshold, index) for v in fleet_identities(store)]
     rows.sort(key=lambda r: (-r["risk"], -r["score"], r["mmsi"]))
     return rows
 
