@@ -96,6 +96,49 @@ def _cell_keys(
     return key, ky, kz
 
 
+# The cell itself and the 13 neighbours "after" it: each pair of cells is visited once.
+_HALF = [
+    (dx, dy, dz)
+    for dx in (-1, 0, 1)
+    for dy in (-1, 0, 1)
+    for dz in (-1, 0, 1)
+    if (dx, dy, dz) >= (0, 0, 0)
+]
+
+
+def _cell_pairs(
+    key: np.ndarray, sel: np.ndarray, ky: int, kz: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs of samples in the same or neighbouring cells (same instant), each once."""
+    order = np.argsort(key, kind="stable")
+    srt = sel[order]
+    ukey, ustart, ucount = np.unique(key[order], return_index=True, return_counts=True)
+    ia_all, ib_all = [], []
+    for dx, dy, dz in _HALF:
+        delta = (dx * ky + dy) * kz + dz
+        v = np.searchsorted(ukey, ukey + delta)  # sorted queries: cache friendly
+        v = np.minimum(v, len(ukey) - 1)
+        u = np.flatnonzero(ukey[v] == ukey + delta)
+        v = v[u]
+        na, nb = ucount[u], ucount[v]
+        tot_each = na * nb
+        total = int(tot_each.sum())
+        if total == 0:
+            continue
+        pair = np.repeat(np.arange(len(u)), tot_each)
+        k = np.arange(total) - np.repeat(np.cumsum(tot_each) - tot_each, tot_each)
+        i = ustart[u][pair] + k // nb[pair]
+        j = ustart[v][pair] + k % nb[pair]
+        if delta == 0:
+            keep = i < j
+            i, j = i[keep], j[keep]
+        ia_all.append(srt[i])
+        ib_all.append(srt[j])
+    if not ia_all:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(ia_all), np.concatenate(ib_all)
+
+
 def adjacent_pairs(
     samples: pa.Table, p: EncounterParams, home: np.ndarray | None = None
 ) -> pa.Table:
@@ -125,27 +168,11 @@ def adjacent_pairs(
         if len(sel) < 2:
             continue
         key, ky, kz = _cell_keys(c[0][sel], c[1][sel], c[2][sel], tb[sel] - lo)
-        order = np.argsort(key, kind="stable")
-        skey = key[order]
-        ia_all: list[np.ndarray] = []
-        ib_all: list[np.ndarray] = []
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for dz in (-1, 0, 1):
-                    q = key + (dx * ky + dy) * kz + dz
-                    left = np.searchsorted(skey, q, "left")
-                    cnt = np.searchsorted(skey, q, "right") - left
-                    tot = int(cnt.sum())
-                    if tot == 0:
-                        continue
-                    ia = np.repeat(np.arange(len(sel)), cnt)
-                    ib = order[left[ia] + np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
-                    keep = mmsi[sel[ia]] < mmsi[sel[ib]]
-                    ia_all.append(sel[ia[keep]])
-                    ib_all.append(sel[ib[keep]])
-        if not ia_all:
+        ia, ib = _cell_pairs(key, sel, ky, kz)
+        if len(ia) == 0:
             continue
-        ia, ib = np.concatenate(ia_all), np.concatenate(ib_all)
+        swap = mmsi[ia] > mmsi[ib]  # sample a is the lower MMSI's (ownership rule)
+        ia, ib = np.where(swap, ib, ia), np.where(swap, ia, ib)
         if home is not None:
             ia, ib = ia[home[ia]], ib[home[ia]]
         d = haversine_m(lat[ia], lon[ia], lat[ib], lon[ib])

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.detect.geo import EARTH_RADIUS_M, haversine_m
+from oiltrail.detect.geo import EARTH_RADIUS_M, fast_distance_m
 from oiltrail.errors import InputFormatError, NotFoundError
 
 PORT_COLUMNS = ("name", "country", "lat", "lon", "kind", "source")
@@ -115,7 +115,7 @@ class PortIndex:
         point = np.repeat(np.arange(n), counts)
         first = np.cumsum(counts) - counts
         port = self.members[lo[point] + (np.arange(total) - first[point])]
-        d = haversine_m(lat[point], lon[point], self.lat[port], self.lon[port])
+        d = fast_distance_m(lat[point], lon[point], self.lat[port], self.lon[port])
         # Pairs come grouped by point: the smallest distance of each group, and its port.
         has = np.flatnonzero(counts)
         group_min = np.minimum.reduceat(d, first[has])

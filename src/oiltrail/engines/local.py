@@ -335,6 +335,35 @@ def _starting_before(events: pa.Table, upper: datetime) -> pa.Table:
     return events.filter(pc.less(events.column("start"), pa.scalar(upper, pa.timestamp("us"))))
 
 
+CHUNK_ROWS = 1_000_000  # positions per resample job: bounds the working set
+
+
+def encounter_events(
+    positions: pa.Table, params: DetectParams, ports: pa.Table, use_pool: bool = False, n: int = 1
+) -> pa.Table:
+    """Encounters from (mmsi, ts)-sorted positions: resample per vessel chunk, pair per day
+    (pairs only form at one instant, so days need no overlap), then runs per pair."""
+    chunks = max(n, -(-positions.num_rows // CHUNK_ROWS))
+    parts = _split_by_vessel(positions, chunks)
+    samples_list = _map(resample_partition, [(p, params) for p in parts], use_pool)
+    samples = pa.concat_tables(samples_list) if samples_list else None
+    if samples is None or samples.num_rows == 0:
+        return EVENTS.empty_table()
+    day = sample_day(samples, params)
+    order = np.argsort(day, kind="stable")
+    samples, day = samples.take(pa.array(order)), day[order]
+    cuts = np.flatnonzero(np.diff(day)) + 1
+    bounds = zip(
+        np.concatenate([[0], cuts]).tolist(),
+        np.concatenate([cuts, [len(day)]]).tolist(),
+        strict=True,
+    )
+    jobs = [(samples.slice(a, b - a), params) for a, b in bounds]
+    adjacency = _map(_cell_job, jobs, use_pool)
+    adj = pa.concat_tables(adjacency) if adjacency else None
+    return run_pair_kernel(adj, ports, params) if adj is not None else EVENTS.empty_table()
+
+
 def _detect_encounters(
     store: Store,
     positions: pa.Table,
@@ -346,21 +375,7 @@ def _detect_encounters(
     use_pool: bool,
     n: int,
 ) -> int:
-    parts = _split_by_vessel(positions, n)
-    samples_list = _map(resample_partition, [(p, params) for p in parts], use_pool)
-    samples = pa.concat_tables(samples_list) if samples_list else None
-    adjacency = []
-    if samples is not None and samples.num_rows:
-        day = sample_day(samples, params)
-        days = sorted(set(day.tolist()))
-        chunks = np.array_split(np.array(days), min(len(days), max(1, n * 4)))
-        jobs = []
-        for chunk in chunks:
-            mask = (day >= chunk[0]) & (day <= chunk[-1])
-            jobs.append((samples.filter(pa.array(mask)), params))
-        adjacency = _map(_cell_job, jobs, use_pool)
-    adj = pa.concat_tables(adjacency) if adjacency else None
-    events = run_pair_kernel(adj, ports, params) if adj is not None else EVENTS.empty_table()
+    events = encounter_events(positions, params, ports, use_pool, n)
     if events.num_rows:
         start = events.column("start").cast(pa.int64()).to_numpy() // 1
         t0 = int((t_enc - datetime(1970, 1, 1)) / timedelta(microseconds=1))
