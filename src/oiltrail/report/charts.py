@@ -14,7 +14,6 @@ WIDTH_PX = 1000
 LANE_PX = 28
 LABEL_PX = 150
 CAP_HEIGHT_PX = 380
-CAP_BARRELS_DEFAULT = 500_000  # UNSCR 2397 (2017) OP5, refined petroleum per year
 REPORTED_COLOUR = "#4477aa"
 ESTIMATED_COLOUR = "#cc3311"
 
@@ -114,8 +113,12 @@ def _bbl(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.0f} bbl"
 
 
-def render_cap_chart(cap: list[Row]) -> str:
-    """Bars per year: reported, estimated (mid with a low–high whisker), and the cap line."""
+def render_cap_chart(cap: list[Row], ais_years: set[int] | None = None) -> str:
+    """Bars per year: reported, estimated (mid with a low–high whisker), and the cap line.
+
+    A year outside `ais_years` (the years the store has positions for) says "no AIS data"
+    instead of drawing an estimate of zero, which would read as a finding.
+    """
     years = sorted(cap, key=lambda r: str(r.get("year")))
     values = [
         v
@@ -123,7 +126,7 @@ def render_cap_chart(cap: list[Row]) -> str:
         for v in (
             _num(r.get("reported_barrels")),
             _num(r.get("estimated_barrels_high")),
-            _num(r.get("cap_barrels")) or CAP_BARRELS_DEFAULT,
+            _num(r.get("cap_barrels")) or 0.0,
         )
         if v is not None
     ]
@@ -152,7 +155,8 @@ def render_cap_chart(cap: list[Row]) -> str:
         'text-anchor="middle">barrels per year</text>'
     )
     for i, r in enumerate(years):
-        out.append(_year_group(r, left + i * group_w, group_w, bar_w, y))
+        covered = ais_years is None or _year_of(r) in ais_years
+        out.append(_year_group(r, left + i * group_w, group_w, bar_w, y, covered))
     out.append("</svg>")
     return "".join(out)
 
@@ -175,28 +179,47 @@ def _cap_legend(left: float) -> str:
     return "".join(out)
 
 
-def _year_group(r: Row, x0: float, group_w: float, bar_w: float, y: Any) -> str:
+def _short_bbl(value: float, roomy: bool) -> str:
+    """Bar labels: full figures when there is room, else thousands (the hover has the rest)."""
+    if roomy or value < 10_000:
+        return f"{value:,.0f} bbl"
+    return f"{value / 1000:,.0f}k bbl"
+
+
+def _year_of(r: Row) -> int | None:
+    try:
+        return int(str(r.get("year")))
+    except ValueError:
+        return None
+
+
+def _year_group(
+    r: Row, x0: float, group_w: float, bar_w: float, y: Any, covered: bool = True
+) -> str:
     year = escape(str(r.get("year")))
     reported = _num(r.get("reported_barrels"))
     low, mid, high = (_num(r.get(f"estimated_barrels_{k}")) for k in ("low", "mid", "high"))
-    cap = _num(r.get("cap_barrels")) or CAP_BARRELS_DEFAULT
+    cap = _num(r.get("cap_barrels"))  # None before the cap began (2018)
+    roomy = group_w >= 150
     cx = x0 + group_w / 2
     xr, xe = round(cx - bar_w - 4, 1), round(cx + 4, 1)
     base = y(0.0)
     out = [f'<g class="year" data-year="{year}">']
-    out.append(
-        f'<line class="cap-line" x1="{round(x0 + 6, 1)}" y1="{y(cap)}" '
-        f'x2="{round(x0 + group_w - 6, 1)}" y2="{y(cap)}">'
-        f"<title>cap {_bbl(cap)} in {year}</title></line>"
-    )
+    if cap is not None:
+        out.append(
+            f'<line class="cap-line" x1="{round(x0 + 6, 1)}" y1="{y(cap)}" '
+            f'x2="{round(x0 + group_w - 6, 1)}" y2="{y(cap)}">'
+            f"<title>cap {_bbl(cap)} in {year}</title></line>"
+        )
     for xb, v, c, what in (
         (xr, reported, REPORTED_COLOUR, "reported"),
         (xe, mid, ESTIMATED_COLOUR, "estimated (mid)"),
     ):
-        if v is None:
+        if v is None or (what != "reported" and not covered and not v):
+            na = "n/a" if v is None or covered else "no AIS data"
             out.append(
                 f'<text class="na" x="{xb + bar_w / 2}" y="{base - 6}" '
-                'text-anchor="middle">n/a</text>'
+                f'text-anchor="middle">{na}</text>'
             )
             continue
         out.append(
@@ -204,17 +227,17 @@ def _year_group(r: Row, x0: float, group_w: float, bar_w: float, y: Any) -> str:
             f'height="{round(base - y(v), 1)}" fill="{c}">'
             f"<title>{year} {what}: {_bbl(v)}</title></rect>"
             f'<text class="val" x="{xb + bar_w / 2}" y="{y(v) - 5}" '
-            f'text-anchor="middle">{v:,.0f}</text>'
+            f'text-anchor="middle">{_short_bbl(v, roomy)}</text>'
         )
-    if low is not None and high is not None:
+    if low is not None and high is not None and high > 0:
         wx = round(xe + bar_w / 2, 1)
         out.append(
             f'<path class="whisker" d="M{wx},{y(low)}V{y(high)}'
             f'M{wx - 6},{y(low)}h12M{wx - 6},{y(high)}h12">'
             f"<title>{year} estimated range {_bbl(low)} – {_bbl(high)}</title></path>"
         )
-    # Computed here rather than read from share_of_cap_mid, whose scale (0-1 or %) may vary.
-    share_txt = f"estimate = {mid / cap * 100:.1f}% of cap" if mid is not None and cap else ""
+    share = _num(r.get("share_of_cap_mid"))  # a fraction: (reported + estimated mid) / cap
+    share_txt = f"{share * 100:.0f}% of cap" if share is not None and cap else ""
     out.append(
         f'<text class="year-label" x="{cx}" y="{base + 20}" text-anchor="middle">{year}</text>'
         f'<text class="axis" x="{cx}" y="{base + 36}" text-anchor="middle">{share_txt}</text></g>'

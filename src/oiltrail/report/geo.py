@@ -87,7 +87,7 @@ def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 @lru_cache(maxsize=1)
 def land() -> tuple[str, list[list[tuple[float, float]]]]:
     """The bundled coastline: its source line and closed land rings (lon, lat)."""
-    text = resources.files("oiltrail.report").joinpath("land_korea.json").read_text()
+    text = resources.files("oiltrail.report").joinpath("land_east_asia.json").read_text()
     doc = json.loads(text)
     rings = [[(float(x), float(y)) for x, y in ring] for ring in doc["rings"]]
     return str(doc["source"]), rings

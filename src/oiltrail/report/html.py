@@ -105,24 +105,59 @@ def timeline_section(data: ReportData) -> str:
     )
 
 
+def _bbl_cell(value: object) -> str:
+    return f"{value:,.0f}" if isinstance(value, int | float) else "—"
+
+
+def _share_cell(value: object) -> str:
+    return f"{value * 100:.1f}%" if isinstance(value, int | float) else "—"
+
+
+def ais_years(data: ReportData) -> set[int]:
+    """Calendar years the store has positions for."""
+    if not data.tracks:
+        return set()
+    first = min(t.first for t in data.tracks).year
+    last = max(t.last for t in data.tracks).year
+    return set(range(first, last + 1))
+
+
 def cap_section(data: ReportData) -> str:
     if data.cap.missing:
         return missing(data.cap)
-    cols = [
-        "year",
-        "reported_barrels",
-        "estimated_barrels_low",
-        "estimated_barrels_mid",
-        "estimated_barrels_high",
-        "cap_barrels",
-        "share_of_cap_mid",
+    headers = [
+        "Year",
+        "Reported (bbl)",
+        "Estimated low (bbl)",
+        "Estimated mid (bbl)",
+        "Estimated high (bbl)",
+        "Cap (bbl)",
+        "Reported + estimated mid, share of cap",
     ]
-    body = [[text(r.get(c)) for c in cols] for r in data.cap.rows]
+    body = [
+        [
+            text(r.get("year")),
+            *(
+                _bbl_cell(r.get(c))
+                for c in (
+                    "reported_barrels",
+                    "estimated_barrels_low",
+                    "estimated_barrels_mid",
+                    "estimated_barrels_high",
+                    "cap_barrels",
+                )
+            ),
+            _share_cell(r.get("share_of_cap_mid")),
+        ]
+        for r in data.cap.rows
+    ]
     return (
-        render_cap_chart(data.cap.rows)
+        render_cap_chart(data.cap.rows, ais_years(data))
         + '<p class="sub">Barrels of refined petroleum per calendar year. Reported: deliveries '
         "notified to the UN 1718 Committee. Estimated: the sum of the delivery chains below, from "
-        "hull size and draught change.</p>" + table(cols, body, "cap-table")
+        "hull size and draught change; the dashed line is the 500,000-barrel cap, which "
+        "applies from 2018. Hover a bar for the exact figure.</p>"
+        + table(headers, body, "cap-table num")
     )
 
 

@@ -1,4 +1,4 @@
-"""Regenerate `land_korea.json`, the report's offline coastline, from a 1 km land mask.
+"""Regenerate `land_east_asia.json`, the report's offline coastline, from a 1 km land mask.
 
 Run once by a developer, never at report time (it needs the `global-land-mask` package):
 `uv run --with global-land-mask python -m oiltrail.report.landgen`. The mask is the NOAA
@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-# The seas around Korea with the Russian Far East oil ports (Vanino 49.1 N, De-Kastri 51.5 N).
-BBOX_DEG = (115.0, 24.0, 145.0, 53.0)  # west, south, east, north
+# East Asia from Singapore's oil terminals to the Russian Far East ports (De-Kastri 51.5 N).
+BBOX_DEG = (100.0, 0.0, 150.0, 56.0)  # west, south, east, north: Singapore to Sakhalin
 STEP_CELLS = 4  # 1/120 deg cells taken every 4th: 1/30 deg (about 3.7 km) is plenty for a map
 SIMPLIFY_DEG = 0.02  # Douglas-Peucker tolerance, about 2 km
 MIN_AREA_DEG2 = 0.004  # drop islets smaller than about 40 km2
-OUT = Path(__file__).with_name("land_korea.json")
+OUT = Path(__file__).with_name("land_east_asia.json")
 
 
 def _mask_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from oiltrail.report.chainpath import evidence_ids, legs_km, waypoints
 from oiltrail.report.collect import ReportData, Row, Section, parse_json
-from oiltrail.report.marks import duration_h, fmt_pos, fmt_time, kind_class, vessel_label
+from oiltrail.report.marks import colour, duration_h, fmt_pos, fmt_time, kind_class, vessel_label
 
 VERDICT_CLASSES = {"supported": "ok", "contradicted": "bad"}
 
@@ -73,7 +73,8 @@ def evidence_item(eid: str, ev: Row | None, names: dict[int, str]) -> str:
     bits.append(vessel_label(ev.get("mmsi"), names))
     kind = str(ev.get("kind"))
     return (
-        f'<li><span class="dot {kind_class(kind)}"></span><b>{escape(kind)}</b> '
+        f'<li><span class="dot {kind_class(kind)}" style="background:{colour(kind)}"></span>'
+        f"<b>{escape(kind)}</b> "
         f"<code>{escape(eid)}</code> — {escape('; '.join(bits))}</li>"
     )
 
@@ -198,6 +199,26 @@ def flagged_table(data: ReportData) -> str:
     return note(data.flagged) + table(headers, body, "flagged")
 
 
+def quantity_text(q: Any) -> str:
+    """A claimed quantity: the claims stage gives a dict with the words as written."""
+    if isinstance(q, dict):
+        if q.get("text"):
+            return text(q["text"])
+        return text(" ".join(str(q[k]) for k in ("value", "unit") if q.get(k) is not None))
+    return text(q)
+
+
+def screening_text(s: Any) -> str:
+    """An entity's screening result: its status and the names it matched, with scores."""
+    if not isinstance(s, dict):
+        return text(s)
+    hits = [h for h in s.get("hits") or [] if isinstance(h, dict)]
+    named = "; ".join(
+        f"{h.get('name')} ({h.get('lists') or 'list'}, score {h.get('score')})" for h in hits[:3]
+    )
+    return text(str(s.get("status") or "screened") + (f": {named}" if named else ""))
+
+
 def claims_block(name: str, section: Section) -> str:
     head = f"<h3>{escape(name)}</h3>{note(section)}"
     if section.missing:
@@ -215,7 +236,7 @@ def claims_block(name: str, section: Section) -> str:
                 f"<q>{text(c.get('quote'))}</q>",
                 text(c.get("subject")),
                 text(c.get("assertion")),
-                text(c.get("quantity")),
+                quantity_text(c.get("quantity")),
                 text(c.get("period")),
                 f'<span class="verdict {cls}">{escape(verdict)}</span>',
                 text(c.get("reasons")),
@@ -236,7 +257,7 @@ def claims_block(name: str, section: Section) -> str:
     if entities:
         items = "".join(
             f"<li>{text(e.get('name'))} <i>({text(e.get('type'))})</i>"
-            f"{': ' + text(e.get('screening')) if e.get('screening') else ''}</li>"
+            f"{': ' + screening_text(e.get('screening')) if e.get('screening') else ''}</li>"
             for e in entities
         )
         out += (
