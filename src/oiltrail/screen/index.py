@@ -54,6 +54,7 @@ class ScreenIndex:
     tok_text: list[str] = field(default_factory=list)
     tok_first: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     tok_len: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    tok_weight: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     name_tok_start: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     name_tok_count: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
@@ -67,6 +68,7 @@ class ScreenIndex:
             [texts[i] for i in offsets.tolist()],
             self.tok_first[offsets],
             self.tok_len[offsets],
+            self.tok_weight[offsets],
             counts,
         )
 
@@ -141,6 +143,7 @@ def build_index(rows: list[dict[str, Any]]) -> ScreenIndex:
     index.tok_text = block.texts
     index.tok_first = block.first
     index.tok_len = block.length
+    index.tok_weight = block.weight
     index.name_tok_count = block.counts
     index.name_tok_start = np.cumsum(block.counts) - block.counts
     return index

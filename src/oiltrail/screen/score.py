@@ -28,9 +28,25 @@ class NameScoring:
     number_mismatch_cap: float = 0.55  # "YU JONG 2" vs "YU JONG 3": below the 0.7 threshold
     number_missing_factor: float = 0.9  # "VICTORY" vs "VICTORY 3"
     initial_score: float = 0.9  # "J" for "Joachim"
+    same_count_joined_factor: float = 0.88  # whole-name similarity when word counts agree
 
 
 DEFAULT_SCORING = NameScoring()
+# Words shared by many listed company names: agreeing on them says little ("KOREA ACHIM
+# SHIPPING CO" vs "KOREA ANSAN SHIPPING COMPANY"), so they weigh less in the token score.
+COMMON_WORDS = frozenset(
+    """korea korean dprk shipping shipment trading trade general international group
+    industrial industry industries bank development energy marine maritime navigation
+    petroleum oil import export investment investments holding holdings technology
+    technologies foreign national service services logistics management enterprise
+    enterprises commercial united global""".split()  # noqa: SIM905
+)
+COMMON_WORD_FACTOR = 0.4
+
+
+def token_weight(token: str) -> float:
+    """A token's weight in the name score: its length, less for common company words."""
+    return len(token) * (COMMON_WORD_FACTOR if token in COMMON_WORDS else 1.0)
 
 
 def _token_sims(left: list[str], right: list[str], params: NameScoring) -> NDArray[np.float64]:
@@ -61,17 +77,17 @@ def score_pairs(
     tb: list[str] = []
     q_slot: list[int] = []
     c_slot: list[int] = []
-    q_w: list[int] = []
-    c_w: list[int] = []
+    q_w: list[float] = []
+    c_w: list[float] = []
     q_pair: list[int] = []
     c_pair: list[int] = []
     for p, (q, c) in enumerate(zip(lefts, rights, strict=True)):
         q0, c0 = len(q_w), len(c_w)
         for qt in q.tokens:
-            q_w.append(len(qt))
+            q_w.append(token_weight(qt))
             q_pair.append(p)
         for ct in c.tokens:
-            c_w.append(len(ct))
+            c_w.append(token_weight(ct))
             c_pair.append(p)
         for i, qt in enumerate(q.tokens):
             for j, ct in enumerate(c.tokens):
@@ -99,8 +115,22 @@ def score_pairs(
         scorer=Levenshtein.normalized_similarity,
         workers=1,
     ).astype(np.float64)
-    score = np.maximum(token_score, joined)
+    split = np.fromiter(
+        (len(q.tokens) != len(c.tokens) for q, c in zip(lefts, rights, strict=True)), bool, n
+    )
+    score = np.maximum(token_score, _joined_counts(joined, split, params))
     return _apply_numbers(score, lefts, rights, params)
+
+
+def _joined_counts(
+    joined: NDArray[np.float64], split: NDArray[np.bool_], params: NameScoring
+) -> NDArray[np.float64]:
+    """The whole-name comparison is for words joined or split differently ("CHONMASAN");
+    with as many words on both sides the token score already judges it, and the whole name
+    would let common words hide a different one ("KOREA ACHIM" vs "KOREA ANSAN")."""
+    same = joined * params.same_count_joined_factor
+    result: NDArray[np.float64] = np.where(split | (joined == 1.0), joined, same)
+    return result
 
 
 def _apply_numbers(
@@ -138,6 +168,7 @@ class TokenBlock:
     texts: list[str]
     first: NDArray[np.int64]  # code point of each token's first letter
     length: NDArray[np.int64]
+    weight: NDArray[np.float64]  # `token_weight` of each token
     counts: NDArray[np.int64]  # tokens per form
 
 
@@ -147,6 +178,7 @@ def token_block(cands: Sequence[NormName]) -> TokenBlock:
         texts,
         np.fromiter((ord(t[0]) for t in texts), dtype=np.int64, count=len(texts)),
         np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)),
+        np.fromiter((token_weight(t) for t in texts), dtype=np.float64, count=len(texts)),
         np.fromiter((len(c.tokens) for c in cands), dtype=np.int64, count=len(cands)),
     )
 
@@ -167,7 +199,10 @@ def score_one_to_many(
         [query.joined], [c.joined for c in cands], scorer=Levenshtein.normalized_similarity
     )[0].astype(np.float64)
     tokens = block if block is not None else token_block(cands)
-    score = np.maximum(_token_score_matrix(query, tokens, params), joined)
+    split = tokens.counts != len(query.tokens)
+    score = np.maximum(
+        _token_score_matrix(query, tokens, params), _joined_counts(joined, split, params)
+    )
     return _apply_numbers(score, [query] * n, cands, params)
 
 
@@ -188,8 +223,8 @@ def _token_score_matrix(
     )
     np.maximum(sims, np.where(initials, params.initial_score, 0.0), out=sims)
     sims[sims < params.token_floor] = 0.0
-    qw = q_len.astype(np.float64) * params.query_extra_weight
-    cw = block.length.astype(np.float64) * params.result_extra_weight
+    qw = np.array([token_weight(t) for t in q_tokens]) * params.query_extra_weight
+    cw = block.weight * params.result_extra_weight
     has = block.counts > 0
     starts = (np.cumsum(block.counts) - block.counts)[has]
     q_best = np.zeros((len(q_tokens), n))
