@@ -180,3 +180,8 @@ def test_batch_file_bad_header(tmp_path: Path, store: Store) -> None:
     bad.write_text("foo,bar\n1,2\n")
     with pytest.raises(InputFormatError, match="header"):
         screen_file(store, bad, io.StringIO(), progress=False)
+
+
+def test_common_company_words_do_not_make_a_match() -> None:
+    assert _score("KOREA ACHIM SHIPPING CO", "KOREA ANSAN SHIPPING COMPANY") < 0.7
+    assert _score("Korea Achim Shipping", "KOREA ACHIM SHIPPING CO") == 1.0
