@@ -295,6 +295,9 @@ def simulate(
     counts: dict[str, int] = {}
     for e in events:
         counts[e["kind"]] = counts.get(e["kind"], 0) + 1
+    decoy_counts: dict[str, int] = {}
+    for d in b.decoys:
+        decoy_counts[str(d["kind"])] = decoy_counts.get(str(d["kind"]), 0) + 1
     summary = ScenarioSummary(
         out_dir,
         seed,
@@ -308,6 +311,7 @@ def simulate(
         len(chains),
         files,
         round(time.perf_counter() - began, 2),
+        decoy_counts,
     )
     w.write_json(out_dir / "scenario.json", _scenario_json(s, b, summary, start))
     return summary
@@ -359,7 +363,14 @@ def _scenario_json(
             for d in b.decoys
         ],
         "files": summary.files,
+        "truth_definitions": (_truth_doc() or "").strip(),
     }
+
+
+def _truth_doc() -> str | None:
+    import oiltrail.simulate
+
+    return oiltrail.simulate.__doc__
 
 
 def parse_start(text: str | None) -> datetime | None:
@@ -386,6 +397,7 @@ def summary_rows(s: ScenarioSummary) -> list[dict[str, Any]]:
         {"item": "MarineCadastre rows", "value": s.csv_rows},
     ]
     rows += [{"item": f"truth {k}", "value": n} for k, n in sorted(s.events.items())]
+    rows += [{"item": f"decoy {k} (not in truth)", "value": n} for k, n in sorted(s.decoys.items())]
     rows += [
         {"item": "truth chains", "value": s.chains},
         {"item": "files", "value": ", ".join(s.files)},

@@ -211,7 +211,10 @@ def write_parquet(out: Path, pos: Rows, st: Rows, start: datetime) -> None:
             "ship_type": pa.array(st.cols["ship_type"], pa.uint8()),
             "length": pa.array(st.cols["length"].astype(np.float32)),
             "width": pa.array(st.cols["width"].astype(np.float32)),
-            "draught": pa.array(st.cols["draught"].astype(np.float32)),
+            # class B (type 24) reports carry no draught
+            "draught": pa.array(
+                st.cols["draught"].astype(np.float32), mask=st.cols["draught"] <= 0
+            ),
             "destination": pa.array(st.cols["destination"].astype(str)),
             "source": _constant("simulated", len(st)),
         },
