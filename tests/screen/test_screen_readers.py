@@ -179,3 +179,15 @@ def test_sdn_csv_finds_its_companions_beside_it(tmp_path: Path, db_path: Path) -
     with open_store(db_path) as store:
         load_lists(store, [tmp_path / "sdn.csv"])
     assert "alias" in _by_id(db_path)["ofac-9345"]["properties"]
+
+
+def test_utf16_list_file(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "vessels.csv"
+    text = (
+        "imo,name,former_names,flag,vessel_type,list,designation_date,source\n"
+        "8660313,CHON MA SAN,,North Korea,tanker,UN1718 (port entry ban),2018-03-30,x\n"
+    )
+    path.write_bytes(text.encode("utf-16"))
+    with open_store(db_path) as store:
+        report = load_lists(store, [path])
+    assert report.files[0].entities == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 from dataclasses import dataclass, field
@@ -102,7 +103,13 @@ def vessel_mentions(text: str) -> list[tuple[str, str]]:
 
 
 def decode(raw: bytes, path: Path) -> str:
-    """UTF-8 when it is valid, else Latin-1 (OFAC's legacy files); binary is refused."""
+    """UTF-8 when it is valid, UTF-16 with its BOM, else Latin-1 (OFAC's legacy files);
+    binary is refused."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(f"{path}: broken UTF-16 ({exc.reason})") from exc
     if b"\x00" in raw[:4096]:
         raise InputFormatError(f"{path}: binary data, not a list file")
     try:
