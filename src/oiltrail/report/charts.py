@@ -217,9 +217,10 @@ def _year_group(
     ):
         if v is None or (what != "reported" and not covered and not v):
             na = "n/a" if v is None or covered else "no AIS data"
+            tx, ty = round(xb + bar_w / 2 + 4, 1), base - 6
+            # Upright along the empty bar's slot, so it never runs over the neighbouring bar.
             out.append(
-                f'<text class="na" x="{xb + bar_w / 2}" y="{base - 6}" '
-                f'text-anchor="middle">{na}</text>'
+                f'<text class="na" x="{tx}" y="{ty}" transform="rotate(-90 {tx} {ty})">{na}</text>'
             )
             continue
         out.append(
