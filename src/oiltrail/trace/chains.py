@@ -7,7 +7,6 @@ the chain. Partial chains are kept with a lower confidence; each link says why i
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import Any
 from oiltrail.estimate.volume import VolumeEstimate, combine, estimate_cargo
 from oiltrail.store import Store
 from oiltrail.store.chains import replace_chains
+from oiltrail.trace.direct import direct_chains
 from oiltrail.trace.links import Context, Link, find_delivery, find_load
 from oiltrail.trace.load import (
     data_end,
@@ -26,6 +26,7 @@ from oiltrail.trace.load import (
     track_ends,
 )
 from oiltrail.trace.model import Event, TraceParams
+from oiltrail.trace.rows import make_row
 from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
 
 PARAMS_META_KEY = "chains_params"
@@ -56,11 +57,19 @@ def build_context(store: Store, params: TraceParams) -> Context:
     events = load_events(store)
     ships = {e.mmsi for e in events if e.kind == "encounter"}
     ships |= {e.other_mmsi for e in events if e.kind == "encounter" and e.other_mmsi is not None}
+    # tankers that visited a source port may sail to DPRK themselves (direct voyages)
+    ports = load_ports()
+    sources = set(params.source_port_kinds)
+    ships |= {
+        e.mmsi
+        for e in events
+        if e.kind == "port_visit" and e.port in ports and ports[e.port].kind in sources
+    }
     gaps = [e for e in events if e.kind == "gap" and e.mmsi in ships]
     return Context(
         events=events,
         hulls=load_hulls(store, ships),
-        ports=load_ports(),
+        ports=ports,
         params=params,
         gap_ends=gap_endpoints(store, gaps),
         track_ends=track_ends(store, ships),
@@ -69,7 +78,8 @@ def build_context(store: Store, params: TraceParams) -> Context:
 
 
 def assemble(ctx: Context) -> list[dict[str, Any]]:
-    """One chain per encounter that shows a transfer or touches a source or a DPRK port."""
+    """One chain per encounter that shows a transfer or touches a source or a DPRK port, plus
+    direct voyages from a source port to DPRK with no encounter on the way."""
     rows = []
     for enc in ctx.events:
         if enc.kind != "encounter" or enc.other_mmsi is None or enc.other_mmsi == enc.mmsi:
@@ -77,7 +87,8 @@ def assemble(ctx: Context) -> list[dict[str, Any]]:
         row = chain_for(ctx, enc)
         if row is not None:
             rows.append(row)
-    rows.sort(key=lambda r: (r["details"]["encounter_start"], r["chain_id"]))
+    rows += direct_chains(ctx)
+    rows.sort(key=lambda r: (r["details"]["start"], r["chain_id"]))
     return rows
 
 
@@ -94,50 +105,16 @@ def chain_for(ctx: Context, enc: Event) -> dict[str, Any] | None:
     delivery = find_delivery(ctx, receiver, enc.end)
     if transfer.score < 1.0 and load is None and delivery is None:
         return None
-    p = ctx.params
-    confidence = (
-        p.weight_load * (load.score if load else 0.0)
-        + p.weight_transfer * transfer.score
-        + p.weight_delivery * (delivery.score if delivery else 0.0)
-    )
     volume = _volume(ctx, donor, receiver, transfer, load)
-    evidence: list[str] = []
-    for link in (load, transfer, delivery):
-        for event_id in link.event_ids if link else []:
-            if event_id not in evidence:
-                evidence.append(event_id)
-    links = {"load": load, "transfer": transfer, "delivery": delivery}
-    details: dict[str, Any] = {
-        "encounter_start": enc.start.isoformat(),
-        "encounter_end": enc.end.isoformat(),
-        "encounter_position": [enc.lat, enc.lon],
-        "links": {k: (v.as_dict() if v else None) for k, v in links.items()},
-        "missing": [k for k, v in links.items() if v is None],
-        "volume": volume.as_dict()
-        if volume
-        else {"basis": _no_volume_reason(ctx, donor, receiver)},
-    }
-    return {
-        "chain_id": chain_id(enc.event_id),
-        "source_port": load.place if load else None,
-        "load_start": load.at if load else None,
-        "donor_mmsi": donor,
-        "encounter_event_id": enc.event_id,
-        "receiver_mmsi": receiver,
-        "destination": delivery.place if delivery else None,
-        "arrival": delivery.at if delivery else None,
-        "barrels_low": round(volume.barrels_low) if volume else None,
-        "barrels_mid": round(volume.barrels_mid) if volume else None,
-        "barrels_high": round(volume.barrels_high) if volume else None,
-        "confidence": round(confidence, 2),
-        "evidence": ";".join(evidence),
-        "details": details,
-    }
-
-
-def chain_id(encounter_event_id: str) -> str:
-    """Stable id: first 16 hex of sha256, like event ids, so a re-run gives the same ids."""
-    return hashlib.sha256(f"chain|{encounter_event_id}".encode()).hexdigest()[:16]
+    return make_row(
+        ctx,
+        key=enc.event_id,
+        donor=donor,
+        receiver=receiver,
+        links={"load": load, "transfer": transfer, "delivery": delivery},
+        volume=volume,
+        encounter=enc,
+    )
 
 
 def _transfer(ctx: Context, enc: Event, a: int, b: int) -> tuple[int, int, Link] | None:
@@ -224,14 +201,6 @@ def _volume(
                 estimate_cargo(hull.length_m, hull.beam_m, load.data["delta_m"], basis)
             )
     return combine(estimates)
-
-
-def _no_volume_reason(ctx: Context, donor: int, receiver: int) -> str:
-    for mmsi in (receiver, donor):
-        hull = ctx.hulls.get(mmsi)
-        if hull is None or not hull.length_m or not hull.beam_m:
-            return f"no volume: no hull dimensions (AIS type 5) for {mmsi}"
-    return "no volume: no draught change reported on either ship"
 
 
 def _screen(row: dict[str, Any], flagged: dict[int, dict[str, Any]], note: str) -> None:

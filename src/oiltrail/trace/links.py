@@ -126,7 +126,12 @@ def find_load(ctx: Context, donor: int, before: datetime) -> Link | None:
     ]
     if not visits:
         return None
-    visit = max(visits, key=lambda e: e.end)
+    return load_link(ctx, donor, max(visits, key=lambda e: e.end), before)
+
+
+def load_link(ctx: Context, donor: int, visit: Event, before: datetime) -> Link:
+    """The load link of a source-port visit: scored by the draught rise, with the voyage's gaps."""
+    p = ctx.params
     change = ctx.draught_change(donor, visit.start, visit.end)
     ids = [visit.event_id, *ctx.draught_events(donor, visit.start, visit.end)]
     gaps = [g for g in ctx.of(donor, "gap") if visit.end <= g.start and g.end <= before]
@@ -144,6 +149,8 @@ def find_load(ctx: Context, donor: int, before: datetime) -> Link | None:
         )
     if change is not None:
         data.update(draught_before_m=change[0], draught_after_m=change[1], delta_m=change[2])
+    if before == visit.end:
+        voyage = ""
     return Link("load", score, ids, why + voyage, at=visit.start, place=visit.port, data=data)
 
 
