@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rigour.ids import IMO
+
 from oiltrail.errors import NotFoundError
 from oiltrail.graph.build import get_graph
 from oiltrail.graph.risk import HOP_DECAY, describe, paths_to_sanctioned
@@ -37,7 +39,8 @@ def resolve_start(store: Store, text: str, threshold: float = 0.7) -> list[tuple
     if _MMSI_RE.match(text.strip()):
         seen = _ais_vessel(store, text.strip())
         if seen is not None:
-            query = Query("1", seen["name"], "", text.strip(), "Vessel")
+            imo = seen["imo"] if seen["imo"] and IMO.is_valid(seen["imo"]) else ""
+            query = Query("1", seen["name"], imo, text.strip(), "Vessel")
     query = validate_query(query)
     hits = screen_prepared(get_index(store), query, 5, threshold, threshold)
     return [(h["entity_id"], float(h["score"])) for h in hits]
