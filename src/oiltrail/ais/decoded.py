@@ -83,6 +83,8 @@ def split_valid(
     """
     out: list[pa.Table] = []
     bad_imo = 0
+    # A row that is both a position and a static report (CSV rows, type 19) is quarantined once.
+    seen = np.zeros(0, np.int64)
     for table, check in ((positions, check_positions), (static, check_static)):
         if table.num_rows == 0:
             out.append(
@@ -94,8 +96,11 @@ def split_valid(
         bad = np.flatnonzero(~good)
         if len(bad):
             rows = np.asarray(table["row"].to_numpy(), np.int64)[bad]
-            lines = np.asarray(table["line"].to_numpy(), np.int64)[bad]
-            q.extend(lines.tolist(), [str(r) for r in reasons[bad]], raw_of(rows))
+            new = ~np.isin(rows, seen)
+            rows, bad_new = rows[new], bad[new]
+            seen = np.concatenate([seen, rows])
+            lines = np.asarray(table["line"].to_numpy(), np.int64)[bad_new]
+            q.extend(lines.tolist(), [str(r) for r in reasons[bad_new]], raw_of(rows))
         kept = table.filter(pa.array(good)) if len(bad) else table
         if check is check_positions:
             out.append(canonical_positions(kept, q.file))

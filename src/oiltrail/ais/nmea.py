@@ -121,7 +121,8 @@ class NmeaReader:
             elif line.startswith(b"$PGHP"):
                 pghp.append((i, _pghp_time(line)))
             elif _AIS_PREFIX.match(line):
-                reason = "unparseable" if _CHECKSUM.search(line) else "truncated"
+                sentence = line.rsplit(b"\\", 1)[-1]  # after any tag block
+                reason = "unparseable" if _CHECKSUM.search(sentence) else "truncated"
                 q.add(first_line + i, reason, text_of(text))
             elif line[:1] in (b"$", b"!") and b"*" in line:
                 skipped["other_sentence"] += 1

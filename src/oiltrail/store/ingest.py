@@ -10,12 +10,17 @@ Choices where the issue is silent:
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
 
 from oiltrail.ais.canonical import ParquetReader
 from oiltrail.ais.csv_formats import CsvReader
@@ -187,6 +192,18 @@ def ingest_file(
     return rep
 
 
+def _warm_up(store: Store) -> None:
+    """Do the libraries' lazy imports (pandas, via DuckDB and pyarrow) before the decode thread.
+
+    An import interrupted by Ctrl-C in one thread can leave its module lock held, and the
+    decode thread would then wait on it forever; DuckDB would even swallow the interrupt.
+    """
+    with contextlib.suppress(ImportError):
+        importlib.import_module("pandas")
+    store.con.execute("SELECT ?", [1]).fetchall()
+    pa.table({"x": np.zeros(1)})
+
+
 def ingest_paths(
     store: Store,
     paths: Sequence[Path],
@@ -210,10 +227,16 @@ def ingest_paths(
     """
     base_s = parse_base_time(base_time)
     planned = plan(paths, fmt)
+    _warm_up(store)
     report = IngestReport()
     with Progress(enabled=progress) as bar:
         for path, items in planned:
-            report.files.append(ingest_file(store, path, items, base_s, strict, bar))
+            try:
+                report.files.append(ingest_file(store, path, items, base_s, strict, bar))
+            except RuntimeError as exc:  # DuckDB turns Ctrl-C into "Query interrupted"
+                if isinstance(exc.__cause__, KeyboardInterrupt):
+                    raise KeyboardInterrupt from exc
+                raise
     return report
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 _DONE = object()
+STOP_WAIT_ROUNDS = 200  # × 50 ms: how long an interrupted consumer waits for the worker
 
 
 def prefetch(items: Iterator[T], depth: int = 1) -> Iterator[T]:
@@ -47,8 +48,10 @@ def prefetch(items: Iterator[T], depth: int = 1) -> Iterator[T]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
-        while thread.is_alive():
+        for _ in range(STOP_WAIT_ROUNDS):  # let the worker see `stop`; a daemon dies with us
             try:
                 q.get_nowait()
             except queue.Empty:
                 thread.join(timeout=0.05)
+            if not thread.is_alive():
+                break

@@ -1,0 +1,160 @@
+"""Ingest into a real DuckDB file: manifest, duplicates, strict mode, simulated flag, status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from oiltrail.cli import app
+from oiltrail.errors import InputFormatError, StrictModeError
+from oiltrail.store import open_store
+from oiltrail.store.ingest import ingest_into, ingest_paths
+from oiltrail.store.parquet import export_positions
+from oiltrail.store.status import STATUS_KEYS, store_status
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ais"))
+from ais_factory import BASE_S, encode, fleet_lines, position, tag
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "ais"
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def counts(db: Path) -> tuple[int, ...]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = ("positions", "static_reports", "quarantine", "manifest")
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables)
+    finally:
+        con.close()
+
+
+def test_reingest_is_a_no_op(tmp_path: Path, db_path: Path) -> None:
+    nmea = write(tmp_path / "a.nmea", fleet_lines(300, vessels=10))
+    first = ingest_into(db_path, [nmea, DATA / "test_aisdk_20180208_sample.csv"], progress=False)
+    assert first.total("positions") == 310 and first.total("static_reports") > 0
+    before = counts(db_path)
+    again = ingest_into(db_path, [nmea, DATA / "test_aisdk_20180208_sample.csv"], progress=False)
+    assert all(f.already_ingested for f in again.files) and again.total("positions") == 0
+    assert counts(db_path) == before
+
+
+def test_exact_duplicates_dropped_within_file_and_against_store(
+    tmp_path: Path, db_path: Path
+) -> None:
+    a = encode(position(445123456, 39.0, 125.0))[0]
+    b = encode(position(445123456, 39.1, 125.0))[0]
+    one = write(tmp_path / "one.nmea", [tag(a, c=BASE_S), tag(a, c=BASE_S), tag(b, c=BASE_S)])
+    rep = ingest_into(db_path, [one], progress=False)
+    assert (rep.total("positions"), rep.total("duplicates")) == (2, 1)
+    two = write(tmp_path / "two.nmea", [tag(a, c=BASE_S, s="other"), tag(b, c=BASE_S + 60)])
+    rep = ingest_into(db_path, [two], progress=False)
+    assert (rep.total("positions"), rep.total("duplicates")) == (1, 1)
+    assert counts(db_path)[0] == 3
+
+
+def test_strict_rolls_back_the_file_with_quarantine(tmp_path: Path, db_path: Path) -> None:
+    good = write(tmp_path / "good.nmea", fleet_lines(50, vessels=5))
+    bad = write(tmp_path / "bad.nmea", [*fleet_lines(20, vessels=5, seed=3), "garbage line"])
+    with open_store(db_path) as store, pytest.raises(StrictModeError) as err:
+        ingest_paths(store, [good, bad], strict=True, progress=False)
+    assert "unparseable 1" in err.value.detail
+    positions, _, quarantined, files = counts(db_path)
+    assert (positions, quarantined, files) == (50, 0, 1)  # good.nmea kept, bad.nmea not at all
+
+
+def test_not_ais_writes_nothing_not_even_the_store(tmp_path: Path, db_path: Path) -> None:
+    good = write(tmp_path / "good.nmea", fleet_lines(10))
+    junk = tmp_path / "junk.csv"
+    junk.write_text("name,colour\nx,red\n")
+    with pytest.raises(InputFormatError):
+        ingest_into(db_path, [good, junk], progress=False)
+    assert not db_path.exists()
+
+
+def test_cli_exit_codes_and_one_line_errors(tmp_path: Path, db_path: Path) -> None:
+    empty = tmp_path / "empty.nmea"
+    empty.write_bytes(b"")
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", str(empty), "--db", str(db_path)])
+    assert res.exit_code == 2 and "empty.nmea" in res.output and "Traceback" not in res.output
+    assert not db_path.exists()
+    res = runner.invoke(app, ["ingest", str(DATA / "mixed.txt"), "--db", str(db_path), "--strict"])
+    assert res.exit_code == 3
+    nmea = write(tmp_path / "a.nmea", fleet_lines(40, vessels=4))
+    res = runner.invoke(app, ["ingest", str(nmea), "--db", str(db_path)])
+    assert res.exit_code == 0 and "a.nmea" in res.output
+    res = runner.invoke(app, ["status", "--db", str(db_path), "--format", "json"])
+    status = json.loads(res.output)
+    assert tuple(status) == STATUS_KEYS and status["positions"] == 40
+    assert status["first"] == "2026-01-05T00:00:00Z"
+
+
+def test_status_counts_quarantine_by_reason_code(tmp_path: Path, db_path: Path) -> None:
+    rep = ingest_into(db_path, [DATA / "mixed.txt", DATA / "nmea_data_sample.txt"], progress=False)
+    with open_store(db_path) as store:
+        status = store_status(store)
+    assert status["quarantined"]["no_time"] == rep.quarantined["no_time"] > 0
+    assert status["quarantined"]["truncated"] == sum(
+        n for r, n in rep.quarantined.items() if r.startswith("truncated")
+    )
+    # Only mixed.txt's `$PGHP`-timed sentence has a time (Gatehouse wrapper, 2008-05-09).
+    assert status["positions"] == 1 and status["first"] == "2008-05-09T00:00:00Z"
+
+
+def test_base_time_gives_untimed_lines_a_time(db_path: Path) -> None:
+    rep = ingest_into(db_path, [DATA / "nmea_data_sample.txt"], base_time="2026-01-05T00:00:00Z",
+                      progress=False)  # fmt: skip
+    assert rep.total("positions") > 300 and "no_time" not in rep.quarantined
+
+
+def test_simulated_marks_from_tag_source_and_scenario_json(tmp_path: Path, db_path: Path) -> None:
+    sim = write(tmp_path / "sim.nmea", fleet_lines(10))
+    real = write(tmp_path / "real.nmea", [tag(encode(position(445000001, 39, 125))[0], c=BASE_S,
+                                              s="r003669945")])  # fmt: skip
+    folder = tmp_path / "scenario"
+    folder.mkdir()
+    (folder / "scenario.json").write_text(json.dumps({"seed": 1, "simulated": True}))
+    csv = folder / "ais_marinecadastre.csv"
+    csv.write_text(
+        "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,"
+        "VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass\n"
+        "445000002,2026-01-05T00:00:00,39.0,125.0,1,2,3,,,,,,,,,,A\n"
+    )
+    rep = ingest_into(db_path, [real], progress=False)
+    with open_store(db_path) as store:
+        assert not store.simulated and not rep.simulated
+    rep = ingest_into(db_path, [sim, csv], progress=False)
+    assert [f.simulated for f in rep.files] == [True, True]
+    with open_store(db_path) as store:
+        assert store.simulated and store_status(store)["simulated"]
+
+
+def test_gzip_zstd_zip_and_parquet_round_trip(tmp_path: Path, db_path: Path) -> None:
+    import gzip
+    import zipfile
+
+    lines = fleet_lines(200, vessels=8)
+    (tmp_path / "a.nmea.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    with zipfile.ZipFile(tmp_path / "b.zip", "w") as zf:
+        zf.writestr("b.nmea", "\n".join(fleet_lines(50, vessels=3, seed=7)) + "\n")
+    rep = ingest_into(db_path, [tmp_path / "a.nmea.gz", tmp_path / "b.zip"], progress=False)
+    assert [f.positions for f in rep.files] == [200, 50]
+    with open_store(db_path) as store:
+        out = export_positions(store, tmp_path / "parquet")
+        assert sorted(p.name for p in out.iterdir()) == ["day=2026-01-05"]
+        table = pq.read_table(out)
+        assert table.num_rows == 250 and "mmsi" in table.column_names
+        store.con.execute(f"COPY positions TO '{tmp_path / 'p.parquet'}' (FORMAT parquet)")
+    other = tmp_path / "other.duckdb"
+    rep = ingest_into(other, [tmp_path / "p.parquet"], progress=False)
+    assert rep.files[0].format == "parquet" and rep.total("positions") == 250
