@@ -197,3 +197,29 @@ def test_decoys_absent_from_truth(truth: list[dict[str, Any]], meta: dict[str, A
                 for e in truth
             )
     assert json.dumps(decoys)
+
+
+def test_no_close_pair_outside_truth_encounters(
+    truth: list[dict[str, Any]], positions: pd.DataFrame
+) -> None:
+    """Completeness: any two ships within 500 m for 2 h at sea (10-min bins) are a truth pair."""
+    p = positions.assign(tbin=positions.ts.astype("int64") // 600_000_000)
+    p = p.groupby(["mmsi", "tbin"], as_index=False).first()
+    p["cy"], p["cx"] = (p.lat * 100).astype(int), (p.lon * 100).astype(int)
+    shifted = [p.assign(cy=p.cy + dy, cx=p.cx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    pairs = p.merge(pd.concat(shifted), on=["tbin", "cy", "cx"], suffixes=("", "_o"))
+    pairs = pairs[pairs.mmsi < pairs.mmsi_o]
+    d = haversine_m(
+        pairs.lat.to_numpy(), pairs.lon.to_numpy(), pairs.lat_o.to_numpy(), pairs.lon_o.to_numpy()
+    )
+    close = pairs[d < 500]
+    ports = load_ports()
+    close = close[ports.min_distance_m(close.lat.to_numpy(), close.lon.to_numpy()) >= 10_000]
+    truth_pairs = {
+        frozenset((int(e["mmsi"]), int(e["other_mmsi"]))) for e in _of(truth, "encounter")
+    }
+    for (a, b), g in close.groupby(["mmsi", "mmsi_o"]):
+        bins = np.sort(g.tbin.unique())
+        runs = np.split(bins, np.flatnonzero(np.diff(bins) > 1) + 1)
+        if max(len(r) for r in runs) >= 12:
+            assert frozenset((int(a), int(b))) in truth_pairs, (a, b)

@@ -122,8 +122,12 @@ def build_chain(
     )
     recv = _tanker(reg, rng, vid + 1, "receiver", MID_DPRK, DPRK_TANKERS[no], (65, 100))
     cargo = float(np.round(rng.uniform(0.55, 0.85) * recv.length_m * recv.beam_m * 0.8 * 2.6, -1))
+    if abs(recv.speed_kn - donor.speed_kn) < 1.0:
+        # ships leaving an STS at one speed on one lane would sail in formation for hours
+        recv.speed_kn = round(donor.speed_kn + (1.5 if donor.speed_kn < 11.5 else -1.5), 1)
     load_h, wait_h, sts_h = rng.uniform(16, 30), rng.uniform(0.6, 2.5), _sts_duration_h(rng)
-    if 3.6 < wait_h + sts_h < 4.4:
+    after_h = float(rng.uniform(0.7, 1.5))  # the receiver lingers after the donor leaves
+    if 3.6 < wait_h + sts_h + after_h < 4.4:
         wait_h += 1.0
     drift_kn, drift_deg = float(rng.uniform(0.3, 0.8)), float(rng.uniform(0, 360))
     spot_pt = offset(*WAYPOINTS[spot], float(rng.uniform(0, 360)), float(rng.uniform(0, 12_000)))
@@ -179,6 +183,9 @@ def build_chain(
     donor.set_draught(t_end + 60.0, donor_ballast)
     recv_ballast = recv.draught_m
     recv.set_draught(t_end + 60.0, recv_ballast + recv.draught_delta_m(cargo))
+    recv.track.stay(
+        after_h * HOUR, "drift", drift_kn=drift_kn, drift_deg=drift_deg, label=f"after:{no}"
+    )
     chain = Chain(no, donor, recv, source, load_phase, t_meet, t_end, variant, dprk_port, cargo)
     # donor goes back to trade; receiver delivers
     trade(donor, rng, end_s)
