@@ -174,3 +174,15 @@ def test_cli_report_writes_the_file_and_says_simulated(
     assert missing.exit_code == 1
     assert "no store at" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_the_real_stages_fill_every_part(demo_store: Store, tmp_path: Path, article: Path) -> None:
+    """No fakes: the other engineers' cap table, screening and claim check on the fixture store."""
+    for name in STAGES:
+        pytest.importorskip(name)
+    html = _write(demo_store, tmp_path, [article])
+    assert " failed: " not in html  # a contract mismatch would show as "<stage> failed: ..."
+    for part in ("part-map", "part-timeline", "part-cap", "part-chains"):
+        section = html.split(f'<section id="{part}">')[1].split("</section>")[0]
+        assert 'class="missing"' not in section, part
+    assert 'class="bar reported"' in html  # the bundled declarations reach the chart
