@@ -46,7 +46,9 @@ def find_port(name: Any, ports: list[Row]) -> Row | None:
     for p in ports:
         pname = str(p.get("name", "")).lower()
         variants = [v.strip() for v in re.split(r"[()/]", pname) if v.strip()]
-        if want in variants or any(v.startswith(want) or want.startswith(v) for v in variants):
+        # Equal to one of the bracketed variants only: a looser match could put a chain at
+        # the wrong port, which is worse than leaving the place out.
+        if want in variants:
             return p
     return None
 
