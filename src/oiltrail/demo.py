@@ -7,6 +7,7 @@ and prints what each produced.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ def run_demo(store: Store, out_dir: Path) -> DemoResult:
     _report(store, out_dir, result)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
     console.print(f"[dim]stage times: {timing}[/dim]")
+    (out_dir / "timings.json").write_text(json.dumps(result.seconds, indent=2))
     return result
 
 
