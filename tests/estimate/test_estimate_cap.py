@@ -136,3 +136,12 @@ def test_cli_estimate_missing_reported_file_exits_2(db_path: Path, tmp_path: Pat
     )
     assert result.exit_code == 2
     assert "no reported-deliveries file" in result.output
+
+
+def test_binary_reported_file_is_a_one_line_error(db_path: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "reported.csv"
+    binary.write_bytes(b"\x00\xff\xfe\x9c" * 100)
+    result = CliRunner().invoke(app, ["estimate", "--db", str(db_path), "--reported", str(binary)])
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.output
+    assert "Traceback" not in result.output
