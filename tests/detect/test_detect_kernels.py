@@ -190,3 +190,18 @@ def test_order_and_duplicates_do_not_change_events() -> None:
     tbl = table(legs(412000001, T0, *SEA, [(2, 10, 0), (5, 1.0, 45), (2, 10, 0)]))
     shuffled = pa.concat_tables([tbl, tbl]).take(pa.array(list(range(2 * tbl.num_rows))[::-1]))
     assert events(shuffled) == events(tbl)
+
+
+def test_spatial_cells_at_antimeridian_and_pole() -> None:
+    tbl = table(
+        legs(412000001, T0, 10.0, 179.999, [(6, 0.3, 0)]),
+        legs(412000002, T0, 10.0, -179.999, [(6, 0.3, 0)]),
+        legs(412000003, T0, 89.999, 0.0, [(6, 0.2, 90)]),
+        legs(412000004, T0, 89.999, 120.0, [(6, 0.2, 90)]),  # 190 m apart over the pole
+    )
+    samples = resample_partition(tbl, P)
+    whole = run_cell_kernel(samples, P)
+    assert set(whole.column("mmsi_b").to_pylist()) == {412000002, 412000004}
+    for block in (10.0, 3.0):
+        parts = [run_cell_kernel(s, P, home) for _, s, home in cell_partitions(samples, P, block)]
+        assert sum(p.num_rows for p in parts) == whole.num_rows

@@ -148,19 +148,39 @@ def cell_partitions(
     rel_lat = (lat + 90) - bi * block_deg
     rel_lon = (lon + 180) - bj * block_deg
     near_s, near_n = rel_lat < margin_deg, rel_lat > block_deg - margin_deg
-    near_w, near_e = rel_lon < mlon, rel_lon > block_deg - mlon
-    polar = mlon >= block_deg  # near a pole every block in the row is a neighbour
-    cells: dict[tuple[int, int, int], list[tuple[np.ndarray, bool]]] = {}
+    # Longitude blocks narrow towards the poles: a sample may need blocks beyond the next.
+    reach = int(min(nb_lon // 2, np.ceil(float(mlon.max()) / block_deg)))
+    idx_l, di_l, bj_l, home_l = [], [], [], []
     for di, mi in ((-1, near_s), (0, np.ones_like(near_s)), (1, near_n)):
-        for dj, mj in ((-1, near_w | polar), (0, np.ones_like(near_w)), (1, near_e | polar)):
+        for dj in range(-reach, reach + 1):
+            if nb_lon % 2 == 0 and dj == -reach and reach == nb_lon // 2 and reach > 0:
+                continue  # +reach and -reach are the same block all the way round
+            if dj > 0:
+                mj = (dj - 1) * block_deg + (block_deg - rel_lon) < mlon
+            elif dj < 0:
+                mj = (-dj - 1) * block_deg + rel_lon < mlon
+            else:
+                mj = np.ones_like(near_s)
             sel = np.flatnonzero(mi & mj)
-            keys = np.stack([day[sel], bi[sel] + di, (bj[sel] + dj) % nb_lon], axis=1)
-            for key in np.unique(keys, axis=0):
-                m = sel[np.all(keys == key, axis=1)]
-                cells.setdefault((int(key[0]), int(key[1]), int(key[2])), []).append(
-                    (m, di == 0 and dj == 0)
-                )
-    for cell, parts in sorted(cells.items()):
-        idx = np.concatenate([m for m, _ in parts])
-        home = np.concatenate([np.full(len(m), h) for m, h in parts])
-        yield cell, samples.take(pa.array(idx)), home
+            idx_l.append(sel)
+            di_l.append(np.full(len(sel), di))
+            bj_l.append((bj[sel] + dj) % nb_lon)
+            home_l.append(np.full(len(sel), di == 0 and dj == 0))
+    idx = np.concatenate(idx_l)
+    cell_i = bi[idx] + np.concatenate(di_l)
+    cell_j = np.concatenate(bj_l)
+    home_all = np.concatenate(home_l)
+    nb_lat = int(np.ceil(180 / block_deg)) + 2
+    key = (day[idx] * nb_lat + (cell_i + 1)) * nb_lon + cell_j
+    order = np.argsort(key, kind="stable")
+    key, idx, home_all = key[order], idx[order], home_all[order]
+    cuts = np.flatnonzero(np.diff(key)) + 1
+    for a, b in zip(
+        np.concatenate([[0], cuts]).tolist(),
+        np.concatenate([cuts, [len(key)]]).tolist(),
+        strict=True,
+    ):
+        k = int(key[a])
+        cell = (k // (nb_lat * nb_lon), (k // nb_lon) % nb_lat - 1, k % nb_lon)
+        home = home_all[a:b]
+        yield cell, samples.take(pa.array(idx[a:b])), home
