@@ -107,7 +107,8 @@ def _parse_file(path: Path, raw: bytes, siblings: dict[str, str]) -> _Parsed:
             return _Parsed(read_ofac_xml(root, path), file_hash)
         raise InputFormatError(f"{path}: XML root <{tag}> is neither a UN nor an OFAC list")
     if head in "{[":
-        return _Parsed(read_ftm_lines(text, path), file_hash)
+        result, lists = read_ftm_lines(text, path)
+        return _Parsed(result, file_hash, lists)
     kind = _csv_kind(text)
     if kind == "dprk":
         result, lists = read_dprk_vessels(text, path)

@@ -13,10 +13,15 @@ from oiltrail.screen.readers.base import ReadResult, make_entity
 LIST_NAME = "ftm"
 
 
-def read_ftm_lines(text: str, path: Path) -> ReadResult:
-    """One entity per line; bad lines and unknown schemata are counted skips."""
+def read_ftm_lines(text: str, path: Path) -> tuple[ReadResult, dict[str, list[str]]]:
+    """One entity per line; bad lines and unknown schemata are counted skips.
+
+    Returns:
+        The entities, and each entity's own `datasets` (OpenSanctions exports carry them).
+    """
     result = ReadResult(path, "ftm_json", LIST_NAME)
     names: set[str] = set()
+    lists: dict[str, list[str]] = {}
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -45,8 +50,11 @@ def read_ftm_lines(text: str, path: Path) -> ReadResult:
                     entity.add(prop, value if isinstance(value, str) else str(value), quiet=True)
                 except InvalidData:
                     continue
-        names.update(str(d) for d in data.get("datasets") or [] if isinstance(d, str))
+        datasets = [str(d) for d in data.get("datasets") or [] if isinstance(d, str)]
+        if datasets:
+            lists[str(entity.id)] = datasets
+        names.update(datasets)
         result.entities.append(entity)
     if len(names) == 1:
         result.list_name = names.pop()
-    return result
+    return result, lists
