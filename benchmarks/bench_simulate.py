@@ -24,7 +24,7 @@ SIZES = [
     ("demo (DEMO_SCENARIO)", 14, 60, "nmea,csv"),
     ("1M, parquet", 14, 60, "parquet"),
     ("4M, parquet", 14, 290, "parquet"),
-    ("16M, parquet", 14, 1245, "parquet"),
+    ("16M, parquet", 14, 1185, "parquet"),
 ]
 
 

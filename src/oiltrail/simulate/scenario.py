@@ -83,14 +83,17 @@ def build(s: ScenarioSettings) -> Built:
     n_chains = int(np.clip(s.days // 3, 1, len(DONOR_TANKERS)))
     variants = ["nampo", "dark", "dark_nampo"]
     for i in range(n_chains):
-        c = build_chain(i, len(vessels), reg, rng, end_s, res, variants[i % 3])
-        if c is not None:
-            chains.append(c)
-            vessels += [c.donor, c.receiver]
+        for _ in range(6):  # another spot or time when this one does not fit the scenario
+            c = build_chain(i, len(vessels), reg, rng, end_s, res, variants[i % 3])
+            if c is not None:
+                chains.append(c)
+                vessels += [c.donor, c.receiver]
+                break
     spare = list(DPRK_TANKERS[n_chains:])
     for _ in range(max(1, s.days // 7)):
-        v = build_dark_visitor(len(vessels), reg, rng, end_s, spare.pop(0))
-        vessels.append(v)
+        if not spare:
+            break
+        vessels.append(build_dark_visitor(len(vessels), reg, rng, end_s, spare.pop(0)))
     for j in range(max(2, s.days // 5)):
         ident = spare.pop(0) if spare and j % 2 == 0 else None
         lo = build_loiterer(len(vessels), reg, rng, end_s, res, ident, "csv" if j % 2 else "nmea")
