@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oiltrail.graph.build import Graph, get_graph
 from oiltrail.graph.risk import vessel_risk
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.match import Query, check_imo, screen_prepared
@@ -47,7 +48,11 @@ def _valid_imo(imo: int | None) -> str:
 
 
 def screen_vessel(
-    store: Store, vessel: dict[str, Any], threshold: float = 0.7, index: ScreenIndex | None = None
+    store: Store,
+    vessel: dict[str, Any],
+    threshold: float = 0.7,
+    index: ScreenIndex | None = None,
+    graph: Graph | None = None,
 ) -> dict[str, Any]:
     """Best list hit over all the vessel's names and IMO numbers, with its risk and path."""
     index = index if index is not None else get_index(store)
@@ -72,7 +77,7 @@ def screen_vessel(
         "path": "",
     }
     if best is not None:
-        risk, path = vessel_risk(store, best["entity_id"], best["score"])
+        risk, path = vessel_risk(store, best["entity_id"], best["score"], graph)
         row.update(
             entity_id=best["entity_id"],
             score=best["score"],
@@ -91,8 +96,8 @@ def screen_vessel(
 def screen_fleet(store: Store, threshold: float = 0.7) -> list[dict[str, Any]]:
     """Every AIS vessel with its best list hit (empty when none), riskiest first."""
     ensure_lists(store)
-    index = get_index(store)
-    rows = [screen_vessel(store, v, threshold, index) for v in fleet_identities(store)]
+    index, graph = get_index(store), get_graph(store)
+    rows = [screen_vessel(store, v, threshold, index, graph) for v in fleet_identities(store)]
     rows.sort(key=lambda r: (-r["risk"], -r["score"], r["mmsi"]))
     return rows
 
