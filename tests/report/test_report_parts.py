@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oiltrail.report.chainpath import Waypoint, evidence_ids, find_port, legs_km
-from oiltrail.report.charts import render_cap_chart, render_timeline
+from oiltrail.report.charts import pack_rows, render_cap_chart, render_timeline
 from oiltrail.report.collect import load_ports, split_track
 from oiltrail.report.geo import DEFAULT_EXTENT_DEG, distance_km, fit_extent
 from oiltrail.report.tables import path_text
@@ -123,3 +123,17 @@ def test_timeline_with_instant_events_and_one_kind() -> None:
     widths = [float(w) for w in re.findall(r'width="([\d.]+)"', svg)]
     assert all(w >= 3 for w in widths)
     assert "draught change" in svg
+
+
+def test_overlapping_events_get_their_own_rows_up_to_a_limit() -> None:
+    evs = [
+        {"event_id": f"e{i}", "kind": "port_visit", "start": T0 + timedelta(hours=i),
+         "end": T0 + timedelta(hours=i + 10)}
+        for i in range(8)
+    ]  # fmt: skip
+    rows = [r for _, r in pack_rows(evs, max_rows=6)]
+    assert rows[:6] == [0, 1, 2, 3, 4, 5]
+    assert set(rows[6:]) <= set(range(6))
+    later = {"event_id": "z", "kind": "port_visit", "start": T0 + timedelta(hours=30),
+             "end": T0 + timedelta(hours=31)}  # fmt: skip
+    assert dict((e["event_id"], r) for e, r in pack_rows([*evs[:2], later]))["z"] == 0

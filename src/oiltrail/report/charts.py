@@ -12,6 +12,8 @@ from oiltrail.report.marks import KINDS, colour, event_title, kind_class
 
 WIDTH_PX = 1000
 LANE_PX = 28
+SUBROW_PX = 10  # height of one row of overlapping events inside a lane
+MAX_SUBROWS = 6
 LABEL_PX = 150
 CAP_HEIGHT_PX = 380
 REPORTED_COLOUR = "#4477aa"
@@ -40,6 +42,28 @@ def _tick_label(t: datetime, step_daily: bool) -> str:
     return t.strftime("%d %b %Y") if step_daily else t.strftime("%d %b %H:%M")
 
 
+def _end(ev: Row) -> datetime:
+    end = ev.get("end")
+    return end if isinstance(end, datetime) and end >= ev["start"] else ev["start"]
+
+
+def pack_rows(events: list[Row], max_rows: int = MAX_SUBROWS) -> list[tuple[Row, int]]:
+    """Sub-rows so that overlapping events of one kind sit apart; past `max_rows`, the row
+    that frees first takes the event (bars may then overlap, and their hover still tells)."""
+    ends: list[datetime] = []
+    placed = []
+    for ev in sorted(events, key=lambda e: (e["start"], str(e.get("event_id")))):
+        row = next((i for i, end in enumerate(ends) if end <= ev["start"]), None)
+        if row is None and len(ends) < max_rows:
+            ends.append(ev["start"])
+            row = len(ends) - 1
+        if row is None:
+            row = min(range(len(ends)), key=lambda i: ends[i])
+        ends[row] = max(ends[row], _end(ev))
+        placed.append((ev, row))
+    return placed
+
+
 def render_timeline(events: list[Row], names: dict[int, str]) -> str:
     """One lane per event kind, each event a bar from its start to its end (UTC)."""
     timed = [e for e in events if isinstance(e.get("start"), datetime)]
@@ -48,13 +72,13 @@ def render_timeline(events: list[Row], names: dict[int, str]) -> str:
         key=lambda k: (k not in KINDS, list(KINDS).index(k) if k in KINDS else 0, k),
     )
     first: datetime = min(e["start"] for e in timed)
-    last: datetime = max(
-        e["end"] if isinstance(e.get("end"), datetime) else e["start"] for e in timed
-    )
+    last: datetime = max(_end(e) for e in timed)
     if last <= first:
         last = first + timedelta(hours=1)
+    lanes = {k: pack_rows([e for e in timed if e["kind"] == k]) for k in present}
+    lane_h = {k: max(LANE_PX, 8 + SUBROW_PX * (1 + max(r for _, r in p))) for k, p in lanes.items()}
+    height = 40 + sum(lane_h.values())
     plot_w = WIDTH_PX - LABEL_PX - 20
-    height = 40 + LANE_PX * len(present)
 
     def x(t: datetime) -> float:
         return round(
@@ -73,23 +97,27 @@ def render_timeline(events: list[Row], names: dict[int, str]) -> str:
             f'<text class="axis" x="{x(t)}" y="{height - 6}" text-anchor="middle">'
             f"{_tick_label(t, daily)}</text>"
         )
-    for i, kind in enumerate(present):
-        y = 12 + i * LANE_PX
+    y = 12
+    for kind in present:
+        h = lane_h[kind]
+        single = all(r == 0 for _, r in lanes[kind])
+        bar_h = (LANE_PX - 10) if single else SUBROW_PX - 2
         out.append(
             f'<text class="lane" x="{LABEL_PX - 8}" y="{y + 15}" text-anchor="end">'
             f"{escape(kind.replace('_', ' '))}</text>"
-            f'<line class="lane-rule" x1="{LABEL_PX}" y1="{y + LANE_PX - 2}" '
-            f'x2="{WIDTH_PX - 20}" y2="{y + LANE_PX - 2}"/>'
+            f'<line class="lane-rule" x1="{LABEL_PX}" y1="{y + h - 2}" '
+            f'x2="{WIDTH_PX - 20}" y2="{y + h - 2}"/>'
         )
-        for ev in (e for e in timed if e["kind"] == kind):
-            end = ev["end"] if isinstance(ev.get("end"), datetime) else ev["start"]
+        for ev, row in lanes[kind]:
             x0 = x(ev["start"])
-            w = max(round(x(end) - x0, 1), 3.0)
+            w = max(round(x(_end(ev)) - x0, 1), 3.0)
+            top = y + 4 + row * SUBROW_PX
             out.append(
                 f'<rect class="{kind_class(kind)}" data-event-id="{escape(str(ev["event_id"]))}" '
-                f'x="{x0}" y="{y + 4}" width="{w}" height="{LANE_PX - 10}" fill="{colour(kind)}" '
+                f'x="{x0}" y="{top}" width="{w}" height="{bar_h}" fill="{colour(kind)}" '
                 f'opacity="0.8"><title>{escape(event_title(ev, names))}</title></rect>'
             )
+        y += h
     out.append("</svg>")
     return "".join(out)
 

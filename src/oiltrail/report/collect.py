@@ -11,7 +11,7 @@ import importlib
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -318,6 +318,11 @@ def run_parameters(store: Store) -> list[Row]:
     )
 
 
+def report_parameters(params: ReportParams) -> Section:
+    """The report's own display limits, so a reader knows what was thinned or cut."""
+    return Section(rows=[{"parameter": k, "value": v} for k, v in asdict(params).items()])
+
+
 def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportData:
     """Everything the report shows; articles are read first so a bad path fails fast."""
     texts = [(p, load_claims(store, p, params)) for p in articles]
@@ -335,6 +340,6 @@ def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportD
         cap=attempt("cap table", "run `oiltrail estimate`", lambda: load_cap(store)),
         flagged=attempt("flagged vessels", "run `oiltrail screen`", lambda: load_flagged(store)),
         claims=[(p.name, s) for p, s in texts],
-        provenance=load_provenance(store),
+        provenance={**load_provenance(store), "report": report_parameters(params)},
         generated_at=datetime.now().astimezone().replace(microsecond=0),
     )

@@ -14,7 +14,7 @@ from oiltrail.errors import UsageError
 from oiltrail.report.charts import render_cap_chart, render_timeline
 from oiltrail.report.collect import ReportData, ReportParams, collect
 from oiltrail.report.geo import land
-from oiltrail.report.mapsvg import render_map
+from oiltrail.report.mapsvg import hot_vessels, render_map
 from oiltrail.report.marks import KINDS, colour, kind_class, label
 from oiltrail.report.tables import (
     chains_table,
@@ -98,10 +98,23 @@ def map_section(data: ReportData) -> str:
 def timeline_section(data: ReportData) -> str:
     if data.events.missing:
         return missing(data.events)
+    hot = hot_vessels(data)
+    # Routine port calls of uninvolved ships would fill their lane solid: shown only for
+    # vessels in a chain, on a list or in an encounter.
+    shown = [e for e in data.events.rows if e.get("kind") != "port_visit" or e.get("mmsi") in hot]
+    left_out = len(data.events.rows) - len(shown)
+    if not shown:
+        shown, left_out = data.events.rows, 0
+    more = (
+        f" {left_out:,} port visits by other vessels are left out here (they are on the map)."
+        if left_out
+        else ""
+    )
     return (
         note(data.events)
-        + render_timeline(data.events.rows, data.names)
-        + '<p class="sub">Times in UTC. Each bar runs from the event\'s start to its end.</p>'
+        + render_timeline(shown, data.names)
+        + '<p class="sub">Times in UTC. Each bar runs from the event\'s start to its end.'
+        + f"{escape(more)}</p>"
     )
 
 

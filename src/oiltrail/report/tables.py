@@ -295,4 +295,6 @@ def provenance_section(data: ReportData) -> str:
         + generic_table(p["runs"])
         + "<h3>Store settings</h3>"
         + generic_table(p["meta"])
+        + "<h3>Report parameters</h3>"
+        + generic_table(p["report"])
     )
