@@ -31,10 +31,11 @@ LOG4J2_URI = Path(__file__).with_name("spark_log4j2.properties").as_uri()
 class SparkConfig:
     """Session options that matter for oiltrail; the rest is left to the cluster's defaults.
 
+    `master=None` takes the master spark-submit (or a notebook) configured;
     `shuffle_partitions=None` means 2 per local core, or the cluster's own setting.
     """
 
-    master: str = DEFAULT_MASTER
+    master: str | None = DEFAULT_MASTER
     app_name: str = "oiltrail-detect"
     shuffle_partitions: int | None = None
     driver_memory: str = "4g"  # local mode only: executors live in the driver JVM
@@ -85,7 +86,7 @@ def spark_session(config: SparkConfig | None = None) -> SparkSession:
     """
     require_spark()
     config = config or SparkConfig()
-    local = config.master.startswith("local")
+    local = config.master is not None and config.master.startswith("local")
     _prepare_environment(local)
     from pyspark.sql import SparkSession
 
@@ -93,8 +94,12 @@ def spark_session(config: SparkConfig | None = None) -> SparkSession:
     if active is not None:
         return active
     builder = (
-        SparkSession.builder.master(config.master)
-        .appName(config.app_name)
+        SparkSession.builder
+        if config.master is None
+        else SparkSession.builder.master(config.master)
+    )
+    builder = (
+        builder.appName(config.app_name)
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(config.arrow_batch_rows))
         .config("spark.sql.session.timeZone", "UTC")
@@ -103,7 +108,7 @@ def spark_session(config: SparkConfig | None = None) -> SparkSession:
     )
     partitions = config.shuffle_partitions
     if local:
-        partitions = partitions or 2 * _local_cores(config.master)
+        partitions = partitions or 2 * _local_cores(config.master or DEFAULT_MASTER)
         builder = (
             builder.config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")

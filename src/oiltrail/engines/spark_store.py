@@ -206,3 +206,11 @@ def _run_row(
         "events_written": report.events_written,
         "simulated": report.simulated,
     }
+
+
+def export_for_spark(store: Store, out_dir: Path) -> tuple[Path, Path]:
+    """Write the store's positions (`out_dir/positions/day=.../`) and static reports
+    (`out_dir/static.parquet`) for a Spark job; returns both paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    positions = _export_positions(store, out_dir / "positions")
+    return positions, _export_static(store, out_dir / "static.parquet")
