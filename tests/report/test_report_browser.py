@@ -108,3 +108,17 @@ def test_readme_screenshot_covers_map_and_cap_chart(
     width, height = image.open(png).size
     assert width == 1300
     assert 1500 < height < 4000  # down to the cap chart, not the whole page
+
+
+def test_chain_row_lights_its_line_and_ids_are_unique(browser: Any, report: Path) -> None:
+    page, errors, _ = _open(browser, report)
+    ids = page.evaluate("() => Array.from(document.querySelectorAll('[id]'), e => e.id)")
+    assert len(ids) == len(set(ids))
+    row = page.locator("table.chains tbody tr").first
+    chain_id = row.get_attribute("data-chain-id")
+    line = page.locator(f'svg#map g.chain[data-chain-id="{chain_id}"]')
+    assert "lit" not in (line.get_attribute("class") or "")
+    row.hover()
+    assert "lit" in (line.get_attribute("class") or "")
+    assert errors == []
+    page.close()
