@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from engines_spark_util import DAYS, positions_table, write_days
+from engines_spark_util import DAYS, edge_scenario, positions_table, write_days
 
 from oiltrail.ais.schema import POSITIONS
 from oiltrail.engines import spark_session
@@ -83,3 +83,50 @@ def test_missing_java_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setattr(spark_session.shutil, "which", lambda name: None)
     assert "Java" in (spark_session.unavailable_reason() or "")
+
+
+def test_spark_written_types_are_not_drift() -> None:
+    spark_like = pa.schema(
+        [pa.field(f.name, pa.int64()) if f.name == "mmsi" else f for f in POSITIONS]
+    )
+    assert schema_drift(spark_like) is None
+    utc = pa.schema(
+        [pa.field("ts", pa.timestamp("ms", tz="UTC")) if f.name == "ts" else f for f in POSITIONS]
+    )
+    assert schema_drift(utc) is None
+    tokyo = pa.schema(
+        [
+            pa.field("ts", pa.timestamp("us", tz="Asia/Tokyo")) if f.name == "ts" else f
+            for f in POSITIONS
+        ]
+    )
+    assert (
+        schema_drift(tokyo) == "column ts is timestamp[us, tz=Asia/Tokyo], expected timestamp[us]"
+    )
+
+
+def test_spark_job_names_the_missing_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oiltrail.engines import spark_job
+
+    write_days(tmp_path / "positions", [DAYS[0], DAYS[2]])
+    monkeypatch.setattr(spark_job, "_session", lambda: None)
+    code = spark_job.main(["--positions", str(tmp_path / "positions"), "--out", str(tmp_path)])
+    assert code == 2
+    assert "day=2026-01-06" in capsys.readouterr().err
+
+
+def test_static_drift_names_the_file(tmp_path: Path) -> None:
+    from oiltrail.engines.spark_io import check_static
+
+    _positions, static = edge_scenario()
+    good = tmp_path / "static.parquet"
+    pq.write_table(static, good)
+    check_static(good)
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(static.drop_columns(["draught"]), bad)
+    with pytest.raises(InputFormatError, match=r"bad.parquet: schema drift: missing column"):
+        check_static(bad)
+    with pytest.raises(NotFoundError):
+        check_static(tmp_path / "absent.parquet")

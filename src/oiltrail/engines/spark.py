@@ -32,7 +32,7 @@ from oiltrail.detect.kernels import (
 from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
 from oiltrail.detect.ports import load_ports
 from oiltrail.engines.spark_arrow import from_spark, spark_ddl, to_spark
-from oiltrail.engines.spark_io import read_positions, scan_layout
+from oiltrail.engines.spark_io import check_static, read_positions, scan_layout
 from oiltrail.engines.spark_session import SparkConfig, spark_session
 from oiltrail.errors import UsageError
 
@@ -211,18 +211,24 @@ def detect_spark(
         A DataFrame with the SPEC §4 event columns (mmsi/other_mmsi as bigint, times as
         timestamp_ntz UTC, details as JSON text). Nothing runs until an action is called.
     """
-    session = spark if spark is not None else spark_session()
     params = params or DetectParams()
     chosen = parse_kinds(kinds)
     port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    # Check the input (file footers only) before a JVM is started for it.
+    use_positions = any(k in VESSEL_KINDS or k == "encounter" for k in chosen)
+    layout = scan_layout(parquet_dir, since, until) if use_positions else None
+    use_static = static_path is not None and any(k in STATIC_KINDS for k in chosen)
+    if use_static and static_path is not None:
+        check_static(static_path)
+    session = spark if spark is not None else spark_session()
     parts: list[DataFrame] = []
-    if any(k in VESSEL_KINDS or k == "encounter" for k in chosen):
-        positions = read_positions(session, scan_layout(parquet_dir, since, until))
+    if layout is not None:
+        positions = read_positions(session, layout)
         if any(k in VESSEL_KINDS for k in chosen):
             parts.append(vessel_events(positions, port_table, params, chosen, plan))
         if "encounter" in chosen:
             parts.append(encounter_events(positions, port_table, params, plan))
-    if static_path is not None and any(k in STATIC_KINDS for k in chosen):
+    if use_static and static_path is not None:
         static = _read_static(session, static_path)
         parts.append(static_events(static, port_table, params, chosen))
     if not parts:

@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from oiltrail.ais.schema import POSITIONS
+from oiltrail.ais.schema import POSITIONS, STATIC
+from oiltrail.engines.spark_arrow import spark_arrow_schema
 from oiltrail.errors import InputFormatError, NotFoundError
 
 if TYPE_CHECKING:
@@ -135,8 +136,20 @@ def _day_files(fs: pafs.FileSystem, day_path: str) -> list[str]:
     return files
 
 
+def _compatible(got: pa.DataType, want: pa.DataType) -> bool:
+    """The canonical type, Spark's signed stand-in for it, or a UTC timestamp in any unit."""
+    if got in (want, spark_arrow_schema(pa.schema([("x", want)])).field("x").type):
+        return True
+    if pa.types.is_timestamp(want) and pa.types.is_timestamp(got):
+        return got.tz in (None, "UTC", "+00:00", "Etc/UTC")
+    return False
+
+
 def schema_drift(actual: pa.Schema, expected: pa.Schema = POSITIONS) -> str | None:
-    """A short description of how `actual` differs from `expected`, or None when it matches."""
+    """A short description of how `actual` differs from `expected`, or None when it matches.
+
+    Files written by Spark itself (signed integers, UTC timestamps) are accepted as they are.
+    """
     missing = [f.name for f in expected if f.name not in actual.names]
     if missing:
         return f"missing column(s) {', '.join(missing)}"
@@ -145,19 +158,32 @@ def schema_drift(actual: pa.Schema, expected: pa.Schema = POSITIONS) -> str | No
         return f"unexpected column(s) {', '.join(extra)}"
     for field in expected:
         got = actual.field(field.name).type
-        if got != field.type:
+        if not _compatible(got, field.type):
             return f"column {field.name} is {got}, expected {field.type}"
     return None
 
 
-def check_schema(fs: pafs.FileSystem, path: str, scheme: str = "") -> None:
+def check_static(static_path: str | Path) -> None:
+    """Check a static-reports Parquet file (or folder of them) against the STATIC columns."""
+    fs, path, scheme = _filesystem(static_path)
+    info = fs.get_file_info(path)
+    if info.type == pafs.FileType.NotFound:
+        raise NotFoundError(f"no static reports at {scheme}{path}")
+    files = [path] if info.type == pafs.FileType.File else _day_files(fs, path)
+    for file in files:
+        check_schema(fs, file, scheme, STATIC)
+
+
+def check_schema(
+    fs: pafs.FileSystem, path: str, scheme: str = "", expected: pa.Schema = POSITIONS
+) -> None:
     """Read one file's footer and raise `InputFormatError` naming it if it drifted."""
     try:
         schema = pq.read_schema(path, filesystem=fs)
     except (pa.ArrowInvalid, OSError) as exc:
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise InputFormatError(f"{scheme}{path}: not a readable Parquet file ({first})") from exc
-    drift = schema_drift(schema)
+    drift = schema_drift(schema, expected)
     if drift is not None:
         raise InputFormatError(f"{scheme}{path}: schema drift: {drift}")
 

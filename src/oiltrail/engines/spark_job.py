@@ -15,8 +15,12 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oiltrail.errors import OiltrailError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,16 +37,21 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _session() -> SparkSession:
+    from oiltrail.engines.spark_session import SparkConfig, spark_session
+
+    return spark_session(SparkConfig(master=None))  # the master spark-submit was given
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one detection job; returns the process exit code."""
     from oiltrail.detect.params import load_params, parse_kinds
     from oiltrail.engines.spark import SparkPlan, detect_spark
-    from oiltrail.engines.spark_session import SparkConfig, spark_session
 
     args = _parser().parse_args(argv)
     try:
         events = detect_spark(
-            spark_session(SparkConfig(master=None)),  # spark-submit's master
+            _session(),
             args.positions,
             load_params(args.sets),
             kinds=parse_kinds(args.kinds),
