@@ -13,7 +13,7 @@ from oiltrail.simulate.fleet import (
     Registry,
     Vessel,
 )
-from oiltrail.simulate.geo import KNOT_M_S, haversine_m, load_ports, offset
+from oiltrail.simulate.geo import KNOT_M_S, haversine_m, load_ports, offset, slerp
 from oiltrail.simulate.lanes import GATES, TRADE_PORTS, WAYPOINTS, route
 from oiltrail.simulate.track import Reporting, path_length_m
 
@@ -131,8 +131,6 @@ def begin_towards(
     cum = np.concatenate([[0.0], np.cumsum(legs)])
     k = int(np.searchsorted(cum, skip, side="right") - 1)
     f = (skip - cum[k]) / max(float(legs[k]), 1.0)
-    from oiltrail.simulate.geo import slerp
-
     la, lo = slerp(
         lat[k : k + 1], lon[k : k + 1], lat[k + 1 : k + 2], lon[k + 1 : k + 2], np.array([f])
     )

@@ -13,11 +13,10 @@ import numpy as np
 from oiltrail.errors import UsageError
 from oiltrail.simulate import spoof
 from oiltrail.simulate import truth as tr
+from oiltrail.simulate.decoys import plant_decoys
 from oiltrail.simulate.emit import Rows, emit_vessel
 from oiltrail.simulate.fleet import DONOR_TANKERS, DPRK_TANKERS, Registry, Vessel
-from oiltrail.simulate.geo import offset
-from oiltrail.simulate.lanes import WAYPOINTS
-from oiltrail.simulate.plan import HOUR, begin_towards, berth, new_vessel, start_background, trade
+from oiltrail.simulate.plan import new_vessel, start_background, trade
 from oiltrail.simulate.story import (
     Chain,
     Reservations,
@@ -102,7 +101,7 @@ def build(s: ScenarioSettings) -> Built:
     for k in range(1 if s.days < 10 else 2):
         vessels.append(build_renamed(len(vessels), reg, rng, end_s, k))
     vessels.append(build_reflagged(len(vessels), reg, rng, end_s))
-    _decoy_vessels(vessels, decoys, reg, rng, end_s)
+    plant_decoys(vessels, decoys, reg, rng, end_s)
     for _ in range(s.vessels):
         feed = "nmea" if rng.random() < 2 / 3 else "csv"
         cls = "A" if rng.random() < 0.8 else "B"
@@ -112,74 +111,6 @@ def build(s: ScenarioSettings) -> Built:
         trade(v, rng, end_s, quirk, decoys)
         vessels.append(v)
     return Built(vessels, chains, decoys)
-
-
-def _decoy_vessels(
-    vessels: list[Vessel],
-    decoys: list[dict[str, Any]],
-    reg: Registry,
-    rng: np.random.Generator,
-    end_s: float,
-) -> None:
-    """Fast close pass, ships moored side by side, and ships passing a port offshore."""
-    # two ships pass 150-300 m apart at speed, head-on, at YS_C
-    t_x = float(rng.uniform(0.3, 0.6) * end_s)
-    x = WAYPOINTS["YS_C"]
-    pair = []
-    for a, b, side in (("YS_S", "YS_N", 0.0), ("YS_N", "YS_S", float(rng.uniform(150, 300)))):
-        v = new_vessel(reg, rng, len(vessels), "decoy_pass", feed="nmea", cls="A")
-        v.speed_kn = max(v.speed_kn, 10.0)
-        p = offset(*x, 90.0, side)
-        begin_towards(v, [WAYPOINTS[a], p], v.speed_kn, t_x)
-        v.track.move([WAYPOINTS[b]], v.speed_kn)
-        v.destination = b
-        trade(v, rng, end_s)
-        vessels.append(v)
-        pair.append(v.mmsi)
-    decoys.append(
-        {"kind": "fast_close_pass", "mmsi": pair[0], "other_mmsi": pair[1], "start_s": t_x}
-    )
-    # two ships moored side by side in port
-    port = "Pusan"
-    b0 = berth(port, rng)
-    pair = []
-    for k in range(2):
-        v = new_vessel(
-            reg, rng, len(vessels), "decoy_moored", feed="nmea" if k == 0 else "csv", cls="A"
-        )
-        v.track.start(0.0, *(b0 if k == 0 else offset(*b0, 45.0, 40.0)))
-        v.track.stay(rng.uniform(10, 30) * HOUR, "port", port=port, label=f"port:{port}")
-        v.destination = port
-        trade(v, rng, end_s)
-        vessels.append(v)
-        pair.append(v.mmsi)
-    decoys.append(
-        {"kind": "moored_side_by_side", "mmsi": pair[0], "other_mmsi": pair[1], "port": port}
-    )
-    # ships passing Pusan at speed, 3 km (inside the radius, never slow) and 7 km off
-    from oiltrail.simulate.geo import load_ports
-
-    ports = load_ports()
-    i = ports.index(port)
-    for dist in (3000.0, 7000.0):
-        v = new_vessel(reg, rng, len(vessels), "decoy_offshore", feed="nmea", cls="A")
-        v.speed_kn = max(v.speed_kn, 10.0)
-        p = offset(float(ports.lat[i]), float(ports.lon[i]), 150.0, dist)
-        t_p = float(rng.uniform(0.2, 0.8) * end_s)
-        begin_towards(v, [WAYPOINTS["KS_W"], p], v.speed_kn, t_p)
-        v.track.move([WAYPOINTS["KS_N"]], v.speed_kn)
-        v.destination = "KS_N"
-        trade(v, rng, end_s)
-        vessels.append(v)
-        decoys.append(
-            {
-                "kind": "passing_port_offshore",
-                "mmsi": v.mmsi,
-                "port": port,
-                "distance_m": dist,
-                "start_s": t_p,
-            }
-        )
 
 
 def emit_all(
