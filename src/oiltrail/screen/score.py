@@ -216,23 +216,27 @@ def _token_score_matrix(
     lev = process.cdist(q_tokens, block.texts, scorer=Levenshtein.normalized_similarity)
     jw = process.cdist(q_tokens, block.texts, scorer=JaroWinkler.normalized_similarity)
     sims = np.maximum(lev, jw - params.jw_discount).astype(np.float64)
-    q_first = np.array([ord(t[0]) for t in q_tokens])
-    q_len = np.array([len(t) for t in q_tokens])
-    initials = ((q_len[:, None] == 1) | (block.length[None, :] == 1)) & (
-        q_first[:, None] == block.first[None, :]
-    )
-    np.maximum(sims, np.where(initials, params.initial_score, 0.0), out=sims)
+    q_len = [len(t) for t in q_tokens]
+    if 1 in q_len or (block.length == 1).any():  # initials: "J" for "Joachim"
+        q_first = np.array([ord(t[0]) for t in q_tokens])
+        singles = (np.array(q_len)[:, None] == 1) | (block.length[None, :] == 1)
+        initials = singles & (q_first[:, None] == block.first[None, :])
+        np.maximum(sims, np.where(initials, params.initial_score, 0.0), out=sims)
     sims[sims < params.token_floor] = 0.0
     qw = np.array([token_weight(t) for t in q_tokens]) * params.query_extra_weight
     cw = block.weight * params.result_extra_weight
-    has = block.counts > 0
-    starts = (np.cumsum(block.counts) - block.counts)[has]
-    q_best = np.zeros((len(q_tokens), n))
-    q_best[:, has] = np.maximum.reduceat(sims, starts, axis=1)
-    c_num = np.zeros(n)
-    c_den = np.zeros(n)
-    c_num[has] = np.add.reduceat(cw * sims.max(axis=0), starts)
-    c_den[has] = np.add.reduceat(cw, starts)
+    starts = np.cumsum(block.counts) - block.counts
+    if block.counts.all():  # the usual case: every list form has words
+        q_best = np.maximum.reduceat(sims, starts, axis=1)
+        c_num = np.add.reduceat(cw * sims.max(axis=0), starts)
+        c_den = np.add.reduceat(cw, starts)
+    else:
+        has = block.counts > 0
+        q_best = np.zeros((len(q_tokens), n))
+        q_best[:, has] = np.maximum.reduceat(sims, starts[has], axis=1)
+        c_num, c_den = np.zeros(n), np.zeros(n)
+        c_num[has] = np.add.reduceat(cw * sims.max(axis=0), starts[has])
+        c_den[has] = np.add.reduceat(cw, starts[has])
     num = qw @ q_best + c_num
     den = qw.sum() + c_den
     result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
