@@ -75,9 +75,8 @@ def load_ports(path: Path | None = None) -> pa.Table:
         lats.append(lat)
         lons.append(lon)
     data = {c: [r.get(c) or "" for r in rows] for c in ("name", "country", "kind", "source")}
-    return (
-        pa.table({**data, "lat": lats, "lon": lons}).select(PORTS_SCHEMA.names).cast(PORTS_SCHEMA)
-    )
+    cols = {**data, "lat": lats, "lon": lons}
+    return pa.table({c: cols[c] for c in PORTS_SCHEMA.names}, schema=PORTS_SCHEMA)
 
 
 def _cells(lat: F64, lon: F64) -> I64:
