@@ -114,3 +114,14 @@ def test_evaluate_command(db: Path, tmp_path: Path) -> None:
     rows = {r["kind"]: r for r in json.loads(out)}
     assert code == 0 and rows["all"]["precision"] == 1.0 and rows["all"]["recall"] == 1.0
     assert run("evaluate", str(tmp_path / "missing.csv"), "--db", str(db))[0] == 2
+
+
+def test_events_bad_kind_and_empty_store(tmp_path: Path) -> None:
+    path = tmp_path / "empty.duckdb"
+    open_store(path).close()
+    code, out = run("events", "--db", str(path))
+    assert code == 0 and out.strip() == ",".join(EVENT_COLUMNS)
+    code, out = run("events", "--db", str(path), "--kind", "bogus")
+    assert code == 2 and out.startswith("error:")
+    assert run("events", "--db", str(tmp_path / "none.duckdb"))[0] != 0
+    assert run("events", "--db", str(path), "--format", "xml")[0] == 2

@@ -102,3 +102,26 @@ def test_window_run_only_touches_its_days(tmp_path: Path, one_run: list[tuple]) 
         assert not report.full
         assert stored(store) == one_run
         assert detect(store).full  # after a window, the next plain run starts over
+
+
+@pytest.mark.parametrize("split_h", [3 * 24, 7 * 24 + 13.5, 11 * 24 + 6])
+def test_any_ingest_boundary_equals_one_run(
+    tmp_path: Path, one_run: list[tuple], split_h: float
+) -> None:
+    """Boundaries mid-day too: the day ingested in two parts is simply reprocessed."""
+    from detect_synth import T0, h
+
+    tbl = scenario()
+    with open_store(tmp_path / "s.duckdb") as store:
+        insert(store, tbl, hi=T0 + h(split_h))
+        detect(store)
+        insert(store, tbl, lo=T0 + h(split_h))
+        detect(store)
+        assert stored(store) == one_run
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.duckdb") as store:
+        report = detect(store)
+        assert report.events == {} and report.positions_read == 0
+        assert "0 events" in report.summary()
