@@ -276,12 +276,36 @@ def claims_section(data: ReportData) -> str:
     return "".join(claims_block(name, s) for name, s in data.claims)
 
 
+def settings_html(value: Any) -> str:
+    """Parameters (a JSON object, maybe nested by kind) as one 'name: k=v, k=v' line each."""
+    parsed = parse_json(value) if isinstance(value, str) else value
+    if not isinstance(parsed, dict) or ("text" in parsed and len(parsed) == 1):
+        return text(value)
+
+    def flat(d: dict[str, Any]) -> str:
+        return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in d.items())
+
+    lines = [
+        f"<b>{text(k)}</b>: {escape(flat(v))}" if isinstance(v, dict) else escape(flat({k: v}))
+        for k, v in parsed.items()
+    ]
+    return '<div class="settings">' + "<br>".join(lines) + "</div>"
+
+
+def generic_cell(column: str, value: Any) -> str:
+    if "hash" in column and value:
+        return f'<code class="hash">{text(value)}</code>'
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        return settings_html(value)
+    return text(value)
+
+
 def generic_table(section: Section) -> str:
     if section.missing:
         return missing(section)
     cols = list(section.rows[0])
-    body = [[text(r.get(c)) for c in cols] for r in section.rows]
-    return note(section) + table(cols, body, "generic")
+    body = [[generic_cell(c, r.get(c)) for c in cols] for r in section.rows]
+    return note(section) + f'<div class="scroll">{table(cols, body, "generic")}</div>'
 
 
 def provenance_section(data: ReportData) -> str:
