@@ -132,3 +132,9 @@ def test_cli_bad_usage_one_line(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "unknown format" in r.output
     r = runner.invoke(app, ["simulate", "--out", str(tmp_path / "x"), "--start", "yesterday"])
     assert r.exit_code == 2 and "ISO 8601" in r.output
+    (tmp_path / "file").write_text("")
+    r = runner.invoke(app, ["simulate", "--out", str(tmp_path / "file")])
+    assert r.exit_code == 2 and "not a folder" in r.output
+    r = runner.invoke(app, ["simulate", "--out", str(tmp_path / "x"), "--vessels", "9000"])
+    assert r.exit_code == 2 and "fewer days or vessels" in r.output
+    assert not (tmp_path / "x").exists()  # nothing written on bad usage

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from oiltrail.errors import UsageError
+from oiltrail.errors import OiltrailError, UsageError
 from oiltrail.simulate import spoof
 from oiltrail.simulate import truth as tr
 from oiltrail.simulate.decoys import plant_decoys
@@ -29,6 +29,8 @@ from oiltrail.simulate.story import (
 
 DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)
 FORMATS = ("nmea", "csv", "parquet")
+POSITIONS_PER_VESSEL_DAY = 950  # measured: 14 days x 60 vessels (+ ~25 story ships) = 1.0M
+MAX_POSITIONS = 40_000_000  # about 9 GB while generating (3.7 GB measured at 16.8M)
 
 
 @dataclass(frozen=True)
@@ -179,8 +181,18 @@ def simulate(
 
     if days < 1 or days > 366:
         raise UsageError(f"--days must be between 1 and 366, got {days}")
-    if vessels < 0 or vessels > 100_000:
-        raise UsageError(f"--vessels must be between 0 and 100000, got {vessels}")
+    if vessels < 0:
+        raise UsageError(f"--vessels must be 0 or more, got {vessels}")
+    if seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {seed}")
+    estimate = (vessels + 30) * days * POSITIONS_PER_VESSEL_DAY
+    if estimate > MAX_POSITIONS:
+        raise UsageError(
+            f"--days {days} --vessels {vessels} would make about {estimate / 1e6:.0f}M positions "
+            f"(at most {MAX_POSITIONS / 1e6:.0f}M fit in memory): use fewer days or vessels"
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder")
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(
@@ -193,7 +205,10 @@ def simulate(
     rng = np.random.default_rng([seed, 1])
     pos, st, spoofs = emit_all(b, s, rng)
     events, chains = compute_truth(b, pos, st, spoofs, start)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OiltrailError(f"cannot create {out_dir}: {exc.strerror}") from exc
     feed = {v.vid: v.feed for v in b.vessels}
     feed[len(b.vessels)] = next(
         (v.feed for v in b.vessels if spoofs and v.vid == spoofs[-1].get("vid")), "nmea"
