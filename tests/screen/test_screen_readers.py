@@ -191,3 +191,20 @@ def test_utf16_list_file(tmp_path: Path, db_path: Path) -> None:
     with open_store(db_path) as store:
         report = load_lists(store, [path])
     assert report.files[0].entities == 1
+
+
+def test_vessel_without_imo_joins_its_unique_namesake_with_one(
+    tmp_path: Path, db_path: Path
+) -> None:
+    news = tmp_path / "vessels.csv"
+    news.write_text(
+        "imo,name,former_names,flag,vessel_type,list,designation_date,source\n"
+        ",CHON MA SAN,,North Korea,tanker,UN1718 (port entry ban),2018-03-30,x\n"
+        ",NO SUCH TANKER,,,tanker,UN1718 (port entry ban),2018-03-30,x\n"
+    )
+    with open_store(db_path) as store:
+        load_lists(store, [DATA / "sdn.csv", news])
+    entities = _by_id(db_path)
+    assert entities["ofac-23729"]["datasets"] == ["un_1718_vessels", "us_ofac_sdn"]
+    assert "dprk-vessel-chon-ma-san" not in entities
+    assert "dprk-vessel-no-such-tanker" in entities

@@ -15,6 +15,8 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 
 from oiltrail.errors import InputFormatError, NotFoundError, UsageError
+from oiltrail.screen.index import is_stub
+from oiltrail.screen.normalize import normalize_name
 from oiltrail.screen.readers.base import ReadResult, decode
 from oiltrail.screen.readers.dprk_csv import HEADER as DPRK_HEADER
 from oiltrail.screen.readers.dprk_csv import read_dprk_vessels
@@ -189,18 +191,40 @@ def _imo_key(row: dict[str, Any]) -> str | None:
     return str(imos[0]) if imos else None
 
 
+def _name_key(row: dict[str, Any]) -> str:
+    forms = normalize_name((row["properties"].get("name") or [""])[0])
+    return forms[0].joined if forms else ""
+
+
 def _dedupe_vessels(rows: list[dict[str, Any]], existing: list[dict[str, Any]]) -> dict[str, str]:
-    """Map the id of each vessel whose IMO number another vessel already has to that one."""
+    """Map vessel ids onto the vessel already holding the same ship.
+
+    The same IMO number is the same ship. A listed vessel with no IMO number (news-sourced
+    UN designations) is the ship of the one vessel with an IMO number and exactly the same
+    normalised name, when there is exactly one; stubs named in remarks are left to the graph.
+    """
+    vessels = [r for r in [*existing, *rows] if r["schema"] == "Vessel" and not is_stub(r)]
     first_by_imo: dict[str, str] = {}
-    for row in [*existing, *rows]:
+    for row in vessels:
         imo = _imo_key(row)
         if imo is not None:
             first_by_imo.setdefault(imo, row["id"])
+    with_imo_by_name: dict[str, set[str]] = defaultdict(set)
+    for row in vessels:
+        imo = _imo_key(row)
+        if imo is not None:
+            with_imo_by_name[_name_key(row)].add(first_by_imo[imo])
     remap: dict[str, str] = {}
     for row in rows:
+        if row["schema"] != "Vessel" or is_stub(row):
+            continue
         imo = _imo_key(row)
         if imo is not None and first_by_imo[imo] != row["id"]:
             remap[row["id"]] = first_by_imo[imo]
+        elif imo is None:
+            same = with_imo_by_name.get(_name_key(row), set())
+            if len(same) == 1:
+                remap[row["id"]] = next(iter(same))
     return remap
 
 
