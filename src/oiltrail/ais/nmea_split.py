@@ -72,6 +72,26 @@ def _epoch_in(b: U8, keys: I64, lo: I64, hi: I64) -> npt.NDArray[np.float64]:
     pos = keys[np.minimum(k, len(keys) - 1)]
     has = (lo >= 0) & (k < len(keys)) & (pos < hi)
     start = pos[has] + 2
+    out[has] = _parse_epochs(b, start)
+    return out
+
+
+def _parse_epochs(b: U8, start: I64) -> npt.NDArray[np.float64]:
+    """Epoch digits at each start: 10-digit seconds in one matrix step, others digit by digit."""
+    window = np.lib.stride_tricks.sliding_window_view(b, 11)[np.minimum(start, len(b) - 11)]
+    digits = window.astype(np.int64) - 48
+    is_digit = (digits >= 0) & (digits <= 9)
+    ten = is_digit[:, :10].all(axis=1) & ~is_digit[:, 10]
+    out = np.empty(len(start))
+    out[ten] = digits[ten, :10] @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
+    rest = np.flatnonzero(~ten)
+    if len(rest):
+        out[rest] = _parse_digits(b, start[rest])
+    return out
+
+
+def _parse_digits(b: U8, start: I64) -> npt.NDArray[np.float64]:
+    """Up to MAX_EPOCH_DIGITS digits at each start (NaN when none); milliseconds → seconds."""
     value = np.zeros(len(start), np.int64)
     going = np.ones(len(start), bool)
     n_digits = np.zeros(len(start), np.int64)
@@ -83,8 +103,7 @@ def _epoch_in(b: U8, keys: I64, lo: I64, hi: I64) -> npt.NDArray[np.float64]:
         value = np.where(going, value * 10 + d, value)
         n_digits += going
     seconds = np.where(n_digits > 0, value.astype(np.float64), np.nan)
-    out[has] = np.where(seconds > MS_EPOCH_MIN, seconds / 1000.0, seconds)
-    return out
+    return np.where(seconds > MS_EPOCH_MIN, seconds / 1000.0, seconds)
 
 
 def _next(positions: I64, after: I64) -> tuple[I64, I64]:
