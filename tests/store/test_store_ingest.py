@@ -158,3 +158,16 @@ def test_gzip_zstd_zip_and_parquet_round_trip(tmp_path: Path, db_path: Path) -> 
     other = tmp_path / "other.duckdb"
     rep = ingest_into(other, [tmp_path / "p.parquet"], progress=False)
     assert rep.files[0].format == "parquet" and rep.total("positions") == 250
+
+
+def test_duplicates_across_batches_of_one_file(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oiltrail.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "batch_rows", 2)  # ~2 lines per NMEA block
+    msgs = [encode(position(445123456, 39.0 + i / 100, 125.0))[0] for i in range(4)]
+    lines = [tag(m, c=BASE_S + i) for i, m in enumerate(msgs)]
+    lines.insert(3, lines[0])  # the first row again, two batches later, out of time order
+    rep = ingest_into(db_path, [write(tmp_path / "a.nmea", lines)], progress=False)
+    assert (rep.total("positions"), rep.total("duplicates")) == (4, 1)

@@ -34,7 +34,7 @@ from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import prefetch
 from oiltrail.store.progress import Progress
-from oiltrail.store.writes import insert_batch, manifest_row
+from oiltrail.store.writes import Seen, insert_batch, manifest_row
 
 FILE_COLUMNS = (
     "file", "format", "positions", "static", "duplicates", "quarantined", "skipped",
@@ -166,6 +166,7 @@ def ingest_file(
         return rep
     now = now_us()
     with store.transaction() as con:
+        seen = (Seen(con, "positions"), Seen(con, "static_reports"))
         for member, det in planned:
             progress.start(
                 member.name,
@@ -174,7 +175,7 @@ def ingest_file(
                 else None,
             )
             for d in prefetch(_decoded(member, det, base_s, now, progress)):
-                added, dups = insert_batch(con, d, file_hash)
+                added, dups = insert_batch(con, d, file_hash, seen)
                 rep.positions += added[0]
                 rep.static_reports += added[1]
                 rep.duplicates += dups

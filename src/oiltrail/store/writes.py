@@ -29,20 +29,44 @@ STATIC_KEY = (
 )
 
 
+class Seen:
+    """The time span a table may already hold: the store's before the file, then each batch's.
+
+    A batch outside the span cannot repeat a stored row, so the anti-join against the table
+    (a scan that grows with every batch) is skipped; a time-ordered file never needs it.
+    One hull, not a list of spans: a wider span only costs an unneeded anti-join.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, target: str) -> None:
+        row = con.execute(f"SELECT min(ts), max(ts) FROM {target}").fetchone()
+        self.lo: datetime | None = row[0] if row else None
+        self.hi: datetime | None = row[1] if row else None
+
+    def meets(self, lo: datetime, hi: datetime) -> bool:
+        return self.lo is not None and self.hi is not None and self.lo <= hi and lo <= self.hi
+
+    def add(self, lo: datetime, hi: datetime) -> None:
+        self.lo = lo if self.lo is None else min(self.lo, lo)
+        self.hi = hi if self.hi is None else max(self.hi, hi)
+
+
 def _insert_unique(
-    con: duckdb.DuckDBPyConnection, table: pa.Table, target: str, key: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    target: str,
+    key: tuple[str, ...],
+    seen: Seen,
 ) -> int:
     """Insert rows not already in `target` (nor repeated in `table`); return rows inserted."""
     if table.num_rows == 0:
         return 0
     lo, hi = pc.min(table["ts"]).as_py(), pc.max(table["ts"]).as_py()
+    overlap = seen.meets(lo, hi)
+    seen.add(lo, hi)
     con.register("_batch", table)
     try:
         distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM _batch"
-        overlap = con.execute(
-            f"SELECT count(*) FROM {target} WHERE ts BETWEEN ? AND ?", [lo, hi]
-        ).fetchone()
-        if overlap and overlap[0]:
+        if overlap:
             match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
             sql = (
                 f"INSERT INTO {target} SELECT b.* FROM ({distinct}) b WHERE NOT EXISTS "
@@ -57,11 +81,11 @@ def _insert_unique(
 
 
 def insert_batch(
-    con: duckdb.DuckDBPyConnection, d: Decoded, file_hash: str
+    con: duckdb.DuckDBPyConnection, d: Decoded, file_hash: str, seen: tuple[Seen, Seen]
 ) -> tuple[tuple[int, int], int]:
     """Write one decoded batch; return (positions, static reports) added and duplicates dropped."""
-    n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY)
-    n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY)
+    n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0])
+    n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1])
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
         q = d.quarantine.append_column(
