@@ -246,6 +246,8 @@ def simulate(
         counts[e["kind"]] = counts.get(e["kind"], 0) + 1
     decoy_counts: dict[str, int] = {}
     for d in b.decoys:
+        if float(d.get("start_s", 0.0)) >= days * 86_400.0:
+            continue  # planned past the scenario's end: never emitted
         decoy_counts[str(d["kind"])] = decoy_counts.get(str(d["kind"]), 0) + 1
     summary = ScenarioSummary(
         out_dir,
@@ -308,8 +310,10 @@ def _scenario_json(
             {
                 **{k: val for k, val in d.items() if not k.endswith("_s")},
                 **({"time": iso(start, d["start_s"])} if "start_s" in d else {}),
+                **({"hours": round((d["end_s"] - d["start_s"]) / 3600, 2)} if "end_s" in d else {}),
             }
             for d in b.decoys
+            if d.get("start_s", 0.0) < s.days * 86_400.0
         ],
         "files": summary.files,
         "truth_definitions": (_truth_doc() or "").strip(),
