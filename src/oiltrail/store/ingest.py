@@ -34,7 +34,7 @@ from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import prefetch
 from oiltrail.store.progress import Progress
-from oiltrail.store.writes import Seen, insert_batch, manifest_row
+from oiltrail.store.writes import Seen, insert_batch, manifest_row, single_thread
 
 FILE_COLUMNS = (
     "file", "format", "positions", "static", "duplicates", "quarantined", "skipped",
@@ -165,7 +165,7 @@ def ingest_file(
         rep.already_ingested = True
         return rep
     now = now_us()
-    with store.transaction() as con:
+    with single_thread(store.con), store.transaction() as con:
         seen = (Seen(con, "positions"), Seen(con, "static_reports"))
         for member, det in planned:
             progress.start(
