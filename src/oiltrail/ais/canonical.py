@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -71,7 +73,7 @@ class ParquetReader:
         table = table.append_column("row", pa.array(range(n), pa.int64()))
         q = Quarantine(self.name)
 
-        def raw_of(rows: object) -> list[str]:
+        def raw_of(rows: npt.NDArray[np.int64]) -> list[str]:
             picked = table.take(pa.array(rows)).drop_columns(["line", "row"]).to_pylist()
             return [str(r) for r in picked]
 

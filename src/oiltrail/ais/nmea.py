@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from oiltrail.ais.decoded import Decoded, Quarantine, empty_decoded, split_valid, text_of
+from oiltrail.ais.decoded import Decoded, Quarantine, RawOf, empty_decoded, split_valid, text_of
 from oiltrail.ais.messages import decode_messages
 from oiltrail.ais.multipart import Assembled, Assembler, Fragment
 from oiltrail.ais.nmea_split import PAD, Fields, split_block
 from oiltrail.ais.sixbit import I64, Payloads
 
 F64 = npt.NDArray[np.float64]
+LineText = Callable[[int], bytes]  # line index in the block → its bytes
 TRAILER_TIME_RE = r",(?P<e>[0-9]{10})(?:\.[0-9]*)?(?:,|$)"
 _SIM = re.compile(rb"[\\,]s:sim[,*\\]")
 _AIS_PREFIX = re.compile(rb"^(\\[^\\]*\\)?[!$][A-Z]{2}VD[MO],")
@@ -109,12 +111,12 @@ class NmeaReader:
     # --- steps ----------------------------------------------------------------------------
 
     def _other_lines(
-        self, rows: I64, raw: object, first_line: int, q: Quarantine, skipped: Counter[str]
+        self, rows: I64, raw: LineText, first_line: int, q: Quarantine, skipped: Counter[str]
     ) -> list[tuple[int, float]]:
         """Classify lines that are not whole AIS sentences; return `$PGHP` (index, time)."""
         pghp: list[tuple[int, float]] = []
         for i in rows.tolist():
-            text = raw(i)  # type: ignore[operator]
+            text = raw(i)
             line = text.strip()
             if not line or line.startswith(b"#"):
                 skipped["blank_or_comment"] += 1
@@ -157,17 +159,17 @@ class NmeaReader:
         return np.where(np.isnan(ts), self.base_time_s, ts)
 
     def _decode_lines(
-        self, f: Fields, rows: I64, ts_s: F64, first_line: int, raw: object, q: Quarantine
+        self, f: Fields, rows: I64, ts_s: F64, first_line: int, raw: LineText, q: Quarantine
     ) -> Decoded:
         p = Payloads(f.buf, f.payload_start[rows], f.payload_end[rows], f.fill[rows], PAD)
 
         def raw_of(r: I64) -> list[str]:
-            return [text_of(raw(int(rows[k]))) for k in r]  # type: ignore[operator]
+            return [text_of(raw(int(rows[k]))) for k in r]
 
         return _decode(p, ts_s[rows], rows + first_line, raw_of, q, self.now)
 
     def _decode_pairs(
-        self, f: Fields, r1: I64, r2: I64, ts_s: F64, first_line: int, raw: object, q: Quarantine
+        self, f: Fields, r1: I64, r2: I64, ts_s: F64, first_line: int, raw: LineText, q: Quarantine
     ) -> Decoded:
         """Two-sentence messages whose halves are on consecutive lines (the usual type 5)."""
         if not len(r1):
@@ -183,7 +185,7 @@ class NmeaReader:
         ts = np.where(np.isnan(ts_s[r1]), ts_s[r2], ts_s[r1])
 
         def raw_of(r: I64) -> list[str]:
-            return [text_of(raw(int(r1[k])) + b"\n" + raw(int(r2[k]))) for k in r]  # type: ignore[operator]
+            return [text_of(raw(int(r1[k])) + b"\n" + raw(int(r2[k]))) for k in r]
 
         return _decode(p, ts, r1 + first_line, raw_of, q, self.now)
 
@@ -244,14 +246,14 @@ def _consecutive_pairs(
     return first, first + 1
 
 
-def _decode(p: Payloads, ts_s: F64, lines: I64, raw_of: object, q: Quarantine, now: int) -> Decoded:
+def _decode(p: Payloads, ts_s: F64, lines: I64, raw_of: RawOf, q: Quarantine, now: int) -> Decoded:
     """Decode payloads, attach time and line, validate; bad rows go to `q`."""
     if len(p) == 0:
         return empty_decoded()
     dm = decode_messages(p)
     raw = raw_of
     if len(dm.problem_rows):
-        q.extend(lines[dm.problem_rows].tolist(), dm.problem_reasons, raw(dm.problem_rows))  # type: ignore[operator]
+        q.extend(lines[dm.problem_rows].tolist(), dm.problem_reasons, raw(dm.problem_rows))
     tables = []
     for t in (dm.positions, dm.static):
         if t.num_rows:
@@ -259,7 +261,7 @@ def _decode(p: Payloads, ts_s: F64, lines: I64, raw_of: object, q: Quarantine, n
             t = t.append_column("ts", _ts_array(ts_s[rows]))
             t = t.append_column("line", pa.array(lines[rows]))
         tables.append(t)
-    pos, st, bad_imo = split_valid(tables[0], tables[1], raw, q, now)  # type: ignore[arg-type]
+    pos, st, bad_imo = split_valid(tables[0], tables[1], raw, q, now)
     out = empty_decoded()
     out.positions, out.static, out.invalid_imo, out.skipped = pos, st, bad_imo, dm.skipped
     return out
