@@ -200,3 +200,16 @@ def test_comments_blank_lines_and_other_sentences_are_counted_not_quarantined() 
     assert "unparseable" in reasons(d)  # the sample's `foobar` lines
     # 8 position sentences (repeats included: duplicates are dropped by the store, not here).
     assert d.positions.num_rows == 8 and d.static.num_rows >= 1
+
+
+def test_real_tag_block_and_nais_feeds(shared_real: Path) -> None:
+    """AISdb's samples (AGPL: read in place, never copied): tag blocks and NAIS trailers."""
+    nm4 = read((shared_real / "aisdb" / "test_data_20211101.nm4").read_text())
+    assert nm4.positions.num_rows > 850 and not nm4.quarantine["reason"].to_pylist().count(
+        "no_time"
+    )
+    days = {r["ts"].date().isoformat() for r in nm4.positions.to_pylist()}
+    assert days == {"2021-11-01"}
+    nais = read((shared_real / "aisdb" / "test_data_201201.nmea").read_text())
+    years = {r["ts"].year for r in nais.positions.to_pylist() + nais.static.to_pylist()}
+    assert years == {2012} and nais.static.num_rows >= 1
