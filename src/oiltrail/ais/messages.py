@@ -1,6 +1,8 @@
 """Bit layouts of the AIS messages oiltrail reads (ITU-R M.1371-5), decoded column-wise.
 
 Positions: types 1–3 (Class A), 18 and 19 (Class B), 27 (long range). Static: 5, 19, 24.
+Type 24 parts A (name) and B (callsign, type, size) become separate static rows whose other
+fields are NULL; other valid types (4, 8, 21, …) are counted as skipped, not quarantined.
 """
 
 from __future__ import annotations
