@@ -21,8 +21,16 @@ def _one_run() -> tuple[float, dict[str, float]]:
     try:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "oiltrail.cli_main", "demo", "--db", str(work / "d.duckdb"),
-             "--out", str(work / "out")],
+            [
+                sys.executable,
+                "-m",
+                "oiltrail.cli_main",
+                "demo",
+                "--db",
+                str(work / "d.duckdb"),
+                "--out",
+                str(work / "out"),
+            ],
             check=True,
             capture_output=True,
         )

@@ -44,8 +44,11 @@ def main(argv: list[str]) -> None:
         f"{platform.python_implementation()} {platform.python_version()}; commit {commit}. "
         "Times are medians of several repeats; ratios are peer time / oiltrail time.\n"
     )
-    body = "\n".join(f"<!-- section:{k} -->\n{previous[k].strip()}\n" for k in ORDER + sorted(
-        set(previous) - set(ORDER)) if k in previous)
+    body = "\n".join(
+        f"<!-- section:{k} -->\n{previous[k].strip()}\n"
+        for k in ORDER + sorted(set(previous) - set(ORDER))
+        if k in previous
+    )
     out.write_text(head + "\n" + body)
     print(f"wrote {out}", file=sys.stderr)
 

@@ -6,8 +6,20 @@ from oiltrail.cli import app
 def test_help_lists_every_spec_command() -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for name in ["ingest", "detect", "events", "lists", "screen", "trace", "estimate",
-                 "check-claims", "report", "demo", "status", "simulate"]:
+    for name in [
+        "ingest",
+        "detect",
+        "events",
+        "lists",
+        "screen",
+        "trace",
+        "estimate",
+        "check-claims",
+        "report",
+        "demo",
+        "status",
+        "simulate",
+    ]:
         assert name in result.output
 
 

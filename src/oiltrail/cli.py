@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -32,7 +32,9 @@ DbOption = Annotated[
 DEFAULT_DB = get_settings().db
 
 
-def _guarded(register: Callable[..., Callable[[F], F]], name: str | None = None) -> Callable[[F], F]:
+def _guarded(
+    register: Callable[..., Callable[[F], F]], name: str | None = None
+) -> Callable[[F], F]:
     """Register a command whose errors end in one line and an exit code, never a traceback."""
 
     def deco(fn: F) -> F:
@@ -58,7 +60,7 @@ def _guarded(register: Callable[..., Callable[[F], F]], name: str | None = None)
                 )
                 raise typer.Exit(1) from None
 
-        register(name)(wrapper)
+        register(name)(cast(F, wrapper))
         return fn
 
     return deco
@@ -77,7 +79,9 @@ def _todo(what: str) -> OiltrailError:
 
 @command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="AIS files: NMEA, CSV, Parquet, .gz/.zst/.zip.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="AIS files: NMEA, CSV, Parquet, .gz/.zst/.zip.")
+    ],
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[
         str | None,
@@ -87,7 +91,9 @@ def ingest_cmd(
         str | None,
         typer.Option("--base-time", help="UTC time (ISO 8601) for NMEA lines with no time."),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail if any row is quarantined.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail if any row is quarantined.")
+    ] = False,
 ) -> None:
     """Ingest AIS files into the store; each file in one transaction."""
     from oiltrail.render import console, emit
@@ -100,7 +106,9 @@ def ingest_cmd(
     else:
         console.print("quarantined: 0 rows")
     if report.simulated:
-        console.print("[bold red]SIMULATED DATA[/bold red]: made by `oiltrail simulate`, not real ships")
+        console.print(
+            "[bold red]SIMULATED DATA[/bold red]: made by `oiltrail simulate`, not real ships"
+        )
 
 
 @command("status")
@@ -129,7 +137,9 @@ def status_cmd(
     rows += [{"what": f"quarantined {r}", "value": n} for r, n in status["quarantined"].items()]
     emit(rows, ("what", "value"), "table", title=str(db))
     if status["simulated"]:
-        console.print("[bold red]SIMULATED DATA[/bold red]: the store holds `oiltrail simulate` output")
+        console.print(
+            "[bold red]SIMULATED DATA[/bold red]: the store holds `oiltrail simulate` output"
+        )
 
 
 @command("simulate")
@@ -142,7 +152,8 @@ def simulate_cmd(
         str, typer.Option("--format", help="Comma-separated: nmea,csv (default) and/or parquet.")
     ] = "nmea,csv",
     start: Annotated[
-        str | None, typer.Option("--start", help="First UTC instant (default 2026-01-05T00:00:00Z).")
+        str | None,
+        typer.Option("--start", help="First UTC instant (default 2026-01-05T00:00:00Z)."),
     ] = None,
 ) -> None:
     """Generate a scenario around Korea with ground-truth events (marked simulated)."""
@@ -151,7 +162,12 @@ def simulate_cmd(
 
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     summary = simulate(out, seed, days, vessels, start=parse_start(start), formats=formats)
-    emit(summary_rows(summary), ("item", "value"), "table", title="simulated scenario (not real ships)")
+    emit(
+        summary_rows(summary),
+        ("item", "value"),
+        "table",
+        title="simulated scenario (not real ships)",
+    )
 
 
 @command("demo")
@@ -175,7 +191,9 @@ def demo_cmd(
 @command("detect")
 def detect_cmd(
     db: DbOption = DEFAULT_DB,
-    since: Annotated[str | None, typer.Option("--since", help="First UTC day (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First UTC day (YYYY-MM-DD).")
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last UTC day (YYYY-MM-DD).")] = None,
     kinds: Annotated[
         str | None, typer.Option("--kinds", help="Comma-separated event kinds (default all).")
@@ -187,7 +205,9 @@ def detect_cmd(
         list[str] | None,
         typer.Option("--set", help="Override a parameter: encounter.max_distance_m=300."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML file of parameters.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML file of parameters.")
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local | spark")] = "local",
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark master URL (default local[2]).")
@@ -305,7 +325,9 @@ def screen_cmd(
 @command("vessels")
 def vessels_cmd(
     db: DbOption = DEFAULT_DB,
-    flagged: Annotated[bool, typer.Option("--flagged", help="Only vessels with list hits.")] = False,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Only vessels with list hits.")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""

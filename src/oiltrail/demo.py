@@ -83,7 +83,9 @@ def _ingest(store: Store, scenario_dir: Path, result: DemoResult) -> None:
     table = Table(title="Store (oiltrail status)")
     for column in ("positions", "vessels", "static_reports", "first", "last"):
         table.add_column(column)
-    table.add_row(*[str(status[c]) for c in ("positions", "vessels", "static_reports", "first", "last")])
+    table.add_row(
+        *[str(status[c]) for c in ("positions", "vessels", "static_reports", "first", "last")]
+    )
     console.print(table)
 
 
@@ -112,7 +114,9 @@ def _screen(store: Store, result: DemoResult) -> None:
     for column in ("mmsi", "name", "imo", "score", "lists", "reasons"):
         table.add_column(column)
     for row in flagged[:12]:
-        table.add_row(*[_cell(row.get(c)) for c in ("mmsi", "name", "imo", "score", "lists", "reasons")])
+        table.add_row(
+            *[_cell(row.get(c)) for c in ("mmsi", "name", "imo", "score", "lists", "reasons")]
+        )
     console.print(table)
 
 
@@ -122,7 +126,14 @@ def _trace_and_estimate(store: Store, result: DemoResult) -> None:
 
     chains = _stage(result, "trace", lambda: trace_chains(store))
     table = Table(title=f"Delivery chains (oiltrail trace): {len(chains)}")
-    columns = ("source_port", "donor_mmsi", "receiver_mmsi", "destination", "barrels_mid", "confidence")
+    columns = (
+        "source_port",
+        "donor_mmsi",
+        "receiver_mmsi",
+        "destination",
+        "barrels_mid",
+        "confidence",
+    )
     for column in columns:
         table.add_column(column)
     for row in chains[:12]:
@@ -130,11 +141,17 @@ def _trace_and_estimate(store: Store, result: DemoResult) -> None:
     console.print(table)
     cap = _stage(result, "estimate", lambda: cap_table(store))
     table = Table(title="Refined petroleum to DPRK against the UNSCR 2397 cap (oiltrail estimate)")
-    columns = ("year", "reported_barrels", "estimated_barrels_mid", "cap_barrels", "share_of_cap_mid")
-    for column in columns:
+    cap_columns = (
+        "year",
+        "reported_barrels",
+        "estimated_barrels_mid",
+        "cap_barrels",
+        "share_of_cap_mid",
+    )
+    for column in cap_columns:
         table.add_column(column, justify="right")
     for row in cap:
-        table.add_row(*[_cell(row.get(c)) for c in columns])
+        table.add_row(*[_cell(row.get(c)) for c in cap_columns])
     console.print(table)
 
 
