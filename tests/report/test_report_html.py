@@ -11,7 +11,7 @@ from report_fixture_data import CLAIMS, FLAGGED, build_store, fake_module
 from typer.testing import CliRunner
 
 from oiltrail.cli import app
-from oiltrail.errors import InputFormatError, NotFoundError, UsageError
+from oiltrail.errors import NotFoundError, UsageError
 from oiltrail.report.collect import ReportParams
 from oiltrail.report.html import SIMULATED_BANNER, write_report
 from oiltrail.store import Store, open_store
@@ -128,8 +128,6 @@ def test_bad_articles_and_outputs_are_one_line_errors(demo_store: Store, tmp_pat
     binary.write_bytes(b"\x7fELF\x00\x00\x01" * 100)
     with pytest.raises(NotFoundError, match="does not exist"):
         write_report(demo_store, tmp_path / "r.html", [tmp_path / "nope.txt"])
-    with pytest.raises(InputFormatError, match="binary"):
-        write_report(demo_store, tmp_path / "r.html", [binary])
     with pytest.raises(UsageError, match="is a folder"):
         write_report(demo_store, tmp_path, [])
     with pytest.raises(UsageError, match="does not exist"):
@@ -186,3 +184,24 @@ def test_the_real_stages_fill_every_part(demo_store: Store, tmp_path: Path, arti
         section = html.split(f'<section id="{part}">')[1].split("</section>")[0]
         assert 'class="missing"' not in section, part
     assert 'class="bar reported"' in html  # the bundled declarations reach the chart
+
+
+@pytest.mark.parametrize("text_module", ["real", "absent"])
+def test_unreadable_articles_are_said_in_their_section(
+    demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_module: str
+) -> None:
+    if text_module == "absent":
+        monkeypatch.setitem(sys.modules, "oiltrail.claims.text", None)
+    else:
+        pytest.importorskip("oiltrail.claims.text")
+    monkeypatch.setitem(
+        sys.modules, "oiltrail.claims.check", fake_module("c", check_claims=lambda t, s: CLAIMS)
+    )
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\x7fELF\x00\x00\x01\x02" * 500)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    html = _write(demo_store, tmp_path, [binary, empty])
+    claims = html.split('<section id="part-claims">')[1].split("</section>")[0]
+    assert claims.count('class="missing"') == 2
+    assert "cannot check blob.bin" in claims and "cannot check empty.txt" in claims

@@ -13,7 +13,7 @@ from oiltrail.report.chainpath import Waypoint, evidence_ids, find_port, legs_km
 from oiltrail.report.charts import pack_rows, render_cap_chart, render_timeline
 from oiltrail.report.collect import load_ports, split_track
 from oiltrail.report.geo import DEFAULT_EXTENT_DEG, distance_km, fit_extent
-from oiltrail.report.tables import path_text
+from oiltrail.report.tables import path_text, settings_html
 
 T0 = datetime(2026, 1, 5)
 lons = st.floats(min_value=100, max_value=150, allow_nan=False)
@@ -137,3 +137,11 @@ def test_overlapping_events_get_their_own_rows_up_to_a_limit() -> None:
     later = {"event_id": "z", "kind": "port_visit", "start": T0 + timedelta(hours=30),
              "end": T0 + timedelta(hours=31)}  # fmt: skip
     assert dict((e["event_id"], r) for e, r in pack_rows([*evs[:2], later]))["z"] == 0
+
+
+def test_parameters_read_one_line_per_kind() -> None:
+    html = settings_html('{"gap": {"min_duration_h": 12.0}, "radius_m": 5000}')
+    assert "<b>gap</b>: min_duration_h=12.0" in html
+    assert "radius_m=5000" in html
+    assert settings_html("not json") == "not json"
+    assert "&lt;x&gt;" in settings_html('{"<x>": {"a": 1}}')
