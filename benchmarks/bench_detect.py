@@ -140,6 +140,10 @@ def _mp_frame(tbl: pa.Table) -> Any:
     return mpd.TrajectoryCollection(df, traj_id_col="mmsi", t="ts", x="lon", y="lat")
 
 
+def _py(t: Any) -> Any:
+    return t.to_pydatetime() if hasattr(t, "to_pydatetime") else t
+
+
 def _overlap(a: list[tuple[int, Any, Any]], b: list[tuple[int, Any, Any]]) -> int:
     return sum(1 for m, s, e in a if any(m == m2 and s <= e2 and s2 <= e for m2, s2, e2 in b))
 
@@ -173,13 +177,12 @@ def _peer(tbl: pa.Table, vessels: int, repeats: int) -> list[str]:
     mp_gaps = []
     by_id: dict[int, list[Any]] = {}
     for traj in split.trajectories:
-        by_id.setdefault(int(traj.df["mmsi"].iloc[0]), []).append(traj)
+        # The splitter renames each part "<mmsi>_<n>" (also in the id column).
+        by_id.setdefault(int(str(traj.id).rsplit("_", 1)[0]), []).append(traj)
     for m, trajs in by_id.items():
         trajs.sort(key=lambda t: t.get_start_time())
         for a, b in itertools.pairwise(trajs):
-            mp_gaps.append(
-                (m, a.get_end_time().to_pydatetime(), b.get_start_time().to_pydatetime())
-            )
+            mp_gaps.append((m, _py(a.get_end_time()), _py(b.get_start_time())))
     out.append(
         f"| gaps (>= 12 h) vs ObservationGapSplitter(12 h) | {ours_gap_s:.4f} | {mp_gap_s:.2f} | "
         f"{mp_gap_s / ours_gap_s:,.0f}x | {len(ours_gaps)} | {len(mp_gaps)} | "
@@ -195,7 +198,7 @@ def _peer(tbl: pa.Table, vessels: int, repeats: int) -> list[str]:
         ),
         repeats,
     )
-    mp_stops = [(int(r.traj_id), r.t_0.to_pydatetime(), r.t_n.to_pydatetime()) for r in ranges]
+    mp_stops = [(int(str(r.traj_id)), _py(r.t_0), _py(r.t_n)) for r in ranges]
     out.append(
         f"| loitering (< 2 kn >= 4 h) vs TrajectoryStopDetector(14.8 km, 4 h) | "
         f"{ours_stop_s:.4f} | {mp_stop_s:.2f} | {mp_stop_s / ours_stop_s:,.0f}x | "

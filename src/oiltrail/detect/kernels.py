@@ -175,6 +175,7 @@ def cell_partitions(
     order = np.argsort(key, kind="stable")
     key, idx, home_all = key[order], idx[order], home_all[order]
     cuts = np.flatnonzero(np.diff(key)) + 1
+    ordered = samples.take(pa.array(idx))  # one gather; each cell is then a zero-copy slice
     for a, b in zip(
         np.concatenate([[0], cuts]).tolist(),
         np.concatenate([cuts, [len(key)]]).tolist(),
@@ -183,4 +184,4 @@ def cell_partitions(
         k = int(key[a])
         cell = (k // (nb_lat * nb_lon), (k // nb_lon) % nb_lat - 1, k % nb_lon)
         home = home_all[a:b]
-        yield cell, samples.take(pa.array(idx[a:b])), home
+        yield cell, ordered.slice(a, b - a), home

@@ -17,18 +17,17 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.detect.ids import EVENTS
 from oiltrail.detect.kernels import (
+    cell_partitions,
     port_lookup,
     resample_partition,
     run_cell_kernel,
     run_pair_kernel,
     run_vessel_kernels,
-    sample_day,
 )
 from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
 from oiltrail.detect.ports import load_ports
@@ -336,30 +335,24 @@ def _starting_before(events: pa.Table, upper: datetime) -> pa.Table:
 
 
 CHUNK_ROWS = 1_000_000  # positions per resample job: bounds the working set
+BLOCK_DEG = 10.0  # spatial block of an encounter cell
 
 
 def encounter_events(
     positions: pa.Table, params: DetectParams, ports: pa.Table, use_pool: bool = False, n: int = 1
 ) -> pa.Table:
-    """Encounters from (mmsi, ts)-sorted positions: resample per vessel chunk, pair per day
-    (pairs only form at one instant, so days need no overlap), then runs per pair."""
+    """Encounters from (mmsi, ts)-sorted positions: resample per vessel chunk, pair per
+    space-time cell, then runs per vessel pair."""
     chunks = max(n, -(-positions.num_rows // CHUNK_ROWS))
     parts = _split_by_vessel(positions, chunks)
     samples_list = _map(resample_partition, [(p, params) for p in parts], use_pool)
     samples = pa.concat_tables(samples_list) if samples_list else None
     if samples is None or samples.num_rows == 0:
         return EVENTS.empty_table()
-    day = sample_day(samples, params)
-    order = np.argsort(day, kind="stable")
-    samples, day = samples.take(pa.array(order)), day[order]
-    cuts = np.flatnonzero(np.diff(day)) + 1
-    bounds = zip(
-        np.concatenate([[0], cuts]).tolist(),
-        np.concatenate([cuts, [len(day)]]).tolist(),
-        strict=True,
-    )
-    jobs = [(samples.slice(a, b - a), params) for a, b in bounds]
-    adjacency = _map(_cell_job, jobs, use_pool)
+    # Space-time cells (UTC day x 10-degree block, with neighbour overlap): bounded work per
+    # call however large the sea, and each pair kept once, in its lower-MMSI sample's cell.
+    jobs = [(part, params, home) for _, part, home in cell_partitions(samples, params, BLOCK_DEG)]
+    adjacency = _map(run_cell_kernel, jobs, use_pool)
     adj = pa.concat_tables(adjacency) if adjacency else None
     return run_pair_kernel(adj, ports, params) if adj is not None else EVENTS.empty_table()
 
