@@ -145,11 +145,15 @@ TRANSFER = re.compile(
 
 @dataclass(frozen=True)
 class Context:
-    """Where a sentence sits: its paragraph, the paragraph before, and the article's lead."""
+    """Where a sentence sits, as flags computed once per paragraph (not once per sentence).
 
-    paragraph: str
-    previous: str = ""
-    lead: str = ""
+    `oil_near`: oil words in the sentence's paragraph or the one before; `dprk_near`: DPRK in
+    the paragraph, the one before, or the article's lead. Searching those texts again for each
+    sentence made one long paragraph cost quadratic time.
+    """
+
+    oil_near: bool = False
+    dprk_near: bool = False
 
 
 def is_supply_sentence(sentence: str, ctx: Context) -> bool:
@@ -161,15 +165,15 @@ def is_supply_sentence(sentence: str, ctx: Context) -> bool:
     if not SUPPLY.search(sentence):
         return False
     has_oil = OIL.search(sentence)
-    if not (has_oil or OIL.search(ctx.paragraph) or OIL.search(ctx.previous)):
+    if not (has_oil or ctx.oil_near):
         return False
     if not has_oil and OTHER_GOODS.search(sentence):
         return False  # "9,000 tons of coal" after a paragraph about oil
-    near = (sentence, ctx.paragraph, ctx.previous, ctx.lead)
-    if not any(DPRK.search(t) for t in near):
+    in_sentence = DPRK.search(sentence) is not None
+    if not (in_sentence or ctx.dprk_near):
         return False
     # Market talk (Brent at $80 a barrel) is not about supply to DPRK.
-    return not (PRICE.search(sentence) and not DPRK.search(sentence))
+    return not (PRICE.search(sentence) and not in_sentence)
 
 
 def find_stance(sentence: str, attributed: bool = False) -> Stance | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from oiltrail.claims.gazetteer import is_place
@@ -167,18 +169,25 @@ class Speaker:
 
 @dataclass
 class SpeakerBook:
-    """What the article has told us so far about who is who (for pronouns and surnames)."""
+    """What the article has told us so far about who is who (for pronouns and surnames).
+
+    Lookups go through indexes (name token -> latest person, title word -> heap of persons by
+    first mention), so each costs about the same however many people the article names.
+    """
 
     persons: dict[str, str] = field(default_factory=dict)
     last_person: Speaker | None = None
     last_other: Speaker | None = None
+    _rank: dict[str, int] = field(default_factory=dict, repr=False)
+    _by_token: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_word: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
 
     def remember(self, speaker: Speaker) -> Speaker:
         if speaker.kind == "person":
             full = self.full_name(speaker.name)
             title = speaker.title or self.persons.get(full, "")
             speaker = Speaker(full, "person", title)
-            self.persons[full] = title
+            self._index(full, title)
             self.last_person = speaker
         elif speaker.kind in {"organization", "country"}:
             self.last_other = speaker
@@ -186,25 +195,36 @@ class SpeakerBook:
             self.last_person = speaker
         return speaker
 
+    def _index(self, full: str, title: str) -> None:
+        if full not in self._rank:
+            self._rank[full] = len(self._rank)
+            tokens = full.split()
+            for token in tokens[:1] + tokens[-1:]:
+                self._by_token[token] = full  # the latest first mention wins
+        elif self.persons[full] == title:
+            return
+        self.persons[full] = title
+        for word in set(title.lower().split()):
+            heapq.heappush(self._by_word.setdefault(word, []), (-self._rank[full], full))
+
     def full_name(self, name: str) -> str:
         """ "Peskov" after "Dmitry Peskov" is the same person."""
         if " " in name:
             return name
-        for full in reversed(list(self.persons)):
-            # Korean and Chinese names put the family name first: "Geng" is Geng Shuang.
-            if name in (full.split()[0], full.split()[-1]):
-                return full
-        return name
+        # Korean and Chinese names put the family name first: "Geng" is Geng Shuang.
+        return self._by_token.get(name, name)
 
     def by_title(self, phrase: str) -> Speaker | None:
         """The person who earlier carried the title whose head noun ends `phrase`."""
         words = phrase.lower().split()
         if not words:
             return None
-        head = words[-1]
-        for full, title in reversed(list(self.persons.items())):
-            if head in title.lower().split():
-                return Speaker(full, "person", title)
+        heap = self._by_word.get(words[-1], [])
+        while heap:  # drop persons whose title has since changed
+            full = heap[0][1]
+            if words[-1] in self.persons[full].lower().split():
+                return Speaker(full, "person", self.persons[full])
+            heapq.heappop(heap)
         return None
 
 
@@ -319,10 +339,15 @@ def attribute_sentence(
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for a, b in spans:
-        if a <= pos < b:
-            return a, b
+    """The quoted span holding `pos`; spans are sorted and disjoint, so one bisection."""
+    k = bisect_right(spans, pos, key=_span_start) - 1
+    if k >= 0 and spans[k][0] <= pos < spans[k][1]:
+        return spans[k]
     return None
+
+
+def _span_start(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _from_quote(

@@ -117,12 +117,19 @@ def _find(
     speakers: list[tuple[str, str]] = []
     relevant: set[int] = set()
     paragraphs = [DATELINE_PREFIX.sub("", p) for p in paragraphs]
-    lead = " ".join(paragraphs[:2])
+    # Each paragraph is searched once for oil and DPRK words, never once per sentence.
+    oil = [OIL.search(p) is not None for p in paragraphs]
+    dprk = [DPRK.search(p) is not None for p in paragraphs]
+    lead_dprk = DPRK.search(" ".join(paragraphs[:2])) is not None
     last_period: str | None = None
     for i, para in enumerate(paragraphs):
         spans = quote_spans(para)
-        ctx = Context(para, paragraphs[i - 1] if i else "", lead)
-        if OIL.search(para) and DPRK.search(para):
+        before = i > 0
+        ctx = Context(
+            oil_near=oil[i] or (before and oil[i - 1]),
+            dprk_near=dprk[i] or (before and dprk[i - 1]) or lead_dprk,
+        )
+        if oil[i] and dprk[i]:
             relevant.add(i)
         for sentence in split_sentences(para, i):
             speaker = attribute_sentence(sentence, para, spans, book)

@@ -56,6 +56,7 @@ ABBREVIATIONS = frozenset(
         "p.m",
     ]
 )
+QUOTE_MARK = re.compile(r'[“”"]')
 BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+")
 # Longest sentence we analyse; a longer run without a full stop is cut (bounded work).
 MAX_SENTENCE_CHARS = 1500
@@ -118,7 +119,8 @@ def quote_spans(para: str) -> list[tuple[int, int]]:
     """(start, end) of quoted passages; an unclosed quote runs to the paragraph's end."""
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(para):
+    for m in QUOTE_MARK.finditer(para):  # only the quote marks, not every character
+        i, ch = m.start(), m.group(0)
         if ch == "“" or (ch == '"' and open_at is None):
             if open_at is None:
                 open_at = i
