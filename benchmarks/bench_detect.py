@@ -305,7 +305,7 @@ def run(quick: bool) -> str:
     lines = [
         "## Detection (issue 3)",
         "",
-        f"Reproduce: `{CMD}`{' --quick' if quick else ''}. Simulated scenario seed 1, "
+        f"Reproduce: `{CMD}{' --quick' if quick else ''}`. Simulated scenario seed 1, "
         f"{days} days, {tbl.num_rows:,} positions.",
         "",
         "### Per-vessel kernels, one core",
