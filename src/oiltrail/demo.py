@@ -8,6 +8,7 @@ and prints what each produced.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from rich.table import Table
 
 from oiltrail.store import Store
 
-console = Console()
+# Wide enough for the tables when the output is a file or a pipe (CI logs, the README).
+console = Console(width=None if sys.stdout.isatty() else 120)
 SAMPLE_ARTICLE = Path(__file__).resolve().parent / "data" / "articles" / "sample_wire.txt"
 
 
@@ -111,12 +113,12 @@ def _screen(store: Store, result: DemoResult) -> None:
     _stage(result, "lists", lambda: ensure_lists(store))
     flagged = _stage(result, "screen", lambda: flagged_vessels(store))
     table = Table(title=f"Flagged vessels (oiltrail vessels --flagged): {len(flagged)}")
-    for column in ("mmsi", "name", "imo", "score", "lists", "reasons"):
+    for column in ("mmsi", "name", "imo", "score", "risk", "lists", "first reason"):
         table.add_column(column)
     for row in flagged[:12]:
-        table.add_row(
-            *[_cell(row.get(c)) for c in ("mmsi", "name", "imo", "score", "lists", "reasons")]
-        )
+        first_reason = str(row.get("reasons") or "").split(";")[0]
+        cells = [_cell(row.get(c)) for c in ("mmsi", "name", "imo", "score", "risk", "lists")]
+        table.add_row(*cells, first_reason)
     console.print(table)
 
 

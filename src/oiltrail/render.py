@@ -18,7 +18,7 @@ from oiltrail.errors import UsageError
 
 FORMATS = ("table", "csv", "json")
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one-line errors stay one line in logs
 
 
 def _plain(value: Any) -> Any:
