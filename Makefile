@@ -11,7 +11,11 @@ export PYSPARK_PYTHON := $(CURDIR)/.venv/bin/python
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv || $(PYTHON) -m pip install --quiet uv
 
+# PyICU (under followthemoney's normality) builds from source: it needs ICU's headers and pkg-config.
 .venv/.synced: pyproject.toml uv.lock | $(UV)
+	@pkg-config --exists icu-i18n 2>/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; } || \
+	  echo "ICU headers missing: install libicu-dev and pkg-config"
 	$(UV) sync --frozen --all-extras --python $(PYTHON)
 	touch $@
 
