@@ -91,6 +91,7 @@ def check_claims(text: str, store: Any, *, published: date | None = None) -> dic
     screen_entities(store, entities)
     claims = []
     parties = known_parties(evidence)
+    flagged = _flagged(entities)
     for f in found:
         supplier = claim_supplier(
             _without_speaker(f.sentence, f.claim["speaker"]), f.speaker_text, parties
@@ -104,7 +105,7 @@ def check_claims(text: str, store: Any, *, published: date | None = None) -> dic
             supplier=supplier,
             article_year=published.year if published else None,
         )
-        reasons = _entity_reasons(f.sentence, entities) + reasons
+        reasons = _entity_reasons(f.sentence, flagged) + reasons
         claims.append({**f.claim, "verdict": verdict, "reasons": reasons})
     return {"claims": claims, "entities": entities}
 
@@ -222,12 +223,17 @@ def subject_of(sentence: str) -> str:
     return f"{who} -> North Korea: {product}"
 
 
-def _entity_reasons(sentence: str, entities: list[dict[str, Any]]) -> list[str]:
+def _flagged(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entities whose screening found a (possible) match: the only ones claims cite."""
+    return [e for e in entities if e["screening"].get("status") in {"match", "possible match"}]
+
+
+def _entity_reasons(sentence: str, flagged: list[dict[str, Any]]) -> list[str]:
     out = []
     low = sentence.lower()
-    for e in entities:
-        status = e["screening"].get("status")
-        if status in {"match", "possible match"} and e["name"].lower() in low:
+    for e in flagged:
+        if e["name"].lower() in low:
+            status = e["screening"]["status"]
             hit = e["screening"]["hits"][0]
             lists = ", ".join(hit.get("lists") or []) or "a loaded list"
             out.append(

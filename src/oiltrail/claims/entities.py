@@ -56,6 +56,9 @@ NOT_NAMES = frozenset(
     ]
 )
 SCHEMA = {"vessel": "Vessel", "company": "Company", "person": "Person"}
+# Each screening query costs milliseconds; an article naming thousands of companies would
+# otherwise run for minutes. Entities past this many are listed but marked "not screened".
+MAX_SCREENED_ENTITIES = 500
 
 
 def _entity(name: str, kind: str) -> dict[str, Any]:
@@ -129,6 +132,13 @@ def screen_entities(store: Any, entities: list[dict[str, Any]]) -> None:
     targets = [e for e in entities if e["type"] in SCHEMA]
     if not targets:
         return
+    if len(targets) > MAX_SCREENED_ENTITIES:
+        note = (
+            f"the article names {len(targets)} vessels, companies and people: "
+            f"only the first {MAX_SCREENED_ENTITIES} were screened"
+        )
+        _mark(targets[MAX_SCREENED_ENTITIES:], "not screened", note)
+        targets = targets[:MAX_SCREENED_ENTITIES]
     if store is None:
         _mark(targets, "unavailable", "no store: screening needs loaded lists")
         return
