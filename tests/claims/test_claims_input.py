@@ -93,3 +93,24 @@ def test_cli_json_and_md(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["check-claims", str(tmp_path / "nope.txt"), "--db", db])
     assert missing.exit_code == 2 and "Traceback" not in missing.output
     assert not Path(db).exists()  # checking claims never creates a store
+
+
+def test_screening_is_capped_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from oiltrail.claims import entities as ents
+
+    queries: list[str] = []
+    match = types.ModuleType("oiltrail.screen.match")
+    match.screen_query = lambda store, name, schema: queries.append(name) or []  # type: ignore[attr-defined]
+    watchlist = types.ModuleType("oiltrail.screen.watchlist")
+    watchlist.ensure_lists = lambda store: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "oiltrail.screen.match", match)
+    monkeypatch.setitem(sys.modules, "oiltrail.screen.watchlist", watchlist)
+    monkeypatch.setattr(ents, "MAX_SCREENED_ENTITIES", 2)
+    found = [ents._entity(f"Ocean Star {i} Shipping Ltd", "company") for i in range(5)]
+    ents.screen_entities(object(), found)
+    assert queries == ["Ocean Star 0 Shipping Ltd", "Ocean Star 1 Shipping Ltd"]
+    assert [e["screening"]["status"] for e in found] == ["no match"] * 2 + ["not screened"] * 3
+    assert "only the first 2 were screened" in found[4]["screening"]["note"]
