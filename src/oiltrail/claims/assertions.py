@@ -299,12 +299,16 @@ PERIOD = re.compile(
     r"|(?P<rel>last year|this year|last month|this month|past year|previous year))\b",
     re.I,
 )
+ASCII_DIGIT = re.compile(r"[0-9]")
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 COUNTS |= {"nine": 9, "ten": 10, "eleven": 11}
 
 
 def find_period(sentence: str, published: date | None) -> str | None:
     """The period a sentence speaks of: "2019", "2024-03", "2020-01/2020-05", or None."""
+    low = sentence.lower()
+    if not (ASCII_DIGIT.search(sentence) or "year" in low or "month" in low):
+        return None  # every PERIOD branch needs a year's digits or "year"/"month"
     for m in PERIOD.finditer(sentence):
         g = m.groupdict()
         if g["m2"]:

@@ -28,6 +28,8 @@ APPOSITIVE = re.compile(r"(" + TOKEN + r"(?:\s+" + TOKEN + r"){0,4})\s*,\s*([^,]
 ACCORDING = re.compile(
     r"\baccording to\s+([^,;:]{2,120}?)(?=[,;:]|(?<=(?-i:[a-z0-9]))\.(?:\s|$)|$)", re.I
 )
+CHUNK_BREAK = re.compile(r"[,;:\"“”()]|\s(?:that|while|but|as)\s|\s[—–-]\s")
+ENDS_WITH_COMMA_OR_QUOTE = re.compile(r"[,\"”]\s*$")
 RELATIVE_APPOSITIVE = re.compile(r"([^,]{2,160}),\s*(?:who|which)\b[^,]{0,160},\s*$")
 SOURCE_NOUNS = re.compile(
     r"^(?:(?:data|figures|documents|a report|reports|a statement|a complaint|an assessment)"
@@ -405,16 +407,21 @@ def _from_verb(
         if _inside(offset + verb.start(), spans):
             continue
         before = text[: verb.start()]
-        appos = APPOSITIVE.search(before)
+        has_comma = "," in before  # both appositive patterns need commas: skip cheaply
+        appos = APPOSITIVE.search(before) if has_comma else None
         if appos and classify_run(appos.group(1)) == "person":
             name, _ = _strip_titles(appos.group(1))
             return Speaker(name, "person", _clean_title(appos.group(2)))
-        relative = RELATIVE_APPOSITIVE.search(before)
+        relative = (
+            RELATIVE_APPOSITIVE.search(before)
+            if has_comma and ("who" in before or "which" in before)
+            else None
+        )
         if relative:  # "A former crew member, who now lives in Seoul, said"
             before = relative.group(1)
-        chunk = re.split(r"[,;:\"“”()]|\s(?:that|while|but|as)\s|\s[—–-]\s", before)[-1]
+        chunk = CHUNK_BREAK.split(before)[-1]
         found = speaker_from_chunk(chunk, book)
-        if found is None and re.search(r"[,\"”]\s*$", before):
+        if found is None and ENDS_WITH_COMMA_OR_QUOTE.search(before):
             found = speaker_after_verb(text[verb.end() :], book)
         if found:
             return found

@@ -204,8 +204,11 @@ def markdown_to_text(text: str) -> str:
         if line.strip().startswith("```"):
             continue
         line = MD_PREFIX.sub("", line)
-        line = MD_LINK.sub(r"\1", line)
-        lines.append(MD_EMPHASIS.sub("", line))
+        if "](" in line:  # a link needs "](": most lines skip the scan
+            line = MD_LINK.sub(r"\1", line)
+        if "*" in line or "_" in line or "`" in line:
+            line = MD_EMPHASIS.sub("", line)
+        lines.append(line)
     return "\n".join(lines)
 
 
