@@ -27,7 +27,8 @@ OUT = ROOT / "bench-out" / "engines"
 CMD = "uv run python -m benchmarks.run engines"
 KINDS = (*VESSEL_KINDS, "encounter")
 SIZES = (1_000_000, 4_000_000, 16_000_000)
-POSITIONS_PER_VESSEL_DAY = 1_350.0  # measured: seed 1, 14 days, 40 vessels -> 755k positions
+# The simulator's recipe (BENCHMARKS.md, simulate): 14 days, these background vessels.
+VESSELS = {1_000_000: 60, 4_000_000: 290, 16_000_000: 1185}
 GLOBAL_PER_DAY = 30_000_000
 
 
@@ -44,11 +45,9 @@ def _scenario(target: int) -> Path:
     """A simulated scenario of about `target` positions (cached under bench-out/)."""
     from oiltrail.simulate import simulate
 
-    days = 14 if target <= 4_000_000 else 28
-    vessels = max(4, round(target / (POSITIONS_PER_VESSEL_DAY * days)))
-    folder = OUT / f"sim-{target // 1_000_000}M"
+    folder = OUT / f"sim-{target // 1_000_000}M-v{VESSELS[target]}"
     if not (folder / "positions.parquet").exists():
-        simulate(folder, seed=1, days=days, vessels=vessels, formats=("parquet",))
+        simulate(folder, seed=1, days=14, vessels=VESSELS[target], formats=("parquet",))
     return folder
 
 
@@ -134,11 +133,19 @@ def _spark_total(spark: Any, days: Path, repeats: int) -> tuple[float, pa.Table]
     return seconds, from_spark(events, EVENTS)
 
 
-def _same(a: pa.Table, b: pa.Table) -> bool:
-    def rows(t: pa.Table) -> list[tuple[Any, ...]]:
-        return sorted(tuple(r.values()) for r in t.select(EVENTS.names).to_pylist())
+def _same(a: pa.Table, b: pa.Table) -> str:
+    """'yes', or how many events differ and of which kinds."""
 
-    return rows(a) == rows(b)
+    def rows(t: pa.Table) -> set[tuple[Any, ...]]:
+        return {tuple(r.values()) for r in t.select(EVENTS.names).to_pylist()}
+
+    ra, rb = rows(a), rows(b)
+    if ra == rb:
+        return "yes"
+    differ = ra ^ rb
+    ids = {r[0] for r in differ}
+    kinds = sorted({r[1] for r in differ})
+    return f"{len(ids)} of {len(ra)} differ ({', '.join(kinds)})"
 
 
 def _measure(spark: Any, target: int, repeats: int) -> dict[str, Any]:
@@ -273,7 +280,7 @@ def _markdown(results: list[dict[str, Any]], cold_s: float, repeats: dict[int, i
         out.append(
             f"| {r['positions']:,} | {r['local_s']:.1f} | {r['spark_s']:.1f} | "
             f"{r['spark_s'] / r['local_s']:.1f}x | {r['events']:,} | "
-            f"{'yes' if r['same'] else 'NO'} |"
+            f"{r['same']} |"
         )
     out += [
         "",
