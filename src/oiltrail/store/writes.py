@@ -92,22 +92,22 @@ def _insert_unique(
     lo, hi = pc.min(table["ts"]).as_py(), pc.max(table["ts"]).as_py()
     overlap = seen.meets(lo, hi)
     seen.add(lo, hi)
-    con.register("_batch", table)
-    try:
-        distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM _batch"
-        if key == POSITION_KEY and not maybe_repeats(table, key):
-            distinct = "SELECT * FROM _batch"
-        if overlap:
-            match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
-            sql = (
-                f"INSERT INTO {target} SELECT b.* FROM ({distinct}) b WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {target} t WHERE t.ts BETWEEN ? AND ? AND {match})"
-            )
-            row = con.execute(sql, [lo, hi]).fetchone()
-        else:
-            row = con.execute(f"INSERT INTO {target} {distinct}").fetchone()
-    finally:
-        con.unregister("_batch")
+    # DuckDB finds `_batch` by name in this frame (a replacement scan). Not `con.register`: the
+    # view it creates, even unregistered, keeps the Arrow table alive until the transaction
+    # ends, so a file's every batch stayed in memory until its commit (DuckDB 1.5).
+    _batch = table
+    distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM _batch"
+    if key == POSITION_KEY and not maybe_repeats(table, key):
+        distinct = "SELECT * FROM _batch"
+    if overlap:
+        match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
+        sql = (
+            f"INSERT INTO {target} SELECT b.* FROM ({distinct}) b WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {target} t WHERE t.ts BETWEEN ? AND ? AND {match})"
+        )
+        row = con.execute(sql, [lo, hi]).fetchone()
+    else:
+        row = con.execute(f"INSERT INTO {target} {distinct}").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -119,16 +119,12 @@ def insert_batch(
     n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1])
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
-        q = d.quarantine.append_column(
+        _quarantine = d.quarantine.append_column(  # read by name, as `_batch` above
             "file_hash", pa.repeat(pa.scalar(file_hash), d.quarantine.num_rows)
         )
-        con.register("_quarantine", q)
-        try:
-            con.execute(
-                "INSERT INTO quarantine SELECT file, line, reason, raw, file_hash FROM _quarantine"
-            )
-        finally:
-            con.unregister("_quarantine")
+        con.execute(
+            "INSERT INTO quarantine SELECT file, line, reason, raw, file_hash FROM _quarantine"
+        )
     return (n_pos, n_st), dups
 
 
