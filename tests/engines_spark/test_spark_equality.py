@@ -70,3 +70,17 @@ def test_simulated_scenario_same_events_as_local(spark: Any, tmp_path: Path) -> 
     assert spark_rows == local
     # Every kind the scenario holds is compared, not just an empty set.
     assert {r[1] for r in local} >= {"encounter", "loitering", "port_visit", "gap", "spoofing"}
+
+
+def test_other_work_splits_find_the_same_events(spark: Any, tmp_path: Path) -> None:
+    from oiltrail.engines.spark import SparkPlan
+
+    with open_store(tmp_path / "store.duckdb") as store:
+        _load(store, *edge_scenario())
+        local = _local_events(store)
+        parquet = _export_positions(store, tmp_path / "positions")
+        static = _export_static(store, tmp_path / "static.parquet")
+    plan = SparkPlan(vessel_buckets=3, pair_buckets=0, block_deg=2.5)
+    frame = detect_spark(spark, parquet, static_path=static, plan=plan)
+    events = from_spark(frame.toArrow(), EVENTS)
+    assert sorted(tuple(r[c] for c in COLUMNS) for r in events.to_pylist()) == local

@@ -56,10 +56,13 @@ class SparkPlan:
     `vessel_buckets`: 0 groups positions by MMSI (one kernel call per vessel); N > 0 hashes
     vessels into N groups (fewer, larger kernel calls; each group must fit one worker).
     `block_deg`: lat/lon size of an encounter cell (per UTC day).
+    `pair_buckets`: vessel pairs hashed into this many `run_pair_kernel` calls (0: one call
+    per pair); most close pairs are ships moored together, so per-pair calls cost most.
     """
 
     vessel_buckets: int = 0
     block_deg: float = 10.0
+    pair_buckets: int = 64
 
 
 def _positions_for_kernels(table: pa.Table) -> pa.Table:
@@ -155,13 +158,19 @@ def adjacency(cell_samples: DataFrame, params: DetectParams) -> DataFrame:
     return grouped.applyInArrow(kernel, spark_ddl(ADJACENCY))
 
 
-def pair_events(adjacent: DataFrame, ports: pa.Table, params: DetectParams) -> DataFrame:
-    """Encounter events, one `run_pair_kernel` call per vessel pair."""
+def pair_events(
+    adjacent: DataFrame, ports: pa.Table, params: DetectParams, plan: SparkPlan = SparkPlan()
+) -> DataFrame:
+    """Encounter events: `run_pair_kernel` over whole pairs (all their close samples)."""
+    from pyspark.sql import functions as F
 
     def kernel(table: pa.Table) -> pa.Table:
         return to_spark(run_pair_kernel(from_spark(table, ADJACENCY), ports, params), EVENTS)
 
-    return adjacent.groupBy("mmsi_a", "mmsi_b").applyInArrow(kernel, EVENTS_DDL)
+    if plan.pair_buckets <= 0:
+        return adjacent.groupBy("mmsi_a", "mmsi_b").applyInArrow(kernel, EVENTS_DDL)
+    bucket = F.pmod(F.xxhash64("mmsi_a", "mmsi_b"), F.lit(plan.pair_buckets))
+    return adjacent.groupBy(bucket.alias("pair_bucket")).applyInArrow(kernel, EVENTS_DDL)
 
 
 def encounter_events(
@@ -169,7 +178,7 @@ def encounter_events(
 ) -> DataFrame:
     """Encounters: resample per vessel, pairs per space-time cell, runs per vessel pair."""
     cells = explode_to_cells(encounter_samples(positions, params, plan), params, plan)
-    return pair_events(adjacency(cells, params), ports, params)
+    return pair_events(adjacency(cells, params), ports, params, plan)
 
 
 def parse_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
