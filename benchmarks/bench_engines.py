@@ -118,7 +118,11 @@ def _spark_staged(spark: Any, days: Path, tmp: Path) -> dict[str, tuple[float, i
         "explode samples to cells", lambda: eng.explode_to_cells(samples, params), tmp / "cells"
     )
     adj = stage("cell kernel (group by cell)", lambda: eng.adjacency(cells, params), tmp / "adj")
-    stage("pair kernel (group by pair)", lambda: eng.pair_events(adj, ports, params), tmp / "pairs")
+    stage(
+        "pair kernel (group by pair bucket)",
+        lambda: eng.pair_events(adj, ports, params),
+        tmp / "pairs",
+    )
     return out
 
 
