@@ -114,3 +114,37 @@ def test_screening_is_capped_and_says_so(monkeypatch: pytest.MonkeyPatch) -> Non
     assert queries == ["Ocean Star 0 Shipping Ltd", "Ocean Star 1 Shipping Ltd"]
     assert [e["screening"]["status"] for e in found] == ["no match"] * 2 + ["not screened"] * 3
     assert "only the first 2 were screened" in found[4]["screening"]["note"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html>" + "<a " * 3000,  # tags that never close: the stdlib parser rescans at each
+        "<html>" + "<!--a" * 3000 + "<p>Diesel</p>",  # comments that never close
+        "<html><!-- ok -->" + "<![a>" * 3000,  # unknown marked sections: the parser raises
+        "<html>" + "<![CDATA[x>" * 3000,
+    ],
+    ids=["open-tags", "open-comments", "marked-sections", "open-cdata"],
+)
+def test_hostile_html_is_escaped_before_parsing(page: str) -> None:
+    from oiltrail.claims.text import escape_stray_tags, html_to_text
+
+    safe = escape_stray_tags(page)
+    assert "<![" not in safe
+    assert "<!--" not in safe[safe.rfind("-->") + 1 :]  # every comment left closes
+    for chunk in safe.split("<")[1:]:  # every "<" left opens a tag that closes
+        assert ">" in chunk
+    assert isinstance(html_to_text(page), str)  # no traceback
+
+
+def test_html_escaping_keeps_real_pages() -> None:
+    from oiltrail.claims.text import html_to_text
+
+    page = (
+        "<html><head><style>p{x:1}</style><!-- note <b> --></head><body>"
+        '<p class="a>b">Tanker <b>Yuk Tung</b> took on diesel.</p><p>1 < 2 and 3 > 2</p></body>'
+    )
+    assert html_to_text(page).split("\n\n") == [
+        "Tanker Yuk Tung took on diesel.",
+        "1 < 2 and 3 > 2",
+    ]

@@ -182,11 +182,32 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# A "<" whose tag never closes before the next "<" ("<a <a <a ..."), or a comment that never
+# closes, makes the stdlib parser rescan the rest of the page at each one: quadratic. Such a
+# "<" is text, so it is escaped first. The lookahead stops at the next "<" or ">", so all of
+# them together scan the page once.
+STRAY_LT = re.compile(r"<(?!!--)(?![^<>]*>)")
+TAG = re.compile(r"<[^<>]*>")
+
+
+def escape_stray_tags(html: str) -> str:
+    """Escape each "<" that cannot open a complete tag or comment (keeps parsing linear)."""
+    closed = html.rfind("-->") + 3 if "-->" in html else 0
+    tail = html[closed:].replace("<!--", "&lt;!--")  # comments that never close
+    # Marked sections ("<![CDATA[", "<![if ...]>") are rare in pages, may never close, and an
+    # unknown keyword ("<![a>") makes the stdlib parser raise: read them as text.
+    html = (html[:closed] + tail).replace("<![", "&lt;![")
+    return STRAY_LT.sub("&lt;", html)
+
+
 def html_to_text(html: str) -> str:
     """Visible text of an HTML page, one paragraph per block element."""
     parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(escape_stray_tags(html))
+        parser.close()
+    except (AssertionError, ValueError):  # a malformed construct the escaping missed
+        parser.parts = [TAG.sub("\n\n", html)]
     raw = "".join(parser.parts)
     paragraphs = (re.sub(r"[ \t\n\f\v\xa0]+", " ", p).strip() for p in re.split(r"\n\s*\n", raw))
     return "\n\n".join(p for p in paragraphs if p)
