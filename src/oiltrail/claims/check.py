@@ -69,7 +69,10 @@ def check_claims(text: str, store: Any, *, published: date | None = None) -> dic
     """Find supply claims in `text` and judge each against the evidence in `store`.
 
     Args:
-        text: plain text (already stripped of HTML); only the first 2 MB are read.
+        text: plain text (already stripped of HTML); only the first 2,000,000 characters
+            are read (`MAX_ARTICLE_BYTES`). Work is linear in the text's length: each
+            paragraph is searched once, each sentence is bounded (`MAX_SENTENCE_CHARS`),
+            and at most `MAX_SCREENED_ENTITIES` entities are screened.
         store: an open `oiltrail.store.Store`, or None to skip evidence and screening.
         published: the article's date for "last year"; found in the dateline when omitted.
 

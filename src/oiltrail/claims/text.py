@@ -15,6 +15,8 @@ from pathlib import Path
 from oiltrail.errors import InputFormatError, NotFoundError
 
 # A long UN Panel report is about 1 MB of text; beyond 2 MB we stop reading and say so.
+# The claim check is linear, about 1.5 s of CPU per MB (benchmarks/bench_claims.py), so
+# this cap bounds any article, even a 100 MB one, to a few seconds.
 MAX_ARTICLE_BYTES = 2_000_000
 # Share of control characters above which decoded bytes are not text.
 MAX_CONTROL_SHARE = 0.01
