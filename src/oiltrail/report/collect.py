@@ -33,8 +33,8 @@ class ReportParams:
     max_track_points: int = 20_000  # all vessels together, after thinning
     track_break_h: float = 6.0  # a silence longer than this breaks a track line
     max_events: int = 5_000  # map and timeline markers
-    # Longer articles are cut, and the report says so: the claim check's time grows faster
-    # than linearly with length (about 25 s for 100 kB on the reference machine).
+    # Longer articles are cut, and the report says so: every claim found becomes a row of
+    # the report, so a book-length text would bury the page (the check itself is linear).
     max_article_bytes: int = 100_000
 
 
