@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.readers.base import STUB_NOTE
-from oiltrail.screen.score import TokenBlock, token_block
+from oiltrail.screen.score import NameFeatures, name_features
 from oiltrail.store import Store
 from oiltrail.store.lists import ensure_lists_tables, read_entities
 
@@ -50,27 +50,8 @@ class ScreenIndex:
     postings: dict[str, NDArray[np.int64]] = field(default_factory=dict)
     by_imo: dict[str, list[int]] = field(default_factory=dict)
     by_mmsi: dict[str, list[int]] = field(default_factory=dict)
-    # Every name's word tokens flattened, so a query's candidates need no Python loop.
-    tok_text: list[str] = field(default_factory=list)
-    tok_first: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    tok_len: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    tok_weight: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-    name_tok_start: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    name_tok_count: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-
-    def token_block(self, cands: NDArray[np.int64]) -> TokenBlock:
-        """The tokens of the candidate names, gathered from the flat arrays."""
-        counts = self.name_tok_count[cands]
-        starts = self.name_tok_start[cands]
-        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        texts = self.tok_text
-        return TokenBlock(
-            [texts[i] for i in offsets.tolist()],
-            self.tok_first[offsets],
-            self.tok_len[offsets],
-            self.tok_weight[offsets],
-            counts,
-        )
+    # The scorer's precomputed view of every name (tokens, weights, numbers, whole names).
+    features: NameFeatures = field(default_factory=lambda: name_features([]))
 
     def candidates(self, forms: Sequence[NormName], k: int) -> NDArray[np.int64]:
         """Indices of the (at most k) names sharing the most trigrams with any form."""
@@ -139,13 +120,7 @@ def build_index(rows: list[dict[str, Any]]) -> ScreenIndex:
     index.name_entity = np.asarray(name_entity, dtype=np.int64)
     index.name_weak = np.asarray(name_weak, dtype=bool)
     index.postings = {g: np.unique(np.asarray(v, np.int64)) for g, v in postings.items()}
-    block = token_block(index.names)
-    index.tok_text = block.texts
-    index.tok_first = block.first
-    index.tok_len = block.length
-    index.tok_weight = block.weight
-    index.name_tok_count = block.counts
-    index.name_tok_start = np.cumsum(block.counts) - block.counts
+    index.features = name_features(index.names)
     return index
 
 

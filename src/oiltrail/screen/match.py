@@ -14,7 +14,13 @@ from rigour.ids import IMO
 from oiltrail.errors import UsageError
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.normalize import NormName, normalize_name
-from oiltrail.screen.score import DEFAULT_SCORING, NameScoring, score_one_to_many
+from oiltrail.screen.score import (
+    DEFAULT_SCORING,
+    NameScoring,
+    name_features,
+    query_features,
+    score_candidates,
+)
 from oiltrail.screen.translit import has_han, has_hangul
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
@@ -89,12 +95,13 @@ def _name_scores(
     cands = index.candidates(forms, k)
     if len(cands) == 0:
         return {}
-    rights = [index.names[i] for i in cands]
+    feats = (
+        index.features if params == index.features.params else name_features(index.names, params)
+    )
     best = np.full(len(cands), -1.0)
     best_form = np.zeros(len(cands), dtype=np.int64)
-    block = index.token_block(cands)
     for f, form in enumerate(forms):
-        scores = score_one_to_many(form, rights, params, block)
+        scores = score_candidates(query_features(form, params), feats, cands)
         better = scores > best
         best = np.where(better, scores, best)
         best_form = np.where(better, f, best_form)
@@ -103,7 +110,7 @@ def _name_scores(
     for pos in np.flatnonzero(best >= cutoff):
         e = int(index.name_entity[cands[pos]])
         if e not in out or out[e][0] < best[pos]:
-            out[e] = (float(best[pos]), forms[int(best_form[pos])], rights[pos])
+            out[e] = (float(best[pos]), forms[int(best_form[pos])], index.names[cands[pos]])
     return out
 
 

@@ -6,6 +6,7 @@ numpy reductions, so a query scored against its candidates costs microseconds pe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -161,83 +162,184 @@ def score_names(
     return float(scores[best]), pairs[best][0], pairs[best][1]
 
 
+# rapidfuzz cut-offs a little under the token floor: a pair below them cannot reach the floor
+# (Levenshtein below it, or Jaro-Winkler less the discount), so it may come back as 0 at once.
+_CUTOFF_MARGIN = 0.01
+
+
 @dataclass(frozen=True)
-class TokenBlock:
-    """The word tokens of many list forms, flattened: texts, first letters, lengths."""
+class NameFeatures:
+    """Everything the scorer needs of many list forms, computed once (at index time).
 
-    texts: list[str]
-    first: NDArray[np.int64]  # code point of each token's first letter
-    length: NDArray[np.int64]
-    weight: NDArray[np.float64]  # `token_weight` of each token
-    counts: NDArray[np.int64]  # tokens per form
+    Word tokens are flattened: `tok_start[i]` and `tok_count[i]` locate form i's tokens."""
+
+    params: NameScoring
+    tok_text: NDArray[np.object_]  # token strings
+    tok_first: NDArray[np.int64]  # code point of each token's first letter
+    tok_len: NDArray[np.int64]
+    tok_cw: NDArray[np.float64]  # `token_weight` × result_extra_weight
+    tok_start: NDArray[np.int64]
+    tok_count: NDArray[np.int64]
+    c_den: NDArray[np.float64]  # sum of `tok_cw` per form
+    has_single: NDArray[np.bool_]  # form has a one-letter token (an initial)
+    joined: NDArray[np.object_]
+    numbers: NDArray[np.int64]  # id of the numbers tuple; 0 when the form has none
+    number_ids: dict[tuple[str, ...], int]
 
 
-def token_block(cands: Sequence[NormName]) -> TokenBlock:
-    texts = [t for c in cands for t in c.tokens]
-    return TokenBlock(
-        texts,
+def name_features(names: Sequence[NormName], params: NameScoring = DEFAULT_SCORING) -> NameFeatures:
+    """Precompute the list side of `score_candidates` for `names`."""
+    texts = [t for c in names for t in c.tokens]
+    count = np.fromiter((len(c.tokens) for c in names), dtype=np.int64, count=len(names))
+    start = np.cumsum(count) - count
+    length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    weight = np.fromiter((token_weight(t) for t in texts), dtype=np.float64, count=len(texts))
+    cw = weight * params.result_extra_weight
+    c_den = np.zeros(len(names))
+    has = count > 0
+    if has.any():
+        c_den[has] = np.add.reduceat(cw, start[has])
+    number_ids: dict[tuple[str, ...], int] = {(): 0}
+    numbers = [number_ids.setdefault(c.numbers, len(number_ids)) for c in names]
+    single = np.zeros(len(names), dtype=bool)
+    single[has] = np.maximum.reduceat(length == 1, start[has]) if has.any() else False
+    return NameFeatures(
+        params,
+        _objects(texts),
         np.fromiter((ord(t[0]) for t in texts), dtype=np.int64, count=len(texts)),
-        np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)),
-        np.fromiter((token_weight(t) for t in texts), dtype=np.float64, count=len(texts)),
-        np.fromiter((len(c.tokens) for c in cands), dtype=np.int64, count=len(cands)),
+        length,
+        cw,
+        start,
+        count,
+        c_den,
+        single,
+        _objects([c.joined for c in names]),
+        np.asarray(numbers, dtype=np.int64),
+        number_ids,
+    )
+
+
+def _objects(values: list[str]) -> NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@dataclass(frozen=True)
+class QueryFeatures:
+    """One query form prepared once for scoring against any number of candidates."""
+
+    tokens: list[str]
+    qw: NDArray[np.float64]  # token weights × query_extra_weight
+    qw_sum: float
+    first: NDArray[np.int64]
+    length: NDArray[np.int64]
+    has_single: bool
+    joined: list[str]
+    numbers: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def query_features(query: NormName, params: NameScoring = DEFAULT_SCORING) -> QueryFeatures:
+    tokens = list(query.tokens)
+    qw = np.array([token_weight(t) for t in tokens]) * params.query_extra_weight
+    length = np.array([len(t) for t in tokens], dtype=np.int64)
+    return QueryFeatures(
+        tokens,
+        qw,
+        qw.sum(),
+        np.array([ord(t[0]) for t in tokens], dtype=np.int64),
+        length,
+        bool((length == 1).any()),
+        [query.joined],
+        query.numbers,
     )
 
 
 def score_one_to_many(
-    query: NormName,
-    cands: Sequence[NormName],
-    params: NameScoring = DEFAULT_SCORING,
-    block: TokenBlock | None = None,
+    query: NormName, cands: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
 ) -> NDArray[np.float64]:
-    """Score one query form against many list forms: the same score as `score_pairs`, with
-    one rapidfuzz matrix call for all token pairs instead of a Python loop over them.
-    `block` (the candidates' tokens, precomputed by the index) saves rebuilding it."""
+    """Score one query form against many list forms: the same score as `score_pairs`."""
+    feats = name_features(cands, params)
+    return score_candidates(query_features(query, params), feats, np.arange(len(cands)))
+
+
+def score_candidates(
+    query: QueryFeatures, feats: NameFeatures, cands: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Score one prepared query against the list forms `cands` of `feats`: rapidfuzz matrix
+    calls for all token pairs and the whole names, numpy for the rest; no per-pair Python."""
     n = len(cands)
     if n == 0:
         return np.zeros(0)
+    params = feats.params
     joined = process.cdist(
-        [query.joined], [c.joined for c in cands], scorer=Levenshtein.normalized_similarity
+        query.joined, feats.joined[cands], scorer=Levenshtein.normalized_similarity, workers=1
     )[0].astype(np.float64)
-    tokens = block if block is not None else token_block(cands)
-    split = tokens.counts != len(query.tokens)
+    counts = feats.tok_count[cands]
+    split = counts != len(query.tokens)
     score = np.maximum(
-        _token_score_matrix(query, tokens, params), _joined_counts(joined, split, params)
+        _token_scores(query, feats, cands, counts), _joined_counts(joined, split, params)
     )
-    return _apply_numbers(score, [query] * n, cands, params)
+    num_ids = feats.numbers[cands]
+    q_num = feats.number_ids.get(query.numbers, -1)
+    differ = num_ids != q_num
+    if differ.any():
+        both = differ & (num_ids != 0) if query.numbers else np.zeros(n, dtype=bool)
+        score[both] = np.minimum(score[both], params.number_mismatch_cap)
+        score[differ & ~both] *= params.number_missing_factor
+    return score
 
 
-def _token_score_matrix(
-    query: NormName, block: TokenBlock, params: NameScoring
+def _token_scores(
+    query: QueryFeatures, feats: NameFeatures, cands: NDArray[np.int64], counts: NDArray[np.int64]
 ) -> NDArray[np.float64]:
-    n = len(block.counts)
-    if not query.tokens or not block.texts:
+    n = len(cands)
+    total = int(counts.sum())
+    if not query.tokens or total == 0:
         return np.zeros(n)
-    q_tokens = list(query.tokens)
-    lev = process.cdist(q_tokens, block.texts, scorer=Levenshtein.normalized_similarity)
-    jw = process.cdist(q_tokens, block.texts, scorer=JaroWinkler.normalized_similarity)
-    sims = np.maximum(lev, jw - params.jw_discount).astype(np.float64)
-    q_len = [len(t) for t in q_tokens]
-    if 1 in q_len or (block.length == 1).any():  # initials: "J" for "Joachim"
-        q_first = np.array([ord(t[0]) for t in q_tokens])
-        singles = (np.array(q_len)[:, None] == 1) | (block.length[None, :] == 1)
-        initials = singles & (q_first[:, None] == block.first[None, :])
+    params = feats.params
+    seg = np.cumsum(counts)
+    seg -= counts  # each candidate's first token in the gathered block
+    offsets = np.repeat(feats.tok_start[cands] - seg, counts)
+    offsets += np.arange(total)
+    texts = feats.tok_text[offsets].tolist()
+    lev = process.cdist(
+        query.tokens,
+        texts,
+        scorer=Levenshtein.normalized_similarity,
+        workers=1,
+        score_cutoff=params.token_floor - _CUTOFF_MARGIN,
+    )
+    jw = process.cdist(
+        query.tokens,
+        texts,
+        scorer=JaroWinkler.normalized_similarity,
+        workers=1,
+        score_cutoff=params.token_floor + params.jw_discount - _CUTOFF_MARGIN,
+    )
+    jw -= params.jw_discount  # float32, as before the cut-offs
+    sims = np.maximum(lev, jw, dtype=np.float64)
+    if query.has_single or feats.has_single[cands].any():  # initials: "J" for "Joachim"
+        singles = (query.length[:, None] == 1) | (feats.tok_len[offsets][None, :] == 1)
+        initials = singles & (query.first[:, None] == feats.tok_first[offsets][None, :])
         np.maximum(sims, np.where(initials, params.initial_score, 0.0), out=sims)
     sims[sims < params.token_floor] = 0.0
-    qw = np.array([token_weight(t) for t in q_tokens]) * params.query_extra_weight
-    cw = block.weight * params.result_extra_weight
-    starts = np.cumsum(block.counts) - block.counts
-    if block.counts.all():  # the usual case: every list form has words
-        q_best = np.maximum.reduceat(sims, starts, axis=1)
-        c_num = np.add.reduceat(cw * sims.max(axis=0), starts)
-        c_den = np.add.reduceat(cw, starts)
+    if counts.all():  # the usual case: every list form has words
+        q_best = np.maximum.reduceat(sims, seg, axis=1)
+        c_num = np.add.reduceat(feats.tok_cw[offsets] * sims.max(axis=0), seg)
     else:
-        has = block.counts > 0
-        q_best = np.zeros((len(q_tokens), n))
-        q_best[:, has] = np.maximum.reduceat(sims, starts[has], axis=1)
-        c_num, c_den = np.zeros(n), np.zeros(n)
-        c_num[has] = np.add.reduceat(cw * sims.max(axis=0), starts[has])
-        c_den[has] = np.add.reduceat(cw, starts[has])
-    num = qw @ q_best + c_num
-    den = qw.sum() + c_den
+        has = counts > 0
+        q_best = np.zeros((len(query.tokens), n))
+        q_best[:, has] = np.maximum.reduceat(sims, seg[has], axis=1)
+        c_num = np.zeros(n)
+        c_num[has] = np.add.reduceat(feats.tok_cw[offsets] * sims.max(axis=0), seg[has])
+    num = query.qw @ q_best
+    num += c_num
+    den = feats.c_den[cands]
+    den += query.qw_sum
+    if query.qw_sum > 0:  # den > 0 everywhere: token weights are positive
+        num /= den
+        return num
     result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
     return result
