@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
 import typer
+from rich.markup import escape
 
 from oiltrail.errors import OiltrailError
 from oiltrail.render import err_console
@@ -43,7 +44,7 @@ def _guarded(
             try:
                 return fn(*args, **kwargs)
             except OiltrailError as exc:
-                err_console.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+                err_console.print(f"[red]error:[/red] {escape(exc.detail)}", highlight=False)
                 raise typer.Exit(exc.exit_code) from None
             except KeyboardInterrupt:
                 err_console.print("[red]interrupted[/red]: the store is as it was before this file")
@@ -54,7 +55,7 @@ def _guarded(
                 if os.environ.get("OILTRAIL_DEBUG"):
                     raise
                 err_console.print(
-                    f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
+                    f"[red]internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
                     "(set OILTRAIL_DEBUG=1 for the traceback)",
                     highlight=False,
                 )

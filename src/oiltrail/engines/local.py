@@ -47,6 +47,8 @@ from oiltrail.store.events import (
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
 PARALLEL_MIN_ROWS = 200_000  # below this, splitting costs more than it saves
 FAR_PAST = datetime(1900, 1, 1)
+# Also the sort key: ties on (mmsi, ts) — two ships on one MMSI — break by position, so
+# every run and every engine hands the kernels the same first fix.
 POS_COLS = "mmsi, ts, lat, lon, sog"
 T = TypeVar("T")
 
@@ -292,13 +294,13 @@ def _detect_positions(
     positions = con.execute(
         f"""SELECT {", ".join("p." + c for c in POS_COLS.split(", "))} FROM positions p
             JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t
-            ORDER BY p.mmsi, p.ts"""
+            ORDER BY p.mmsi, p.ts, p.lat, p.lon, p.sog"""
     ).to_arrow_table()
     t_enc = _encounter_cutoff(store, w0, ctx) if "encounter" in kinds else None
     enc_positions = None
     if t_enc is not None:
         enc_positions = con.execute(
-            f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? ORDER BY mmsi, ts""",
+            f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? ORDER BY {POS_COLS}""",
             [t_enc - timedelta(hours=params.encounter.max_interp_gap_h)],
         ).to_arrow_table()
     use_pool = parallel if parallel is not None else positions.num_rows >= PARALLEL_MIN_ROWS
