@@ -74,7 +74,10 @@ class NmeaReader:
         self.pghp_carry = np.nan  # a `$PGHP` time at the end of the last batch, still unused
 
     def batch(self, block: bytes) -> Decoded:
-        f = split_block(block)
+        return self.batch_split(block, split_block(block))
+
+    def batch_split(self, block: bytes, f: Fields) -> Decoded:
+        """`batch` of a block already split (`split_block` is pure: any thread may run it)."""
         first_line = self.lines_seen + 1
         self.lines_seen += len(f.line_start)
         q = Quarantine(self.name)
