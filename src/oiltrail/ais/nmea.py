@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +63,35 @@ def _concat_ranges(buf: np.ndarray, starts: I64, ends: I64) -> tuple[np.ndarray,
     return buf[pos], out_ends
 
 
+def own_times(f: Fields) -> F64:
+    """Time each line carries itself: tag block `c:`, else a NAIS trailer (NaN where none)."""
+    ts = f.tag_time_s()
+    trailer = f.ok & (f.star + 3 < f.line_end)
+    if trailer.any():
+        rows = np.flatnonzero(trailer)
+        texts = [bytes(f.buf[f.star[i] + 3 : f.line_end[i]]) for i in rows.tolist()]
+        found = pc.extract_regex(pa.array(texts, pa.binary()), TRAILER_TIME_RE)
+        e = pc.cast(pc.cast(pc.struct_field(found, "e"), pa.string()), pa.float64())
+        ts[rows] = np.where(np.isnan(ts[rows]), e.to_numpy(zero_copy_only=False), ts[rows])
+    return ts
+
+
+@dataclass(frozen=True)
+class Split:
+    """The stateless part of decoding a block: its fields and each line's own time."""
+
+    block: bytes
+    fields: Fields
+    own_ts_s: F64
+    simulated: bool  # a tag block names the source `s:sim`
+
+
+def split(block: bytes) -> Split:
+    """Split `block` with no reader state, so another thread may do it ahead of `batch_split`."""
+    f = split_block(block)
+    return Split(block, f, own_times(f), _SIM.search(block) is not None)
+
+
 class NmeaReader:
     """Decode NMEA batches of one file; keeps multipart and `$PGHP` state between batches."""
 
@@ -74,10 +104,11 @@ class NmeaReader:
         self.pghp_carry = np.nan  # a `$PGHP` time at the end of the last batch, still unused
 
     def batch(self, block: bytes) -> Decoded:
-        return self.batch_split(block, split_block(block))
+        return self.batch_split(split(block))
 
-    def batch_split(self, block: bytes, f: Fields) -> Decoded:
-        """`batch` of a block already split (`split_block` is pure: any thread may run it)."""
+    def batch_split(self, s: Split) -> Decoded:
+        """`batch` of a block already split (`split` is pure: any thread may run it)."""
+        f = s.fields
         first_line = self.lines_seen + 1
         self.lines_seen += len(f.line_start)
         q = Quarantine(self.name)
@@ -90,7 +121,7 @@ class NmeaReader:
         good = f.ok & f.checksum_ok & f.tag_ok
         for i in np.flatnonzero(f.ok & ~good):
             q.add(first_line + int(i), "bad_checksum", text_of(raw(int(i))))
-        ts_s = self._times(f, pghp)
+        ts_s = self._times(f, s.own_ts_s.copy(), pghp)
         count, num = f.count, f.num
         single = good & (count == 1)
         pair1, pair2 = _consecutive_pairs(f, good, count, num)
@@ -104,8 +135,7 @@ class NmeaReader:
                 self.assembler.feed(self._fragments(f, np.flatnonzero(multi), ts_s, first_line)), q
             ),
         ]
-        simulated = _SIM.search(block) is not None
-        return _merge(parts, q, skipped, simulated)
+        return _merge(parts, q, skipped, s.simulated)
 
     def finish(self) -> Decoded:
         q = Quarantine(self.name)
@@ -135,15 +165,8 @@ class NmeaReader:
                 q.add(first_line + i, "unparseable", text_of(text))
         return pghp
 
-    def _times(self, f: Fields, pghp: list[tuple[int, float]]) -> F64:
-        ts = f.tag_time_s()
-        trailer = f.ok & (f.star + 3 < f.line_end)
-        if trailer.any():
-            rows = np.flatnonzero(trailer)
-            texts = [bytes(f.buf[f.star[i] + 3 : f.line_end[i]]) for i in rows.tolist()]
-            found = pc.extract_regex(pa.array(texts, pa.binary()), TRAILER_TIME_RE)
-            e = pc.cast(pc.cast(pc.struct_field(found, "e"), pa.string()), pa.float64())
-            ts[rows] = np.where(np.isnan(ts[rows]), e.to_numpy(zero_copy_only=False), ts[rows])
+    def _times(self, f: Fields, ts: F64, pghp: list[tuple[int, float]]) -> F64:
+        """Each line's time: its own (`ts`, changed in place), else `$PGHP`, else base time."""
         idx = np.flatnonzero(f.ok)
         pghp_idx = np.array([-1] + [p[0] for p in pghp], dtype=np.int64)
         pghp_ts = np.array([self.pghp_carry] + [p[1] for p in pghp], dtype=np.float64)

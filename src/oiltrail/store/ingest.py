@@ -26,8 +26,7 @@ from oiltrail.ais.canonical import ParquetReader
 from oiltrail.ais.csv_formats import CsvReader
 from oiltrail.ais.decoded import Decoded
 from oiltrail.ais.detect_format import Detected, detect
-from oiltrail.ais.nmea import NmeaReader
-from oiltrail.ais.nmea_split import split_block
+from oiltrail.ais.nmea import NmeaReader, split
 from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
 from oiltrail.ais.validate import now_us
 from oiltrail.errors import StrictModeError, UsageError
@@ -145,9 +144,9 @@ def _decoded(
             block_rows = min(batch_rows, PIPELINE_ROWS)
             blocks = read_blocks(stream, block_rows * NMEA_BYTES_PER_ROW)
             # Splitting (pure numpy) runs one block ahead in its own thread: three stages.
-            for block, fields in prefetch((b, split_block(b)) for b in blocks):
-                progress.advance(len(block))
-                yield reader.batch_split(block, fields)
+            for part in prefetch(split(b) for b in blocks):
+                progress.advance(len(part.block))
+                yield reader.batch_split(part)
             yield reader.finish()
         elif det.fmt == "parquet":
             yield from ParquetReader(member.name, now, batch_rows).batches(stream)
