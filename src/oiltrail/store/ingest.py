@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -170,33 +171,44 @@ def ingest_file(
     if row is not None:
         rep.already_ingested = True
         return rep
-    now = now_us()
-    with single_thread(store.con), store.transaction() as con:
-        seen = (Seen(con, "positions"), Seen(con, "static_reports"))
-        for member, det in planned:
-            progress.start(
-                member.name,
-                member.path.stat().st_size
-                if det.fmt == "nmea" and member.path.suffix not in (".gz", ".zst", ".zip")
-                else None,
-            )
-            for d in prefetch(_decoded(member, det, base_s, now, progress)):
-                added, dups = insert_batch(con, d, file_hash, seen)
-                rep.positions += added[0]
-                rep.static_reports += added[1]
-                rep.duplicates += dups
-                rep.invalid_imo += d.invalid_imo
-                rep.quarantined.update(d.quarantine["reason"].to_pylist())
-                rep.skipped.update(d.skipped)
-                rep.simulated |= d.simulated
-        if strict and rep.quarantined:
-            shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
-            raise StrictModeError(
-                f"{path}: {sum(rep.quarantined.values())} rows quarantined ({shown}); "
-                "--strict: the file was not ingested"
-            )
-        manifest_row(con, rep)
+    batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
+    try:
+        with single_thread(store.con), store.transaction() as con:
+            _insert_all(con, batches, rep, strict)
+    finally:
+        batches.close()
     return rep
+
+
+def _all_decoded(
+    planned: list[tuple[Member, Detected]], base_s: float | None, now: int, progress: Progress
+) -> Iterator[Decoded]:
+    for member, det in planned:
+        plain = det.fmt == "nmea" and member.path.suffix not in (".gz", ".zst", ".zip")
+        progress.start(member.name, member.path.stat().st_size if plain else None)
+        yield from _decoded(member, det, base_s, now, progress)
+
+
+def _insert_all(
+    con: duckdb.DuckDBPyConnection, batches: Iterator[Decoded], rep: FileReport, strict: bool
+) -> None:
+    seen = (Seen(con, "positions"), Seen(con, "static_reports"))
+    for d in batches:
+        added, dups = insert_batch(con, d, rep.file_hash, seen)
+        rep.positions += added[0]
+        rep.static_reports += added[1]
+        rep.duplicates += dups
+        rep.invalid_imo += d.invalid_imo
+        rep.quarantined.update(d.quarantine["reason"].to_pylist())
+        rep.skipped.update(d.skipped)
+        rep.simulated |= d.simulated
+    if strict and rep.quarantined:
+        shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
+        raise StrictModeError(
+            f"{rep.path}: {sum(rep.quarantined.values())} rows quarantined ({shown}); "
+            "--strict: the file was not ingested"
+        )
+    manifest_row(con, rep)
 
 
 def _warm_up(store: Store) -> None:
