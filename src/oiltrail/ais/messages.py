@@ -154,14 +154,15 @@ def decode_messages(p: Payloads) -> DecodedMessages:
         ("24B", (msg_type == 24) & (part == 1)),
     )
     parts: dict[str, tuple[Bits, I64]] = {}
+    ok = reason == ""  # kept in step with `reason` (comparing an object array is slow)
     for kind, sel in selections:
-        rows = np.flatnonzero((reason == "") & sel)
+        rows = np.flatnonzero(ok & sel)
         if len(rows):
             b = p.bits(rows, CHARS_NEEDED[kind])
             bad = b.bad_armour
             reason[rows[bad]] = "unparseable:payload"
+            ok[rows[bad]] = False
             parts[kind] = (b, rows)
-    ok = reason == ""
     skipped: Counter[str] = Counter()
     used = np.isin(msg_type, POSITION_TYPES + STATIC_TYPES)
     for t, cnt in zip(*np.unique(msg_type[ok & ~used], return_counts=True), strict=True):
