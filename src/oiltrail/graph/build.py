@@ -16,7 +16,7 @@ from followthemoney import model
 from oiltrail.screen.index import is_stub
 from oiltrail.screen.normalize import normalize_name
 from oiltrail.store import Store
-from oiltrail.store.lists import ensure_lists_tables, read_entities
+from oiltrail.store.lists import lists_version, read_entities
 
 # Edge schema → (from property, to property); the graph is walked in both directions.
 EDGE_ENDS = {
@@ -144,11 +144,7 @@ _CACHE: dict[tuple[str, int, str], Graph] = {}
 
 def get_graph(store: Store) -> Graph:
     """The graph of the store's lists, rebuilt only when the lists changed."""
-    ensure_lists_tables(store)
-    row = store.con.execute(
-        "SELECT count(*), CAST(max(loaded_at) AS VARCHAR) FROM list_entities"
-    ).fetchone()
-    key = (str(store.path), int(row[0]) if row else 0, str(row[1]) if row else "")
+    key = lists_version(store)
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = build_graph(read_entities(store))

@@ -18,7 +18,7 @@ from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.readers.base import STUB_NOTE
 from oiltrail.screen.score import NameFeatures, name_features
 from oiltrail.store import Store
-from oiltrail.store.lists import ensure_lists_tables, read_entities
+from oiltrail.store.lists import lists_version, read_entities
 
 SCREENABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -129,11 +129,7 @@ _CACHE: dict[tuple[str, int, str], ScreenIndex] = {}
 
 def get_index(store: Store) -> ScreenIndex:
     """The index of the store's lists, rebuilt only when the lists changed."""
-    ensure_lists_tables(store)
-    row = store.con.execute(
-        "SELECT count(*), CAST(max(loaded_at) AS VARCHAR) FROM list_entities"
-    ).fetchone()
-    key = (str(store.path), int(row[0]) if row else 0, str(row[1]) if row else "")
+    key = lists_version(store)
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = build_index(read_entities(store))

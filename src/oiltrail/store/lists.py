@@ -41,6 +41,15 @@ def ensure_lists_tables(store: Store) -> None:
         _ENSURED.add(store)
 
 
+def lists_version(store: Store) -> tuple[str, int, str]:
+    """A key that changes whenever the store's lists change: caches of derived data use it."""
+    ensure_lists_tables(store)
+    row = store.con.execute(
+        "SELECT count(*), CAST(max(loaded_at) AS VARCHAR) FROM list_entities"
+    ).fetchone()
+    return (str(store.path), int(row[0]) if row else 0, str(row[1]) if row else "")
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
