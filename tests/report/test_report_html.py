@@ -205,3 +205,16 @@ def test_unreadable_articles_are_said_in_their_section(
     claims = html.split('<section id="part-claims">')[1].split("</section>")[0]
     assert claims.count('class="missing"') == 2
     assert "cannot check blob.bin" in claims and "cannot check empty.txt" in claims
+
+
+def test_report_file_follows_the_umask_not_mkstemps_0600(tmp_path: Path) -> None:
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        with open_store(tmp_path / "empty.duckdb") as store:
+            out = write_report(store, tmp_path / "shared.html", [])
+    finally:
+        os.umask(previous)
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert not list(tmp_path.glob(".shared.html.*.tmp"))
