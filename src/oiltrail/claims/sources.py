@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from oiltrail.claims.gazetteer import country_aliases
+from oiltrail.estimate.reported import declared_rows
 
 REPORTED_FILE = "oiltrail/data/reported_deliveries.csv"
 DECLARED_MARK = "reported to 1718 Committee"
@@ -152,20 +153,9 @@ def supplier_parties(rows: list[ReportedLine]) -> set[str]:
 
 
 def declared_figure(rows: list[ReportedLine]) -> tuple[float, list[ReportedLine]]:
-    """One supplier's declared barrels for a year and the lines it rests on.
-
-    As the estimate stage does: the larger of its biggest period figure and its sum of months.
-    """
-    periods = [r for r in rows if r.month is None]
-    months: dict[int, ReportedLine] = {}
-    for r in rows:
-        if r.month is not None and (r.month not in months or r.barrels > months[r.month].barrels):
-            months[r.month] = r
-    best_period = max(periods, key=lambda r: r.barrels, default=None)
-    month_sum = sum(r.barrels for r in months.values())
-    if best_period is not None and best_period.barrels >= month_sum:
-        return best_period.barrels, [best_period]
-    return month_sum, sorted(months.values(), key=lambda r: r.line)
+    """One supplier's declared barrels for a year and the lines it rests on (estimate's rule)."""
+    value, used = declared_rows(rows)
+    return value, sorted(used, key=lambda r: r.line)
 
 
 def declared_total_lines(rows: list[ReportedLine], year: int) -> tuple[float, list[ReportedLine]]:

@@ -10,10 +10,11 @@ combined suppliers' figure and the sum over single suppliers (later reports only
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from oiltrail.errors import InputFormatError, NotFoundError
 from oiltrail.estimate.volume import BARRELS_PER_TONNE
@@ -105,19 +106,39 @@ def _barrels(barrels: Any, tonnes: Any) -> tuple[float, bool]:
     return value, converted
 
 
-def supplier_best(rows: list[ReportedRow]) -> tuple[float, bool]:
-    """One supplier's declared barrels for a year (biggest period figure or sum of months),
-    and whether that figure was converted from tonnes."""
+class _Declared(Protocol):
+    @property
+    def month(self) -> int | None: ...
+    @property
+    def barrels(self) -> float: ...
+
+
+D = TypeVar("D", bound=_Declared)
+
+
+def declared_rows(rows: Sequence[D]) -> tuple[float, list[D]]:
+    """One supplier's declared barrels for a year, and the rows the figure rests on.
+
+    The CSV repeats itself (months, longer periods, full years), so the figure is the larger of
+    the biggest period figure and the sum of months (the biggest row per month). The claims
+    stage uses the same rule, so a claim is judged on the figure `oiltrail estimate` shows.
+    """
     periods = [r for r in rows if r.month is None]
-    months: dict[int, ReportedRow] = {}
+    months: dict[int, D] = {}
     for r in rows:
         if r.month is not None and (r.month not in months or r.barrels > months[r.month].barrels):
             months[r.month] = r
     best_period = max(periods, key=lambda r: r.barrels, default=None)
     month_sum = sum(r.barrels for r in months.values())
     if best_period is not None and best_period.barrels >= month_sum:
-        return best_period.barrels, best_period.converted
-    return month_sum, any(r.converted for r in months.values())
+        return best_period.barrels, [best_period]
+    return month_sum, list(months.values())
+
+
+def supplier_best(rows: list[ReportedRow]) -> tuple[float, bool]:
+    """One supplier's declared barrels for a year, and whether it was converted from tonnes."""
+    value, used = declared_rows(rows)
+    return value, any(r.converted for r in used)
 
 
 def declared_by_year(reported: Reported) -> dict[int, dict[str, Any]]:
