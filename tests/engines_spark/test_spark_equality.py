@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from engines_spark_util import A, B, C, D, E, edge_scenario
 
-from oiltrail.detect.ids import EVENTS
+from oiltrail.ais.schema import EVENTS
 from oiltrail.engines.local import detect as detect_local
 from oiltrail.engines.spark import detect_spark
 from oiltrail.engines.spark_arrow import from_spark

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from oiltrail.ais.decoded import Decoded, Quarantine, split_valid
-from oiltrail.ais.schema import POSITIONS, STATIC
+from oiltrail.ais.schema import POSITIONS, STATIC, STATIC_FIELDS
 
 CSV_BLOCK_BYTES = 16 << 20
 
@@ -37,16 +37,6 @@ DMA = {
 TIME_FORMATS = {"marinecadastre": "%Y-%m-%dT%H:%M:%S", "dma": "%d/%m/%Y %H:%M:%S"}
 DType = pl.DataType | type[pl.DataType]
 REQUIRED = ("mmsi", "ts", "lat", "lon")
-STATIC_FIELDS = (
-    "imo",
-    "name",
-    "callsign",
-    "ship_type",
-    "length",
-    "width",
-    "draught",
-    "destination",
-)
 # DMA writes navigational status as text (ITU-R M.1371 table 45).
 NAV_STATUS_TEXT = {
     "under way using engine": 0, "at anchor": 1, "not under command": 2,

@@ -40,6 +40,9 @@ STATIC = pa.schema(
     ]
 )
 
+# The fields a static report carries beyond who (mmsi) and when (ts).
+STATIC_FIELDS: tuple[str, ...] = tuple(n for n in STATIC.names if n not in ("mmsi", "ts", "source"))
+
 QUARANTINE = pa.schema(
     [
         ("file", pa.string()),
@@ -74,6 +77,22 @@ EVENT_COLUMNS = (
     "lon",
     "port",
     "details",
+)
+
+# The store's events table (store/catalog.py) without run_id; `details` is JSON text.
+EVENTS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("kind", pa.string()),
+        ("mmsi", pa.uint32()),
+        ("other_mmsi", pa.uint32()),
+        ("start", TS),
+        ("end", TS),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("port", pa.string()),
+        ("details", pa.string()),
+    ]
 )
 
 EVENT_KINDS = (

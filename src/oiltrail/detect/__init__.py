@@ -13,7 +13,8 @@ Inputs use the canonical columns of `oiltrail.ais.schema`; outputs the `ids.EVEN
 with stable ids. Parameters are the frozen `params.DetectParams`.
 """
 
-from oiltrail.detect.ids import EVENTS, event_id
+from oiltrail.ais.schema import EVENTS
+from oiltrail.detect.ids import event_id
 from oiltrail.detect.kernels import (
     resample_partition,
     run_cell_kernel,

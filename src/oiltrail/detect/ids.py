@@ -10,23 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from oiltrail.ais.schema import TS
-
-# The store's events table (store/catalog.py) without run_id; `details` is JSON text.
-EVENTS = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("kind", pa.string()),
-        ("mmsi", pa.uint32()),
-        ("other_mmsi", pa.uint32()),
-        ("start", TS),
-        ("end", TS),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("port", pa.string()),
-        ("details", pa.string()),
-    ]
-)
+from oiltrail.ais.schema import EVENTS
 
 
 def iso(ts: datetime) -> str:

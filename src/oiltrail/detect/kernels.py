@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from oiltrail.ais.schema import EVENTS
 from oiltrail.detect import encounters, static, vessel
-from oiltrail.detect.ids import EVENTS, make_events
+from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import DetectParams
 from oiltrail.detect.ports import PortIndex, build_port_index
 from oiltrail.detect.tracks import position_speed_knots, prepare_tracks

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,16 @@ class DetectParams:
 KINDS = tuple(f.name for f in fields(DetectParams))
 VESSEL_KINDS = ("loitering", "gap", "port_visit", "spoofing")
 STATIC_KINDS = ("identity_change", "draught_change")
+
+
+def parse_day(text: str | date | None, what: str) -> date | None:
+    """`--since`/`--until` as a date; None stays None; anything else -> UsageError."""
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
 
 
 def parse_kinds(text: str | None) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from oiltrail.detect.ids import EVENTS
+from oiltrail.ais.schema import EVENTS
 from oiltrail.detect.kernels import (
     cell_partitions,
     port_lookup,
@@ -29,7 +29,7 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
+from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
 from oiltrail.detect.ports import load_ports
 from oiltrail.errors import UsageError
 from oiltrail.settings import get_settings
@@ -79,15 +79,6 @@ class DetectReport:
             f"detect {self.run_id}: {mode}; read {self.positions_read:,} positions of "
             f"{self.vessels:,} vessels; wrote {self.events_written:,} events ({counts}){sim}"
         )
-
-
-def _day(text: str | date | None, what: str) -> date | None:
-    if text is None or isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
 
 
 def _config_key(params: DetectParams, kinds: Sequence[str], ports: pa.Table) -> str:
@@ -201,7 +192,7 @@ def detect(
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise UsageError(f"unknown kind {bad[0]!r}: expected one of {', '.join(KINDS)}")
-    d0, d1 = _day(since, "--since"), _day(until, "--until")
+    d0, d1 = parse_day(since, "--since"), parse_day(until, "--until")
     if d0 and d1 and d1 < d0:
         raise UsageError(f"--until {d1} is before --since {d0}")
     port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from oiltrail.ais.schema import POSITIONS, STATIC
+from oiltrail.ais.schema import EVENTS, POSITIONS, STATIC
 from oiltrail.detect.encounters import ADJACENCY, SAMPLES
-from oiltrail.detect.ids import EVENTS
 from oiltrail.detect.kernels import (
     cell_partitions,
     resample_partition,

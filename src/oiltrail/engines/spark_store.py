@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from oiltrail.ais.schema import STATIC, TS
-from oiltrail.detect.ids import EVENTS
-from oiltrail.detect.params import STATIC_KINDS, VESSEL_KINDS, DetectParams
+from oiltrail.ais.schema import EVENTS, STATIC, TS
+from oiltrail.detect.params import STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
 from oiltrail.detect.ports import load_ports
 from oiltrail.engines.local import DetectReport, ports_hash
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
@@ -59,15 +58,6 @@ def _export_static(store: Store, out_file: Path) -> Path:
 def _work_dir() -> str | None:
     # On a cluster the exported Parquet must sit where executors can read it.
     return os.environ.get("OILTRAIL_SPARK_WORK_DIR") or None
-
-
-def _day(text: str | date | None, what: str) -> date | None:
-    if text is None or isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
 
 
 def _run_on_spark(
@@ -150,7 +140,7 @@ def detect(
     started = datetime.now(UTC).replace(tzinfo=None)
     params = params or DetectParams()
     chosen = parse_kinds(kinds)
-    window = (_day(since, "--since"), _day(until, "--until"))
+    window = (parse_day(since, "--since"), parse_day(until, "--until"))
     if window[0] and window[1] and window[1] < window[0]:
         raise UsageError(f"--until {window[1]} is before --since {window[0]}")
     port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS
+from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS, EVENTS
 from oiltrail.errors import UsageError
 from oiltrail.render import emit
 from oiltrail.store.catalog import Store
@@ -146,20 +146,7 @@ def events_to_arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
     ts = pa.timestamp("us", tz="UTC")
     data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in EVENT_COLUMNS}
     data["details"] = [json.dumps(d, sort_keys=True) for d in data["details"]]
-    schema = pa.schema(
-        [
-            ("event_id", pa.string()),
-            ("kind", pa.string()),
-            ("mmsi", pa.uint32()),
-            ("other_mmsi", pa.uint32()),
-            ("start", ts),
-            ("end", ts),
-            ("lat", pa.float64()),
-            ("lon", pa.float64()),
-            ("port", pa.string()),
-            ("details", pa.string()),
-        ]
-    )
+    schema = pa.schema([f.with_type(ts) if f.name in ("start", "end") else f for f in EVENTS])
     for c in ("start", "end"):
         data[c] = [None if v is None else _utc(v) for v in data[c]]
     return pa.table(data, schema=schema)

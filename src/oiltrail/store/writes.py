@@ -13,23 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.decoded import Decoded
+from oiltrail.ais.schema import STATIC_FIELDS
 
 if TYPE_CHECKING:
     from oiltrail.store.ingest import FileReport
 
 POSITION_KEY = ("mmsi", "ts", "lat", "lon")  # SPEC: an exact duplicate has the same four
-STATIC_KEY = (
-    "mmsi",
-    "ts",
-    "imo",
-    "name",
-    "callsign",
-    "ship_type",
-    "length",
-    "width",
-    "draught",
-    "destination",
-)
+STATIC_KEY = ("mmsi", "ts", *STATIC_FIELDS)  # a repeated static report changes nothing
 
 
 class Seen:
