@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from followthemoney import model
+from numpy.typing import NDArray
 from rigour.ids import IMO
 
 from oiltrail.errors import UsageError
@@ -18,8 +19,7 @@ from oiltrail.screen.score import (
     DEFAULT_SCORING,
     NameScoring,
     name_features,
-    query_features,
-    score_candidates,
+    score_feature_pairs,
 )
 from oiltrail.screen.translit import has_han, has_hangul
 from oiltrail.screen.watchlist import ensure_lists
@@ -88,25 +88,52 @@ def validate_query(query: Query) -> Query:
     return Query(query.query_id, query.name.strip(), imo, mmsi, query.schema)
 
 
+NameHit = tuple[float, NormName, NormName]  # score, query form, list form
+
+
 def _name_scores(
-    index: ScreenIndex, forms: Sequence[NormName], k: int, cutoff: float, params: NameScoring
-) -> dict[int, tuple[float, NormName, NormName]]:
-    """Best name score per entity among the blocked candidates, those at or above cutoff."""
-    cands = index.candidates(forms, k)
-    if len(cands) == 0:
-        return {}
+    index: ScreenIndex,
+    forms: Sequence[tuple[NormName, ...]],
+    k: int,
+    cutoff: float,
+    params: NameScoring,
+) -> list[dict[int, NameHit]]:
+    """For each query (its forms), the best name score per entity among its blocked
+    candidates, those at or above cutoff. All pairs of all queries: one kernel call."""
     feats = (
         index.features if params == index.features.params else name_features(index.names, params)
     )
-    best = np.full(len(cands), -1.0)
-    best_form = np.zeros(len(cands), dtype=np.int64)
-    for f, form in enumerate(forms):
-        scores = score_candidates(query_features(form, params), feats, cands)
-        better = scores > best
-        best = np.where(better, scores, best)
-        best_form = np.where(better, f, best_form)
+    cands = [index.candidates(f, k) if f else np.zeros(0, np.int64) for f in forms]
+    n_forms = np.fromiter((len(f) for f in forms), dtype=np.int64, count=len(forms))
+    n_cands = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
+    queries = name_features([f for fs in forms for f in fs], params, numbers_from=feats)
+    q_rows = np.repeat(np.arange(int(n_forms.sum())), np.repeat(n_cands, n_forms))
+    l_rows = np.concatenate(
+        [np.tile(c, len(f)) for f, c in zip(forms, cands, strict=True)] or [np.zeros(0, np.int64)]
+    )
+    scores = score_feature_pairs(queries, feats, q_rows, l_rows)
+    ends = np.cumsum(n_forms * n_cands)
+    return [
+        _best_per_entity(index, f, c, scores[end - len(f) * len(c) : end], cutoff)
+        for f, c, end in zip(forms, cands, ends.tolist(), strict=True)
+    ]
+
+
+def _best_per_entity(
+    index: ScreenIndex,
+    forms: Sequence[NormName],
+    cands: NDArray[np.int64],
+    scores: NDArray[np.float64],
+    cutoff: float,
+) -> dict[int, NameHit]:
+    """One query's scores (form by form, each over all candidates) to its hits by entity."""
+    if len(cands) == 0:
+        return {}
+    by_form = scores.reshape(len(forms), len(cands))
+    best_form = by_form.argmax(axis=0)  # the first form on a tie
+    best = by_form[best_form, np.arange(len(cands))]
     best = np.where(index.name_weak[cands], best * WEAK_ALIAS_FACTOR, best)
-    out: dict[int, tuple[float, NormName, NormName]] = {}
+    out: dict[int, NameHit] = {}
     for pos in np.flatnonzero(best >= cutoff):
         e = int(index.name_entity[cands[pos]])
         if e not in out or out[e][0] < best[pos]:
@@ -165,9 +192,40 @@ def screen_prepared(
     params: NameScoring = DEFAULT_SCORING,
 ) -> list[dict[str, Any]]:
     """Screen a validated query against an index; rows in SPEC §5 columns, best first."""
-    forms = normalize_name(query.name) if query.name else ()
+    return screen_many(index, [query], limit, cutoff, threshold, params)[0]
+
+
+def screen_many(
+    index: ScreenIndex,
+    queries: Sequence[Query],
+    limit: int = 5,
+    cutoff: float = 0.5,
+    threshold: float = 0.7,
+    params: NameScoring = DEFAULT_SCORING,
+) -> list[list[dict[str, Any]]]:
+    """Screen validated queries together (their name pairs scored in one kernel call).
+
+    Returns:
+        For each query, the rows `screen_prepared` gives it. Memory grows with the number of
+        queries: callers with many pass chunks of a few hundred.
+    """
+    forms = [normalize_name(q.name) if q.name else () for q in queries]
     k = max(CANDIDATES_MIN, limit * CANDIDATES_PER_HIT)
-    names = _name_scores(index, forms, k, cutoff, params) if forms else {}
+    names = _name_scores(index, forms, k, cutoff, params)
+    return [
+        _rows(index, q, n, limit, cutoff, threshold) for q, n in zip(queries, names, strict=True)
+    ]
+
+
+def _rows(
+    index: ScreenIndex,
+    query: Query,
+    names: dict[int, NameHit],
+    limit: int,
+    cutoff: float,
+    threshold: float,
+) -> list[dict[str, Any]]:
+    """One query's rows from its name hits and its IMO / MMSI hits."""
     imo_hits = set(index.by_imo.get(query.imo, [])) if query.imo else set()
     mmsi_hits = set(index.by_mmsi.get(query.mmsi, [])) if query.mmsi else set()
     scored = []

@@ -6,7 +6,6 @@ numpy reductions, so a query scored against its candidates costs microseconds pe
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,77 +49,24 @@ def token_weight(token: str) -> float:
     return len(token) * (COMMON_WORD_FACTOR if token in COMMON_WORDS else 1.0)
 
 
-def _token_sims(left: list[str], right: list[str], params: NameScoring) -> NDArray[np.float64]:
-    if not left:
-        return np.zeros(0)
-    lev = process.cpdist(left, right, scorer=Levenshtein.normalized_similarity, workers=1)
-    jw = process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
-    sims = np.maximum(lev, jw - params.jw_discount).astype(np.float64)
-    initials = np.fromiter(
-        ((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(left, right, strict=True)),
-        dtype=bool,
-        count=len(left),
-    )
-    sims[initials] = np.maximum(sims[initials], params.initial_score)
-    sims[sims < params.token_floor] = 0.0
-    result: NDArray[np.float64] = sims
-    return result
-
-
 def score_pairs(
     lefts: Sequence[NormName], rights: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
 ) -> NDArray[np.float64]:
     """Name score in [0, 1] for each (query form, list form) pair, element-wise."""
-    n = len(lefts)
-    if n == 0:
-        return np.zeros(0)
-    ta: list[str] = []
-    tb: list[str] = []
-    q_slot: list[int] = []
-    c_slot: list[int] = []
-    q_w: list[float] = []
-    c_w: list[float] = []
-    q_pair: list[int] = []
-    c_pair: list[int] = []
-    for p, (q, c) in enumerate(zip(lefts, rights, strict=True)):
-        q0, c0 = len(q_w), len(c_w)
-        for qt in q.tokens:
-            q_w.append(token_weight(qt))
-            q_pair.append(p)
-        for ct in c.tokens:
-            c_w.append(token_weight(ct))
-            c_pair.append(p)
-        for i, qt in enumerate(q.tokens):
-            for j, ct in enumerate(c.tokens):
-                ta.append(qt)
-                tb.append(ct)
-                q_slot.append(q0 + i)
-                c_slot.append(c0 + j)
-    sims = _token_sims(ta, tb, params)
-    q_best = np.zeros(len(q_w))
-    c_best = np.zeros(len(c_w))
-    if len(sims):
-        np.maximum.at(q_best, np.asarray(q_slot), sims)
-        np.maximum.at(c_best, np.asarray(c_slot), sims)
-    qw = np.asarray(q_w, dtype=np.float64)
-    cw = np.asarray(c_w, dtype=np.float64) * params.result_extra_weight
-    qp = np.asarray(q_pair, dtype=np.int64)
-    cp = np.asarray(c_pair, dtype=np.int64)
-    qw = qw * params.query_extra_weight
-    num = np.bincount(qp, qw * q_best, n) + np.bincount(cp, cw * c_best, n)
-    den = np.bincount(qp, qw, n) + np.bincount(cp, cw, n)
-    token_score = np.divide(num, den, out=np.zeros(n), where=den > 0)
-    joined = process.cpdist(
-        [q.joined for q in lefts],
-        [c.joined for c in rights],
-        scorer=Levenshtein.normalized_similarity,
-        workers=1,
-    ).astype(np.float64)
-    split = np.fromiter(
-        (len(q.tokens) != len(c.tokens) for q, c in zip(lefts, rights, strict=True)), bool, n
-    )
-    score = np.maximum(token_score, _joined_counts(joined, split, params))
-    return _apply_numbers(score, lefts, rights, params)
+    listed = name_features(rights, params)
+    queries = name_features(lefts, params, numbers_from=listed)
+    rows = np.arange(len(lefts), dtype=np.int64)
+    return score_feature_pairs(queries, listed, rows, rows)
+
+
+def score_one_to_many(
+    query: NormName, cands: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
+) -> NDArray[np.float64]:
+    """Score one query form against many list forms: the same score as `score_pairs`."""
+    listed = name_features(cands, params)
+    queries = name_features([query], params, numbers_from=listed)
+    rows = np.arange(len(cands), dtype=np.int64)
+    return score_feature_pairs(queries, listed, np.zeros_like(rows), rows)
 
 
 def _joined_counts(
@@ -132,22 +78,6 @@ def _joined_counts(
     same = joined * params.same_count_joined_factor
     result: NDArray[np.float64] = np.where(split | (joined == 1.0), joined, same)
     return result
-
-
-def _apply_numbers(
-    score: NDArray[np.float64],
-    lefts: Sequence[NormName],
-    rights: Sequence[NormName],
-    params: NameScoring,
-) -> NDArray[np.float64]:
-    for p, (q, c) in enumerate(zip(lefts, rights, strict=True)):
-        if q.numbers == c.numbers:  # most often both empty: a tuple compare, no more
-            continue
-        if q.numbers and c.numbers:
-            score[p] = min(score[p], params.number_mismatch_cap)
-        else:
-            score[p] *= params.number_missing_factor
-    return score
 
 
 def score_names(
@@ -165,11 +95,15 @@ def score_names(
 # rapidfuzz cut-offs a little under the token floor: a pair below them cannot reach the floor
 # (Levenshtein below it, or Jaro-Winkler less the discount), so it may come back as 0 at once.
 _CUTOFF_MARGIN = 0.01
+# Winkler adds at most 4 prefix letters × 0.1 of what Jaro leaves (rapidfuzz's defaults).
+_WINKLER_MAX = 0.4
+# rapidfuzz returns float32: room for its rounding when a bound decides a pair needs no call.
+_BOUND_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
 class NameFeatures:
-    """Everything the scorer needs of many list forms, computed once (at index time).
+    """Everything the scorer needs of many name forms, computed once (list side: at index time).
 
     Word tokens are flattened: `tok_start[i]` and `tok_count[i]` locate form i's tokens."""
 
@@ -177,44 +111,58 @@ class NameFeatures:
     tok_text: NDArray[np.object_]  # token strings
     tok_first: NDArray[np.int64]  # code point of each token's first letter
     tok_len: NDArray[np.int64]
-    tok_cw: NDArray[np.float64]  # `token_weight` × result_extra_weight
+    tok_mask: NDArray[np.uint64]  # bit (code point mod 64) set for each letter of the token
+    tok_qw: NDArray[np.float64]  # `token_weight` × query_extra_weight (the form as a query)
+    tok_cw: NDArray[np.float64]  # `token_weight` × result_extra_weight (the form as listed)
     tok_start: NDArray[np.int64]
     tok_count: NDArray[np.int64]
+    q_den: NDArray[np.float64]  # sum of `tok_qw` per form
     c_den: NDArray[np.float64]  # sum of `tok_cw` per form
-    has_single: NDArray[np.bool_]  # form has a one-letter token (an initial)
     joined: NDArray[np.object_]
-    numbers: NDArray[np.int64]  # id of the numbers tuple; 0 when the form has none
+    joined_len: NDArray[np.int64]
+    joined_mask: NDArray[np.uint64]
+    numbers: NDArray[np.int64]  # id of the numbers tuple: 0 when none, < 0 when not listed
     number_ids: dict[tuple[str, ...], int]
 
 
-def name_features(names: Sequence[NormName], params: NameScoring = DEFAULT_SCORING) -> NameFeatures:
-    """Precompute the list side of `score_candidates` for `names`."""
+def name_features(
+    names: Sequence[NormName],
+    params: NameScoring = DEFAULT_SCORING,
+    numbers_from: NameFeatures | None = None,
+) -> NameFeatures:
+    """Precompute the scorer's view of `names`.
+
+    Args:
+        names: the forms, list names or queries.
+        params: the scoring weights.
+        numbers_from: for query forms, the list side's features: numbers get its ids (tuples
+            it lacks get negative ids) so that `score_feature_pairs` compares ids.
+    """
     texts = [t for c in names for t in c.tokens]
     count = np.fromiter((len(c.tokens) for c in names), dtype=np.int64, count=len(names))
     start = np.cumsum(count) - count
-    length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    length = _lengths(texts)
     weight = np.fromiter((token_weight(t) for t in texts), dtype=np.float64, count=len(texts))
+    qw = weight * params.query_extra_weight
     cw = weight * params.result_extra_weight
-    c_den = np.zeros(len(names))
-    has = count > 0
-    if has.any():
-        c_den[has] = np.add.reduceat(cw, start[has])
-    number_ids: dict[tuple[str, ...], int] = {(): 0}
-    numbers = [number_ids.setdefault(c.numbers, len(number_ids)) for c in names]
-    single = np.zeros(len(names), dtype=bool)
-    single[has] = np.maximum.reduceat(length == 1, start[has]) if has.any() else False
+    joined = [c.joined for c in names]
+    number_ids, numbers = _number_ids(names, numbers_from)
     return NameFeatures(
         params,
         _objects(texts),
         np.fromiter((ord(t[0]) for t in texts), dtype=np.int64, count=len(texts)),
         length,
+        _masks(texts),
+        qw,
         cw,
         start,
         count,
-        c_den,
-        single,
-        _objects([c.joined for c in names]),
-        np.asarray(numbers, dtype=np.int64),
+        _form_sums(qw, start, count),
+        _form_sums(cw, start, count),
+        _objects(joined),
+        _lengths(joined),
+        _masks(joined),
+        numbers,
         number_ids,
     )
 
@@ -225,121 +173,208 @@ def _objects(values: list[str]) -> NDArray[np.object_]:
     return out
 
 
-@dataclass(frozen=True)
-class QueryFeatures:
-    """One query form prepared once for scoring against any number of candidates."""
-
-    tokens: list[str]
-    qw: NDArray[np.float64]  # token weights × query_extra_weight
-    qw_sum: float
-    first: NDArray[np.int64]
-    length: NDArray[np.int64]
-    has_single: bool
-    joined: list[str]
-    numbers: tuple[str, ...]
+def _lengths(values: list[str]) -> NDArray[np.int64]:
+    return np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
 
 
-@functools.lru_cache(maxsize=4096)
-def query_features(query: NormName, params: NameScoring = DEFAULT_SCORING) -> QueryFeatures:
-    tokens = list(query.tokens)
-    qw = np.array([token_weight(t) for t in tokens]) * params.query_extra_weight
-    length = np.array([len(t) for t in tokens], dtype=np.int64)
-    return QueryFeatures(
-        tokens,
-        qw,
-        qw.sum(),
-        np.array([ord(t[0]) for t in tokens], dtype=np.int64),
-        length,
-        bool((length == 1).any()),
-        [query.joined],
-        query.numbers,
-    )
+def _masks(values: list[str]) -> NDArray[np.uint64]:
+    def mask(text: str) -> int:
+        bits = 0
+        for c in set(text):
+            bits |= 1 << (ord(c) & 63)  # OR: two letters may share a bit ("u" and "5")
+        return bits
+
+    return np.fromiter((mask(v) for v in values), dtype=np.uint64, count=len(values))
 
 
-def score_one_to_many(
-    query: NormName, cands: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
+def _form_sums(
+    values: NDArray[np.float64], start: NDArray[np.int64], count: NDArray[np.int64]
 ) -> NDArray[np.float64]:
-    """Score one query form against many list forms: the same score as `score_pairs`."""
-    feats = name_features(cands, params)
-    return score_candidates(query_features(query, params), feats, np.arange(len(cands)))
+    out = np.zeros(len(count))
+    has = count > 0
+    if has.any():
+        out[has] = np.add.reduceat(values, start[has])
+    return out
 
 
-def score_candidates(
-    query: QueryFeatures, feats: NameFeatures, cands: NDArray[np.int64]
+def _number_ids(
+    names: Sequence[NormName], known: NameFeatures | None
+) -> tuple[dict[tuple[str, ...], int], NDArray[np.int64]]:
+    if known is None:
+        ids: dict[tuple[str, ...], int] = {(): 0}
+        out = [ids.setdefault(c.numbers, len(ids)) for c in names]
+        return ids, np.asarray(out, dtype=np.int64)
+    new: dict[tuple[str, ...], int] = {}
+    listed = known.number_ids
+    out = [
+        listed[c.numbers] if c.numbers in listed else new.setdefault(c.numbers, -1 - len(new))
+        for c in names
+    ]
+    return new, np.asarray(out, dtype=np.int64)
+
+
+def score_feature_pairs(
+    queries: NameFeatures,
+    listed: NameFeatures,
+    q_rows: NDArray[np.int64],
+    l_rows: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """Score one prepared query against the list forms `cands` of `feats`: rapidfuzz matrix
-    calls for all token pairs and the whole names, numpy for the rest; no per-pair Python."""
-    n = len(cands)
-    if n == 0:
-        return np.zeros(0)
-    params = feats.params
-    joined = process.cdist(
-        query.joined, feats.joined[cands], scorer=Levenshtein.normalized_similarity, workers=1
-    )[0].astype(np.float64)
-    counts = feats.tok_count[cands]
-    split = counts != len(query.tokens)
-    score = np.maximum(
-        _token_scores(query, feats, cands, counts), _joined_counts(joined, split, params)
-    )
-    num_ids = feats.numbers[cands]
-    q_num = feats.number_ids.get(query.numbers, -1)
-    differ = num_ids != q_num
+    """The scoring kernel: name score in [0, 1] of each pair (query form, list form).
+
+    All token pairs of all name pairs go through two element-wise rapidfuzz calls (only those
+    whose letters could reach the token floor), the rest is numpy over flat arrays.
+
+    Args:
+        queries: features of the query forms, built with `numbers_from=listed`.
+        listed: features of the list forms (the index's `features`).
+        q_rows: for each pair, its row in `queries`.
+        l_rows: for each pair, its row in `listed`.
+
+    Returns:
+        One score per pair, as `score_pairs` defines it.
+    """
+    if queries.params != listed.params:
+        raise ValueError("query and list features were built with different NameScoring")
+    params = listed.params
+    q_rows = np.asarray(q_rows, dtype=np.int64)
+    l_rows = np.asarray(l_rows, dtype=np.int64)
+    token = _token_scores(queries, listed, q_rows, l_rows)
+    joined = _joined_sims(queries, listed, q_rows, l_rows, token)
+    split = queries.tok_count[q_rows] != listed.tok_count[l_rows]
+    score = np.maximum(token, _joined_counts(joined, split, params))
+    q_num, l_num = queries.numbers[q_rows], listed.numbers[l_rows]
+    differ = q_num != l_num
     if differ.any():
-        both = differ & (num_ids != 0) if query.numbers else np.zeros(n, dtype=bool)
+        both = differ & (q_num != 0) & (l_num != 0)
         score[both] = np.minimum(score[both], params.number_mismatch_cap)
         score[differ & ~both] *= params.number_missing_factor
     return score
 
 
-def _token_scores(
-    query: QueryFeatures, feats: NameFeatures, cands: NDArray[np.int64], counts: NDArray[np.int64]
+def _common_bound(
+    a_mask: NDArray[np.uint64],
+    b_mask: NDArray[np.uint64],
+    a_len: NDArray[np.int64],
+    b_len: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """At most this many letters of a and b can be matched: a letter of one absent from the
+    other never is. Bounds Levenshtein (matches / longer) and Jaro alike."""
+    a_only = np.bitwise_count(a_mask & ~b_mask).astype(np.int64)
+    b_only = np.bitwise_count(b_mask & ~a_mask).astype(np.int64)
+    result: NDArray[np.int64] = np.minimum(a_len - a_only, b_len - b_only)
+    return result
+
+
+def _joined_sims(
+    queries: NameFeatures,
+    listed: NameFeatures,
+    q_rows: NDArray[np.int64],
+    l_rows: NDArray[np.int64],
+    token: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    n = len(cands)
+    """Levenshtein of the whole names where it could beat the token score (else 0)."""
+    q_len, l_len = queries.joined_len[q_rows], listed.joined_len[l_rows]
+    common = _common_bound(queries.joined_mask[q_rows], listed.joined_mask[l_rows], q_len, l_len)
+    longest = np.maximum(q_len, l_len)
+    need = np.flatnonzero((common > (token - _BOUND_SLACK) * longest) | (longest == 0))
+    out = np.zeros(len(q_rows))
+    if len(need):
+        out[need] = process.cpdist(
+            queries.joined[q_rows[need]].tolist(),
+            listed.joined[l_rows[need]].tolist(),
+            scorer=Levenshtein.normalized_similarity,
+            workers=1,
+        )
+    return out
+
+
+def _ranks(counts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """0, 1, … within each segment of the given lengths, concatenated."""
     total = int(counts.sum())
-    if not query.tokens or total == 0:
-        return np.zeros(n)
-    params = feats.params
-    seg = np.cumsum(counts)
-    seg -= counts  # each candidate's first token in the gathered block
-    offsets = np.repeat(feats.tok_start[cands] - seg, counts)
-    offsets += np.arange(total)
-    texts = feats.tok_text[offsets].tolist()
-    lev = process.cdist(
-        query.tokens,
-        texts,
-        scorer=Levenshtein.normalized_similarity,
-        workers=1,
-        score_cutoff=params.token_floor - _CUTOFF_MARGIN,
-    )
-    jw = process.cdist(
-        query.tokens,
-        texts,
-        scorer=JaroWinkler.normalized_similarity,
-        workers=1,
-        score_cutoff=params.token_floor + params.jw_discount - _CUTOFF_MARGIN,
-    )
-    jw -= params.jw_discount  # float32, as before the cut-offs
-    sims = np.maximum(lev, jw, dtype=np.float64)
-    if query.has_single or feats.has_single[cands].any():  # initials: "J" for "Joachim"
-        singles = (query.length[:, None] == 1) | (feats.tok_len[offsets][None, :] == 1)
-        initials = singles & (query.first[:, None] == feats.tok_first[offsets][None, :])
-        np.maximum(sims, np.where(initials, params.initial_score, 0.0), out=sims)
-    sims[sims < params.token_floor] = 0.0
-    if counts.all():  # the usual case: every list form has words
-        q_best = np.maximum.reduceat(sims, seg, axis=1)
-        c_num = np.add.reduceat(feats.tok_cw[offsets] * sims.max(axis=0), seg)
-    else:
-        has = counts > 0
-        q_best = np.zeros((len(query.tokens), n))
-        q_best[:, has] = np.maximum.reduceat(sims, seg[has], axis=1)
-        c_num = np.zeros(n)
-        c_num[has] = np.add.reduceat(feats.tok_cw[offsets] * sims.max(axis=0), seg[has])
-    num = query.qw @ q_best
-    num += c_num
-    den = feats.c_den[cands]
-    den += query.qw_sum
-    if query.qw_sum > 0:  # den > 0 everywhere: token weights are positive
-        num /= den
-        return num
+    starts = np.cumsum(counts) - counts
+    result: NDArray[np.int64] = np.arange(total) - np.repeat(starts, counts)
+    return result
+
+
+def _token_scores(
+    queries: NameFeatures,
+    listed: NameFeatures,
+    q_rows: NDArray[np.int64],
+    l_rows: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Weighted share of both names' tokens matched by their best partner on the other side."""
+    n = len(q_rows)
+    num = np.zeros(n)
+    both = np.flatnonzero((queries.tok_count[q_rows] > 0) & (listed.tok_count[l_rows] > 0))
+    if len(both):
+        num[both] = _token_numerators(queries, listed, q_rows[both], l_rows[both])
+    den = listed.c_den[l_rows] + queries.q_den[q_rows]
     result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
     return result
+
+
+def _token_numerators(
+    queries: NameFeatures,
+    listed: NameFeatures,
+    q_rows: NDArray[np.int64],
+    l_rows: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Pairs with tokens on both sides. Token pairs are laid out pair by pair, query token by
+    query token ("rows"), each row holding its pair's list tokens; a (pair, list token) is a
+    "column". Only token pairs with a similarity above the floor are ever materialised."""
+    v = len(q_rows)
+    qn, ln = queries.tok_count[q_rows], listed.tok_count[l_rows]
+    row_pair = np.repeat(np.arange(v), qn)
+    row_qt = np.repeat(queries.tok_start[q_rows], qn) + _ranks(qn)
+    row_len = ln[row_pair]
+    row_id = np.repeat(np.arange(len(row_pair)), row_len)
+    col_in_pair = _ranks(row_len)  # the list token's rank within its name
+    lt = (listed.tok_start[l_rows][row_pair])[row_id] + col_in_pair
+    hit, sims = _token_sims(queries, listed, row_qt[row_id], lt)
+    q_best = np.zeros(len(row_pair))
+    np.maximum.at(q_best, row_id[hit], sims)
+    col_start = np.cumsum(ln) - ln
+    c_best = np.zeros(int(ln.sum()))
+    np.maximum.at(c_best, col_start[row_pair[row_id[hit]]] + col_in_pair[hit], sims)
+    col_lt = np.repeat(listed.tok_start[l_rows], ln) + _ranks(ln)
+    num = np.zeros(v)  # bincount's stub says int; it sums the float weights
+    num += np.bincount(row_pair, queries.tok_qw[row_qt] * q_best, v)
+    num += np.bincount(np.repeat(np.arange(v), ln), listed.tok_cw[col_lt] * c_best, v)
+    return num
+
+
+def _token_sims(
+    queries: NameFeatures, listed: NameFeatures, qt: NDArray[np.int64], lt: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Token pairs (query token qt[k], list token lt[k]) whose similarity reaches the floor:
+    their positions k and similarities (a k may repeat; take the maximum)."""
+    params = listed.params
+    lev_cut = params.token_floor - _CUTOFF_MARGIN
+    jw_cut = params.token_floor + params.jw_discount - _CUTOFF_MARGIN
+    q_len, l_len = queries.tok_len[qt], listed.tok_len[lt]
+    common = _common_bound(queries.tok_mask[qt], listed.tok_mask[lt], q_len, l_len)
+    # Levenshtein ≤ common / longer; Jaro ≤ (common/|a| + common/|b| + 1) / 3 and
+    # Jaro-Winkler ≤ 0.4 + 0.6 Jaro: pairs under both cut-offs would come back as 0.
+    jaro_k = 3 * (jw_cut - _BOUND_SLACK - _WINKLER_MAX) / (1 - _WINKLER_MAX) - 1
+    maybe = common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
+    maybe |= common * (q_len + l_len) >= jaro_k * (q_len * l_len)
+    run = np.flatnonzero(maybe)
+    left = queries.tok_text[qt[run]].tolist()
+    right = listed.tok_text[lt[run]].tolist()
+    lev = process.cpdist(
+        left, right, scorer=Levenshtein.normalized_similarity, workers=1, score_cutoff=lev_cut
+    )
+    jw = process.cpdist(
+        left, right, scorer=JaroWinkler.normalized_similarity, workers=1, score_cutoff=jw_cut
+    )
+    jw -= params.jw_discount  # float32, as rapidfuzz returns it
+    sims = np.maximum(lev, jw, dtype=np.float64)
+    ok = sims >= params.token_floor
+    hit, values = run[ok], sims[ok]
+    if params.initial_score >= params.token_floor:  # initials: "J" for "Joachim"
+        single = np.flatnonzero((q_len == 1) | (l_len == 1))
+        same = queries.tok_first[qt[single]] == listed.tok_first[lt[single]]
+        initials = single[same]
+        hit = np.concatenate([hit, initials])
+        values = np.concatenate([values, np.full(len(initials), params.initial_score)])
+    return hit, values
