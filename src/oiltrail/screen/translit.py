@@ -18,6 +18,8 @@ import re
 import icu  # type: ignore[import-untyped]
 from rigour.text import ascii_text
 
+from oiltrail.screen.kontsevich import cyrillic_korean_forms, has_cyrillic
+
 # Initial consonants, DPRK list style (ㅈ → j as in "Jong", ㅋ/ㅌ/ㅍ aspirates → kh/th/ph).
 _INITIALS = (
     "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th",
@@ -119,4 +121,17 @@ def romanisations(text: str) -> list[str]:
         forms.append(hangul_to_mr(text))
     if not forms:
         forms.append(text if text.isascii() else any_to_latin(text))
+        if has_cyrillic(text):
+            forms.extend(f for f in cyrillic_korean_forms(text) if f not in forms)
     return forms
+
+
+def romanisation_note(original: str, form: str) -> str:
+    """How `form` was read from `original`, for a hit's reason ("" when nothing to say)."""
+    if has_hangul(original):
+        return "Hangul romanised McCune-Reischauer"
+    if has_han(original):
+        return "Han script read in Korean or pinyin"
+    if has_cyrillic(original) and form in cyrillic_korean_forms(original):
+        return "Cyrillic read as a Korean name (Kontsevich) in McCune-Reischauer"
+    return ""
