@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,13 +20,16 @@ from oiltrail.screen.match import (
     SCREEN_COLUMNS,
     Query,
     check_limits,
-    screen_prepared,
+    screen_many,
     validate_query,
 )
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
 
 QUERY_COLUMNS = ("query_id", "name", "imo", "mmsi", "schema")
+# Queries scored together in one kernel call: enough to spread its fixed cost thin, few
+# enough that their token pairs (a few MB) and rows stay small.
+CHUNK_QUERIES = 512
 
 
 @dataclass
@@ -70,6 +74,13 @@ def read_queries(path: Path, report: BatchReport) -> Iterator[Query]:
                 yield validate_query(query)
             except OiltrailError as exc:
                 report.skipped[exc.detail.split(":")[0][:60]] += 1
+
+
+def chunked(items: Iterable[Query], size: int) -> Iterator[list[Query]]:
+    """Lists of up to `size` items, in order."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class _Writer:
@@ -123,13 +134,13 @@ def screen_file(
         disable=not progress,
     ) as bar:
         task = bar.add_task("screen", total=total)
-        for query in read_queries(path, report):
-            rows = screen_prepared(index, query, limit, cutoff, threshold)
-            report.queries += 1
-            report.hits += len(rows)
-            report.matched_queries += any(r["match"] for r in rows)
-            for row in rows:
-                writer.write(row)
-            bar.advance(task)
+        for chunk in chunked(read_queries(path, report), CHUNK_QUERIES):
+            for rows in screen_many(index, chunk, limit, cutoff, threshold):
+                report.queries += 1
+                report.hits += len(rows)
+                report.matched_queries += any(r["match"] for r in rows)
+                for row in rows:
+                    writer.write(row)
+            bar.advance(task, len(chunk))
     writer.close()
     return report

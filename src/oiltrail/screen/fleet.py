@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from oiltrail.graph.build import Graph, get_graph
 from oiltrail.graph.risk import vessel_risk
 from oiltrail.screen.index import ScreenIndex, get_index
-from oiltrail.screen.match import Query, check_imo, screen_prepared
+from oiltrail.screen.match import Query, check_imo, screen_many
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
 
 VESSEL_COLUMNS = ("mmsi", "imo", "name", "entity_id", "score", "lists", "reasons", "risk", "path")
 DPRK_MID = "445"  # ITU maritime identification digits of DPR Korea
 DPRK_MID_RISK = 0.5  # a DPRK-flagged MMSI is a lead, not a list hit
+CHUNK_VESSELS = 256  # vessels screened together (each has one query per name × IMO)
 
 
 def fleet_identities(store: Store) -> list[dict[str, Any]]:
@@ -47,6 +50,27 @@ def _valid_imo(imo: int | None) -> str:
         return ""
 
 
+def _vessel_queries(vessel: dict[str, Any]) -> list[Query]:
+    """One query per (name, IMO) the vessel used, all with its MMSI."""
+    mmsi = f"{vessel['mmsi']:09d}"
+    imos = [_valid_imo(i) for i in vessel.get("imos") or [vessel.get("imo")]] or [""]
+    return [
+        Query(mmsi, name or "", imo, mmsi, "Vessel")
+        for name in vessel.get("names") or [vessel.get("name", "")]
+        for imo in imos
+    ]
+
+
+def _best_hit(hits: list[list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """The best-scored hit; the first one on a tie."""
+    best: dict[str, Any] | None = None
+    for rows in hits:
+        for hit in rows:
+            if best is None or hit["score"] > best["score"]:
+                best = hit
+    return best
+
+
 def screen_vessel(
     store: Store,
     vessel: dict[str, Any],
@@ -56,15 +80,14 @@ def screen_vessel(
 ) -> dict[str, Any]:
     """Best list hit over all the vessel's names and IMO numbers, with its risk and path."""
     index = index if index is not None else get_index(store)
+    hits = screen_many(index, _vessel_queries(vessel), 1, threshold, threshold)
+    return _vessel_row(store, vessel, _best_hit(hits), graph)
+
+
+def _vessel_row(
+    store: Store, vessel: dict[str, Any], best: dict[str, Any] | None, graph: Graph | None
+) -> dict[str, Any]:
     mmsi = f"{vessel['mmsi']:09d}"
-    best: dict[str, Any] | None = None
-    imos = [_valid_imo(i) for i in vessel.get("imos") or [vessel.get("imo")]] or [""]
-    for name in vessel.get("names") or [vessel.get("name", "")]:
-        for imo in imos:
-            query = Query(mmsi, name or "", imo, mmsi, "Vessel")
-            for hit in screen_prepared(index, query, 1, threshold, threshold):
-                if best is None or hit["score"] > best["score"]:
-                    best = hit
     row: dict[str, Any] = {
         "mmsi": vessel["mmsi"],
         "imo": vessel.get("imo"),
@@ -94,10 +117,21 @@ def screen_vessel(
 
 
 def screen_fleet(store: Store, threshold: float = 0.7) -> list[dict[str, Any]]:
-    """Every AIS vessel with its best list hit (empty when none), riskiest first."""
+    """Every AIS vessel with its best list hit (empty when none), riskiest first.
+
+    Vessels go in chunks: all names and IMO numbers of a chunk are scored in one kernel call."""
     ensure_lists(store)
     index, graph = get_index(store), get_graph(store)
-    rows = [screen_vessel(store, v, threshold, index, graph) for v in fleet_identities(store)]
+    rows = []
+    vessels = fleet_identities(store)
+    for start in range(0, len(vessels), CHUNK_VESSELS):
+        chunk = vessels[start : start + CHUNK_VESSELS]
+        queries = [_vessel_queries(v) for v in chunk]
+        hits = screen_many(index, [q for qs in queries for q in qs], 1, threshold, threshold)
+        ends = np.cumsum([len(qs) for qs in queries]).tolist()
+        for vessel, qs, end in zip(chunk, queries, ends, strict=True):
+            best = _best_hit(hits[end - len(qs) : end])
+            rows.append(_vessel_row(store, vessel, best, graph))
     rows.sort(key=lambda r: (-r["risk"], -r["score"], r["mmsi"]))
     return rows
 
