@@ -1,6 +1,6 @@
 """Columnar NMEA 0183 reader: `!AIVDM`/`!AIVDO` with tag blocks, Gatehouse `$PGHP`, NAIS trailers.
 
-Fields are located with numpy (ais.nmea_split), checksums come from a prefix XOR, payloads
+Fields, checksums and times are found in one compiled pass (ais.nmea_kernel); payloads
 are decoded column-wise (ais.sixbit, ais.messages). Only lines that are not AIS sentences and
 the rare multi-sentence groups that are not two consecutive lines are handled one by one.
 Time of a sentence, first found wins: tag block `c:` → NAIS trailer (the first 10-digit field
@@ -18,17 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from oiltrail.ais.decoded import Decoded, Quarantine, RawOf, empty_decoded, split_valid, text_of
 from oiltrail.ais.messages import decode_messages
 from oiltrail.ais.multipart import Assembled, Assembler, Fragment
-from oiltrail.ais.nmea_split import PAD, Fields, split_block
+from oiltrail.ais.nmea_split import Fields, split_block
 from oiltrail.ais.sixbit import I64, Payloads
 
 F64 = npt.NDArray[np.float64]
 LineText = Callable[[int], bytes]  # line index in the block → its bytes
-TRAILER_TIME_RE = r",(?P<e>[0-9]{10})(?:\.[0-9]*)?(?:,|$)"
 _SIM = re.compile(rb"[\\,]s:sim[,*\\]")
 _AIS_PREFIX = re.compile(rb"^(\\[^\\]*\\)?[!$][A-Z]{2}VD[MO],")
 _CHECKSUM = re.compile(rb"\*[0-9A-Fa-f]{2}")
@@ -63,19 +61,6 @@ def _concat_ranges(buf: np.ndarray, starts: I64, ends: I64) -> tuple[np.ndarray,
     return buf[pos], out_ends
 
 
-def own_times(f: Fields) -> F64:
-    """Time each line carries itself: tag block `c:`, else a NAIS trailer (NaN where none)."""
-    ts = f.tag_time_s()
-    trailer = f.ok & (f.star + 3 < f.line_end)
-    if trailer.any():
-        rows = np.flatnonzero(trailer)
-        texts = [bytes(f.buf[f.star[i] + 3 : f.line_end[i]]) for i in rows.tolist()]
-        found = pc.extract_regex(pa.array(texts, pa.binary()), TRAILER_TIME_RE)
-        e = pc.cast(pc.cast(pc.struct_field(found, "e"), pa.string()), pa.float64())
-        ts[rows] = np.where(np.isnan(ts[rows]), e.to_numpy(zero_copy_only=False), ts[rows])
-    return ts
-
-
 @dataclass(frozen=True)
 class Split:
     """The stateless part of decoding a block: its fields and each line's own time."""
@@ -89,7 +74,7 @@ class Split:
 def split(block: bytes) -> Split:
     """Split `block` with no reader state, so another thread may do it ahead of `batch_split`."""
     f = split_block(block)
-    return Split(block, f, own_times(f), _SIM.search(block) is not None)
+    return Split(block, f, f.own_ts_s, _SIM.search(block) is not None)
 
 
 class NmeaReader:
@@ -187,7 +172,7 @@ class NmeaReader:
     def _decode_lines(
         self, f: Fields, rows: I64, ts_s: F64, first_line: int, raw: LineText, q: Quarantine
     ) -> Decoded:
-        p = Payloads(f.buf, f.payload_start[rows], f.payload_end[rows], f.fill[rows], PAD)
+        p = Payloads.of(f.buf, f.payload_start[rows], f.payload_end[rows], f.fill[rows])
 
         def raw_of(r: I64) -> list[str]:
             return [text_of(raw(int(rows[k]))) for k in r]
@@ -207,7 +192,7 @@ class NmeaReader:
         data, out_ends = _concat_ranges(f.buf, starts, ends)
         msg_ends = out_ends[1::2]
         msg_starts = np.concatenate([[0], msg_ends[:-1]])
-        p = Payloads(data, msg_starts, msg_ends, f.fill[r2])
+        p = Payloads.of(data, msg_starts, msg_ends, f.fill[r2])
         ts = np.where(np.isnan(ts_s[r1]), ts_s[r2], ts_s[r1])
 
         def raw_of(r: I64) -> list[str]:
@@ -252,7 +237,7 @@ class NmeaReader:
         def raw_of(rows: I64) -> list[str]:
             return [text_of(raws[r]) for r in rows]
 
-        p = Payloads(data, ends - lengths, ends, np.array(asm.fills, dtype=np.int64))
+        p = Payloads.of(data, ends - lengths, ends, np.array(asm.fills, dtype=np.int64))
         ts = np.array(asm.ts_s, dtype=np.float64)
         return _decode(p, ts, np.array(asm.lines, dtype=np.int64), raw_of, q, self.now)
 

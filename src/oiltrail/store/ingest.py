@@ -35,7 +35,7 @@ from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import prefetch
 from oiltrail.store.progress import Progress
-from oiltrail.store.writes import Seen, insert_batch, manifest_row, single_thread
+from oiltrail.store.writes import Seen, ingest_settings, insert_batch, manifest_row
 
 FILE_COLUMNS = (
     "file", "format", "positions", "static", "duplicates", "quarantined", "skipped",
@@ -173,7 +173,7 @@ def ingest_file(
         return rep
     batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
     try:
-        with single_thread(store.con), store.transaction() as con:
+        with ingest_settings(store.con), store.transaction() as con:
             _insert_all(con, batches, rep, strict)
     finally:
         batches.close()
