@@ -50,6 +50,9 @@ PERSON_FORMS = [
     ("Ри Чхунхван", "RI CHUN HWAN"),  # K: 리춘환
     ("Сон Чонхёк", "SON JONG HYOK"),  # K: 손정혁
     ("Чон Мён Гук", "JON MYONG GUK"),  # P: 전명국
+    ("Чо Ён Вон", "JO YONG WON"),  # P: 조용원
+    ("Хван Бён Со", "HWANG PYONG SO"),  # P: 황병서 (ㅂ voiced as б in speech)
+    ("Ли Су Ён", "RI SU YONG"),  # P: 리수용 (Ли for 리)
 ]
 VESSEL_FORMS = [
     ("Чхонмасан", "CHON MA SAN"),  # K: 천마산 (vessel)

@@ -14,7 +14,8 @@ shape of a Korean one (`_looks_korean`). Most Russian names fail (Игорь, С
 (via ICU) 61 pass, and one of those ("гань") gains a match on the bundled DPRK list.
 
 Two letters are ambiguous and each gives two readings, so a name yields a few forms:
-- ч is ㅈ (j) in Kontsevich but the press also writes it for ㅊ (ch): Чон Ма Сан = 천마산;
+- ч is ㅈ (j) in Kontsevich but the press also writes it for ㅊ (ch): Чон Ма Сан = 천마산
+  (not when the name writes чх elsewhere: then its writer marks ㅊ, Пак Чон Чхон = 박정천);
 - a final н is ㄴ (n) or ㅇ (ng): Чон (정 jong) against Сан (산 san); нъ and нг are always ng.
 Press spellings "Чен", "Сен", "Ен", "Хек" stand for 정, 성, 영, 혁 (jong, song, yong, hyok):
 е before a final consonant is read as ㅓ/ㅕ (o/yo), elsewhere as ㅔ (e).
@@ -26,7 +27,7 @@ import functools
 import itertools
 import re
 
-MAX_KOREAN_FORMS = 8  # readings kept per name: Ким Чен Ын has 4, Чан Сон Чхоль 8
+MAX_KOREAN_FORMS = 8  # readings kept per name: Ким Чен Ын has 4, Чон Ма Сан 8
 MAX_SYLLABLES_PER_WORD = 4  # "Чонмасан", "Пхёнъян"; Kontsevich joins a given name's syllables
 
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
@@ -102,8 +103,9 @@ def _looks_korean(words: list[str], has_number: bool) -> bool:
     return 1 in syllables or any(marked) or has_number
 
 
-def _word_choices(word: str) -> list[tuple[str, ...]] | None:
-    """Each unit's possible readings, or None when `word` is not Kontsevich syllables."""
+def _word_choices(word: str, aspirates_marked: bool) -> list[tuple[str, ...]] | None:
+    """Each unit's possible readings, or None when `word` is not Kontsevich syllables.
+    A name that writes ㅊ as чх somewhere writes a plain ч only for ㅈ (`aspirates_marked`)."""
     units = _UNIT_RE.findall(word)
     is_vowel = [u in _VOWELS for u in units]
     if not any(is_vowel) or sum(is_vowel) > MAX_SYLLABLES_PER_WORD:
@@ -117,7 +119,7 @@ def _word_choices(word: str) -> list[tuple[str, ...]] | None:
             continue
         final_only = unit in _FINALS and unit not in _INITIALS
         if next_vowel and not final_only:
-            reading = _INITIALS.get(unit)
+            reading = ("j",) if unit == "ч" and aspirates_marked else _INITIALS.get(unit)
         elif prev is not None and prev in _VOWELS:
             reading = _FINALS.get(unit)
         else:
@@ -145,7 +147,7 @@ def cyrillic_korean_forms(text: str) -> tuple[str, ...]:
                 return ()  # Latin or other letters mixed in: not a Kontsevich name
             parts.append(chunk)
             continue
-        word = _word_choices(chunk)
+        word = _word_choices(chunk, "чх" in text.lower())
         if word is None:
             return ()
         parts.append(word)
