@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oiltrail.screen import translit
-from oiltrail.screen.kontsevich import cyrillic_korean_forms, has_cyrillic
+from oiltrail.screen.kontsevich import MAX_KOREAN_FORMS, cyrillic_korean_forms, has_cyrillic
 from oiltrail.screen.match import screen_query
 from oiltrail.screen.normalize import normalize_form, normalize_name
 from oiltrail.screen.score import score_names
@@ -147,6 +149,8 @@ def test_korean_reading_is_what_lifts_the_score(store: Store) -> None:
         ("Нампхо", "Nampho"),
         ("Сон Ир Хо", "Son Il Ho"),
         ("ЮЧЖОН-2", "Yujong-2"),
+        ("Ю Чжон №2", "Yu Jong 2"),
+        ("«Чхонмасан»", "Chonmasan"),
     ],
 )
 def test_readings_include_the_list_spelling(cyrillic: str, expected: str) -> None:
@@ -263,3 +267,18 @@ def test_cldr_russian_words_rarely_read_as_korean_and_gain_no_dprk_match(
     after = _matches(store, names)
     gained = [n for n in names if after[n] != cldr_before[n]]
     assert len(gained) <= 2, gained
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ъ", "Ь Ъ", "—", "К", "Іван Франко", "ЧЧЧЧ", "2"])
+def test_odd_input_gives_no_korean_reading(text: str) -> None:
+    assert cyrillic_korean_forms(text) == ()
+
+
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГЧЁ -–2'", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_any_cyrillic_text_reads_safely(text: str) -> None:
+    forms = cyrillic_korean_forms(text)
+    assert len(forms) <= MAX_KOREAN_FORMS
+    assert all(f.isascii() and f.strip() for f in forms)
+    assert len(set(forms)) == len(forms)
+    assert romanisations(text)  # the generic form is always there

@@ -145,7 +145,7 @@ def cyrillic_korean_forms(text: str) -> tuple[str, ...]:
         if not chunk[0].isalpha() or not has_cyrillic(chunk):
             if any(c.isalpha() for c in chunk):
                 return ()  # Latin or other letters mixed in: not a Kontsevich name
-            parts.append(chunk)
+            parts.append("".join(c if c.isascii() else " " for c in chunk))  # «», –, №
             continue
         word = _word_choices(chunk, "чх" in text.lower())
         if word is None:
