@@ -28,7 +28,7 @@ import itertools
 import re
 
 MAX_KOREAN_FORMS = 8  # readings kept per name: Ким Чен Ын has 4, Чон Ма Сан 8
-MAX_SYLLABLES_PER_WORD = 4  # "Чонмасан", "Пхёнъян"; Kontsevich joins a given name's syllables
+MAX_SYLLABLES_PER_WORD = 4  # "Чхонмасан", "Тхэпхёнсан": Kontsevich joins a name's syllables
 
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _WORD_RE = re.compile(r"[а-яё]+|[^а-яё]+")
