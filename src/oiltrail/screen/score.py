@@ -233,7 +233,7 @@ def score_feature_pairs(
     Returns:
         One score per pair, as `score_pairs` defines it.
     """
-    if queries.params != listed.params:
+    if queries.params is not listed.params and queries.params != listed.params:
         raise ValueError("query and list features were built with different NameScoring")
     params = listed.params
     q_rows = np.asarray(q_rows, dtype=np.int64)
@@ -259,8 +259,8 @@ def _common_bound(
 ) -> NDArray[np.int64]:
     """At most this many letters of a and b can be matched: a letter of one absent from the
     other never is. Bounds Levenshtein (matches / longer) and Jaro alike."""
-    a_only = np.bitwise_count(a_mask & ~b_mask).astype(np.int64)
-    b_only = np.bitwise_count(b_mask & ~a_mask).astype(np.int64)
+    a_only = np.bitwise_count(a_mask & ~b_mask)  # uint8: the subtraction makes it int64
+    b_only = np.bitwise_count(b_mask & ~a_mask)
     result: NDArray[np.int64] = np.minimum(a_len - a_only, b_len - b_only)
     return result
 
@@ -356,8 +356,9 @@ def _token_sims(
     # Levenshtein ≤ common / longer; Jaro ≤ (common/|a| + common/|b| + 1) / 3 and
     # Jaro-Winkler ≤ 0.4 + 0.6 Jaro: pairs under both cut-offs would come back as 0.
     jaro_k = 3 * (jw_cut - _BOUND_SLACK - _WINKLER_MAX) / (1 - _WINKLER_MAX) - 1
-    maybe = common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
-    maybe |= common * (q_len + l_len) >= jaro_k * (q_len * l_len)
+    maybe = common * (q_len + l_len) >= jaro_k * (q_len * l_len)
+    if lev_cut - _BOUND_SLACK < jaro_k / 2:  # else the Jaro bound admits all Levenshtein can
+        maybe |= common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
     run = np.flatnonzero(maybe)
     left = queries.tok_text[qt[run]].tolist()
     right = listed.tok_text[lt[run]].tolist()
@@ -375,6 +376,7 @@ def _token_sims(
         single = np.flatnonzero((q_len == 1) | (l_len == 1))
         same = queries.tok_first[qt[single]] == listed.tok_first[lt[single]]
         initials = single[same]
-        hit = np.concatenate([hit, initials])
-        values = np.concatenate([values, np.full(len(initials), params.initial_score)])
+        if len(initials):
+            hit = np.concatenate([hit, initials])
+            values = np.concatenate([values, np.full(len(initials), params.initial_score)])
     return hit, values
