@@ -63,6 +63,9 @@ class Decoded:
     skipped: Counter[str] = field(default_factory=Counter)
     invalid_imo: int = 0
     simulated: bool = False
+    # Whether two positions may share (mmsi, ts, lat, lon); None: not checked yet. The decode
+    # thread checks, so the thread writing to the store does not have to.
+    repeats: bool | None = None
 
 
 def empty_decoded() -> Decoded:

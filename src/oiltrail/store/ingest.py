@@ -35,7 +35,14 @@ from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import prefetch
 from oiltrail.store.progress import Progress
-from oiltrail.store.writes import Seen, ingest_settings, insert_batch, manifest_row
+from oiltrail.store.writes import (
+    POSITION_KEY,
+    Seen,
+    ingest_settings,
+    insert_batch,
+    manifest_row,
+    maybe_repeats,
+)
 
 FILE_COLUMNS = (
     "file", "format", "positions", "static", "duplicates", "quarantined", "skipped",
@@ -186,7 +193,9 @@ def _all_decoded(
     for member, det in planned:
         plain = det.fmt == "nmea" and member.path.suffix not in (".gz", ".zst", ".zip")
         progress.start(member.name, member.path.stat().st_size if plain else None)
-        yield from _decoded(member, det, base_s, now, progress)
+        for d in _decoded(member, det, base_s, now, progress):
+            d.repeats = maybe_repeats(d.positions, POSITION_KEY)
+            yield d
 
 
 def _insert_all(

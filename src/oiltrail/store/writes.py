@@ -75,8 +75,10 @@ def _insert_unique(
     target: str,
     key: tuple[str, ...],
     seen: Seen,
+    repeats: bool = True,
 ) -> int:
-    """Insert rows not already in `target` (nor repeated in `table`); return rows inserted."""
+    """Insert rows not already in `target` (nor repeated in `table`, unless `repeats` is
+    False: no two rows of it share the key); return rows inserted."""
     if table.num_rows == 0:
         return 0
     lo, hi = pc.min(table["ts"]).as_py(), pc.max(table["ts"]).as_py()
@@ -87,7 +89,7 @@ def _insert_unique(
     # ends, so a file's every batch stayed in memory until its commit (DuckDB 1.5).
     _batch = table
     distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM _batch"
-    if key == POSITION_KEY and not maybe_repeats(table, key):
+    if not repeats:
         distinct = "SELECT * FROM _batch"
     if overlap:
         match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
@@ -105,7 +107,8 @@ def insert_batch(
     con: duckdb.DuckDBPyConnection, d: Decoded, file_hash: str, seen: tuple[Seen, Seen]
 ) -> tuple[tuple[int, int], int]:
     """Write one decoded batch; return (positions, static reports) added and duplicates dropped."""
-    n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0])
+    repeats = maybe_repeats(d.positions, POSITION_KEY) if d.repeats is None else d.repeats
+    n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0], repeats)
     n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1])
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
