@@ -97,11 +97,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_blocks(stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
-    """Blocks of whole lines: each block ends at a newline (except maybe the last)."""
+def read_blocks(stream: BinaryIO, block_bytes: int, first_bytes: int = 0) -> Iterator[bytes]:
+    """Blocks of whole lines: each block ends at a newline (except maybe the last).
+
+    A smaller first block (`first_bytes`) lets a pipeline's later stages start sooner."""
     rest = b""
+    size = first_bytes or block_bytes
     while True:
-        chunk = stream.read(block_bytes)
+        chunk = stream.read(size)
+        size = block_bytes
         if not chunk:
             break
         data = rest + chunk
