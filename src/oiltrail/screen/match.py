@@ -89,6 +89,7 @@ def validate_query(query: Query) -> Query:
 
 
 NameHit = tuple[float, NormName, NormName]  # score, query form, list form
+_NO_CANDIDATES = np.zeros(0, np.int64)
 
 
 def _name_scores(
@@ -100,23 +101,21 @@ def _name_scores(
 ) -> list[dict[int, NameHit]]:
     """For each query (its forms), the best name score per entity among its blocked
     candidates, those at or above cutoff. All pairs of all queries: one kernel call."""
-    feats = (
-        index.features if params == index.features.params else name_features(index.names, params)
-    )
-    cands = [index.candidates(f, k) if f else np.zeros(0, np.int64) for f in forms]
-    n_forms = np.fromiter((len(f) for f in forms), dtype=np.int64, count=len(forms))
-    n_cands = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
-    queries = name_features([f for fs in forms for f in fs], params, numbers_from=feats)
-    q_rows = np.repeat(np.arange(int(n_forms.sum())), np.repeat(n_cands, n_forms))
-    l_rows = np.concatenate(
-        [np.tile(c, len(f)) for f, c in zip(forms, cands, strict=True)] or [np.zeros(0, np.int64)]
-    )
+    feats = index.features
+    if params is not feats.params and params != feats.params:
+        feats = name_features(index.names, params)
+    cands = [index.candidates(f, k) if f else _NO_CANDIDATES for f in forms]
+    flat = [f for fs in forms for f in fs]
+    queries = name_features(flat, params, numbers_from=feats)
+    per_form = [c for fs, c in zip(forms, cands, strict=True) for _ in fs]
+    q_rows = np.arange(len(flat)).repeat(np.array([len(c) for c in per_form], dtype=np.int64))
+    l_rows = np.concatenate(per_form) if per_form else _NO_CANDIDATES
     scores = score_feature_pairs(queries, feats, q_rows, l_rows)
-    ends = np.cumsum(n_forms * n_cands)
-    return [
-        _best_per_entity(index, f, c, scores[end - len(f) * len(c) : end], cutoff)
-        for f, c, end in zip(forms, cands, ends.tolist(), strict=True)
-    ]
+    out, end = [], 0
+    for f, c in zip(forms, cands, strict=True):
+        start, end = end, end + len(f) * len(c)
+        out.append(_best_per_entity(index, f, c, scores[start:end], cutoff))
+    return out
 
 
 def _best_per_entity(
@@ -129,15 +128,24 @@ def _best_per_entity(
     """One query's scores (form by form, each over all candidates) to its hits by entity."""
     if len(cands) == 0:
         return {}
-    by_form = scores.reshape(len(forms), len(cands))
-    best_form = by_form.argmax(axis=0)  # the first form on a tie
-    best = by_form[best_form, np.arange(len(cands))]
+    if len(forms) == 1:
+        best_form, best = np.zeros(len(cands), dtype=np.int64), scores
+    else:
+        by_form = scores.reshape(len(forms), len(cands))
+        best_form = by_form.argmax(axis=0)  # the first form on a tie
+        best = by_form[best_form, np.arange(len(cands))]
     best = np.where(index.name_weak[cands], best * WEAK_ALIAS_FACTOR, best)
+    pos = (best >= cutoff).nonzero()[0]
     out: dict[int, NameHit] = {}
-    for pos in np.flatnonzero(best >= cutoff):
-        e = int(index.name_entity[cands[pos]])
-        if e not in out or out[e][0] < best[pos]:
-            out[e] = (float(best[pos]), forms[int(best_form[pos])], index.names[cands[pos]])
+    for e, score, f, name in zip(
+        index.name_entity[cands[pos]].tolist(),
+        best[pos].tolist(),
+        best_form[pos].tolist(),
+        cands[pos].tolist(),
+        strict=True,
+    ):
+        if e not in out or out[e][0] < score:
+            out[e] = (score, forms[f], index.names[name])
     return out
 
 

@@ -6,6 +6,7 @@ numpy reductions, so a query scored against its candidates costs microseconds pe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -139,10 +140,10 @@ def name_features(
             it lacks get negative ids) so that `score_feature_pairs` compares ids.
     """
     texts = [t for c in names for t in c.tokens]
-    count = np.fromiter((len(c.tokens) for c in names), dtype=np.int64, count=len(names))
-    start = np.cumsum(count) - count
-    length = _lengths(texts)
-    weight = np.fromiter((token_weight(t) for t in texts), dtype=np.float64, count=len(texts))
+    count = np.array([len(c.tokens) for c in names], dtype=np.int64)
+    start = count.cumsum()
+    start -= count
+    weight = np.array([token_weight(t) for t in texts], dtype=np.float64)
     qw = weight * params.query_extra_weight
     cw = weight * params.result_extra_weight
     joined = [c.joined for c in names]
@@ -150,9 +151,9 @@ def name_features(
     return NameFeatures(
         params,
         _objects(texts),
-        np.fromiter((ord(t[0]) for t in texts), dtype=np.int64, count=len(texts)),
-        length,
-        _masks(texts),
+        np.array([ord(t[0]) for t in texts], dtype=np.int64),
+        np.array([len(t) for t in texts], dtype=np.int64),
+        np.array([letter_mask(t) for t in texts], dtype=np.uint64),
         qw,
         cw,
         start,
@@ -160,11 +161,21 @@ def name_features(
         _form_sums(qw, start, count),
         _form_sums(cw, start, count),
         _objects(joined),
-        _lengths(joined),
-        _masks(joined),
+        np.array([len(j) for j in joined], dtype=np.int64),
+        np.array([letter_mask(j) for j in joined], dtype=np.uint64),
         numbers,
         number_ids,
     )
+
+
+def _form_sums(
+    values: NDArray[np.float64], start: NDArray[np.int64], count: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    out = np.zeros(len(count))
+    has = (count > 0).nonzero()[0]
+    if len(has):
+        out[has] = np.add.reduceat(values, start[has])
+    return out
 
 
 def _objects(values: list[str]) -> NDArray[np.object_]:
@@ -173,28 +184,13 @@ def _objects(values: list[str]) -> NDArray[np.object_]:
     return out
 
 
-def _lengths(values: list[str]) -> NDArray[np.int64]:
-    return np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
-
-
-def _masks(values: list[str]) -> NDArray[np.uint64]:
-    def mask(text: str) -> int:
-        bits = 0
-        for c in set(text):
-            bits |= 1 << (ord(c) & 63)  # OR: two letters may share a bit ("u" and "5")
-        return bits
-
-    return np.fromiter((mask(v) for v in values), dtype=np.uint64, count=len(values))
-
-
-def _form_sums(
-    values: NDArray[np.float64], start: NDArray[np.int64], count: NDArray[np.int64]
-) -> NDArray[np.float64]:
-    out = np.zeros(len(count))
-    has = count > 0
-    if has.any():
-        out[has] = np.add.reduceat(values, start[has])
-    return out
+@functools.lru_cache(maxsize=200_000)
+def letter_mask(text: str) -> int:
+    """Bit (code point mod 64) set for each letter of `text` (two letters may share a bit)."""
+    bits = 0
+    for c in set(text):
+        bits |= 1 << (ord(c) & 63)
+    return bits
 
 
 def _number_ids(
@@ -203,14 +199,14 @@ def _number_ids(
     if known is None:
         ids: dict[tuple[str, ...], int] = {(): 0}
         out = [ids.setdefault(c.numbers, len(ids)) for c in names]
-        return ids, np.asarray(out, dtype=np.int64)
+        return ids, np.array(out, dtype=np.int64)
     new: dict[tuple[str, ...], int] = {}
     listed = known.number_ids
     out = [
         listed[c.numbers] if c.numbers in listed else new.setdefault(c.numbers, -1 - len(new))
         for c in names
     ]
-    return new, np.asarray(out, dtype=np.int64)
+    return new, np.array(out, dtype=np.int64)
 
 
 def score_feature_pairs(
@@ -222,7 +218,8 @@ def score_feature_pairs(
     """The scoring kernel: name score in [0, 1] of each pair (query form, list form).
 
     All token pairs of all name pairs go through two element-wise rapidfuzz calls (only those
-    whose letters could reach the token floor), the rest is numpy over flat arrays.
+    whose letters could reach the token floor), the rest is numpy over flat arrays. Each step
+    is a handful of ufuncs and array methods, so a lone query's call costs tens of µs.
 
     Args:
         queries: features of the query forms, built with `numbers_from=listed`.
@@ -238,16 +235,17 @@ def score_feature_pairs(
     params = listed.params
     q_rows = np.asarray(q_rows, dtype=np.int64)
     l_rows = np.asarray(l_rows, dtype=np.int64)
-    token = _token_scores(queries, listed, q_rows, l_rows)
+    qn, ln = queries.tok_count[q_rows], listed.tok_count[l_rows]
+    token = _token_scores(queries, listed, q_rows, l_rows, qn, ln)
     joined = _joined_sims(queries, listed, q_rows, l_rows, token)
-    split = queries.tok_count[q_rows] != listed.tok_count[l_rows]
-    score = np.maximum(token, _joined_counts(joined, split, params))
+    score = np.maximum(token, _joined_counts(joined, qn != ln, params))
     q_num, l_num = queries.numbers[q_rows], listed.numbers[l_rows]
-    differ = q_num != l_num
-    if differ.any():
-        both = differ & (q_num != 0) & (l_num != 0)
-        score[both] = np.minimum(score[both], params.number_mismatch_cap)
-        score[differ & ~both] *= params.number_missing_factor
+    differ = (q_num != l_num).nonzero()[0]
+    if len(differ):
+        both = (q_num[differ] != 0) & (l_num[differ] != 0)
+        capped = differ[both]
+        score[capped] = np.minimum(score[capped], params.number_mismatch_cap)
+        score[differ[~both]] *= params.number_missing_factor
     return score
 
 
@@ -259,8 +257,9 @@ def _common_bound(
 ) -> NDArray[np.int64]:
     """At most this many letters of a and b can be matched: a letter of one absent from the
     other never is. Bounds Levenshtein (matches / longer) and Jaro alike."""
-    a_only = np.bitwise_count(a_mask & ~b_mask)  # uint8: the subtraction makes it int64
-    b_only = np.bitwise_count(b_mask & ~a_mask)
+    shared = a_mask & b_mask
+    a_only = np.bitwise_count(a_mask ^ shared)  # uint8: the subtraction makes it int64
+    b_only = np.bitwise_count(b_mask ^ shared)
     result: NDArray[np.int64] = np.minimum(a_len - a_only, b_len - b_only)
     return result
 
@@ -276,7 +275,7 @@ def _joined_sims(
     q_len, l_len = queries.joined_len[q_rows], listed.joined_len[l_rows]
     common = _common_bound(queries.joined_mask[q_rows], listed.joined_mask[l_rows], q_len, l_len)
     longest = np.maximum(q_len, l_len)
-    need = np.flatnonzero((common > (token - _BOUND_SLACK) * longest) | (longest == 0))
+    need = ((common > (token - _BOUND_SLACK) * longest) | (longest == 0)).nonzero()[0]
     out = np.zeros(len(q_rows))
     if len(need):
         out[need] = process.cpdist(
@@ -288,26 +287,24 @@ def _joined_sims(
     return out
 
 
-def _ranks(counts: NDArray[np.int64]) -> NDArray[np.int64]:
-    """0, 1, … within each segment of the given lengths, concatenated."""
-    total = int(counts.sum())
-    starts = np.cumsum(counts) - counts
-    result: NDArray[np.int64] = np.arange(total) - np.repeat(starts, counts)
-    return result
-
-
 def _token_scores(
     queries: NameFeatures,
     listed: NameFeatures,
     q_rows: NDArray[np.int64],
     l_rows: NDArray[np.int64],
+    qn: NDArray[np.int64],
+    ln: NDArray[np.int64],
 ) -> NDArray[np.float64]:
     """Weighted share of both names' tokens matched by their best partner on the other side."""
     n = len(q_rows)
+    both = ((qn > 0) & (ln > 0)).nonzero()[0]
     num = np.zeros(n)
-    both = np.flatnonzero((queries.tok_count[q_rows] > 0) & (listed.tok_count[l_rows] > 0))
-    if len(both):
-        num[both] = _token_numerators(queries, listed, q_rows[both], l_rows[both])
+    if len(both) == n:
+        num = _token_numerators(queries, listed, q_rows, l_rows, qn, ln)
+    elif len(both):
+        num[both] = _token_numerators(
+            queries, listed, q_rows[both], l_rows[both], qn[both], ln[both]
+        )
     den = listed.c_den[l_rows] + queries.q_den[q_rows]
     result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
     return result
@@ -318,29 +315,49 @@ def _token_numerators(
     listed: NameFeatures,
     q_rows: NDArray[np.int64],
     l_rows: NDArray[np.int64],
+    qn: NDArray[np.int64],
+    ln: NDArray[np.int64],
 ) -> NDArray[np.float64]:
     """Pairs with tokens on both sides. Token pairs are laid out pair by pair, query token by
     query token ("rows"), each row holding its pair's list tokens; a (pair, list token) is a
     "column". Only token pairs with a similarity above the floor are ever materialised."""
     v = len(q_rows)
-    qn, ln = queries.tok_count[q_rows], listed.tok_count[l_rows]
-    row_pair = np.repeat(np.arange(v), qn)
-    row_qt = np.repeat(queries.tok_start[q_rows], qn) + _ranks(qn)
+    row_pair = np.arange(v).repeat(qn)
+    row_start = qn.cumsum()
+    row_start -= qn  # first row of each pair
+    row_qt = (queries.tok_start[q_rows] - row_start).repeat(qn)
+    row_qt += np.arange(len(row_pair))  # each row's query token
+    col_start = ln.cumsum()
+    col_start -= ln  # first column of each pair
+    col_lt = (listed.tok_start[l_rows] - col_start).repeat(ln)
+    col_lt += np.arange(len(col_lt))  # each column's list token
     row_len = ln[row_pair]
-    row_id = np.repeat(np.arange(len(row_pair)), row_len)
-    col_in_pair = _ranks(row_len)  # the list token's rank within its name
-    lt = (listed.tok_start[l_rows][row_pair])[row_id] + col_in_pair
-    hit, sims = _token_sims(queries, listed, row_qt[row_id], lt)
+    k_row = np.arange(len(row_pair)).repeat(row_len)  # each token pair's row
+    k_first = row_len.cumsum()
+    k_first -= row_len
+    k_col = (col_start[row_pair] - k_first).repeat(row_len)
+    k_col += np.arange(len(k_col))  # each token pair's column
+    hit, sims = _token_sims(queries, listed, row_qt[k_row], col_lt[k_col])
     q_best = np.zeros(len(row_pair))
-    np.maximum.at(q_best, row_id[hit], sims)
-    col_start = np.cumsum(ln) - ln
-    c_best = np.zeros(int(ln.sum()))
-    np.maximum.at(c_best, col_start[row_pair[row_id[hit]]] + col_in_pair[hit], sims)
-    col_lt = np.repeat(listed.tok_start[l_rows], ln) + _ranks(ln)
-    num = np.zeros(v)  # bincount's stub says int; it sums the float weights
+    np.maximum.at(q_best, k_row[hit], sims)
+    c_best = np.zeros(len(col_lt))
+    np.maximum.at(c_best, k_col[hit], sims)
+    num: NDArray[np.float64] = np.zeros(v)  # bincount's stub says int; it sums float weights
     num += np.bincount(row_pair, queries.tok_qw[row_qt] * q_best, v)
-    num += np.bincount(np.repeat(np.arange(v), ln), listed.tok_cw[col_lt] * c_best, v)
+    num += np.bincount(np.arange(v).repeat(ln), listed.tok_cw[col_lt] * c_best, v)
     return num
+
+
+@functools.cache
+def _cutoffs(params: NameScoring) -> tuple[float, float, float, bool]:
+    """rapidfuzz cut-offs (Levenshtein, Jaro-Winkler), the Jaro bound's factor and whether
+    the Levenshtein bound can admit a pair the Jaro bound rejects."""
+    lev_cut = params.token_floor - _CUTOFF_MARGIN
+    jw_cut = params.token_floor + params.jw_discount - _CUTOFF_MARGIN
+    # Levenshtein ≤ common / longer; Jaro ≤ (common/|a| + common/|b| + 1) / 3 and
+    # Jaro-Winkler ≤ 0.4 + 0.6 Jaro: pairs under both cut-offs would come back as 0.
+    jaro_k = 3 * (jw_cut - _BOUND_SLACK - _WINKLER_MAX) / (1 - _WINKLER_MAX) - 1
+    return lev_cut, jw_cut, jaro_k, lev_cut - _BOUND_SLACK < jaro_k / 2
 
 
 def _token_sims(
@@ -349,34 +366,31 @@ def _token_sims(
     """Token pairs (query token qt[k], list token lt[k]) whose similarity reaches the floor:
     their positions k and similarities (a k may repeat; take the maximum)."""
     params = listed.params
-    lev_cut = params.token_floor - _CUTOFF_MARGIN
-    jw_cut = params.token_floor + params.jw_discount - _CUTOFF_MARGIN
+    lev_cut, jw_cut, jaro_k, lev_bound = _cutoffs(params)
     q_len, l_len = queries.tok_len[qt], listed.tok_len[lt]
     common = _common_bound(queries.tok_mask[qt], listed.tok_mask[lt], q_len, l_len)
-    # Levenshtein ≤ common / longer; Jaro ≤ (common/|a| + common/|b| + 1) / 3 and
-    # Jaro-Winkler ≤ 0.4 + 0.6 Jaro: pairs under both cut-offs would come back as 0.
-    jaro_k = 3 * (jw_cut - _BOUND_SLACK - _WINKLER_MAX) / (1 - _WINKLER_MAX) - 1
     maybe = common * (q_len + l_len) >= jaro_k * (q_len * l_len)
-    if lev_cut - _BOUND_SLACK < jaro_k / 2:  # else the Jaro bound admits all Levenshtein can
+    if lev_bound:  # else the Jaro bound admits all Levenshtein can
         maybe |= common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
-    run = np.flatnonzero(maybe)
-    left = queries.tok_text[qt[run]].tolist()
-    right = listed.tok_text[lt[run]].tolist()
-    lev = process.cpdist(
-        left, right, scorer=Levenshtein.normalized_similarity, workers=1, score_cutoff=lev_cut
-    )
-    jw = process.cpdist(
-        left, right, scorer=JaroWinkler.normalized_similarity, workers=1, score_cutoff=jw_cut
-    )
-    jw -= params.jw_discount  # float32, as rapidfuzz returns it
-    sims = np.maximum(lev, jw, dtype=np.float64)
-    ok = sims >= params.token_floor
-    hit, values = run[ok], sims[ok]
+    run = maybe.nonzero()[0]
+    hit, values = run, np.zeros(0)
+    if len(run):
+        left = queries.tok_text[qt[run]].tolist()
+        right = listed.tok_text[lt[run]].tolist()
+        lev = process.cpdist(
+            left, right, scorer=Levenshtein.normalized_similarity, workers=1, score_cutoff=lev_cut
+        )
+        jw = process.cpdist(
+            left, right, scorer=JaroWinkler.normalized_similarity, workers=1, score_cutoff=jw_cut
+        )
+        jw -= params.jw_discount  # float32, as rapidfuzz returns it
+        sims = np.maximum(lev, jw, dtype=np.float64)
+        ok = sims >= params.token_floor
+        hit, values = run[ok], sims[ok]
     if params.initial_score >= params.token_floor:  # initials: "J" for "Joachim"
-        single = np.flatnonzero((q_len == 1) | (l_len == 1))
-        same = queries.tok_first[qt[single]] == listed.tok_first[lt[single]]
-        initials = single[same]
-        if len(initials):
+        single = ((q_len == 1) | (l_len == 1)).nonzero()[0]
+        if len(single):
+            initials = single[queries.tok_first[qt[single]] == listed.tok_first[lt[single]]]
             hit = np.concatenate([hit, initials])
             values = np.concatenate([values, np.full(len(initials), params.initial_score)])
     return hit, values
