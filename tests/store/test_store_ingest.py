@@ -154,10 +154,40 @@ def test_gzip_zstd_zip_and_parquet_round_trip(tmp_path: Path, db_path: Path) -> 
         assert sorted(p.name for p in out.iterdir()) == ["day=2026-01-05"]
         table = pq.read_table(out)
         assert table.num_rows == 250 and "mmsi" in table.column_names
+        sources = store.con.execute("SELECT source, count(*) FROM positions GROUP BY 1").fetchall()
+        assert sorted(sources) == [("a.nmea.gz", 200), ("b.zip!b.nmea", 50)]
         store.con.execute(f"COPY positions TO '{tmp_path / 'p.parquet'}' (FORMAT parquet)")
     other = tmp_path / "other.duckdb"
     rep = ingest_into(other, [tmp_path / "p.parquet"], progress=False)
     assert rep.files[0].format == "parquet" and rep.total("positions") == 250
+
+
+def test_rows_keep_their_source_when_a_batch_mixes_them(db_path: Path) -> None:
+    """The usual batch has one source (written as one parameter); a mixed one keeps each row's."""
+    import pyarrow as pa
+
+    from oiltrail.ais.decoded import empty_decoded
+    from oiltrail.ais.schema import POSITIONS
+    from oiltrail.store.writes import Seen, insert_batch
+
+    rows = {
+        "mmsi": [445123456] * 3,
+        "ts": [BASE_S * 10**6 + i for i in range(3)],
+        "lat": [39.0] * 3,
+        "lon": [125.0] * 3,
+        "sog": [1.0] * 3,
+        "cog": [2.0] * 3,
+        "heading": [3] * 3,
+        "nav_status": [0] * 3,
+        "source": ["a.nmea", "b.csv", "a.nmea"],
+    }
+    d = empty_decoded()
+    d.positions = pa.table(rows, schema=POSITIONS)
+    with open_store(db_path) as store:
+        seen = (Seen(store.con, "positions"), Seen(store.con, "static_reports"))
+        assert insert_batch(store.con, d, "h", seen) == ((3, 0), 0)
+        got = store.con.execute("SELECT source FROM positions ORDER BY ts").fetchall()
+        assert [g[0] for g in got] == ["a.nmea", "b.csv", "a.nmea"]
 
 
 def test_duplicates_across_batches_of_one_file(
