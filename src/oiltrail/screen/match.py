@@ -19,6 +19,7 @@ from oiltrail.screen.score import (
     DEFAULT_SCORING,
     NameScoring,
     name_features,
+    query_features,
     score_feature_pairs,
 )
 from oiltrail.screen.translit import has_han, has_hangul
@@ -106,7 +107,10 @@ def _name_scores(
         feats = name_features(index.names, params)
     cands = [index.candidates(f, k) if f else _NO_CANDIDATES for f in forms]
     flat = [f for fs in forms for f in fs]
-    queries = name_features(flat, params, numbers_from=feats)
+    if len(forms) == 1:  # one query (`screen QUERY`): its features may be cached
+        queries = query_features(forms[0], feats)
+    else:
+        queries = name_features(flat, params, numbers_from=feats)
     per_form = [c for fs, c in zip(forms, cands, strict=True) for _ in fs]
     q_rows = np.arange(len(flat)).repeat(np.array([len(c) for c in per_form], dtype=np.int64))
     l_rows = np.concatenate(per_form) if per_form else _NO_CANDIDATES

@@ -100,6 +100,10 @@ _CUTOFF_MARGIN = 0.01
 _WINKLER_MAX = 0.4
 # rapidfuzz returns float32: room for its rounding when a bound decides a pair needs no call.
 _BOUND_SLACK = 1e-6
+# Up to this many name pairs, whole names are compared without the letter bound first.
+_JOINED_BOUND_MIN_PAIRS = 64
+# Up to this many token pairs, all go to rapidfuzz (the bound only skips pairs it would zero).
+_TOKEN_BOUND_MIN_PAIRS = 96
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ def name_features(
     weight = np.array([token_weight(t) for t in texts], dtype=np.float64)
     qw = weight * params.query_extra_weight
     cw = weight * params.result_extra_weight
+    has = count.nonzero()[0]
     joined = [c.joined for c in names]
     number_ids, numbers = _number_ids(names, numbers_from)
     return NameFeatures(
@@ -158,8 +163,8 @@ def name_features(
         cw,
         start,
         count,
-        _form_sums(qw, start, count),
-        _form_sums(cw, start, count),
+        _form_sums(qw, start, has),
+        _form_sums(cw, start, has),
         _objects(joined),
         np.array([len(j) for j in joined], dtype=np.int64),
         np.array([letter_mask(j) for j in joined], dtype=np.uint64),
@@ -168,11 +173,49 @@ def name_features(
     )
 
 
+def query_features(forms: tuple[NormName, ...], listed: NameFeatures) -> NameFeatures:
+    """`name_features(forms, listed.params, numbers_from=listed)` for one query's forms, all
+    but the number ids cached per forms (bounded): a name queried again skips the token work."""
+    base = _cached_features(forms, listed.params)
+    number_ids, numbers = _number_ids(forms, listed)
+    return NameFeatures(
+        base.params,
+        base.tok_text,
+        base.tok_first,
+        base.tok_len,
+        base.tok_mask,
+        base.tok_qw,
+        base.tok_cw,
+        base.tok_start,
+        base.tok_count,
+        base.q_den,
+        base.c_den,
+        base.joined,
+        base.joined_len,
+        base.joined_mask,
+        numbers,
+        number_ids,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_features(forms: tuple[NormName, ...], params: NameScoring) -> NameFeatures:
+    return name_features(forms, params)  # the kernel never writes into features
+
+
+def clear_caches() -> None:
+    """Forget cached query features and letter masks (benchmarks time cold caches)."""
+    _cached_features.cache_clear()
+    letter_mask.cache_clear()
+
+
 def _form_sums(
-    values: NDArray[np.float64], start: NDArray[np.int64], count: NDArray[np.int64]
+    values: NDArray[np.float64], start: NDArray[np.int64], has: NDArray[np.int64]
 ) -> NDArray[np.float64]:
-    out = np.zeros(len(count))
-    has = (count > 0).nonzero()[0]
+    """Sum of `values` per form; `has` lists the forms with at least one value."""
+    if len(has) == len(start):
+        return np.add.reduceat(values, start) if len(start) else np.zeros(0)
+    out = np.zeros(len(start))
     if len(has):
         out[has] = np.add.reduceat(values, start[has])
     return out
@@ -271,7 +314,17 @@ def _joined_sims(
     l_rows: NDArray[np.int64],
     token: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    """Levenshtein of the whole names where it could beat the token score (else 0)."""
+    """Levenshtein of the whole names where it could beat the token score (else 0, or its
+    value: below the token score it changes nothing). A few pairs go to rapidfuzz at once:
+    the bound's numpy steps would cost more than the Levenshtein calls they save."""
+    if len(q_rows) <= _JOINED_BOUND_MIN_PAIRS:
+        sims: NDArray[np.float64] = process.cpdist(
+            queries.joined[q_rows].tolist(),
+            listed.joined[l_rows].tolist(),
+            scorer=Levenshtein.normalized_similarity,
+            workers=1,
+        ).astype(np.float64)  # float32 as rapidfuzz returns it, as below
+        return sims
     q_len, l_len = queries.joined_len[q_rows], listed.joined_len[l_rows]
     common = _common_bound(queries.joined_mask[q_rows], listed.joined_mask[l_rows], q_len, l_len)
     longest = np.maximum(q_len, l_len)
@@ -297,14 +350,7 @@ def _token_scores(
 ) -> NDArray[np.float64]:
     """Weighted share of both names' tokens matched by their best partner on the other side."""
     n = len(q_rows)
-    both = ((qn > 0) & (ln > 0)).nonzero()[0]
-    num = np.zeros(n)
-    if len(both) == n:
-        num = _token_numerators(queries, listed, q_rows, l_rows, qn, ln)
-    elif len(both):
-        num[both] = _token_numerators(
-            queries, listed, q_rows[both], l_rows[both], qn[both], ln[both]
-        )
+    num = _token_numerators(queries, listed, q_rows, l_rows, qn, ln)
     den = listed.c_den[l_rows] + queries.q_den[q_rows]
     result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
     return result
@@ -318,9 +364,10 @@ def _token_numerators(
     qn: NDArray[np.int64],
     ln: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """Pairs with tokens on both sides. Token pairs are laid out pair by pair, query token by
+    """Token pairs are laid out pair by pair, query token by
     query token ("rows"), each row holding its pair's list tokens; a (pair, list token) is a
-    "column". Only token pairs with a similarity above the floor are ever materialised."""
+    "column". Only token pairs with a similarity above the floor are ever materialised; a pair
+    with no tokens on one side has no token pairs and gets 0."""
     v = len(q_rows)
     row_pair = np.arange(v).repeat(qn)
     row_start = qn.cumsum()
@@ -368,11 +415,14 @@ def _token_sims(
     params = listed.params
     lev_cut, jw_cut, jaro_k, lev_bound = _cutoffs(params)
     q_len, l_len = queries.tok_len[qt], listed.tok_len[lt]
-    common = _common_bound(queries.tok_mask[qt], listed.tok_mask[lt], q_len, l_len)
-    maybe = common * (q_len + l_len) >= jaro_k * (q_len * l_len)
-    if lev_bound:  # else the Jaro bound admits all Levenshtein can
-        maybe |= common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
-    run = maybe.nonzero()[0]
+    if len(qt) <= _TOKEN_BOUND_MIN_PAIRS:  # few pairs: rapidfuzz costs less than the bound
+        run = np.arange(len(qt))
+    else:
+        common = _common_bound(queries.tok_mask[qt], listed.tok_mask[lt], q_len, l_len)
+        maybe = common * (q_len + l_len) >= jaro_k * (q_len * l_len)
+        if lev_bound:  # else the Jaro bound admits all Levenshtein can
+            maybe |= common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
+        run = maybe.nonzero()[0]
     hit, values = run, np.zeros(0)
     if len(run):
         left = queries.tok_text[qt[run]].tolist()
