@@ -22,7 +22,7 @@ from oiltrail.screen.score import (
     query_features,
     score_feature_pairs,
 )
-from oiltrail.screen.translit import has_han, has_hangul
+from oiltrail.screen.translit import romanisation_note
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
 
@@ -155,10 +155,8 @@ def _best_per_entity(
 
 def _name_reason(score: float, q: NormName, r: NormName) -> str:
     how = []
-    if has_hangul(q.original):
-        how.append("Hangul romanised McCune-Reischauer")
-    elif has_han(q.original):
-        how.append("Han script read in Korean or pinyin")
+    if note := romanisation_note(q.original, q.form):  # Hangul, Han, Korean in Cyrillic
+        how.append(note)
     if q.joined == r.joined and q.tokens != r.tokens:
         how.append("same letters, joined/split differently")
     elif q.joined == r.joined:
