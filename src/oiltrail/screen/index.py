@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.readers.base import STUB_NOTE
-from oiltrail.screen.score import NameFeatures, name_features
+from oiltrail.screen.score import NameFeatures, name_features, query_features
 from oiltrail.store import Store
 from oiltrail.store.lists import lists_version, read_entities
 
@@ -146,5 +146,6 @@ def get_index(store: Store) -> ScreenIndex:
     key = lists_version(store)
     if key not in _CACHE:
         _CACHE.clear()
+        query_features.cache_clear()  # its keys hold the former index's features
         _CACHE[key] = build_index(read_entities(store))
     return _CACHE[key]

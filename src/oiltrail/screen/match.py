@@ -107,7 +107,7 @@ def _name_scores(
         feats = name_features(index.names, params)
     cands = [index.candidates(f, k) if f else _NO_CANDIDATES for f in forms]
     flat = [f for fs in forms for f in fs]
-    if len(forms) == 1:  # one query (`screen QUERY`): its features may be cached
+    if len(forms) == 1 and feats is index.features:  # `screen QUERY`: features cached
         queries = query_features(forms[0], feats)
     else:
         queries = name_features(flat, params, numbers_from=feats)

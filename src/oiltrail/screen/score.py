@@ -106,9 +106,10 @@ _JOINED_BOUND_MIN_PAIRS = 64
 _TOKEN_BOUND_MIN_PAIRS = 96
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NameFeatures:
     """Everything the scorer needs of many name forms, computed once (list side: at index time).
+    Compared and hashed by identity (arrays have no value equality), so it can key a cache.
 
     Word tokens are flattened: `tok_start[i]` and `tok_count[i]` locate form i's tokens."""
 
@@ -173,39 +174,17 @@ def name_features(
     )
 
 
-def query_features(forms: tuple[NormName, ...], listed: NameFeatures) -> NameFeatures:
-    """`name_features(forms, listed.params, numbers_from=listed)` for one query's forms, all
-    but the number ids cached per forms (bounded): a name queried again skips the token work."""
-    base = _cached_features(forms, listed.params)
-    number_ids, numbers = _number_ids(forms, listed)
-    return NameFeatures(
-        base.params,
-        base.tok_text,
-        base.tok_first,
-        base.tok_len,
-        base.tok_mask,
-        base.tok_qw,
-        base.tok_cw,
-        base.tok_start,
-        base.tok_count,
-        base.q_den,
-        base.c_den,
-        base.joined,
-        base.joined_len,
-        base.joined_mask,
-        numbers,
-        number_ids,
-    )
-
-
 @functools.lru_cache(maxsize=4096)
-def _cached_features(forms: tuple[NormName, ...], params: NameScoring) -> NameFeatures:
-    return name_features(forms, params)  # the kernel never writes into features
+def query_features(forms: tuple[NormName, ...], listed: NameFeatures) -> NameFeatures:
+    """`name_features(forms, listed.params, numbers_from=listed)` for one query's forms,
+    cached (bounded): a name queried again skips the token work. The kernel never writes
+    into features, so a cached one is safe to share."""
+    return name_features(forms, listed.params, numbers_from=listed)
 
 
 def clear_caches() -> None:
     """Forget cached query features and letter masks (benchmarks time cold caches)."""
-    _cached_features.cache_clear()
+    query_features.cache_clear()
     letter_mask.cache_clear()
 
 
@@ -395,38 +374,21 @@ def _token_numerators(
     return num
 
 
-@functools.cache
-def _cutoffs(params: NameScoring) -> tuple[float, float, float, bool]:
-    """rapidfuzz cut-offs (Levenshtein, Jaro-Winkler), the Jaro bound's factor and whether
-    the Levenshtein bound can admit a pair the Jaro bound rejects."""
-    lev_cut = params.token_floor - _CUTOFF_MARGIN
-    jw_cut = params.token_floor + params.jw_discount - _CUTOFF_MARGIN
-    # Levenshtein ≤ common / longer; Jaro ≤ (common/|a| + common/|b| + 1) / 3 and
-    # Jaro-Winkler ≤ 0.4 + 0.6 Jaro: pairs under both cut-offs would come back as 0.
-    jaro_k = 3 * (jw_cut - _BOUND_SLACK - _WINKLER_MAX) / (1 - _WINKLER_MAX) - 1
-    return lev_cut, jw_cut, jaro_k, lev_cut - _BOUND_SLACK < jaro_k / 2
-
-
 def _token_sims(
     queries: NameFeatures, listed: NameFeatures, qt: NDArray[np.int64], lt: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Token pairs (query token qt[k], list token lt[k]) whose similarity reaches the floor:
     their positions k and similarities (a k may repeat; take the maximum)."""
     params = listed.params
-    lev_cut, jw_cut, jaro_k, lev_bound = _cutoffs(params)
+    lev_cut = params.token_floor - _CUTOFF_MARGIN
+    jw_cut = params.token_floor + params.jw_discount - _CUTOFF_MARGIN
     q_len, l_len = queries.tok_len[qt], listed.tok_len[lt]
-    if len(qt) <= _TOKEN_BOUND_MIN_PAIRS:  # few pairs: rapidfuzz costs less than the bound
-        run = np.arange(len(qt))
-    else:
-        common = _common_bound(queries.tok_mask[qt], listed.tok_mask[lt], q_len, l_len)
-        maybe = common * (q_len + l_len) >= jaro_k * (q_len * l_len)
-        if lev_bound:  # else the Jaro bound admits all Levenshtein can
-            maybe |= common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
-        run = maybe.nonzero()[0]
-    hit, values = run, np.zeros(0)
-    if len(run):
-        left = queries.tok_text[qt[run]].tolist()
-        right = listed.tok_text[lt[run]].tolist()
+    run = _maybe_similar(queries, listed, qt, lt, q_len, l_len, lev_cut, jw_cut)
+    run_qt, run_lt = (qt, lt) if run is None else (qt[run], lt[run])
+    hit, values = np.zeros(0, dtype=np.int64), np.zeros(0)
+    if len(run_qt):
+        left = queries.tok_text[run_qt].tolist()
+        right = listed.tok_text[run_lt].tolist()
         lev = process.cpdist(
             left, right, scorer=Levenshtein.normalized_similarity, workers=1, score_cutoff=lev_cut
         )
@@ -435,12 +397,37 @@ def _token_sims(
         )
         jw -= params.jw_discount  # float32, as rapidfuzz returns it
         sims = np.maximum(lev, jw, dtype=np.float64)
-        ok = sims >= params.token_floor
-        hit, values = run[ok], sims[ok]
+        ok = (sims >= params.token_floor).nonzero()[0]
+        hit, values = (ok if run is None else run[ok]), sims[ok]
     if params.initial_score >= params.token_floor:  # initials: "J" for "Joachim"
-        single = ((q_len == 1) | (l_len == 1)).nonzero()[0]
+        single = (np.minimum(q_len, l_len) == 1).nonzero()[0]  # tokens are never empty
         if len(single):
             initials = single[queries.tok_first[qt[single]] == listed.tok_first[lt[single]]]
             hit = np.concatenate([hit, initials])
             values = np.concatenate([values, np.full(len(initials), params.initial_score)])
     return hit, values
+
+
+def _maybe_similar(
+    queries: NameFeatures,
+    listed: NameFeatures,
+    qt: NDArray[np.int64],
+    lt: NDArray[np.int64],
+    q_len: NDArray[np.int64],
+    l_len: NDArray[np.int64],
+    lev_cut: float,
+    jw_cut: float,
+) -> NDArray[np.int64] | None:
+    """The token pairs whose letters could reach a cut-off, or None for all of them when
+    they are few (rapidfuzz on all costs less than the bound; those it rules out score 0)."""
+    if len(qt) <= _TOKEN_BOUND_MIN_PAIRS:
+        return None
+    # Levenshtein ≤ common / longer; Jaro ≤ (common/|a| + common/|b| + 1) / 3 and
+    # Jaro-Winkler ≤ 0.4 + 0.6 Jaro: pairs under both cut-offs would come back as 0.
+    jaro_k = 3 * (jw_cut - _BOUND_SLACK - _WINKLER_MAX) / (1 - _WINKLER_MAX) - 1
+    common = _common_bound(queries.tok_mask[qt], listed.tok_mask[lt], q_len, l_len)
+    maybe = common * (q_len + l_len) >= jaro_k * (q_len * l_len)
+    if lev_cut - _BOUND_SLACK < jaro_k / 2:  # else the Jaro bound admits all Levenshtein can
+        maybe |= common >= (lev_cut - _BOUND_SLACK) * np.maximum(q_len, l_len)
+    result: NDArray[np.int64] = maybe.nonzero()[0]
+    return result
