@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.readers.base import STUB_NOTE
-from oiltrail.screen.score import NameFeatures, name_features, query_features
+from oiltrail.screen.score import NameFeatures, listed_features, query_features
 from oiltrail.store import Store
 from oiltrail.store.lists import lists_version, read_entities
 
@@ -51,7 +51,7 @@ class ScreenIndex:
     by_imo: dict[str, list[int]] = field(default_factory=dict)
     by_mmsi: dict[str, list[int]] = field(default_factory=dict)
     # The scorer's precomputed view of every name (tokens, weights, numbers, whole names).
-    features: NameFeatures = field(default_factory=lambda: name_features([]))
+    features: NameFeatures = field(default_factory=lambda: listed_features([]))
 
     def candidates(self, forms: Sequence[NormName], k: int) -> NDArray[np.int64]:
         """Indices of the (at most k) names sharing the most trigrams with any form."""
@@ -59,16 +59,23 @@ class ScreenIndex:
         hits = [postings[g] for f in forms for g in trigrams(f.joined) if g in postings]
         if not hits:
             return np.zeros(0, np.int64)
-        found, counts = _count_sorted(np.concatenate(hits))
+        found, counts = _hit_counts(np.concatenate(hits), len(self.names))
         if len(found) <= k:
             return found
         top = (-counts).argpartition(k - 1)[:k]
         return found[top]
 
 
-def _count_sorted(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The distinct values, ascending, and how often each occurs (`np.unique`'s answer
-    without its overhead; a query's postings are far fewer than the list's names)."""
+def _hit_counts(
+    values: NDArray[np.int64], size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct values (all below `size`), ascending, and how often each occurs:
+    `np.unique`'s answer without its overhead, by counting over all names when they are few
+    against the hits, else by sorting the hits."""
+    if size <= 8 * len(values):
+        counts = np.bincount(values, minlength=size)
+        found = counts.nonzero()[0]
+        return found, counts[found]
     values.sort()
     first = np.empty(len(values), dtype=bool)
     first[:1] = True
@@ -134,7 +141,7 @@ def build_index(rows: list[dict[str, Any]]) -> ScreenIndex:
     index.name_entity = np.asarray(name_entity, dtype=np.int64)
     index.name_weak = np.asarray(name_weak, dtype=bool)
     index.postings = {g: np.unique(np.asarray(v, np.int64)) for g, v in postings.items()}
-    index.features = name_features(index.names)
+    index.features = listed_features(index.names)
     return index
 
 

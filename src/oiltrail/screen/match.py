@@ -18,6 +18,7 @@ from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.score import (
     DEFAULT_SCORING,
     NameScoring,
+    listed_features,
     name_features,
     query_features,
     score_feature_pairs,
@@ -104,7 +105,7 @@ def _name_scores(
     candidates, those at or above cutoff. All pairs of all queries: one kernel call."""
     feats = index.features
     if params is not feats.params and params != feats.params:
-        feats = name_features(index.names, params)
+        feats = listed_features(index.names, params)
     cands = [index.candidates(f, k) if f else _NO_CANDIDATES for f in forms]
     flat = [f for fs in forms for f in fs]
     if len(forms) == 1 and feats is index.features:  # `screen QUERY`: features cached

@@ -7,8 +7,9 @@ numpy reductions, so a query scored against its candidates costs microseconds pe
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -106,29 +107,84 @@ _JOINED_BOUND_MIN_PAIRS = 64
 _TOKEN_BOUND_MIN_PAIRS = 96
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """`functools.cached_property` without the lock Python 3.11 takes to compute a value."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if obj is None:
+            return self
+        value = self.compute(obj)
+        obj.__dict__[self.name] = value  # later reads find it there (a non-data descriptor)
+        return value
+
+
 @dataclass(frozen=True, eq=False)
 class NameFeatures:
     """Everything the scorer needs of many name forms, computed once (list side: at index time).
     Compared and hashed by identity (arrays have no value equality), so it can key a cache.
+    Weights and letter masks are computed on first use: a query needs its query-side
+    weights only, and letter masks only when enough pairs make the bounds worth it.
 
     Word tokens are flattened: `tok_start[i]` and `tok_count[i]` locate form i's tokens."""
 
     params: NameScoring
     tok_text: NDArray[np.object_]  # token strings
-    tok_first: NDArray[np.int64]  # code point of each token's first letter
     tok_len: NDArray[np.int64]
-    tok_mask: NDArray[np.uint64]  # bit (code point mod 64) set for each letter of the token
-    tok_qw: NDArray[np.float64]  # `token_weight` × query_extra_weight (the form as a query)
-    tok_cw: NDArray[np.float64]  # `token_weight` × result_extra_weight (the form as listed)
+    tok_weight: NDArray[np.float64]  # `token_weight`
     tok_start: NDArray[np.int64]
     tok_count: NDArray[np.int64]
-    q_den: NDArray[np.float64]  # sum of `tok_qw` per form
-    c_den: NDArray[np.float64]  # sum of `tok_cw` per form
     joined: NDArray[np.object_]
-    joined_len: NDArray[np.int64]
-    joined_mask: NDArray[np.uint64]
     numbers: NDArray[np.int64]  # id of the numbers tuple: 0 when none, < 0 when not listed
     number_ids: dict[tuple[str, ...], int]
+
+    @_once
+    def tok_first(self) -> NDArray[np.int64]:
+        """Code point of each token's first letter."""
+        return np.array([ord(t[0]) for t in self.tok_text.tolist()], dtype=np.int64)
+
+    @_once
+    def joined_len(self) -> NDArray[np.int64]:
+        return np.array([len(j) for j in self.joined.tolist()], dtype=np.int64)
+
+    @_once
+    def tok_qw(self) -> NDArray[np.float64]:
+        """`token_weight` × query_extra_weight (the form as a query)."""
+        return self.tok_weight * self.params.query_extra_weight
+
+    @_once
+    def tok_cw(self) -> NDArray[np.float64]:
+        """`token_weight` × result_extra_weight (the form as listed)."""
+        return self.tok_weight * self.params.result_extra_weight
+
+    @_once
+    def q_den(self) -> NDArray[np.float64]:
+        """Sum of `tok_qw` per form."""
+        return _form_sums(self.tok_qw, self.tok_start, self.tok_count)
+
+    @_once
+    def c_den(self) -> NDArray[np.float64]:
+        """Sum of `tok_cw` per form."""
+        return _form_sums(self.tok_cw, self.tok_start, self.tok_count)
+
+    @_once
+    def tok_mask(self) -> NDArray[np.uint64]:
+        """Bit (code point mod 64) set for each letter of the token."""
+        return _masks(self.tok_text.tolist())
+
+    @_once
+    def joined_mask(self) -> NDArray[np.uint64]:
+        return _masks(self.joined.tolist())
 
 
 def name_features(
@@ -148,30 +204,30 @@ def name_features(
     count = np.array([len(c.tokens) for c in names], dtype=np.int64)
     start = count.cumsum()
     start -= count
-    weight = np.array([token_weight(t) for t in texts], dtype=np.float64)
-    qw = weight * params.query_extra_weight
-    cw = weight * params.result_extra_weight
-    has = count.nonzero()[0]
     joined = [c.joined for c in names]
     number_ids, numbers = _number_ids(names, numbers_from)
     return NameFeatures(
         params,
         _objects(texts),
-        np.array([ord(t[0]) for t in texts], dtype=np.int64),
         np.array([len(t) for t in texts], dtype=np.int64),
-        np.array([letter_mask(t) for t in texts], dtype=np.uint64),
-        qw,
-        cw,
+        np.array([token_weight(t) for t in texts], dtype=np.float64),
         start,
         count,
-        _form_sums(qw, start, has),
-        _form_sums(cw, start, has),
         _objects(joined),
-        np.array([len(j) for j in joined], dtype=np.int64),
-        np.array([letter_mask(j) for j in joined], dtype=np.uint64),
         numbers,
         number_ids,
     )
+
+
+def listed_features(
+    names: Sequence[NormName], params: NameScoring = DEFAULT_SCORING
+) -> NameFeatures:
+    """`name_features` of list names with their list-side weights and letter masks computed
+    now (at index time) rather than in the first query's kernel call."""
+    feats = name_features(names, params)
+    _ = (feats.tok_cw, feats.c_den, feats.tok_mask, feats.tok_first)  # kept once computed
+    _ = (feats.joined_len, feats.joined_mask)
+    return feats
 
 
 @functools.lru_cache(maxsize=4096)
@@ -183,15 +239,15 @@ def query_features(forms: tuple[NormName, ...], listed: NameFeatures) -> NameFea
 
 
 def clear_caches() -> None:
-    """Forget cached query features and letter masks (benchmarks time cold caches)."""
+    """Forget cached query features (benchmarks time cold caches)."""
     query_features.cache_clear()
-    letter_mask.cache_clear()
 
 
 def _form_sums(
-    values: NDArray[np.float64], start: NDArray[np.int64], has: NDArray[np.int64]
+    values: NDArray[np.float64], start: NDArray[np.int64], count: NDArray[np.int64]
 ) -> NDArray[np.float64]:
-    """Sum of `values` per form; `has` lists the forms with at least one value."""
+    """Sum of `values` per form (forms without values: 0), in token order."""
+    has = count.nonzero()[0]
     if len(has) == len(start):
         return np.add.reduceat(values, start) if len(start) else np.zeros(0)
     out = np.zeros(len(start))
@@ -206,13 +262,13 @@ def _objects(values: list[str]) -> NDArray[np.object_]:
     return out
 
 
-@functools.lru_cache(maxsize=200_000)
+def _masks(texts: list[str]) -> NDArray[np.uint64]:
+    return np.array([letter_mask(t) for t in texts], dtype=np.uint64)
+
+
 def letter_mask(text: str) -> int:
     """Bit (code point mod 64) set for each letter of `text` (two letters may share a bit)."""
-    bits = 0
-    for c in set(text):
-        bits |= 1 << (ord(c) & 63)
-    return bits
+    return sum({1 << (ord(c) & 63) for c in text})  # distinct bits: the sum is their OR
 
 
 def _number_ids(
