@@ -318,12 +318,10 @@ def score_feature_pairs(
     joined = _joined_sims(queries, listed, q_rows, l_rows, token)
     score = np.maximum(token, _joined_counts(joined, qn != ln, params))
     q_num, l_num = queries.numbers[q_rows], listed.numbers[l_rows]
-    differ = (q_num != l_num).nonzero()[0]
-    if len(differ):
-        both = (q_num[differ] != 0) & (l_num[differ] != 0)
-        capped = differ[both]
-        score[capped] = np.minimum(score[capped], params.number_mismatch_cap)
-        score[differ[~both]] *= params.number_missing_factor
+    missing = (q_num == 0) != (l_num == 0)  # numbers on one side only: "VICTORY 3"
+    np.multiply(score, params.number_missing_factor, out=score, where=missing)
+    differ = (q_num != l_num) & ~missing  # numbers on both sides, not the same
+    np.minimum(score, params.number_mismatch_cap, out=score, where=differ)
     return score
 
 
