@@ -105,27 +105,21 @@ def _trailer_time(buf: Any, lo: int, hi: int) -> float:
 
 
 @njit
-def scan(buf: Any, n_raw: int) -> Any:
-    """Fields of every line of buf[:n_raw] (buf is zero-padded past n_raw).
+def scan(buf: Any, n_raw: int, newlines: Any) -> Any:
+    """Fields of every line of buf[:n_raw] (buf is zero-padded past n_raw; `newlines` are the
+    positions of its newlines, found by numpy's vectorised compare).
 
     Returns a (15, lines) int64 matrix (rows: line_start, line_end, ok, tag_start, tag_end,
     tag_ok, sent_start, seq_end, payload_start, payload_end, star, checksum_ok, fragment
     count, fragment number, fill bits; offsets and digits are 0 where not ok) and
     the lines' own times in seconds (tag block `c:`, else NAIS trailer; NaN where none).
     """
-    n_lines = 1
-    for i in range(n_raw):
-        if buf[i] == _NL:
-            n_lines += 1
-    if n_raw == 0 or buf[n_raw - 1] == _NL:
-        n_lines -= 1
+    n_lines = len(newlines) + (0 if n_raw == 0 or buf[n_raw - 1] == _NL else 1)
     out = np.zeros((15, n_lines), np.int64)
     ts = np.full(n_lines, np.nan)
     start = 0
     for k in range(n_lines):
-        end = start
-        while end < n_raw and buf[end] != _NL:
-            end += 1
+        end = newlines[k] if k < len(newlines) else n_raw
         nl = end
         if end > start and buf[end - 1] == _CR:
             end -= 1

@@ -45,7 +45,7 @@ def split_block(block: bytes) -> Fields:
 
     raw = np.frombuffer(block, dtype=np.uint8)
     buf = np.concatenate([raw, np.zeros(PAD, np.uint8)])
-    out, own_ts_s = scan(buf, len(raw))
+    out, own_ts_s = scan(buf, len(raw), np.flatnonzero(raw == 10))
     ok, tag_ok, checksum_ok = (out[i].astype(bool) for i in (2, 5, 11))
     return Fields(
         buf, out[0], out[1], ok, out[3], out[4], tag_ok, out[6], out[7], out[8], out[9], out[10],
