@@ -207,7 +207,8 @@ def _nmea_section(sim: Path, tmp: Path, repeats: int, pyais_lines: int) -> list[
         "imports, numba loading the compiled split and decode kernels from its cache) is "
         f"{cold_tiny:.2f} s, measured on a 10-line file; the whole file above in a fresh "
         f"process takes {cold_file:.2f} s wall (median of {repeats}). The first run after "
-        "installing also compiles the kernels (seconds, once; numba caches them).",
+        "installing compiles the kernels (`make setup` does it: about 10 s, once; numba caches "
+        "them).",
     ]
     return lines
 

@@ -78,3 +78,9 @@ def test_undamaged_file_reads_every_message() -> None:
     assert not quarantine and not skipped
     assert [s["name"] for s in static] == ["SHIP 0", "ALPHA"]  # two-sentence type 5 reports
     assert len(positions) == len(_LINES) - 4
+
+
+def test_compile_kernels_decodes_a_position_and_a_static_report() -> None:
+    from oiltrail.ais.nmea import compile_kernels
+
+    assert compile_kernels() == 2  # `make setup` runs it: every kernel compiled and cached
