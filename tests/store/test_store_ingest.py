@@ -201,3 +201,18 @@ def test_duplicates_across_batches_of_one_file(
     lines.insert(3, lines[0])  # the first row again, two batches later, out of time order
     rep = ingest_into(db_path, [write(tmp_path / "a.nmea", lines)], progress=False)
     assert (rep.total("positions"), rep.total("duplicates")) == (4, 1)
+
+
+def test_static_reports_exact_repeats_dropped_distinct_kept(tmp_path: Path, db_path: Path) -> None:
+    from ais_factory import static5
+
+    same = [tag(s, c=BASE_S) for s in encode(static5(445123456, 9074729, "ALPHA"), 1)]
+    other = [tag(s, c=BASE_S) for s in encode(static5(445123456, 9074729, "BRAVO"), 2)]
+    later = [tag(s, c=BASE_S + 60) for s in encode(static5(445123456, 9074729, "ALPHA"), 3)]
+    rep = ingest_into(db_path, [write(tmp_path / "s.nmea", same + same + other + later)],
+                      progress=False)  # fmt: skip
+    # The exact repeat goes; the same time with another name, and a later report, stay.
+    assert (rep.total("static_reports"), rep.total("duplicates")) == (3, 1)
+    with open_store(db_path) as store:
+        rows = store.con.execute("SELECT name FROM static_reports ORDER BY ts, name").fetchall()
+    assert [r[0] for r in rows] == ["ALPHA", "BRAVO", "ALPHA"]

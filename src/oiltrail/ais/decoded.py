@@ -63,9 +63,11 @@ class Decoded:
     skipped: Counter[str] = field(default_factory=Counter)
     invalid_imo: int = 0
     simulated: bool = False
-    # Whether two positions may share (mmsi, ts, lat, lon); None: not checked yet. The decode
-    # thread checks, so the thread writing to the store does not have to.
+    # Whether two positions may share (mmsi, ts, lat, lon), two static reports (mmsi, ts);
+    # None: not checked yet. The decode thread checks, so the thread writing to the store
+    # does not have to.
     repeats: bool | None = None
+    static_repeats: bool | None = None
 
 
 def empty_decoded() -> Decoded:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 POSITION_KEY = ("mmsi", "ts", "lat", "lon")  # SPEC: an exact duplicate has the same four
 STATIC_KEY = ("mmsi", "ts", *STATIC_FIELDS)  # a repeated static report changes nothing
+STATIC_TIME_KEY = ("mmsi", "ts")
 
 
 class Seen:
@@ -49,7 +50,8 @@ _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F16
 def maybe_repeats(table: pa.Table, key: tuple[str, ...]) -> bool:
     """False when no two rows share the key (a hash of it; equal hashes → check in SQL).
 
-    Only for numeric keys (positions); one sort in numpy is cheaper than DISTINCT ON.
+    Only for numeric key columns; one sort in numpy is cheaper than DISTINCT ON. Static
+    reports are checked on (mmsi, ts): no two sharing those, none can repeat the whole key.
     """
     h = np.zeros(table.num_rows, np.uint64)
     with np.errstate(over="ignore"):
@@ -122,7 +124,10 @@ def insert_batch(
     """Write one decoded batch; return (positions, static reports) added and duplicates dropped."""
     repeats = maybe_repeats(d.positions, POSITION_KEY) if d.repeats is None else d.repeats
     n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0], repeats)
-    n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1])
+    st_repeats = d.static_repeats
+    if st_repeats is None:
+        st_repeats = maybe_repeats(d.static, STATIC_TIME_KEY)
+    n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1], st_repeats)
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
         _quarantine = d.quarantine.append_column(  # read by name, as `_batch` above
