@@ -157,7 +157,7 @@ def _decoded(
             block_rows = min(batch_rows, PIPELINE_ROWS)
             block_bytes = block_rows * NMEA_BYTES_PER_ROW
             blocks = read_blocks(stream, block_bytes, block_bytes // FIRST_BLOCK_DIVISOR)
-            # Splitting (pure numpy) runs one block ahead in its own thread: three stages.
+            # Splitting (a compiled pass) runs one block ahead in its own thread: three stages.
             for part in prefetch(split(b) for b in blocks):
                 progress.advance(len(part.block))
                 yield reader.batch_split(part)

@@ -1,7 +1,8 @@
 """Decode the next batch in a worker thread while the store writes the current one.
 
-numpy, pyarrow and DuckDB release the GIL in their heavy loops, so on two cores decoding and
-writing overlap. The queue holds at most `depth` batches, which keeps memory bounded.
+The compiled NMEA kernels, numpy, pyarrow and DuckDB release the GIL in their heavy loops, so
+on two cores decoding and writing overlap. The queue holds at most `depth` batches, which
+keeps memory bounded.
 The worker starts at once (not at the first `next`), so work can begin before it is needed;
 `close()` stops it, even before anything was taken.
 """
