@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from oiltrail.ais.nmea_kernel import scan
 from oiltrail.ais.sixbit import I64, U8
 
 Bool = npt.NDArray[np.bool_]
@@ -41,8 +42,6 @@ class Fields:
 
 def split_block(block: bytes) -> Fields:
     """Locate the fields of every line of `block` (one compiled pass, ais.nmea_kernel)."""
-    from oiltrail.ais.nmea_kernel import scan  # numba: imported when NMEA is first read
-
     raw = np.frombuffer(block, dtype=np.uint8)
     buf = np.concatenate([raw, np.zeros(PAD, np.uint8)])
     out, own_ts_s = scan(buf, len(raw), np.flatnonzero(raw == 10))

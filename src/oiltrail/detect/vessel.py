@@ -23,6 +23,17 @@ def _hours(t: Tracks, a: int, b: int) -> float:
     return float(t.ts_us[b] - t.ts_us[a]) / US_PER_H
 
 
+def _row(
+    kind: str, t: Tracks, a: int, b: int, seg: slice, details: dict[str, Any], **extra: Any
+) -> Row:
+    """An event of one vessel from position a to b, placed at the mean of positions `seg`."""
+    lat, lon = mean_latlon(t.lat[seg], t.lon[seg])
+    return {
+        "kind": kind, "mmsi": int(t.mmsi[a]), "start": to_datetime(t.ts_us[a]),
+        "end": to_datetime(t.ts_us[b]), "lat": lat, "lon": lon, **extra, "details": details,
+    }  # fmt: skip
+
+
 def _same_vessel_link(t: Tracks) -> B:
     return ~t.first
 
@@ -47,27 +58,16 @@ def detect_port_visits(
         in_visit[s : e + 1] = True
         seg = slice(s, e + 1)
         k = s + int(np.argmax(slow[seg]))  # the port where the vessel first stopped
-        lat, lon = mean_latlon(t.lat[seg], t.lon[seg])
-        rows.append(
-            {
-                "kind": "port_visit",
-                "mmsi": int(t.mmsi[s]),
-                "start": to_datetime(t.ts_us[s]),
-                "end": to_datetime(t.ts_us[e]),
-                "lat": lat,
-                "lon": lon,
-                "port": ports.names[int(port[k])],
-                "details": {
-                    "duration_h": _hours(t, s, e),
-                    "positions": e - s + 1,
-                    "slow_positions": int(n_slow),
-                    "port_distance_m": float(dist[k]),
-                    "min_port_distance_m": float(np.min(dist[seg])),
-                    "min_speed_knots": float(np.nanmin(speed_knots[seg])),
-                    "radius_m": p.radius_m,
-                },
-            }
-        )
+        details = {
+            "duration_h": _hours(t, s, e),
+            "positions": e - s + 1,
+            "slow_positions": int(n_slow),
+            "port_distance_m": float(dist[k]),
+            "min_port_distance_m": float(np.min(dist[seg])),
+            "min_speed_knots": float(np.nanmin(speed_knots[seg])),
+            "radius_m": p.radius_m,
+        }
+        rows.append(_row("port_visit", t, s, e, seg, details, port=ports.names[int(port[k])]))
     return rows, in_visit
 
 
@@ -93,28 +93,18 @@ def detect_loitering(
     rows: list[Row] = []
     for s, e in zip(starts[long].tolist(), ends[long].tolist(), strict=True):
         seg = slice(s, e + 1)
-        lat, lon = mean_latlon(t.lat[seg], t.lon[seg])
-        d_port, _ = ports.nearest(np.array([lat]), np.array([lon]))
-        steps = t.step_m[s + 1 : e + 1]
-        rows.append(
-            {
-                "kind": "loitering",
-                "mmsi": int(t.mmsi[s]),
-                "start": to_datetime(t.ts_us[s]),
-                "end": to_datetime(t.ts_us[e]),
-                "lat": lat,
-                "lon": lon,
-                "details": {
-                    "duration_h": _hours(t, s, e),
-                    "positions": e - s + 1,
-                    "median_speed_knots": float(np.nanmedian(speed_knots[seg])),
-                    "max_speed_knots": float(np.nanmax(speed_knots[seg])),
-                    "distance_travelled_m": float(np.nansum(steps)),
-                    "port_distance_m": None if not np.isfinite(d_port[0]) else float(d_port[0]),
-                    "min_port_distance_m": p.min_port_distance_m,
-                },
-            }
-        )
+        details: dict[str, Any] = {
+            "duration_h": _hours(t, s, e),
+            "positions": e - s + 1,
+            "median_speed_knots": float(np.nanmedian(speed_knots[seg])),
+            "max_speed_knots": float(np.nanmax(speed_knots[seg])),
+            "distance_travelled_m": float(np.nansum(t.step_m[s + 1 : e + 1])),
+        }
+        row = _row("loitering", t, s, e, seg, details)
+        d_port, _ = ports.nearest(np.array([row["lat"]]), np.array([row["lon"]]))
+        details["port_distance_m"] = None if not np.isfinite(d_port[0]) else float(d_port[0])
+        details["min_port_distance_m"] = p.min_port_distance_m
+        rows.append(row)
     return rows
 
 
@@ -133,28 +123,18 @@ def detect_gaps(t: Tracks, in_visit: B, p: GapParams) -> list[Row]:
         t0 = int(track_start[a])
         since = t.ts_us[a] - int(p.context_h * US_PER_H)
         before = a - (t0 + int(np.searchsorted(t.ts_us[t0 : a + 1], since))) + 1
-        lat, lon = mean_latlon(t.lat[a : b + 1], t.lon[a : b + 1])
-        rows.append(
-            {
-                "kind": "gap",
-                "mmsi": int(t.mmsi[a]),
-                "start": to_datetime(t.ts_us[a]),
-                "end": to_datetime(t.ts_us[b]),
-                "lat": lat,
-                "lon": lon,
-                "details": {
-                    "duration_h": _hours(t, a, b),
-                    "distance_m": float(t.step_m[b]),
-                    "implied_speed_knots": float(t.step_m[b] / t.step_s[b] * 3600 / 1852),
-                    "start_lat": float(t.lat[a]),
-                    "start_lon": float(t.lon[a]),
-                    "end_lat": float(t.lat[b]),
-                    "end_lon": float(t.lon[b]),
-                    "positions_before": before,
-                    "context_h": p.context_h,
-                },
-            }
-        )
+        details = {
+            "duration_h": _hours(t, a, b),
+            "distance_m": float(t.step_m[b]),
+            "implied_speed_knots": float(t.step_m[b] / t.step_s[b] * 3600 / 1852),
+            "start_lat": float(t.lat[a]),
+            "start_lon": float(t.lon[a]),
+            "end_lat": float(t.lat[b]),
+            "end_lon": float(t.lon[b]),
+            "positions_before": before,
+            "context_h": p.context_h,
+        }
+        rows.append(_row("gap", t, a, b, slice(a, b + 1), details))
     return rows
 
 
@@ -184,27 +164,17 @@ def detect_spoofing(t: Tracks, p: SpoofingParams) -> list[Row]:
         seg = slice(a, e + 1)
         n_far = int(far_quick[s : e + 1].sum())
         subtype = "shared_mmsi" if n_far >= p.shared_min_count else "teleport"
-        lat, lon = mean_latlon(t.lat[seg], t.lon[seg])
         jumps = jump[s : e + 1]
-        rows.append(
-            {
-                "kind": "spoofing",
-                "mmsi": int(t.mmsi[a]),
-                "start": to_datetime(t.ts_us[a]),
-                "end": to_datetime(t.ts_us[e]),
-                "lat": lat,
-                "lon": lon,
-                "details": {
-                    "subtype": subtype,
-                    "jumps": int(jumps.sum()),
-                    "far_sightings": n_far,
-                    "max_implied_speed_knots": float(np.max(speed[s : e + 1][jumps])),
-                    "max_jump_m": float(np.max(t.step_m[s : e + 1][jumps])),
-                    "positions": e - a + 1,
-                    "duration_h": _hours(t, a, e),
-                },
-            }
-        )
+        details = {
+            "subtype": subtype,
+            "jumps": int(jumps.sum()),
+            "far_sightings": n_far,
+            "max_implied_speed_knots": float(np.max(speed[s : e + 1][jumps])),
+            "max_jump_m": float(np.max(t.step_m[s : e + 1][jumps])),
+            "positions": e - a + 1,
+            "duration_h": _hours(t, a, e),
+        }
+        rows.append(_row("spoofing", t, a, e, seg, details))
     return rows
 
 

@@ -7,7 +7,7 @@ the highs (worst-case bounds, not a standard deviation), so it is wide on purpos
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -23,14 +23,7 @@ class Term:
     source: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "mid": self.mid,
-            "low": self.low,
-            "high": self.high,
-            "unit": self.unit,
-            "source": self.source,
-        }
+        return asdict(self)
 
 
 # Waterplane area coefficient of small product tankers. Schneekluth & Bertram, "Ship Design for

@@ -15,8 +15,7 @@ from followthemoney import model
 
 from oiltrail.screen.index import is_stub
 from oiltrail.screen.normalize import normalize_name
-from oiltrail.store import Store
-from oiltrail.store.lists import lists_version, read_entities
+from oiltrail.store.lists import cached_by_lists
 
 # Edge schema → (from property, to property); the graph is walked in both directions.
 EDGE_ENDS = {
@@ -139,13 +138,5 @@ def build_graph(rows: list[dict[str, Any]]) -> Graph:
     return graph
 
 
-_CACHE: dict[tuple[str, int, str], Graph] = {}
-
-
-def get_graph(store: Store) -> Graph:
-    """The graph of the store's lists, rebuilt only when the lists changed."""
-    key = lists_version(store)
-    if key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[key] = build_graph(read_entities(store))
-    return _CACHE[key]
+# The graph of the store's lists, rebuilt only when the lists changed.
+get_graph = cached_by_lists(build_graph)

@@ -17,8 +17,7 @@ from numpy.typing import NDArray
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.readers.base import STUB_NOTE
 from oiltrail.screen.score import NameFeatures, listed_features, query_features
-from oiltrail.store import Store
-from oiltrail.store.lists import lists_version, read_entities
+from oiltrail.store.lists import cached_by_lists
 
 SCREENABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -145,14 +144,6 @@ def build_index(rows: list[dict[str, Any]]) -> ScreenIndex:
     return index
 
 
-_CACHE: dict[tuple[str, int, str], ScreenIndex] = {}
-
-
-def get_index(store: Store) -> ScreenIndex:
-    """The index of the store's lists, rebuilt only when the lists changed."""
-    key = lists_version(store)
-    if key not in _CACHE:
-        _CACHE.clear()
-        query_features.cache_clear()  # its keys hold the former index's features
-        _CACHE[key] = build_index(read_entities(store))
-    return _CACHE[key]
+# The index of the store's lists, rebuilt only when the lists changed; the query-feature
+# cache's keys hold the former index's features, so it goes with it.
+get_index = cached_by_lists(build_index, on_rebuild=query_features.cache_clear)

@@ -161,20 +161,17 @@ def _joined_sims(
     value: below the token score it changes nothing). A few pairs go to rapidfuzz at once:
     the bound's numpy steps would cost more than the Levenshtein calls they save."""
     if len(q_rows) <= _JOINED_BOUND_MIN_PAIRS:
-        sims: NDArray[np.float64] = process.cpdist(
-            queries.joined[q_rows].tolist(),
-            listed.joined[l_rows].tolist(),
-            scorer=Levenshtein.normalized_similarity,
-            workers=1,
-        ).astype(np.float64)  # float32 as rapidfuzz returns it, as below
-        return sims
-    q_len, l_len = queries.joined_len[q_rows], listed.joined_len[l_rows]
-    common = _common_bound(queries.joined_mask[q_rows], listed.joined_mask[l_rows], q_len, l_len)
-    longest = np.maximum(q_len, l_len)
-    need = ((common > (token - _BOUND_SLACK) * longest) | (longest == 0)).nonzero()[0]
+        need = np.arange(len(q_rows))
+    else:
+        q_len, l_len = queries.joined_len[q_rows], listed.joined_len[l_rows]
+        common = _common_bound(
+            queries.joined_mask[q_rows], listed.joined_mask[l_rows], q_len, l_len
+        )
+        longest = np.maximum(q_len, l_len)
+        need = ((common > (token - _BOUND_SLACK) * longest) | (longest == 0)).nonzero()[0]
     out = np.zeros(len(q_rows))
     if len(need):
-        out[need] = process.cpdist(
+        out[need] = process.cpdist(  # float32 as rapidfuzz returns it
             queries.joined[q_rows[need]].tolist(),
             listed.joined[l_rows[need]].tolist(),
             scorer=Levenshtein.normalized_similarity,
@@ -191,26 +188,12 @@ def _token_scores(
     qn: NDArray[np.int64],
     ln: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """Weighted share of both names' tokens matched by their best partner on the other side."""
-    n = len(q_rows)
-    num = _token_numerators(queries, listed, q_rows, l_rows, qn, ln)
-    den = listed.c_den[l_rows] + queries.q_den[q_rows]
-    result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(n), where=den > 0)
-    return result
+    """Weighted share of both names' tokens matched by their best partner on the other side.
 
-
-def _token_numerators(
-    queries: NameFeatures,
-    listed: NameFeatures,
-    q_rows: NDArray[np.int64],
-    l_rows: NDArray[np.int64],
-    qn: NDArray[np.int64],
-    ln: NDArray[np.int64],
-) -> NDArray[np.float64]:
-    """Token pairs are laid out pair by pair, query token by
-    query token ("rows"), each row holding its pair's list tokens; a (pair, list token) is a
-    "column". Only token pairs with a similarity above the floor are ever materialised; a pair
-    with no tokens on one side has no token pairs and gets 0."""
+    Token pairs are laid out pair by pair, query token by query token ("rows"), each row
+    holding its pair's list tokens; a (pair, list token) is a "column". Only token pairs with
+    a similarity above the floor are ever materialised; a pair with no tokens on one side has
+    no token pairs and gets 0."""
     v = len(q_rows)
     row_pair = np.arange(v).repeat(qn)
     row_start = qn.cumsum()
@@ -235,7 +218,9 @@ def _token_numerators(
     num: NDArray[np.float64] = np.zeros(v)  # bincount's stub says int; it sums float weights
     num += np.bincount(row_pair, queries.tok_qw[row_qt] * q_best, v)
     num += np.bincount(np.arange(v).repeat(ln), listed.tok_cw[col_lt] * c_best, v)
-    return num
+    den = listed.c_den[l_rows] + queries.q_den[q_rows]
+    result: NDArray[np.float64] = np.divide(num, den, out=np.zeros(v), where=den > 0)
+    return result
 
 
 def _token_sims(

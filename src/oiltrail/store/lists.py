@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -48,6 +48,28 @@ def lists_version(store: Store) -> tuple[str, int, str]:
         "SELECT count(*), CAST(max(loaded_at) AS VARCHAR) FROM list_entities"
     ).fetchone()
     return (str(store.path), int(row[0]) if row else 0, str(row[1]) if row else "")
+
+
+T = TypeVar("T")
+
+
+def cached_by_lists(
+    build: Callable[[list[dict[str, Any]]], T], on_rebuild: Callable[[], None] | None = None
+) -> Callable[[Store], T]:
+    """`build(read_entities(store))`, kept until the store's lists change (`lists_version`);
+    `on_rebuild` clears what the former result's users cached."""
+    cache: dict[tuple[str, int, str], T] = {}
+
+    def get(store: Store) -> T:
+        key = lists_version(store)
+        if key not in cache:
+            cache.clear()
+            if on_rebuild is not None:
+                on_rebuild()
+            cache[key] = build(read_entities(store))
+        return cache[key]
+
+    return get
 
 
 def _now() -> datetime:
