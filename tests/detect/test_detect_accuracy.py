@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from oiltrail.detect.evaluate import evaluate_store, read_truth
 from oiltrail.engines.local import detect
 from oiltrail.simulate import simulate
 from oiltrail.store import open_store
+from oiltrail.store.writes import insert_canonical
 
 pytestmark = pytest.mark.slow
 SEEDS = (1, 2, 3)
@@ -25,12 +27,9 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[dict]]:
         d = tmp_path_factory.mktemp(f"seed{seed}")
         simulate(d, seed=seed, days=10, vessels=40, formats=("parquet",))
         with open_store(d / "s.duckdb") as store:
-            store.con.execute(
-                f"INSERT INTO positions SELECT * FROM read_parquet('{d / 'positions.parquet'}')"
-            )
-            store.con.execute(
-                f"INSERT INTO static_reports SELECT * FROM read_parquet('{d / 'static.parquet'}')"
-            )
+            for target, name in (("positions", "positions"), ("static_reports", "static")):
+                table = pq.read_table(d / f"{name}.parquet")
+                insert_canonical(store.con, target, table)
             detect(store)
             out[seed] = evaluate_store(store, d / "truth_events.csv")
         out[seed].append({"kinds": Counter(e["kind"] for e in read_truth(d / "truth_events.csv"))})

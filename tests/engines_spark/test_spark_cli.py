@@ -14,15 +14,14 @@ from oiltrail.cli import app
 from oiltrail.engines import spark_session
 from oiltrail.engines.local import detect as detect_local
 from oiltrail.store import Store, open_store
+from oiltrail.store.writes import insert_canonical
 
 COLUMNS = '"event_id", kind, mmsi, other_mmsi, start, "end", lat, lon, port, details'
 
 
 def _load(store: Store) -> None:
     for name, table in zip(("positions", "static_reports"), edge_scenario(), strict=True):
-        store.con.register("_t", table)
-        store.con.execute(f"INSERT INTO {name} SELECT * FROM _t")
-        store.con.unregister("_t")
+        insert_canonical(store.con, name, table)
 
 
 def _events(db: Path) -> list[tuple[Any, ...]]:

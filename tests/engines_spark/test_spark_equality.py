@@ -16,6 +16,7 @@ from oiltrail.engines.spark import detect_spark
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_store import _export_positions, _export_static
 from oiltrail.store import Store, open_store
+from oiltrail.store.writes import insert_canonical
 
 pytestmark = pytest.mark.spark
 COLUMNS = EVENTS.names
@@ -23,9 +24,7 @@ COLUMNS = EVENTS.names
 
 def _load(store: Store, positions: pa.Table, static: pa.Table) -> None:
     for name, table in (("positions", positions), ("static_reports", static)):
-        store.con.register("_t", table)
-        store.con.execute(f"INSERT INTO {name} SELECT * FROM _t")
-        store.con.unregister("_t")
+        insert_canonical(store.con, name, table)
 
 
 def _local_events(store: Store) -> list[tuple[Any, ...]]:

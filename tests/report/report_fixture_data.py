@@ -16,9 +16,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from oiltrail.ais.schema import POSITIONS
+from oiltrail.ais.schema import POSITIONS, STATIC
 from oiltrail.store import Store, open_store
 from oiltrail.store.chains import CHAIN_COLUMNS, replace_chains
+from oiltrail.store.writes import insert_canonical
 
 START = datetime(2026, 1, 5)
 STEP = timedelta(minutes=20)
@@ -304,10 +305,14 @@ def build_store(path: Path, simulated: bool = True, seed: int = 7) -> Store:
     # Row-by-row executemany is slow in DuckDB: positions go in as one Arrow table.
     cols = ["mmsi", "ts", "lat", "lon", "sog", "cog", "heading", "nav_status", "source"]
     table = pa.Table.from_pylist([dict(zip(cols, r, strict=True)) for r in pos], schema=POSITIONS)
-    con.register("fixture_positions", table)
-    con.execute("INSERT INTO positions SELECT * FROM fixture_positions")
-    con.unregister("fixture_positions")
-    con.executemany("INSERT INTO static_reports VALUES (?,?,?,?,?,?,?,?,?,?,?)", static)
+    insert_canonical(con, "positions", table)
+    insert_canonical(
+        con,
+        "static_reports",
+        pa.Table.from_pylist(
+            [dict(zip(STATIC.names, r, strict=True)) for r in static], schema=STATIC
+        ),
+    )
     con.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?)", events)
     replace_chains(store, chains)  # the trace stage's own writer: the table as trace leaves it
     for name in ("ais.nmea", "ais_marinecadastre.csv"):

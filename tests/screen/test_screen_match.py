@@ -132,7 +132,7 @@ def test_blocking_scores_few_names(store: Store) -> None:
 def _add_static(store: Store, rows: list[tuple[int, int | None, str]]) -> None:
     for mmsi, imo, name in rows:
         store.con.execute(
-            "INSERT INTO static_reports (mmsi, ts, imo, name, source) VALUES (?, ?, ?, ?, 'test')",
+            "INSERT INTO static_reports (mmsi, ts, imo, name) VALUES (?, ?, ?, ?)",
             [mmsi, datetime(2026, 1, 5), imo, name],
         )
 

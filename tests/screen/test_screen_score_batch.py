@@ -127,8 +127,7 @@ def test_fleet_in_chunks_equals_vessel_by_vessel(
     with open_store(tmp_path / "fleet.duckdb") as st:
         for mmsi, imo, name in reports:
             st.con.execute(
-                "INSERT INTO static_reports (mmsi, ts, imo, name, source) "
-                "VALUES (?, ?, ?, ?, 'test')",
+                "INSERT INTO static_reports (mmsi, ts, imo, name) VALUES (?, ?, ?, ?)",
                 [mmsi, datetime(2026, 1, 5), imo, name],
             )
         chunked = screen_fleet(st)

@@ -48,6 +48,47 @@ def test_reingest_is_a_no_op(tmp_path: Path, db_path: Path) -> None:
     assert counts(db_path) == before
 
 
+def test_hash_ready_late_still_stops_a_reingest_and_marks_quarantine(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is hashed while it is written. Quarantine rows written before the hash was
+    ready get it at the end; a second ingest finds it in the manifest and leaves nothing."""
+    import time
+
+    from oiltrail.store import ingest
+
+    def slow_sha256(path: Path) -> str:
+        time.sleep(0.5)
+        return real_sha256(path)
+
+    real_sha256 = ingest.file_sha256
+    monkeypatch.setattr(ingest, "file_sha256", slow_sha256)
+    monkeypatch.setattr(ingest, "PIPELINE_ROWS", 50)  # many batches, each written in time
+    lines = fleet_lines(400, vessels=10)
+    for i in range(0, 400, 80):
+        lines.insert(i, "garbage line")
+    nmea = write(tmp_path / "a.nmea", lines)
+    first = ingest_into(db_path, [nmea], progress=False)
+    assert (first.total("positions"), sum(first.quarantined.values())) == (400, 5)
+    con = duckdb.connect(str(db_path), read_only=True)
+    hashes = con.execute("SELECT DISTINCT file_hash FROM quarantine").fetchall()
+    assert hashes == [(first.files[0].file_hash,)] and len(hashes[0][0]) == 64
+    con.close()
+    before = counts(db_path)
+    again = ingest_into(db_path, [nmea], progress=False)
+    assert again.files[0].already_ingested and again.total("positions") == 0
+    assert not again.quarantined and counts(db_path) == before
+
+
+def test_store_from_an_older_version_gets_a_one_line_error(db_path: Path) -> None:
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE positions (mmsi UINTEGER, ts TIMESTAMP, source VARCHAR)")
+    con.close()
+    res = CliRunner().invoke(app, ["status", "--db", str(db_path)])
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    assert "older oiltrail" in res.output and len(res.output.strip().splitlines()) == 1
+
+
 def test_exact_duplicates_dropped_within_file_and_against_store(
     tmp_path: Path, db_path: Path
 ) -> None:
@@ -154,9 +195,13 @@ def test_gzip_zstd_zip_and_parquet_round_trip(tmp_path: Path, db_path: Path) -> 
         assert sorted(p.name for p in out.iterdir()) == ["day=2026-01-05"]
         table = pq.read_table(out)
         assert table.num_rows == 250 and "mmsi" in table.column_names
-        sources = store.con.execute("SELECT source, count(*) FROM positions GROUP BY 1").fetchall()
+        sources = store.con.execute(
+            "SELECT source, count(*) FROM canonical_positions GROUP BY 1"
+        ).fetchall()
         assert sorted(sources) == [("a.nmea.gz", 200), ("b.zip!b.nmea", 50)]
-        store.con.execute(f"COPY positions TO '{tmp_path / 'p.parquet'}' (FORMAT parquet)")
+        store.con.execute(
+            f"COPY canonical_positions TO '{tmp_path / 'p.parquet'}' (FORMAT parquet)"
+        )
     other = tmp_path / "other.duckdb"
     rep = ingest_into(other, [tmp_path / "p.parquet"], progress=False)
     assert rep.files[0].format == "parquet" and rep.total("positions") == 250
@@ -186,8 +231,10 @@ def test_rows_keep_their_source_when_a_batch_mixes_them(db_path: Path) -> None:
     with open_store(db_path) as store:
         seen = (Seen(store.con, "positions"), Seen(store.con, "static_reports"))
         assert insert_batch(store.con, d, "h", seen) == ((3, 0), 0)
-        got = store.con.execute("SELECT source FROM positions ORDER BY ts").fetchall()
+        got = store.con.execute("SELECT source FROM canonical_positions ORDER BY ts").fetchall()
         assert [g[0] for g in got] == ["a.nmea", "b.csv", "a.nmea"]
+        names = store.con.execute("SELECT name FROM sources ORDER BY name").fetchall()
+        assert names == [("a.nmea",), ("b.csv",)]  # one number per name
 
 
 def test_duplicates_across_batches_of_one_file(

@@ -11,10 +11,12 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from oiltrail.estimate.cap import cap_table
 from oiltrail.store import open_store
+from oiltrail.store.writes import insert_canonical
 from oiltrail.trace.chains import trace_chains
 from oiltrail.trace.evaluate import ChainScore, read_truth, score_chains
 
@@ -29,9 +31,7 @@ def _run(folder: Path, seed: int) -> tuple[ChainScore, Path, float]:
     simulate(out, seed=seed, days=DAYS, vessels=VESSELS, formats=("parquet",))
     with open_store(folder / f"seed{seed}.duckdb") as store:
         for table, name in (("positions", "positions"), ("static_reports", "static")):
-            store.con.execute(
-                f"INSERT INTO {table} SELECT * FROM read_parquet('{out / name}.parquet')"
-            )
+            insert_canonical(store.con, table, pq.read_table(out / f"{name}.parquet"))
         detect(store)
         found = trace_chains(store)
     truth, encounters = read_truth(out)

@@ -51,14 +51,14 @@ def add_static(
     store: Store, mmsi: int, at: datetime, draught_m: float, length_m: float, beam_m: float
 ) -> None:
     store.con.execute(
-        "INSERT INTO static_reports VALUES (?, ?, NULL, 'T', NULL, 80, ?, ?, ?, NULL, 'test')",
+        "INSERT INTO static_reports VALUES (?, ?, NULL, 'T', NULL, 80, ?, ?, ?, NULL, NULL)",
         [mmsi, at, length_m, beam_m, draught_m],
     )
 
 
 def add_position(store: Store, mmsi: int, at: datetime, lat: float, lon: float) -> None:
     store.con.execute(
-        "INSERT INTO positions VALUES (?, ?, ?, ?, 0.5, 0, NULL, 0, 'test')",
+        "INSERT INTO positions VALUES (?, ?, ?, ?, 0.5, 0, NULL, 0, NULL)",
         [mmsi, at, lat, lon],
     )
 

@@ -40,7 +40,7 @@ def _export_positions(store: Store, out_dir: Path) -> Path:
     except ImportError:  # the ingest area's exporter is the reference; same layout here
         out_dir.mkdir(parents=True, exist_ok=True)
         store.con.execute(
-            f"""COPY (SELECT *, CAST(ts AS DATE) AS day FROM positions)
+            f"""COPY (SELECT *, CAST(ts AS DATE) AS day FROM canonical_positions)
                 TO '{out_dir}' (FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"""
         )
         return out_dir
@@ -50,7 +50,7 @@ def _export_positions(store: Store, out_dir: Path) -> Path:
 def _export_static(store: Store, out_file: Path) -> Path:
     columns = ", ".join(STATIC.names)
     store.con.execute(
-        f"COPY (SELECT {columns} FROM static_reports) TO '{out_file}' (FORMAT parquet)"
+        f"COPY (SELECT {columns} FROM canonical_static) TO '{out_file}' (FORMAT parquet)"
     )
     return out_file
 

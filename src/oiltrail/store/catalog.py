@@ -21,13 +21,25 @@ CORE_DDL: tuple[str, ...] = (
         file_hash VARCHAR PRIMARY KEY, path VARCHAR, format VARCHAR,
         ingested_at TIMESTAMP, positions BIGINT, static_reports BIGINT,
         quarantined BIGINT, duplicates BIGINT, simulated BOOLEAN)""",
+    # Rows name their source file by number: a file name on every row was a quarter of the
+    # insert time (DuckDB keeps string statistics row by row). The `canonical_*` views give the
+    # SPEC §3 columns, `source` included, for exports and for anyone querying the store.
+    """CREATE SEQUENCE IF NOT EXISTS source_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS sources (
+        source_id UINTEGER PRIMARY KEY DEFAULT nextval('source_ids'), name VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS positions (
         mmsi UINTEGER NOT NULL, ts TIMESTAMP NOT NULL, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL,
-        sog FLOAT, cog FLOAT, heading USMALLINT, nav_status UTINYINT, source VARCHAR)""",
+        sog FLOAT, cog FLOAT, heading USMALLINT, nav_status UTINYINT, source_id UINTEGER)""",
     """CREATE TABLE IF NOT EXISTS static_reports (
         mmsi UINTEGER NOT NULL, ts TIMESTAMP NOT NULL, imo UINTEGER, name VARCHAR,
         callsign VARCHAR, ship_type UTINYINT, length FLOAT, width FLOAT, draught FLOAT,
-        destination VARCHAR, source VARCHAR)""",
+        destination VARCHAR, source_id UINTEGER)""",
+    """CREATE VIEW IF NOT EXISTS canonical_positions AS
+        SELECT p.* EXCLUDE (source_id), s.name AS source
+        FROM positions p LEFT JOIN sources s USING (source_id)""",
+    """CREATE VIEW IF NOT EXISTS canonical_static AS
+        SELECT r.* EXCLUDE (source_id), s.name AS source
+        FROM static_reports r LEFT JOIN sources s USING (source_id)""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR, file_hash VARCHAR)""",
     # SPEC §4 events; `details` is JSON text; `run_id` ties an event to the detect run (provenance).
@@ -94,6 +106,13 @@ def open_store(path: Path | str, read_only: bool = False) -> Store:
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise OiltrailError(f"cannot open store {path}: {first}") from exc
+    sql = "SELECT 1 FROM duckdb_columns() WHERE table_name = 'positions' AND column_name = 'source'"
+    if con.execute(sql).fetchone() is not None:
+        con.close()
+        raise OiltrailError(
+            f"store {path} was written by an older oiltrail (a source name on every position): "
+            "ingest the files again into a new --db"
+        )
     store = Store(con, path)
     if not read_only:
         store.ensure(CORE_DDL)

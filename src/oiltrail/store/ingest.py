@@ -34,7 +34,7 @@ from oiltrail.ais.validate import now_us
 from oiltrail.errors import StrictModeError, UsageError
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
-from oiltrail.store.prefetch import prefetch
+from oiltrail.store.prefetch import Background, prefetch
 from oiltrail.store.progress import Progress
 from oiltrail.store.writes import (
     POSITION_KEY,
@@ -181,6 +181,10 @@ def quick_gil_handoff() -> Iterator[None]:
         sys.setswitchinterval(previous)
 
 
+class _AlreadyIngested(Exception):
+    """The file's hash is in the manifest: its transaction is rolled back."""
+
+
 def ingest_file(
     store: Store,
     path: Path,
@@ -189,28 +193,21 @@ def ingest_file(
     strict: bool,
     progress: Progress,
 ) -> FileReport:
-    """One file, one transaction; skipped when its content hash is in the manifest.
+    """One file, one transaction; rolled back when its content hash is in the manifest.
 
-    Decoding starts while the file is hashed (hashing releases the GIL); a file already in
-    the manifest stops it before anything is written."""
+    The file is hashed in the background while it is decoded and written (hashing, the
+    compiled kernels and DuckDB release the GIL). The manifest is checked as soon as the hash
+    is ready, so a file ingested before stops early and leaves nothing behind."""
+    hashing = Background(lambda: file_sha256(path))
     batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
+    fmt = ",".join(sorted({d.fmt for _, d in planned}))
+    simulated = scenario_simulated(path)
+    rep = FileReport(str(path), "", fmt, simulated=simulated)
     try:
-        file_hash = file_sha256(path)
-        fmt = ",".join(sorted({d.fmt for _, d in planned}))
-        rep = FileReport(str(path), file_hash, fmt, simulated=scenario_simulated(path))
-        sql = "SELECT 1 FROM manifest WHERE file_hash = ?"
-        if store.con.execute(sql, [file_hash]).fetchone() is not None:
-            rep.already_ingested = True
-            return rep
         with quick_gil_handoff(), ingest_settings(store.con), store.transaction() as con:
-            _insert_all(con, batches, rep, strict)
-    finally:
-        batches.close()
-    return rep
-    batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
-    try:
-        with ingest_settings(store.con), store.transaction() as con:
-            _insert_all(con, batches, rep, strict)
+            _insert_all(con, batches, rep, strict, hashing)
+    except _AlreadyIngested:
+        return FileReport(str(path), hashing.result(), fmt, simulated, already_ingested=True)
     finally:
         batches.close()
     return rep
@@ -229,11 +226,19 @@ def _all_decoded(
 
 
 def _insert_all(
-    con: duckdb.DuckDBPyConnection, batches: Iterator[Decoded], rep: FileReport, strict: bool
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterator[Decoded],
+    rep: FileReport,
+    strict: bool,
+    hashing: Background[str],
 ) -> None:
     seen = (Seen(con, "positions"), Seen(con, "static_reports"))
+    unhashed_quarantine = False  # quarantine rows written before the hash was known
     for d in batches:
-        added, dups = insert_batch(con, d, rep.file_hash, seen)
+        if not rep.file_hash and hashing.done():
+            _claim(con, rep, hashing.result())
+        added, dups = insert_batch(con, d, rep.file_hash or None, seen)
+        unhashed_quarantine |= not rep.file_hash and d.quarantine.num_rows > 0
         rep.positions += added[0]
         rep.static_reports += added[1]
         rep.duplicates += dups
@@ -241,6 +246,11 @@ def _insert_all(
         rep.quarantined.update(d.quarantine["reason"].to_pylist())
         rep.skipped.update(d.skipped)
         rep.simulated |= d.simulated
+    if not rep.file_hash:
+        _claim(con, rep, hashing.result())
+    if unhashed_quarantine:  # rows of earlier files all have their hash
+        sql = "UPDATE quarantine SET file_hash = ? WHERE file_hash IS NULL"
+        con.execute(sql, [rep.file_hash])
     if strict and rep.quarantined:
         shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
         raise StrictModeError(
@@ -248,6 +258,14 @@ def _insert_all(
             "--strict: the file was not ingested"
         )
     manifest_row(con, rep)
+
+
+def _claim(con: duckdb.DuckDBPyConnection, rep: FileReport, file_hash: str) -> None:
+    """Give the report its file's hash; stop (rolling back) when the manifest has it."""
+    sql = "SELECT 1 FROM manifest WHERE file_hash = ?"
+    if con.execute(sql, [file_hash]).fetchone() is not None:
+        raise _AlreadyIngested
+    rep.file_hash = file_hash
 
 
 def _warm_up(store: Store) -> None:

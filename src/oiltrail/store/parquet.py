@@ -22,7 +22,7 @@ def export_positions(store: Store, out_dir: Path) -> Path:
     tmp.mkdir(parents=True)
     target = tmp.as_posix().replace("'", "''")
     store.con.execute(
-        f"""COPY (SELECT *, strftime(ts, '%Y-%m-%d') AS day FROM positions
+        f"""COPY (SELECT *, strftime(ts, '%Y-%m-%d') AS day FROM canonical_positions
         ORDER BY {POSITION_ORDER}) TO '{target}'
         (FORMAT parquet, PARTITION_BY (day), COMPRESSION zstd, OVERWRITE_OR_IGNORE)"""
     )

@@ -89,10 +89,11 @@ def _insert_unique(
     # DuckDB finds `_batch` by name in this frame (a replacement scan). Not `con.register`: the
     # view it creates, even unregistered, keeps the Arrow table alive until the transaction
     # ends, so a file's every batch stayed in memory until its commit (DuckDB 1.5).
-    _batch, columns, params = _constant_source(table)
-    distinct = f"SELECT DISTINCT ON ({', '.join(key)}) {columns} FROM _batch"
+    _batch = table
+    rows, params = _with_source_ids(con, table)
+    distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM {rows}"
     if not repeats:
-        distinct = f"SELECT {columns} FROM _batch"
+        distinct = f"SELECT * FROM {rows}"
     if overlap:
         match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
         sql = (
@@ -105,23 +106,56 @@ def _insert_unique(
     return int(row[0]) if row else 0
 
 
-def _constant_source(table: pa.Table) -> tuple[pa.Table, str, list[object]]:
-    """The table to scan, its select list and parameters. A batch's `source` (the last
-    column) is usually one file name on every row: then it goes in as one parameter, which
-    DuckDB writes far faster than the same string converted from Arrow row by row."""
+def insert_canonical(con: duckdb.DuckDBPyConnection, target: str, table: pa.Table) -> int:
+    """Insert rows in the canonical columns (ais.schema: `source` names last) as they are,
+    into `positions` or `static_reports`; return rows inserted."""
+    _batch = table
+    rows, params = _with_source_ids(con, table)
+    row = con.execute(f"INSERT INTO {target} SELECT * FROM {rows}", params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _with_source_ids(con: duckdb.DuckDBPyConnection, table: pa.Table) -> tuple[str, list[object]]:
+    """The batch `_batch` (its last column `source`) with a `source_id` instead, as a
+    subquery and its parameters. A batch usually has one source: then its number goes in as a
+    parameter. Otherwise new names are added to `sources` and the rows join it by name."""
+    _batch = table
     src = table["source"]
-    if table.schema.names[-1] == "source" and src.null_count == 0:
+    if src.null_count == 0:
         bounds = pc.min_max(src)
         if bounds["min"] == bounds["max"]:
-            name = bounds["min"].as_py()
-            return table.drop_columns(["source"]), "*, ?::VARCHAR AS source", [name]
-    return table, "*", []
+            number = source_id(con, bounds["min"].as_py())
+            return "(SELECT * EXCLUDE (source), ?::UINTEGER AS source_id FROM _batch)", [number]
+    con.execute(
+        "INSERT INTO sources (name) SELECT DISTINCT source FROM _batch "
+        "WHERE source IS NOT NULL AND source NOT IN (SELECT name FROM sources)"
+    )
+    rows = (
+        "(SELECT b.* EXCLUDE (source), s.source_id FROM _batch b "
+        "LEFT JOIN sources s ON s.name = b.source)"
+    )
+    return rows, []
+
+
+def source_id(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """The number of the source file `name` in `sources`, added when new."""
+    row = con.execute("SELECT source_id FROM sources WHERE name = ?", [name]).fetchone()
+    if row is None:
+        sql = "INSERT INTO sources (name) VALUES (?) RETURNING source_id"
+        row = con.execute(sql, [name]).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def insert_batch(
-    con: duckdb.DuckDBPyConnection, d: Decoded, file_hash: str, seen: tuple[Seen, Seen]
+    con: duckdb.DuckDBPyConnection,
+    d: Decoded,
+    file_hash: str | None,
+    seen: tuple[Seen, Seen],
 ) -> tuple[tuple[int, int], int]:
-    """Write one decoded batch; return (positions, static reports) added and duplicates dropped."""
+    """Write one decoded batch; return (positions, static reports) added and duplicates dropped.
+
+    Quarantine rows get `file_hash`; None (not known yet) leaves it for the caller to set."""
     repeats = maybe_repeats(d.positions, POSITION_KEY) if d.repeats is None else d.repeats
     n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0], repeats)
     st_repeats = d.static_repeats
@@ -131,7 +165,7 @@ def insert_batch(
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
         _quarantine = d.quarantine.append_column(  # read by name, as `_batch` above
-            "file_hash", pa.repeat(pa.scalar(file_hash), d.quarantine.num_rows)
+            "file_hash", pa.repeat(pa.scalar(file_hash, pa.string()), d.quarantine.num_rows)
         )
         con.execute(
             "INSERT INTO quarantine SELECT file, line, reason, raw, file_hash FROM _quarantine"
