@@ -17,7 +17,7 @@ $(UV):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; } || \
 	  echo "ICU headers missing: install libicu-dev and pkg-config"
 	$(UV) sync --frozen --all-extras --compile-bytecode --python $(PYTHON)
-	$(RUN) python -c "from oiltrail.ais.nmea import compile_kernels; compile_kernels()"
+	$(RUN) python -c "from oiltrail.store.ingest import compile_kernels; compile_kernels()"
 	touch $@
 
 setup: .venv/.synced

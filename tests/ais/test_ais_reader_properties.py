@@ -3,7 +3,9 @@ somewhere, and cutting a file into blocks anywhere gives the same rows as readin
 
 from __future__ import annotations
 
+import io
 from collections import Counter
+from typing import Any
 
 import pyarrow as pa
 from ais_factory import BASE_S, encode, fleet_lines, position, static5, tag
@@ -11,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oiltrail.ais.nmea import NmeaReader
+from oiltrail.ais.nmea_split import PAD
+from oiltrail.ais.sources import read_blocks
 from oiltrail.ais.validate import now_us
 
 # A small valid file: positions (types 1, 18, 27), a two-sentence type 5, a NAIS trailer line.
@@ -84,3 +88,35 @@ def test_compile_kernels_decodes_a_position_and_a_static_report() -> None:
     from oiltrail.ais.nmea import compile_kernels
 
     assert compile_kernels() == 2  # `make setup` runs it: every kernel compiled and cached
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out at most `most` bytes a read (as pipes and decompressors may)."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self.data, self.pos, self.most = data, 0, most
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = min(len(b), self.most, len(self.data) - self.pos)
+        b[:n] = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return n
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(max_size=400).map(lambda b: b.replace(b"\r", b"\n")),
+    st.integers(1, 64),
+    st.integers(0, 64),
+    st.integers(1, 50),
+)
+def test_read_blocks_cut_at_line_ends_and_lose_nothing(
+    data: bytes, block: int, first: int, most: int
+) -> None:
+    blocks = list(read_blocks(_Trickle(data, most), block, first, PAD))
+    assert b"".join(bytes(b.data) for b in blocks) == data
+    assert all(bytes(b.data).endswith(b"\n") for b in blocks[:-1])
+    assert all(len(b.buf) >= b.size + PAD and not b.buf[b.size :][:PAD].any() for b in blocks)

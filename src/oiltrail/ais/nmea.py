@@ -24,10 +24,12 @@ from oiltrail.ais.messages import decode_messages
 from oiltrail.ais.multipart import Assembled, Assembler, Fragment
 from oiltrail.ais.nmea_split import Fields, split_block
 from oiltrail.ais.sixbit import I64, Payloads
+from oiltrail.ais.sources import Block
 
 F64 = npt.NDArray[np.float64]
 LineText = Callable[[int], bytes]  # line index in the block → its bytes
 _SIM = re.compile(rb"[\\,]s:sim[,*\\]")
+_SIM_NAME = re.compile(rb"s:sim")
 _AIS_PREFIX = re.compile(rb"^(\\[^\\]*\\)?[!$][A-Z]{2}VD[MO],")
 _CHECKSUM = re.compile(rb"\*[0-9A-Fa-f]{2}")
 _GROUP = re.compile(rb"(?:^|,)g:(\d+)-(\d+)-(\d+)")
@@ -65,16 +67,26 @@ def _concat_ranges(buf: np.ndarray, starts: I64, ends: I64) -> tuple[np.ndarray,
 class Split:
     """The stateless part of decoding a block: its fields and each line's own time."""
 
-    block: bytes
+    block: bytes | Block
     fields: Fields
     own_ts_s: F64
     simulated: bool  # a tag block names the source `s:sim`
 
 
-def split(block: bytes) -> Split:
+def split(block: bytes | Block) -> Split:
     """Split `block` with no reader state, so another thread may do it ahead of `batch_split`."""
     f = split_block(block)
-    return Split(block, f, f.own_ts_s, _SIM.search(block) is not None)
+    data = block.data if isinstance(block, Block) else block
+    return Split(block, f, f.own_ts_s, _names_sim(data))
+
+
+def _names_sim(data: bytes | memoryview) -> bool:
+    """A tag block names the source `s:sim`. The literal is found first: a search for the
+    whole pattern took 6 ms a megabyte on a file without it."""
+    for hit in _SIM_NAME.finditer(data):
+        if hit.start() and _SIM.match(data, hit.start() - 1):
+            return True
+    return False
 
 
 # A position (type 1) and a static report (type 24 part A): between them every kernel runs.
@@ -104,7 +116,7 @@ class NmeaReader:
         self.assembler = Assembler()
         self.pghp_carry = np.nan  # a `$PGHP` time at the end of the last batch, still unused
 
-    def batch(self, block: bytes) -> Decoded:
+    def batch(self, block: bytes | Block) -> Decoded:
         return self.batch_split(split(block))
 
     def batch_split(self, s: Split) -> Decoded:

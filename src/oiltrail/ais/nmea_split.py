@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from oiltrail.ais.nmea_kernel import scan
 from oiltrail.ais.sixbit import I64, U8
+from oiltrail.ais.sources import Block
 
 Bool = npt.NDArray[np.bool_]
 PAD = 96  # zero bytes after the block so fixed-offset and payload reads stay inside
@@ -40,11 +41,15 @@ class Fields:
     own_ts_s: npt.NDArray[np.float64]  # tag block `c:` time, else a NAIS trailer's; NaN if none
 
 
-def split_block(block: bytes) -> Fields:
+def split_block(block: bytes | Block) -> Fields:
     """Locate the fields of every line of `block` (one compiled pass, ais.nmea_kernel)."""
-    raw = np.frombuffer(block, dtype=np.uint8)
-    buf = np.concatenate([raw, np.zeros(PAD, np.uint8)])
-    out, own_ts_s = scan(buf, len(raw), np.flatnonzero(raw == 10))
+    n = len(block)
+    if isinstance(block, Block) and len(block.buf) >= n + PAD and not block.buf[n : n + PAD].any():
+        buf = block.buf  # read with its padding (ais.sources.read_blocks)
+    else:
+        raw = np.frombuffer(block.data if isinstance(block, Block) else block, dtype=np.uint8)
+        buf = np.concatenate([raw, np.zeros(PAD, np.uint8)])
+    out, own_ts_s = scan(buf, n, np.flatnonzero(buf[:n] == 10))
     ok, tag_ok, checksum_ok = (out[i].astype(bool) for i in (2, 5, 11))
     return Fields(
         buf, out[0], out[1], ok, out[3], out[4], tag_ok, out[6], out[7], out[8], out[9], out[10],

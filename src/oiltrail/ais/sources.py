@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
+import numpy as np
+import numpy.typing as npt
 import zstandard
 
 from oiltrail.errors import InputFormatError, NotFoundError
@@ -97,23 +99,62 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_blocks(stream: BinaryIO, block_bytes: int, first_bytes: int = 0) -> Iterator[bytes]:
+@dataclass(frozen=True)
+class Block:
+    """Whole lines of a file, `buf[:size]`, followed in `buf` by zero bytes (the padding)."""
+
+    buf: npt.NDArray[np.uint8]
+    size: int
+
+    @property
+    def data(self) -> memoryview:
+        return self.buf.data[: self.size]
+
+    def __len__(self) -> int:
+        return self.size
+
+
+LAST_LINE_WINDOW = 1 << 16  # where the last newline of a block is looked for first
+
+
+def read_blocks(
+    stream: BinaryIO, block_bytes: int, first_bytes: int = 0, pad: int = 0
+) -> Iterator[Block]:
     """Blocks of whole lines: each block ends at a newline (except maybe the last).
 
-    A smaller first block (`first_bytes`) lets a pipeline's later stages start sooner."""
-    rest = b""
+    Each block is read straight into its own buffer, with `pad` zero bytes after it (for
+    readers that look a little past a line's end), so no block is copied. The first block is
+    `first_bytes` and each next one twice as big up to `block_bytes`, so that a pipeline's
+    later stages start sooner."""
+    carry = b""  # the part line at the end of the last read
     size = first_bytes or block_bytes
     while True:
-        chunk = stream.read(size)
-        size = block_bytes
-        if not chunk:
-            break
-        data = rest + chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            rest = data
+        buf = np.empty(len(carry) + size + pad, np.uint8)
+        buf[: len(carry)] = np.frombuffer(carry, np.uint8)
+        n = len(carry) + _read_into(stream, buf.data[len(carry) : len(carry) + size])
+        size = min(2 * size, block_bytes)
+        if n == len(carry):  # end of the stream
+            if carry:
+                buf[n : n + pad] = 0
+                yield Block(buf, n)
+            return
+        lo = max(0, n - LAST_LINE_WINDOW)
+        cut = buf[lo:n].tobytes().rfind(b"\n")
+        cut = lo + cut if cut >= 0 or lo == 0 else buf[:lo].tobytes().rfind(b"\n")
+        if cut < 0:  # no line end yet: read on
+            carry = buf[:n].tobytes()
             continue
-        rest = data[cut + 1 :]
-        yield data[: cut + 1]
-    if rest:
-        yield rest
+        carry = buf[cut + 1 : n].tobytes()
+        buf[cut + 1 : cut + 1 + pad] = 0
+        yield Block(buf, cut + 1)
+
+
+def _read_into(stream: BinaryIO, view: memoryview) -> int:
+    """Fill `view` from `stream` (which may return less than asked); bytes read."""
+    got = 0
+    while got < len(view):
+        n = stream.readinto(view[got:])  # type: ignore[attr-defined]
+        if not n:
+            break
+        got += n
+    return got

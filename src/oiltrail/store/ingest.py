@@ -29,6 +29,8 @@ from oiltrail.ais.csv_formats import CsvReader
 from oiltrail.ais.decoded import Decoded
 from oiltrail.ais.detect_format import Detected, detect
 from oiltrail.ais.nmea import NmeaReader, split
+from oiltrail.ais.nmea import compile_kernels as compile_nmea_kernels
+from oiltrail.ais.nmea_split import PAD
 from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
 from oiltrail.ais.validate import now_us
 from oiltrail.errors import StrictModeError, UsageError
@@ -56,7 +58,7 @@ NMEA_BYTES_PER_ROW = 80  # a tag-blocked sentence is ~75 bytes: settings.batch_r
 # 0.60–0.71 s wall against 0.66–0.70 s for 200k and 0.78–0.88 s for 50k.
 PIPELINE_ROWS = 100_000
 GIL_SWITCH_S = 0.001
-FIRST_BLOCK_DIVISOR = 8  # the first block is smaller: decoding and writing start sooner
+FIRST_BLOCK_DIVISOR = 8  # the first blocks are smaller (doubling): the pipeline fills sooner
 
 
 @dataclass
@@ -156,7 +158,8 @@ def _decoded(
             reader = NmeaReader(member.name, base_s, now)
             block_rows = min(batch_rows, PIPELINE_ROWS)
             block_bytes = block_rows * NMEA_BYTES_PER_ROW
-            blocks = read_blocks(stream, block_bytes, block_bytes // FIRST_BLOCK_DIVISOR)
+            first = block_bytes // FIRST_BLOCK_DIVISOR
+            blocks = read_blocks(stream, block_bytes, first, PAD)
             # Splitting (a compiled pass) runs one block ahead in its own thread: three stages.
             for part in prefetch(split(b) for b in blocks):
                 progress.advance(len(part.block))
@@ -166,6 +169,13 @@ def _decoded(
             yield from ParquetReader(member.name, now, batch_rows).batches(stream)
         else:
             yield from CsvReader(member.name, det.fmt, det.header, now).batches(stream)
+
+
+def compile_kernels() -> None:
+    """Compile (or load from numba's cache) every kernel an ingest runs: `make setup` does it,
+    so the first ingest does not."""
+    compile_nmea_kernels()
+    maybe_repeats(pa.table({"k": np.arange(3, dtype=np.int64)}), ("k",))
 
 
 @contextlib.contextmanager

