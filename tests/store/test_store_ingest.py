@@ -263,3 +263,20 @@ def test_static_reports_exact_repeats_dropped_distinct_kept(tmp_path: Path, db_p
     with open_store(db_path) as store:
         rows = store.con.execute("SELECT name FROM static_reports ORDER BY ts, name").fetchall()
     assert [r[0] for r in rows] == ["ALPHA", "BRAVO", "ALPHA"]
+
+
+def test_ingest_commits_into_the_file_and_restores_settings(tmp_path: Path, db_path: Path) -> None:
+    """An ingest's commit is a checkpoint (no write-ahead log left behind), and the DuckDB
+    settings it changes are back as they were afterwards."""
+    from oiltrail.store.writes import INGEST_SETTINGS
+
+    nmea = write(tmp_path / "a.nmea", fleet_lines(300, vessels=10))
+    with open_store(db_path) as store:
+        names = list(INGEST_SETTINGS)
+        sql = "SELECT " + ", ".join(f"current_setting('{n}')" for n in names)
+        before = store.con.execute(sql).fetchone()
+        ingest_paths(store, [nmea], progress=False)
+        assert store.con.execute(sql).fetchone() == before
+        wal = db_path.with_name(db_path.name + ".wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+        assert store.con.execute("SELECT count(*) FROM positions").fetchone() == (300,)

@@ -96,6 +96,15 @@ class Store:
         self.close()
 
 
+def _older_store(con: duckdb.DuckDBPyConnection) -> bool:
+    """The store has a source name on every position (before the `sources` table)."""
+    try:  # the table function is quicker than duckdb_columns(), which is slow on first use
+        sql = "SELECT 1 FROM pragma_table_info('positions') WHERE name = 'source'"
+        return con.execute(sql).fetchone() is not None
+    except duckdb.CatalogException:  # a new store
+        return False
+
+
 def open_store(path: Path | str, read_only: bool = False) -> Store:
     """Open (or create) the store at `path` and make sure the core tables exist."""
     path = Path(path)
@@ -106,8 +115,7 @@ def open_store(path: Path | str, read_only: bool = False) -> Store:
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise OiltrailError(f"cannot open store {path}: {first}") from exc
-    sql = "SELECT 1 FROM duckdb_columns() WHERE table_name = 'positions' AND column_name = 'source'"
-    if con.execute(sql).fetchone() is not None:
+    if _older_store(con):
         con.close()
         raise OiltrailError(
             f"store {path} was written by an older oiltrail (a source name on every position): "
