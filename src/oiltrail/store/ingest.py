@@ -58,7 +58,6 @@ NMEA_BYTES_PER_ROW = 80  # a tag-blocked sentence is ~75 bytes: settings.batch_r
 # 0.60–0.71 s wall against 0.66–0.70 s for 200k and 0.78–0.88 s for 50k.
 PIPELINE_ROWS = 100_000
 GIL_SWITCH_S = 0.001
-HASH_NICE = 5
 FIRST_BLOCK_DIVISOR = 8  # the first blocks are smaller (doubling): the pipeline fills sooner
 
 
@@ -209,7 +208,7 @@ def ingest_file(
     The file is hashed in the background while it is decoded and written (hashing, the
     compiled kernels and DuckDB release the GIL). The manifest is checked as soon as the hash
     is ready, so a file ingested before stops early and leaves nothing behind."""
-    hashing = Background(lambda: file_sha256(path), HASH_NICE)
+    hashing = Background(lambda: file_sha256(path))
     batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
     fmt = ",".join(sorted({d.fmt for _, d in planned}))
     simulated = scenario_simulated(path)

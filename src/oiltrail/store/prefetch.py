@@ -11,9 +11,7 @@ The worker starts at once (not at the first `next`), so work can begin before it
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
-import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from typing import Generic, TypeVar, cast
@@ -100,9 +98,8 @@ def prefetch(items: Iterator[T], depth: int = 1) -> Prefetched[T]:
 class Background(Generic[T]):
     """`fn()` computed in a daemon thread, started now; `result()` waits and re-raises."""
 
-    def __init__(self, fn: Callable[[], T], nice: int = 0) -> None:
+    def __init__(self, fn: Callable[[], T]) -> None:
         self._fn = fn
-        self._nice = nice
         self._done = threading.Event()
         self._value: object = None
         self._error: BaseException | None = None
@@ -110,8 +107,6 @@ class Background(Generic[T]):
 
     def _work(self) -> None:
         try:
-            if self._nice and sys.platform == "linux":  # Linux: this thread only
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._nice)
             self._value = self._fn()
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
