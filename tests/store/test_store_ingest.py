@@ -265,6 +265,23 @@ def test_static_reports_exact_repeats_dropped_distinct_kept(tmp_path: Path, db_p
     assert [r[0] for r in rows] == ["ALPHA", "BRAVO", "ALPHA"]
 
 
+def test_repeat_check_tells_type24_parts_apart_and_never_misses_a_repeat() -> None:
+    """The decode thread's check: False lets the insert skip DISTINCT ON, so it must never be
+    False when two rows share the whole key; text counts by null-ness only (coarser)."""
+    import pyarrow as pa
+
+    from oiltrail.ais.schema import STATIC
+    from oiltrail.store.writes import STATIC_KEY, maybe_repeats
+
+    part_a = {"mmsi": 445123456, "ts": BASE_S * 10**6, "name": "ALPHA"}
+    part_b = {"mmsi": 445123456, "ts": BASE_S * 10**6, "callsign": "HPAB", "ship_type": 80}
+    rows = [part_a, part_b, {**part_a, "mmsi": 445123457}]
+    assert not maybe_repeats(pa.Table.from_pylist(rows, schema=STATIC), STATIC_KEY)
+    assert maybe_repeats(pa.Table.from_pylist([*rows, part_b], schema=STATIC), STATIC_KEY)
+    renamed = {**part_a, "name": "BRAVO"}  # same null pattern: "maybe", SQL decides
+    assert maybe_repeats(pa.Table.from_pylist([part_a, renamed], schema=STATIC), STATIC_KEY)
+
+
 def test_ingest_commits_into_the_file_and_restores_settings(tmp_path: Path, db_path: Path) -> None:
     """An ingest's commit is a checkpoint (no write-ahead log left behind), and the DuckDB
     settings it changes are back as they were afterwards."""

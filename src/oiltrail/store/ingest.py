@@ -40,7 +40,7 @@ from oiltrail.store.prefetch import Background, prefetch
 from oiltrail.store.progress import Progress
 from oiltrail.store.writes import (
     POSITION_KEY,
-    STATIC_TIME_KEY,
+    STATIC_KEY,
     Seen,
     ingest_settings,
     insert_batch,
@@ -231,7 +231,7 @@ def _all_decoded(
         progress.start(member.name, member.path.stat().st_size if plain else None)
         for d in _decoded(member, det, base_s, now, progress):
             d.repeats = maybe_repeats(d.positions, POSITION_KEY)
-            d.static_repeats = maybe_repeats(d.static, STATIC_TIME_KEY)
+            d.static_repeats = maybe_repeats(d.static, STATIC_KEY)
             yield d
 
 

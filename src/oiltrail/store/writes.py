@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 POSITION_KEY = ("mmsi", "ts", "lat", "lon")  # SPEC: an exact duplicate has the same four
 STATIC_KEY = ("mmsi", "ts", *STATIC_FIELDS)  # a repeated static report changes nothing
-STATIC_TIME_KEY = ("mmsi", "ts")
 
 
 class Seen:
@@ -46,30 +45,35 @@ class Seen:
         self.hi = hi if self.hi is None else max(self.hi, hi)
 
 
-_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
-
-
 def maybe_repeats(table: pa.Table, key: tuple[str, ...]) -> bool:
-    """False when no two rows share the key (a hash of it; equal hashes → check in SQL).
+    """False when no two rows share the key: a hash of it, in a hash set, is far cheaper than
+    DuckDB's DISTINCT ON (equal hashes → True, and SQL decides).
 
-    Only for numeric key columns; a hash set is far cheaper than DISTINCT ON. Static
-    reports are checked on (mmsi, ts): no two sharing those, none can repeat the whole key.
+    Text columns count by whether they are null only, and nulls equal zeros: a coarser key,
+    so rows that differ there may still be called repeats, but rows that repeat always are.
+    It tells apart the two parts of a type 24 report, which share vessel and time.
     """
     h = np.zeros(table.num_rows, np.uint64)
     with np.errstate(over="ignore"):
-        for name, mix in zip(key, _MIX, strict=False):
-            col = (
-                table[name].combine_chunks()
-                if isinstance(table[name], pa.ChunkedArray)
-                else table[name]
-            )
-            values = col.cast(pa.int64()) if pa.types.is_timestamp(col.type) else col
-            v = np.asarray(values.to_numpy(zero_copy_only=False))
-            bits = (
-                v.astype(np.float64).view(np.uint64) if v.dtype.kind == "f" else v.astype(np.uint64)
-            )
-            h ^= (bits + np.uint64(mix)) * np.uint64(mix)
+        for i, name in enumerate(key):
+            mix = np.uint64((0x9E3779B97F4A7C15 * (2 * i + 1)) % 2**64)
+            h ^= (_key_bits(table[name]) + mix) * mix
     return _has_repeat(h)
+
+
+def _key_bits(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.uint64]:
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        col = pc.is_valid(col)
+    elif pa.types.is_timestamp(col.type):
+        col = col.cast(pa.int64())
+    if col.null_count:
+        col = pc.fill_null(
+            col, pa.scalar(0, col.type) if not pa.types.is_boolean(col.type) else False
+        )
+    v = np.asarray(col.to_numpy(zero_copy_only=False))
+    return v.astype(np.float64).view(np.uint64) if v.dtype.kind == "f" else v.astype(np.uint64)
 
 
 @njit
@@ -181,7 +185,7 @@ def insert_batch(
     n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0], repeats)
     st_repeats = d.static_repeats
     if st_repeats is None:
-        st_repeats = maybe_repeats(d.static, STATIC_TIME_KEY)
+        st_repeats = maybe_repeats(d.static, STATIC_KEY)
     n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1], st_repeats)
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
