@@ -16,6 +16,7 @@ from oiltrail.ais.validate import (
     canonical_static,
     check_positions,
     check_static,
+    labels,
 )
 
 RawOf = Callable[[npt.NDArray[np.int64]], list[str]]
@@ -96,16 +97,16 @@ def split_valid(
                 POSITIONS.empty_table() if check is check_positions else STATIC.empty_table()
             )
             continue
-        reasons = check(table, now)
-        good = reasons == ""
-        bad = np.flatnonzero(~good)
+        codes = check(table, now)
+        good = codes == 0
+        bad = np.flatnonzero(codes)
         if len(bad):
             rows = np.asarray(table["row"].to_numpy(), np.int64)[bad]
             new = ~np.isin(rows, seen)
             rows, bad_new = rows[new], bad[new]
             seen = np.concatenate([seen, rows])
             lines = np.asarray(table["line"].to_numpy(), np.int64)[bad_new]
-            q.extend(lines.tolist(), [str(r) for r in reasons[bad_new]], raw_of(rows))
+            q.extend(lines.tolist(), labels(codes[bad_new]), raw_of(rows))
         kept = table.filter(pa.array(good)) if len(bad) else table
         if check is check_positions:
             out.append(canonical_positions(kept, q.file))

@@ -27,7 +27,20 @@ SOG_MAX_KNOTS = 102.3  # 10-bit field / 10; 102.3 itself means "not available"
 FUTURE_TOLERANCE = timedelta(minutes=5)  # receiver clocks drift a little
 AIS_EPOCH = datetime(1990, 1, 1)  # no AIS before this; earlier times are clock errors
 
-Reasons = npt.NDArray[np.object_]
+# A bad row's reason as a small number (0: good), LABELS[code] its text. Numbers, not strings:
+# object arrays of "" compared row by row were a tenth of the decode time.
+Codes = npt.NDArray[np.uint8]
+LABELS = (
+    "", "invalid_mmsi", "out_of_range:ts", "future_time", "no_time",
+    "out_of_range:sog", "out_of_range:lon", "out_of_range:lat",
+)  # fmt: skip
+_CODE = {label: np.uint8(i) for i, label in enumerate(LABELS)}
+_LABELS = np.array(LABELS, dtype=object)
+
+
+def labels(codes: Codes) -> list[str]:
+    """The reason texts of `codes`."""
+    return list(_LABELS[codes].tolist())
 
 
 def now_us() -> int:
@@ -47,35 +60,33 @@ def _ts_us(col: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int64], npt.
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64), missing
 
 
-def _common(table: pa.Table, now: int) -> Reasons:
-    """Reasons shared by positions and static rows: time and MMSI."""
-    reason = np.full(table.num_rows, "", dtype=object)
+def _common(table: pa.Table, now: int) -> Codes:
+    """Reasons shared by positions and static rows: MMSI, then time (a later one wins)."""
+    code = np.zeros(table.num_rows, np.uint8)
     mmsi = _f64(table["mmsi"])
-    bad_mmsi = ~((mmsi >= MMSI_MIN) & (mmsi <= MMSI_MAX))  # NaN compares false → invalid
-    reason[bad_mmsi] = "invalid_mmsi"
+    code[~((mmsi >= MMSI_MIN) & (mmsi <= MMSI_MAX))] = _CODE["invalid_mmsi"]  # NaN: invalid
     ts, missing = _ts_us(table["ts"])
     too_old = ts < int((AIS_EPOCH - datetime(1970, 1, 1)).total_seconds() * 1_000_000)
-    reason[~missing & too_old] = "out_of_range:ts"
-    reason[~missing & (ts > now + int(FUTURE_TOLERANCE.total_seconds() * 1_000_000))] = (
-        "future_time"
-    )
-    reason[missing] = "no_time"
-    return reason
+    code[~missing & too_old] = _CODE["out_of_range:ts"]
+    future = ts > now + int(FUTURE_TOLERANCE.total_seconds() * 1_000_000)
+    code[~missing & future] = _CODE["future_time"]
+    code[missing] = _CODE["no_time"]
+    return code
 
 
-def check_positions(table: pa.Table, now: int) -> Reasons:
-    """One reason per row ("" when the row is good)."""
-    reason = _common(table, now)
-    ok = reason == ""
+def check_positions(table: pa.Table, now: int) -> Codes:
+    """One reason code per row (0 when the row is good; LABELS gives the text)."""
+    code = _common(table, now)
+    ok = code == 0
     lat, lon, sog = _f64(table["lat"]), _f64(table["lon"]), _f64(table["sog"])
     bad_sog = ~np.isnan(sog) & ((sog < 0) | (sog > SOG_MAX_KNOTS))
-    reason[ok & bad_sog] = "out_of_range:sog"
-    reason[ok & ~((lon >= -180) & (lon <= 180))] = "out_of_range:lon"
-    reason[ok & ~((lat >= -90) & (lat <= 90))] = "out_of_range:lat"
-    return reason
+    code[ok & bad_sog] = _CODE["out_of_range:sog"]
+    code[ok & ~((lon >= -180) & (lon <= 180))] = _CODE["out_of_range:lon"]
+    code[ok & ~((lat >= -90) & (lat <= 90))] = _CODE["out_of_range:lat"]
+    return code
 
 
-def check_static(table: pa.Table, now: int) -> Reasons:
+def check_static(table: pa.Table, now: int) -> Codes:
     return _common(table, now)
 
 
@@ -149,5 +160,6 @@ __all__ = [
     "canonical_static",
     "check_positions",
     "check_static",
+    "labels",
     "now_us",
 ]
