@@ -81,16 +81,22 @@ def text_of(raw: bytes) -> str:
 
 
 def split_valid(
-    positions: pa.Table, static: pa.Table, raw_of: RawOf, q: Quarantine, now: int
+    positions: pa.Table,
+    static: pa.Table,
+    raw_of: RawOf,
+    q: Quarantine,
+    now: int,
+    quarantined: npt.NDArray[np.int64] | None = None,
 ) -> tuple[pa.Table, pa.Table, int]:
-    """Validate candidate rows (with `line` and `row` columns); bad ones go to `q`.
+    """Validate candidate rows (with `line` and `row` columns); bad ones go to `q`, except
+    rows in `quarantined` (already there).
 
     Returns good positions and static rows in the store's types, and the bad-IMO count.
     """
     out: list[pa.Table] = []
     bad_imo = 0
     # A row that is both a position and a static report (CSV rows, type 19) is quarantined once.
-    seen = np.zeros(0, np.int64)
+    seen = np.zeros(0, np.int64) if quarantined is None else quarantined
     for table, check in ((positions, check_positions), (static, check_static)):
         if table.num_rows == 0:
             out.append(

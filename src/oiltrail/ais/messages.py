@@ -14,21 +14,39 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from oiltrail.ais import payload_kernel as k
 from oiltrail.ais.sixbit import I64, Payloads
+
+F64 = npt.NDArray[np.float64]
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 STATIC_TYPES = (5, 19, 24)
 _REASONS = np.array(k.REASONS, dtype=object)
 
 
+@dataclass(frozen=True)
+class Positions:
+    """Decoded position reports: `rows` (payload indexes) and their fields as numpy columns
+    (NaN, or −1 for heading and nav_status, where not available)."""
+
+    rows: I64
+    mmsi: I64
+    lat: F64
+    lon: F64
+    sog: F64
+    cog: F64
+    heading: I64
+    nav_status: I64
+
+
 @dataclass
 class DecodedMessages:
-    """Positions and static reports (each with `row`, the payload index) and per-row problems."""
+    """Positions, static reports (with `row`, the payload index) and per-row problems."""
 
-    positions: pa.Table
+    positions: Positions
     static: pa.Table
     problem_rows: I64
     problem_reasons: list[str]
@@ -42,13 +60,9 @@ def _rows_by_kind(kind: I64) -> tuple[I64, I64]:
     return rows, kind[rows]
 
 
-def _positions(p: Payloads, kind: I64) -> pa.Table:
+def _positions(p: Payloads, kind: I64) -> Positions:
     rows, kinds = _rows_by_kind(kind)
-    mmsi, lat, lon, sog, cog, heading, nav = k.positions(p.data, p.starts, p.n_chars, rows, kinds)
-    return pa.table(
-        {"row": rows, "mmsi": mmsi, "lat": lat, "lon": lon, "sog": sog, "cog": cog,
-         "heading": heading, "nav_status": nav}
-    )  # fmt: skip
+    return Positions(rows, *k.positions(p.data, p.starts, p.n_chars, rows, kinds))
 
 
 def _strings(data: np.ndarray, offsets: np.ndarray) -> pa.Array:

@@ -23,8 +23,10 @@ from oiltrail.ais.decoded import Decoded, Quarantine, RawOf, empty_decoded, spli
 from oiltrail.ais.messages import decode_messages
 from oiltrail.ais.multipart import Assembled, Assembler, Fragment
 from oiltrail.ais.nmea_split import Fields, split_block
+from oiltrail.ais.schema import POSITIONS
 from oiltrail.ais.sixbit import I64, Payloads
 from oiltrail.ais.sources import Block
+from oiltrail.ais.validate import PositionColumns, labels
 
 F64 = npt.NDArray[np.float64]
 LineText = Callable[[int], bytes]  # line index in the block → its bytes
@@ -293,16 +295,29 @@ def _decode(p: Payloads, ts_s: F64, lines: I64, raw_of: RawOf, q: Quarantine, no
     raw = raw_of
     if len(dm.problem_rows):
         q.extend(lines[dm.problem_rows].tolist(), dm.problem_reasons, raw(dm.problem_rows))
-    tables = []
-    for t in (dm.positions, dm.static):
-        if t.num_rows:
-            rows = np.asarray(t["row"].to_numpy(), np.int64)
-            t = t.append_column("ts", _ts_array(ts_s[rows]))
-            t = t.append_column("line", pa.array(lines[rows]))
-        tables.append(t)
-    pos, st, bad_imo = split_valid(tables[0], tables[1], raw, q, now)
+    # Positions straight from the kernel's columns to the store's types (most of the rows).
+    d = dm.positions
+    missing = np.isnan(ts_s[d.rows])
+    ts_us = np.round(np.where(missing, 0.0, ts_s[d.rows]) * 1_000_000).astype(np.int64)
+    cols = PositionColumns(
+        d.mmsi, ts_us, missing, d.lat, d.lon, d.sog, d.cog, d.heading, d.nav_status
+    )
+    codes = cols.codes(now)
+    bad = np.flatnonzero(codes)
+    if len(bad):
+        rows = d.rows[bad]
+        q.extend(lines[rows].tolist(), labels(codes[bad]), raw(rows))
+        cols = cols.take(np.flatnonzero(codes == 0))
+    positions = cols.table(q.file)
+    st = dm.static
+    if st.num_rows:
+        rows = np.asarray(st["row"].to_numpy(), np.int64)
+        st = st.append_column("ts", _ts_array(ts_s[rows]))
+        st = st.append_column("line", pa.array(lines[rows]))
+    empty = POSITIONS.empty_table().append_column("line", pa.array([], pa.int64()))
+    _, static, bad_imo = split_valid(empty, st, raw, q, now, d.rows[bad])
     out = empty_decoded()
-    out.positions, out.static, out.invalid_imo, out.skipped = pos, st, bad_imo, dm.skipped
+    out.positions, out.static, out.invalid_imo, out.skipped = positions, static, bad_imo, dm.skipped
     return out
 
 

@@ -11,7 +11,9 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rigour.ids import IMO
 
-from oiltrail.ais.schema import POSITIONS, STATIC
+from oiltrail.ais.schema import POSITIONS, STATIC, TS
 
 MMSI_MIN = 201_000_000  # first ship-station MID (201 Albania); AISdb uses the same range
 MMSI_MAX = 775_999_999  # last ship-station MID 775 (Venezuela)
@@ -30,6 +32,10 @@ AIS_EPOCH = datetime(1990, 1, 1)  # no AIS before this; earlier times are clock 
 # A bad row's reason as a small number (0: good), LABELS[code] its text. Numbers, not strings:
 # object arrays of "" compared row by row were a tenth of the decode time.
 Codes = npt.NDArray[np.uint8]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
+Num = npt.NDArray[Any]  # float64 (NaN where unknown) or an integer type
 LABELS = (
     "", "invalid_mmsi", "out_of_range:ts", "future_time", "no_time",
     "out_of_range:sog", "out_of_range:lon", "out_of_range:lat",
@@ -60,12 +66,10 @@ def _ts_us(col: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int64], npt.
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64), missing
 
 
-def _common(table: pa.Table, now: int) -> Codes:
+def _common(mmsi: Num, ts: I64, missing: Bool, now: int) -> Codes:
     """Reasons shared by positions and static rows: MMSI, then time (a later one wins)."""
-    code = np.zeros(table.num_rows, np.uint8)
-    mmsi = _f64(table["mmsi"])
+    code = np.zeros(len(mmsi), np.uint8)
     code[~((mmsi >= MMSI_MIN) & (mmsi <= MMSI_MAX))] = _CODE["invalid_mmsi"]  # NaN: invalid
-    ts, missing = _ts_us(table["ts"])
     too_old = ts < int((AIS_EPOCH - datetime(1970, 1, 1)).total_seconds() * 1_000_000)
     code[~missing & too_old] = _CODE["out_of_range:ts"]
     future = ts > now + int(FUTURE_TOLERANCE.total_seconds() * 1_000_000)
@@ -74,20 +78,71 @@ def _common(table: pa.Table, now: int) -> Codes:
     return code
 
 
+@dataclass(frozen=True)
+class PositionColumns:
+    """Position rows as numpy columns: `ts` in µs (`ts_missing` where unknown), `sog`, `cog`,
+    `heading` and `nav_status` NaN (or out of their range) where not available."""
+
+    mmsi: Num
+    ts: I64
+    ts_missing: Bool
+    lat: F64
+    lon: F64
+    sog: F64
+    cog: F64
+    heading: Num
+    nav_status: Num
+
+    @classmethod
+    def of(cls, table: pa.Table) -> PositionColumns:
+        ts, missing = _ts_us(table["ts"])
+        return cls(
+            _f64(table["mmsi"]), ts, missing, _f64(table["lat"]), _f64(table["lon"]),
+            _f64(table["sog"]), _f64(table["cog"]), _f64(table["heading"]),
+            _f64(table["nav_status"]),
+        )  # fmt: skip
+
+    def take(self, rows: I64) -> PositionColumns:
+        return PositionColumns(*(getattr(self, f.name)[rows] for f in fields(self)))
+
+    def codes(self, now: int) -> Codes:
+        """One reason code per row (0 when the row is good; LABELS gives the text)."""
+        code = _common(self.mmsi, self.ts, self.ts_missing, now)
+        ok = code == 0
+        lat, lon, sog = self.lat, self.lon, self.sog
+        bad_sog = ~np.isnan(sog) & ((sog < 0) | (sog > SOG_MAX_KNOTS))
+        code[ok & bad_sog] = _CODE["out_of_range:sog"]
+        code[ok & ~((lon >= -180) & (lon <= 180))] = _CODE["out_of_range:lon"]
+        code[ok & ~((lat >= -90) & (lat <= 90))] = _CODE["out_of_range:lat"]
+        return code
+
+    def table(self, source: str) -> pa.Table:
+        """Good rows in the store's column types; not-available values become NULL."""
+        sog, cog, heading, nav = self.sog, self.cog, self.heading, self.nav_status
+        with np.errstate(invalid="ignore"):  # NaN → integer: masked anyway
+            cols = {
+                "mmsi": pa.array(self.mmsi.astype(np.uint32)),
+                "ts": pa.array(self.ts, TS),
+                "lat": pa.array(self.lat, pa.float64()),
+                "lon": pa.array(self.lon, pa.float64()),
+                "sog": pa.array(sog.astype(np.float32), mask=~(sog < SOG_MAX_KNOTS)),
+                "cog": pa.array(cog.astype(np.float32), mask=~((cog >= 0) & (cog < 360))),
+                "heading": pa.array(
+                    heading.astype(np.uint16), mask=~((heading >= 0) & (heading < 360))
+                ),
+                "nav_status": pa.array(nav.astype(np.uint8), mask=~((nav >= 0) & (nav <= 15))),
+                "source": pa.repeat(pa.scalar(source, pa.string()), len(self.mmsi)),
+            }
+        return pa.table(cols, schema=POSITIONS)
+
+
 def check_positions(table: pa.Table, now: int) -> Codes:
     """One reason code per row (0 when the row is good; LABELS gives the text)."""
-    code = _common(table, now)
-    ok = code == 0
-    lat, lon, sog = _f64(table["lat"]), _f64(table["lon"]), _f64(table["sog"])
-    bad_sog = ~np.isnan(sog) & ((sog < 0) | (sog > SOG_MAX_KNOTS))
-    code[ok & bad_sog] = _CODE["out_of_range:sog"]
-    code[ok & ~((lon >= -180) & (lon <= 180))] = _CODE["out_of_range:lon"]
-    code[ok & ~((lat >= -90) & (lat <= 90))] = _CODE["out_of_range:lat"]
-    return code
+    return PositionColumns.of(table).codes(now)
 
 
 def check_static(table: pa.Table, now: int) -> Codes:
-    return _common(table, now)
+    return _common(_f64(table["mmsi"]), *_ts_us(table["ts"]), now)
 
 
 def _null_where(arr: pa.Array, mask: npt.NDArray[np.bool_]) -> pa.Array:
@@ -96,27 +151,7 @@ def _null_where(arr: pa.Array, mask: npt.NDArray[np.bool_]) -> pa.Array:
 
 def canonical_positions(table: pa.Table, source: str) -> pa.Table:
     """Good rows in the store's column types; not-available values become NULL."""
-    sog, cog = _f64(table["sog"]), _f64(table["cog"])
-    heading = _f64(table["heading"])
-    nav = _f64(table["nav_status"])
-    n = table.num_rows
-    cols = {
-        "mmsi": pc.cast(table["mmsi"], pa.uint32()),
-        "ts": pc.cast(table["ts"], pa.timestamp("us")),
-        "lat": pc.cast(table["lat"], pa.float64()),
-        "lon": pc.cast(table["lon"], pa.float64()),
-        "sog": pa.array(sog.astype(np.float32), mask=np.isnan(sog) | (sog >= SOG_MAX_KNOTS)),
-        "cog": pa.array(cog.astype(np.float32), mask=np.isnan(cog) | (cog >= 360) | (cog < 0)),
-        "heading": pa.array(
-            np.nan_to_num(heading).astype(np.uint16),
-            mask=np.isnan(heading) | (heading < 0) | (heading >= 360),
-        ),
-        "nav_status": pa.array(
-            np.nan_to_num(nav).astype(np.uint8), mask=np.isnan(nav) | (nav < 0) | (nav > 15)
-        ),
-        "source": pa.repeat(pa.scalar(source, pa.string()), n),
-    }
-    return pa.table(cols, schema=POSITIONS)
+    return PositionColumns.of(table).table(source)
 
 
 def valid_imo(imo: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.bool_], int]:
