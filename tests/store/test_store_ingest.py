@@ -213,7 +213,7 @@ def test_rows_keep_their_source_when_a_batch_mixes_them(db_path: Path) -> None:
 
     from oiltrail.ais.decoded import empty_decoded
     from oiltrail.ais.schema import POSITIONS
-    from oiltrail.store.writes import Seen, insert_batch
+    from oiltrail.store.writes import FileWrites, insert_batch
 
     rows = {
         "mmsi": [445123456] * 3,
@@ -229,8 +229,7 @@ def test_rows_keep_their_source_when_a_batch_mixes_them(db_path: Path) -> None:
     d = empty_decoded()
     d.positions = pa.table(rows, schema=POSITIONS)
     with open_store(db_path) as store:
-        seen = (Seen(store.con, "positions"), Seen(store.con, "static_reports"))
-        assert insert_batch(store.con, d, "h", seen) == ((3, 0), 0)
+        assert insert_batch(FileWrites(store.con), d, "h") == ((3, 0), 0)
         got = store.con.execute("SELECT source FROM canonical_positions ORDER BY ts").fetchall()
         assert [g[0] for g in got] == ["a.nmea", "b.csv", "a.nmea"]
         names = store.con.execute("SELECT name FROM sources ORDER BY name").fetchall()

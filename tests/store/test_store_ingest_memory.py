@@ -11,7 +11,7 @@ import pyarrow as pa
 from oiltrail.ais.decoded import Decoded
 from oiltrail.ais.schema import POSITIONS, QUARANTINE, STATIC
 from oiltrail.store import open_store
-from oiltrail.store.writes import Seen, insert_batch
+from oiltrail.store.writes import FileWrites, insert_batch
 
 BATCH_ROWS = 20_000
 BATCHES = 12
@@ -45,11 +45,11 @@ def batch(i: int) -> Decoded:
 def test_batches_are_released_before_the_commit(tmp_path: Path) -> None:
     one_batch = batch(0).positions.nbytes
     with open_store(tmp_path / "s.duckdb") as store, store.transaction() as con:
-        seen = (Seen(con, "positions"), Seen(con, "static_reports"))
+        writes = FileWrites(con)
         gc.collect()
         start = pa.total_allocated_bytes()
         for i in range(BATCHES):
-            insert_batch(con, batch(i), "h", seen)
+            insert_batch(writes, batch(i), "h")
         gc.collect()
         held = pa.total_allocated_bytes() - start
         rows = con.execute("SELECT count(*) FROM positions").fetchone()

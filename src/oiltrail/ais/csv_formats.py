@@ -224,4 +224,4 @@ class CsvReader:
             canon = canon.filter(pl.Series(reason == ""))
         static = _static_changes(canon)
         pos, st, bad_imo = split_valid(canon.to_arrow(), static.to_arrow(), raw_of, q, self.now)
-        return Decoded(pos, st, q.table(), skipped=skipped, invalid_imo=bad_imo)
+        return Decoded(pos, st, q.table(), skipped=skipped, invalid_imo=bad_imo, source=q.file)

@@ -69,6 +69,9 @@ class Decoded:
     # does not have to.
     repeats: bool | None = None
     static_repeats: bool | None = None
+    # The `source` of every row, when the reader knows it is one (the file it reads): the
+    # writer then skips looking.
+    source: str | None = None
 
 
 def empty_decoded() -> Decoded:

@@ -329,4 +329,5 @@ def _merge(parts: list[Decoded], q: Quarantine, skipped: Counter[str], sim: bool
         skipped=skipped + sum((d.skipped for d in parts), Counter()),
         invalid_imo=sum(d.invalid_imo for d in parts),
         simulated=sim,
+        source=q.file,
     )

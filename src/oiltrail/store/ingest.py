@@ -41,7 +41,7 @@ from oiltrail.store.progress import Progress
 from oiltrail.store.writes import (
     POSITION_KEY,
     STATIC_KEY,
-    Seen,
+    FileWrites,
     ingest_settings,
     insert_batch,
     manifest_row,
@@ -242,12 +242,12 @@ def _insert_all(
     strict: bool,
     hashing: Background[str],
 ) -> None:
-    seen = (Seen(con, "positions"), Seen(con, "static_reports"))
+    writes = FileWrites(con)
     unhashed_quarantine = False  # quarantine rows written before the hash was known
     for d in batches:
         if not rep.file_hash and hashing.done():
             _claim(con, rep, hashing.result())
-        added, dups = insert_batch(con, d, rep.file_hash or None, seen)
+        added, dups = insert_batch(writes, d, rep.file_hash or None)
         unhashed_quarantine |= not rep.file_hash and d.quarantine.num_rows > 0
         rep.positions += added[0]
         rep.static_reports += added[1]

@@ -96,26 +96,44 @@ def _has_repeat(h: npt.NDArray[np.uint64]) -> bool:
     return False
 
 
+class FileWrites:
+    """What the writes of one file (one transaction) keep between its batches: the time span
+    each table may already hold, and the numbers of the source names met."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.seen = {t: Seen(con, t) for t in ("positions", "static_reports")}
+        self.source_ids: dict[str, int] = {}
+
+    def source_id(self, name: str) -> int:
+        if name not in self.source_ids:
+            self.source_ids[name] = source_id(self.con, name)
+        return self.source_ids[name]
+
+
 def _insert_unique(
-    con: duckdb.DuckDBPyConnection,
+    w: FileWrites,
     table: pa.Table,
     target: str,
     key: tuple[str, ...],
-    seen: Seen,
     repeats: bool = True,
+    source: str | None = None,
 ) -> int:
     """Insert rows not already in `target` (nor repeated in `table`, unless `repeats` is
-    False: no two rows of it share the key); return rows inserted."""
+    False: no two rows of it share the key); return rows inserted. `source`: the source of
+    every row, when known."""
     if table.num_rows == 0:
         return 0
-    lo, hi = pc.min(table["ts"]).as_py(), pc.max(table["ts"]).as_py()
+    span = pc.min_max(table["ts"])
+    lo, hi = span["min"].as_py(), span["max"].as_py()
+    seen = w.seen[target]
     overlap = seen.meets(lo, hi)
     seen.add(lo, hi)
     # DuckDB finds `_batch` by name in this frame (a replacement scan). Not `con.register`: the
     # view it creates, even unregistered, keeps the Arrow table alive until the transaction
     # ends, so a file's every batch stayed in memory until its commit (DuckDB 1.5).
     _batch = table
-    rows, params = _with_source_ids(con, table)
+    rows, params = _with_source_ids(w, table, source)
     distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM {rows}"
     if not repeats:
         distinct = f"SELECT * FROM {rows}"
@@ -125,9 +143,9 @@ def _insert_unique(
             f"INSERT INTO {target} SELECT b.* FROM ({distinct}) b WHERE NOT EXISTS "
             f"(SELECT 1 FROM {target} t WHERE t.ts BETWEEN ? AND ? AND {match})"
         )
-        row = con.execute(sql, [*params, lo, hi]).fetchone()
+        row = w.con.execute(sql, [*params, lo, hi]).fetchone()
     else:
-        row = con.execute(f"INSERT INTO {target} {distinct}", params).fetchone()
+        row = w.con.execute(f"INSERT INTO {target} {distinct}", params).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -135,23 +153,29 @@ def insert_canonical(con: duckdb.DuckDBPyConnection, target: str, table: pa.Tabl
     """Insert rows in the canonical columns (ais.schema: `source` names last) as they are,
     into `positions` or `static_reports`; return rows inserted."""
     _batch = table
-    rows, params = _with_source_ids(con, table)
+    rows, params = _with_source_ids(FileWrites(con), table)
     row = con.execute(f"INSERT INTO {target} SELECT * FROM {rows}", params).fetchone()
     return int(row[0]) if row else 0
 
 
-def _with_source_ids(con: duckdb.DuckDBPyConnection, table: pa.Table) -> tuple[str, list[object]]:
+def _with_source_ids(
+    w: FileWrites, table: pa.Table, source: str | None = None
+) -> tuple[str, list[object]]:
     """The batch `_batch` (its last column `source`) with a `source_id` instead, as a
-    subquery and its parameters. A batch usually has one source: then its number goes in as a
-    parameter. Otherwise new names are added to `sources` and the rows join it by name."""
+    subquery and its parameters. A batch usually has one source (`source`, or found so):
+    then its number goes in as a parameter. Otherwise new names are added to `sources` and
+    the rows join it by name."""
     _batch = table
-    src = table["source"]
-    if src.null_count == 0:
-        bounds = pc.min_max(src)
-        if bounds["min"] == bounds["max"]:
-            number = source_id(con, bounds["min"].as_py())
-            return "(SELECT * EXCLUDE (source), ?::UINTEGER AS source_id FROM _batch)", [number]
-    con.execute(
+    if source is None:
+        src = table["source"]
+        if src.null_count == 0:
+            bounds = pc.min_max(src)
+            if bounds["min"] == bounds["max"]:
+                source = bounds["min"].as_py()
+    if source is not None:
+        rows = "(SELECT * EXCLUDE (source), ?::UINTEGER AS source_id FROM _batch)"
+        return rows, [w.source_id(source)]
+    w.con.execute(
         "INSERT INTO sources (name) SELECT DISTINCT source FROM _batch "
         "WHERE source IS NOT NULL AND source NOT IN (SELECT name FROM sources)"
     )
@@ -172,27 +196,22 @@ def source_id(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return int(row[0])
 
 
-def insert_batch(
-    con: duckdb.DuckDBPyConnection,
-    d: Decoded,
-    file_hash: str | None,
-    seen: tuple[Seen, Seen],
-) -> tuple[tuple[int, int], int]:
+def insert_batch(w: FileWrites, d: Decoded, file_hash: str | None) -> tuple[tuple[int, int], int]:
     """Write one decoded batch; return (positions, static reports) added and duplicates dropped.
 
     Quarantine rows get `file_hash`; None (not known yet) leaves it for the caller to set."""
     repeats = maybe_repeats(d.positions, POSITION_KEY) if d.repeats is None else d.repeats
-    n_pos = _insert_unique(con, d.positions, "positions", POSITION_KEY, seen[0], repeats)
+    n_pos = _insert_unique(w, d.positions, "positions", POSITION_KEY, repeats, d.source)
     st_repeats = d.static_repeats
     if st_repeats is None:
         st_repeats = maybe_repeats(d.static, STATIC_KEY)
-    n_st = _insert_unique(con, d.static, "static_reports", STATIC_KEY, seen[1], st_repeats)
+    n_st = _insert_unique(w, d.static, "static_reports", STATIC_KEY, st_repeats, d.source)
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
         _quarantine = d.quarantine.append_column(  # read by name, as `_batch` above
             "file_hash", pa.repeat(pa.scalar(file_hash, pa.string()), d.quarantine.num_rows)
         )
-        con.execute(
+        w.con.execute(
             "INSERT INTO quarantine SELECT file, line, reason, raw, file_hash FROM _quarantine"
         )
     return (n_pos, n_st), dups
