@@ -52,16 +52,23 @@ print(next(line.split()[1] for line in status.splitlines() if line.startswith("V
 """
 
 
-def _median(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    """Median wall and CPU seconds of `fn` (CPU time counts all of its threads), after one
-    untimed run that pays the one-off costs (imports, loading compiled kernels, file cache)."""
-    wall, cpu, out = [], [], fn()
+def _interleaved(
+    fns: dict[str, Callable[[], Any]], repeats: int
+) -> dict[str, tuple[float, float, Any]]:
+    """Median wall and CPU seconds (CPU counts all threads) of each of `fns`, and its last
+    result. Each first runs once untimed (imports, compiled kernels, file cache); then they
+    take turns, one run of each per round: the host's speed drifts over minutes, and turns
+    put every pipeline in the same stretch of it."""
+    outs = {name: fn() for name, fn in fns.items()}  # the untimed warm-up runs
+    wall: dict[str, list[float]] = {name: [] for name in fns}
+    cpu: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        out = fn()
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return statistics.median(wall), statistics.median(cpu), out
+        for name, fn in fns.items():
+            t, c = time.perf_counter(), time.process_time()
+            outs[name] = fn()
+            wall[name].append(time.perf_counter() - t)
+            cpu[name].append(time.process_time() - c)
+    return {n: (statistics.median(wall[n]), statistics.median(cpu[n]), outs[n]) for n in fns}
 
 
 def _scenario(out: Path, days: int, vessels: int) -> Path:
@@ -173,12 +180,18 @@ def _nmea_section(sim: Path, tmp: Path, repeats: int, pyais_lines: int) -> list[
     nmea = sim / "ais.nmea"
     db = tmp / "b.duckdb"
     n_msgs = _aiscat_dicts(nmea)  # messages the peer decodes: the common denominator
-    ours = _median(lambda: _oiltrail(db, nmea), repeats)
-    dicts = _median(lambda: _aiscat_dicts(nmea), repeats)
-    peer_store = _median(lambda: _aiscat_store(tmp / "peer.duckdb", nmea), repeats)
     with nmea.open("rb") as fh:
         head = [fh.readline().rstrip(b"\n") for _ in range(pyais_lines)]
-    py = _median(lambda: _pyais(head), 3)
+    runs = _interleaved(
+        {
+            "ours": lambda: _oiltrail(db, nmea),
+            "pyais": lambda: _pyais(head),
+            "dicts": lambda: _aiscat_dicts(nmea),
+            "peer_store": lambda: _aiscat_store(tmp / "peer.duckdb", nmea),
+        },
+        repeats,
+    )
+    ours, py, dicts, peer_store = (runs[k] for k in ("ours", "pyais", "dicts", "peer_store"))
     rate = {
         "oiltrail ingest → store": (n_msgs / ours[0], n_msgs / ours[1]),
         "aiscat loop into dicts (decode only)": (n_msgs / dicts[0], n_msgs / dicts[1]),
@@ -194,7 +207,8 @@ def _nmea_section(sim: Path, tmp: Path, repeats: int, pyais_lines: int) -> list[
     lines = [
         f"NMEA: `{nmea.name}` from `oiltrail simulate` ({nmea.stat().st_size / 1e6:.0f} MB, "
         f"{n_msgs:,} messages as aiscat counts them; oiltrail stored {ours[2]:,} rows). "
-        f"Median of {repeats} runs.\n",
+        f"Median of {repeats} runs, the pipelines taking turns (one run of each per round), "
+        "after one untimed run of each.\n",
         "| pipeline | msg/s (wall) | msg/s (CPU) | oiltrail ÷ this (wall) | (CPU) |",
         "|---|---:|---:|---:|---:|",
     ]
@@ -216,11 +230,14 @@ def _nmea_section(sim: Path, tmp: Path, repeats: int, pyais_lines: int) -> list[
 def _csv_section(sim: Path, tmp: Path, repeats: int) -> list[str]:
     csv = sim / "ais_marinecadastre.csv"
     db = tmp / "c.duckdb"
-    ours = _median(lambda: _oiltrail(db, csv), repeats)
-    duck = _median(lambda: _duckdb_csv(tmp / "d.duckdb", csv), repeats)
+    runs = _interleaved(
+        {"ours": lambda: _oiltrail(db, csv), "duck": lambda: _duckdb_csv(tmp / "d.duckdb", csv)},
+        repeats,
+    )
+    ours, duck = runs["ours"], runs["duck"]
     return [
         f"\nCSV: `{csv.name}` ({csv.stat().st_size / 1e6:.0f} MB, {duck[2]:,} rows), "
-        f"median of {repeats} runs.\n",
+        f"median of {repeats} runs, taking turns.\n",
         "| pipeline | wall s | CPU s | rows/s (wall) |",
         "|---|---:|---:|---:|",
         f"| oiltrail ingest (validate, dedup, static changes) → store | {ours[0]:.2f} | "
