@@ -84,9 +84,11 @@ def test_store_from_an_older_version_gets_a_one_line_error(db_path: Path) -> Non
     con = duckdb.connect(str(db_path))
     con.execute("CREATE TABLE positions (mmsi UINTEGER, ts TIMESTAMP, source VARCHAR)")
     con.close()
-    res = CliRunner().invoke(app, ["status", "--db", str(db_path)])
-    assert res.exit_code != 0 and "Traceback" not in res.output
-    assert "older oiltrail" in res.output and len(res.output.strip().splitlines()) == 1
+    nmea = DATA / "nmea_data_sample.txt"
+    for args in (["status"], ["ingest", str(nmea)]):  # ingest opens it while decoding starts
+        res = CliRunner().invoke(app, [*args, "--db", str(db_path)])
+        assert res.exit_code != 0 and "Traceback" not in res.output
+        assert "older oiltrail" in res.output and len(res.output.strip().splitlines()) == 1
 
 
 def test_exact_duplicates_dropped_within_file_and_against_store(

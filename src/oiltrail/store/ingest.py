@@ -15,7 +15,7 @@ import importlib
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from oiltrail.ais.validate import now_us
 from oiltrail.errors import StrictModeError, UsageError
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
-from oiltrail.store.prefetch import Background, prefetch
+from oiltrail.store.prefetch import Background, Prefetched, prefetch
 from oiltrail.store.progress import Progress
 from oiltrail.store.writes import (
     POSITION_KEY,
@@ -195,31 +195,45 @@ class _AlreadyIngested(Exception):
     """The file's hash is in the manifest: its transaction is rolled back."""
 
 
-def ingest_file(
-    store: Store,
-    path: Path,
-    planned: list[tuple[Member, Detected]],
-    base_s: float | None,
-    strict: bool,
-    progress: Progress,
-) -> FileReport:
+@dataclass
+class _Underway:
+    """A file whose hashing and decoding have started, each in its own thread."""
+
+    path: Path
+    planned: list[tuple[Member, Detected]]
+    hashing: Background[str]
+    batches: Prefetched[Decoded]
+
+    @classmethod
+    def start(
+        cls,
+        path: Path,
+        planned: list[tuple[Member, Detected]],
+        base_s: float | None,
+        progress: Progress,
+    ) -> _Underway:
+        hashing = Background(lambda: file_sha256(path))
+        batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
+        return cls(path, planned, hashing, batches)
+
+
+def ingest_file(store: Store, file: _Underway, strict: bool) -> FileReport:
     """One file, one transaction; rolled back when its content hash is in the manifest.
 
     The file is hashed in the background while it is decoded and written (hashing, the
     compiled kernels and DuckDB release the GIL). The manifest is checked as soon as the hash
     is ready, so a file ingested before stops early and leaves nothing behind."""
-    hashing = Background(lambda: file_sha256(path))
-    batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
-    fmt = ",".join(sorted({d.fmt for _, d in planned}))
+    path = file.path
+    fmt = ",".join(sorted({d.fmt for _, d in file.planned}))
     simulated = scenario_simulated(path)
     rep = FileReport(str(path), "", fmt, simulated=simulated)
     try:
         with quick_gil_handoff(), ingest_settings(store.con), store.transaction() as con:
-            _insert_all(con, batches, rep, strict, hashing)
+            _insert_all(con, file.batches, rep, strict, file.hashing)
     except _AlreadyIngested:
-        return FileReport(str(path), hashing.result(), fmt, simulated, already_ingested=True)
+        return FileReport(str(path), file.hashing.result(), fmt, simulated, already_ingested=True)
     finally:
-        batches.close()
+        file.batches.close()
     return rep
 
 
@@ -278,7 +292,7 @@ def _claim(con: duckdb.DuckDBPyConnection, rep: FileReport, file_hash: str) -> N
     rep.file_hash = file_hash
 
 
-def _warm_up(store: Store) -> None:
+def _warm_up_imports() -> None:
     """Do the libraries' lazy imports (pandas, via DuckDB and pyarrow) before the decode thread.
 
     An import interrupted by Ctrl-C in one thread can leave its module lock held, and the
@@ -286,8 +300,40 @@ def _warm_up(store: Store) -> None:
     """
     with contextlib.suppress(ImportError):
         importlib.import_module("pandas")
-    store.con.execute("SELECT ?", [1]).fetchall()
     pa.table({"x": np.zeros(1)})
+
+
+def _warm_up_store(store: Store) -> Store:
+    store.con.execute("SELECT ?", [1]).fetchall()
+    return store
+
+
+def _ingest_planned(
+    store_of: Callable[[], Store],
+    planned: list[tuple[Path, list[tuple[Member, Detected]]]],
+    base_s: float | None,
+    strict: bool,
+    bar: Progress,
+) -> IngestReport:
+    """Ingest the planned files into the store `store_of()` gives; the first file's hashing
+    and decoding start before asking for it (ingest_into opens the store meanwhile)."""
+    report = IngestReport()
+    first = _Underway.start(*planned[0], base_s, bar) if planned else None
+    try:
+        store = store_of()
+    except BaseException:
+        if first is not None:
+            first.batches.close()
+        raise
+    for i, (path, items) in enumerate(planned):
+        file = first if i == 0 and first is not None else _Underway.start(path, items, base_s, bar)
+        try:
+            report.files.append(ingest_file(store, file, strict))
+        except RuntimeError as exc:  # DuckDB turns Ctrl-C into "Query interrupted"
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                raise KeyboardInterrupt from exc
+            raise
+    return report
 
 
 def ingest_paths(
@@ -313,17 +359,10 @@ def ingest_paths(
     """
     base_s = parse_base_time(base_time)
     planned = plan(paths, fmt)
-    _warm_up(store)
-    report = IngestReport()
+    _warm_up_imports()
+    _warm_up_store(store)
     with Progress(enabled=progress) as bar:
-        for path, items in planned:
-            try:
-                report.files.append(ingest_file(store, path, items, base_s, strict, bar))
-            except RuntimeError as exc:  # DuckDB turns Ctrl-C into "Query interrupted"
-                if isinstance(exc.__cause__, KeyboardInterrupt):
-                    raise KeyboardInterrupt from exc
-                raise
-    return report
+        return _ingest_planned(lambda: store, planned, base_s, strict, bar)
 
 
 def ingest_into(
@@ -334,10 +373,17 @@ def ingest_into(
     strict: bool = False,
     progress: bool = True,
 ) -> IngestReport:
-    """Check the files first, then open (or create) the store at `db` and ingest them."""
+    """Check the files first, then open (or create) the store at `db` and ingest them. The
+    store opens in the background while the first file starts decoding."""
     from oiltrail.store.catalog import open_store
 
-    parse_base_time(base_time)
-    plan(paths, fmt)  # a bad file → one-line error before the store file is even created
-    with open_store(db) as store:
-        return ingest_paths(store, paths, fmt, base_time, strict, progress)
+    base_s = parse_base_time(base_time)
+    planned = plan(paths, fmt)  # a bad file → one-line error before the store file is even created
+    _warm_up_imports()
+    opening = Background(lambda: _warm_up_store(open_store(db)))
+    try:
+        with Progress(enabled=progress) as bar:
+            return _ingest_planned(opening.result, planned, base_s, strict, bar)
+    finally:
+        with contextlib.suppress(Exception):  # its error, if any, was raised above
+            opening.result().close()
