@@ -54,12 +54,6 @@ def _uint(data: Any, start: int, n_chars: int, bit_off: int, n_bits: int) -> int
 
 
 @njit
-def _sint(data: Any, start: int, n_chars: int, bit_off: int, n_bits: int) -> int:
-    u = _uint(data, start, n_chars, bit_off, n_bits)
-    return u - (1 << n_bits) if u >= (1 << (n_bits - 1)) else u
-
-
-@njit
 def _bad_armour(data: Any, start: int, n_chars: int, chars: int) -> bool:
     for j in range(min(chars, n_chars)):  # noqa: SIM110 (numba: a plain loop)
         if _BAD[data[start + j]]:
@@ -117,8 +111,40 @@ def classify(data: Any, starts: Any, n_chars: Any, fill: Any) -> Any:
 
 
 @njit
+def _chars(data: Any, s: int, nc: int, first: int) -> int:
+    """Ten armoured characters from `first` as one 60-bit integer (0 past the payload end)."""
+    acc = 0
+    for j in range(first, first + 10):
+        acc = (acc << 6) | (_VALUE[data[s + j]] if j < nc else 0)
+    return acc
+
+
+@njit
+def _field(w0: int, w1: int, w2: int, off: int, n: int) -> int:
+    """Bits [off, off + n) of the 180 bits w0 w1 w2 hold (n ≤ 60: at most two of them)."""
+    k = off // 60
+    r = off - 60 * k
+    wa = w0 if k == 0 else (w1 if k == 1 else w2)
+    if r + n <= 60:
+        return (wa >> (60 - r - n)) & ((1 << n) - 1)
+    wb = w1 if k == 0 else w2
+    hi_bits = 60 - r
+    lo_bits = n - hi_bits
+    return ((wa & ((1 << hi_bits) - 1)) << lo_bits) | (wb >> (60 - lo_bits))
+
+
+@njit
+def _sfield(w0: int, w1: int, w2: int, off: int, n: int) -> int:
+    u = _field(w0, w1, w2, off, n)
+    return u - (1 << n) if u >= (1 << (n - 1)) else u
+
+
+@njit
 def positions(data: Any, starts: Any, n_chars: Any, rows: Any, kinds: Any) -> Any:
-    """mmsi, lat, lon, sog, cog (NaN = not available), heading, nav_status (−1 = none)."""
+    """mmsi, lat, lon, sog, cog (NaN = not available), heading, nav_status (−1 = none).
+
+    A report's first 30 characters are read once into three 60-bit integers and the fields
+    cut from those: field by field from the characters took twice as long."""
     n = len(rows)
     mmsi = np.zeros(n, np.int64)
     lat, lon, sog, cog = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
@@ -126,27 +152,29 @@ def positions(data: Any, starts: Any, n_chars: Any, rows: Any, kinds: Any) -> An
     nav = np.full(n, -1, np.int64)
     for i in range(n):
         s, nc = starts[rows[i]], n_chars[rows[i]]
-        mmsi[i] = _uint(data, s, nc, 8, 30)
-        if kinds[i] == KIND_L:
-            lon[i] = _sint(data, s, nc, 44, 18) / 600.0
-            lat[i] = _sint(data, s, nc, 62, 17) / 600.0
-            v = _uint(data, s, nc, 79, 6)
+        w0, w1 = _chars(data, s, nc, 0), _chars(data, s, nc, 10)
+        mmsi[i] = _field(w0, w1, 0, 8, 30)
+        if kinds[i] == KIND_L:  # type 27: its fields end at bit 94
+            lon[i] = _sfield(w0, w1, 0, 44, 18) / 600.0
+            lat[i] = _sfield(w0, w1, 0, 62, 17) / 600.0
+            v = _field(w0, w1, 0, 79, 6)
             sog[i] = np.nan if v == 63 else float(v)
-            v = _uint(data, s, nc, 85, 9)
+            v = _field(w0, w1, 0, 85, 9)
             cog[i] = np.nan if v >= 360 else float(v)
-            nav[i] = _uint(data, s, nc, 40, 4)
+            nav[i] = _field(w0, w1, 0, 40, 4)
             continue
+        w2 = _chars(data, s, nc, 20)
         base = 0 if kinds[i] == KIND_A else -4  # Class B fields sit 4 bits earlier
-        v = _uint(data, s, nc, 50 + base, 10)
+        v = _field(w0, w1, w2, 50 + base, 10)
         sog[i] = np.nan if v == 1023 else v / 10.0
-        v = _uint(data, s, nc, 116 + base, 12)
+        v = _field(w0, w1, w2, 116 + base, 12)
         cog[i] = np.nan if v >= 3600 else v / 10.0
-        v = _uint(data, s, nc, 128 + base, 9)
+        v = _field(w0, w1, w2, 128 + base, 9)
         heading[i] = -1 if v >= 360 else v
         if kinds[i] == KIND_A:
-            nav[i] = _uint(data, s, nc, 38, 4)
-        lat[i] = _sint(data, s, nc, 89 + base, 27) / 600_000.0
-        lon[i] = _sint(data, s, nc, 61 + base, 28) / 600_000.0
+            nav[i] = _field(w0, w1, w2, 38, 4)
+        lat[i] = _sfield(w0, w1, w2, 89 + base, 27) / 600_000.0
+        lon[i] = _sfield(w0, w1, w2, 61 + base, 28) / 600_000.0
     return mmsi, lat, lon, sog, cog, heading, nav
 
 
