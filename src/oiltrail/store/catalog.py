@@ -58,9 +58,9 @@ class Store:
         self.path = path
 
     def ensure(self, ddl: tuple[str, ...]) -> None:
-        """Create an area's tables if they do not exist yet."""
-        for statement in ddl:
-            self.con.execute(statement)
+        """Create an area's tables if they do not exist yet (one call: each statement is a
+        round trip through the GIL, which an ingest's decode threads also want)."""
+        self.con.execute(";\n".join(ddl))
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -197,11 +197,10 @@ class _AlreadyIngested(Exception):
 
 @dataclass
 class _Underway:
-    """A file whose hashing and decoding have started, each in its own thread."""
+    """A file whose decoding has started (in its own threads)."""
 
     path: Path
     planned: list[tuple[Member, Detected]]
-    hashing: Background[str]
     batches: Prefetched[Decoded]
 
     @classmethod
@@ -212,9 +211,8 @@ class _Underway:
         base_s: float | None,
         progress: Progress,
     ) -> _Underway:
-        hashing = Background(lambda: file_sha256(path))
         batches = prefetch(_all_decoded(planned, base_s, now_us(), progress))
-        return cls(path, planned, hashing, batches)
+        return cls(path, planned, batches)
 
 
 def ingest_file(store: Store, file: _Underway, strict: bool) -> FileReport:
@@ -224,14 +222,15 @@ def ingest_file(store: Store, file: _Underway, strict: bool) -> FileReport:
     compiled kernels and DuckDB release the GIL). The manifest is checked as soon as the hash
     is ready, so a file ingested before stops early and leaves nothing behind."""
     path = file.path
+    hashing = Background(lambda: file_sha256(path))
     fmt = ",".join(sorted({d.fmt for _, d in file.planned}))
     simulated = scenario_simulated(path)
     rep = FileReport(str(path), "", fmt, simulated=simulated)
     try:
         with quick_gil_handoff(), ingest_settings(store.con), store.transaction() as con:
-            _insert_all(con, file.batches, rep, strict, file.hashing)
+            _insert_all(con, file.batches, rep, strict, hashing)
     except _AlreadyIngested:
-        return FileReport(str(path), file.hashing.result(), fmt, simulated, already_ingested=True)
+        return FileReport(str(path), hashing.result(), fmt, simulated, already_ingested=True)
     finally:
         file.batches.close()
     return rep
@@ -315,8 +314,9 @@ def _ingest_planned(
     strict: bool,
     bar: Progress,
 ) -> IngestReport:
-    """Ingest the planned files into the store `store_of()` gives; the first file's hashing
-    and decoding start before asking for it (ingest_into opens the store meanwhile)."""
+    """Ingest the planned files into the store `store_of()` gives; the first file's decoding
+    starts before asking for it (ingest_into opens the store meanwhile; the hashing waits, so
+    as not to slow the opening down)."""
     report = IngestReport()
     first = _Underway.start(*planned[0], base_s, bar) if planned else None
     try:
