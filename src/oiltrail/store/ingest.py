@@ -26,11 +26,12 @@ import pyarrow as pa
 
 from oiltrail.ais.canonical import ParquetReader
 from oiltrail.ais.csv_formats import CsvReader
-from oiltrail.ais.decoded import Decoded
+from oiltrail.ais.decoded import Decoded, empty_decoded
 from oiltrail.ais.detect_format import Detected, detect
 from oiltrail.ais.nmea import NmeaReader, split
 from oiltrail.ais.nmea import compile_kernels as compile_nmea_kernels
 from oiltrail.ais.nmea_split import PAD
+from oiltrail.ais.schema import STATIC
 from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
 from oiltrail.ais.validate import now_us
 from oiltrail.errors import StrictModeError, UsageError
@@ -58,6 +59,9 @@ NMEA_BYTES_PER_ROW = 80  # a tag-blocked sentence is ~75 bytes: settings.batch_r
 # 0.60–0.71 s wall against 0.66–0.70 s for 200k and 0.78–0.88 s for 50k.
 PIPELINE_ROWS = 100_000
 GIL_SWITCH_S = 0.001
+# Static reports (a twentieth of AIS) are written this many at a time, not with every batch:
+# each insert is a fixed cost on the thread writing to the store.
+STATIC_BATCH_ROWS = 50_000
 FIRST_BLOCK_DIVISOR = 8  # the first blocks are smaller (doubling): the pipeline fills sooner
 
 
@@ -242,9 +246,22 @@ def _all_decoded(
     for member, det in planned:
         plain = det.fmt == "nmea" and member.path.suffix not in (".gz", ".zst", ".zip")
         progress.start(member.name, member.path.stat().st_size if plain else None)
+        held: list[pa.Table] = []  # static reports wait to be written together
+        source = None
         for d in _decoded(member, det, base_s, now, progress):
             d.repeats = maybe_repeats(d.positions, POSITION_KEY)
+            held.append(d.static)
+            source = d.source
+            d.static = STATIC.empty_table()
+            if sum(t.num_rows for t in held) >= STATIC_BATCH_ROWS:
+                d.static = pa.concat_tables(held)
+                held = []
             d.static_repeats = maybe_repeats(d.static, STATIC_KEY)
+            yield d
+        if held:
+            d = empty_decoded()
+            d.static, d.source = pa.concat_tables(held), source
+            d.repeats, d.static_repeats = False, maybe_repeats(d.static, STATIC_KEY)
             yield d
 
 
