@@ -251,6 +251,32 @@ def test_duplicates_across_batches_of_one_file(
     assert (rep.total("positions"), rep.total("duplicates")) == (4, 1)
 
 
+def test_static_reports_held_across_batches_all_written_once(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Static reports are held and written several batches at a time, and the rest at the end
+    of the file: every one is written, and an exact repeat in another batch is dropped."""
+    from ais_factory import static5
+
+    from oiltrail.settings import get_settings
+    from oiltrail.store import ingest
+
+    monkeypatch.setattr(get_settings(), "batch_rows", 4)  # a few lines per NMEA block
+    monkeypatch.setattr(ingest, "STATIC_BATCH_ROWS", 3)
+    lines = []
+    for i in range(7):
+        lines += [tag(s, c=BASE_S + i) for s in encode(static5(445123450 + i, 9074729, "A"), i)]
+        lines.append(tag(encode(position(445123456, 39.0 + i / 100, 125.0))[0], c=BASE_S + i))
+    lines += lines[:2]  # the first static report again, at the end of the file
+    rep = ingest_into(db_path, [write(tmp_path / "s.nmea", lines)], progress=False)
+    assert (rep.total("static_reports"), rep.total("positions"), rep.total("duplicates")) == (
+        7, 7, 1,
+    )  # fmt: skip
+    with open_store(db_path) as store:
+        got = store.con.execute("SELECT mmsi FROM static_reports ORDER BY mmsi").fetchall()
+    assert [g[0] for g in got] == [445123450 + i for i in range(7)]
+
+
 def test_static_reports_exact_repeats_dropped_distinct_kept(tmp_path: Path, db_path: Path) -> None:
     from ais_factory import static5
 
