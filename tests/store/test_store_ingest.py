@@ -180,6 +180,8 @@ def test_simulated_marks_from_tag_source_and_scenario_json(tmp_path: Path, db_pa
     assert [f.simulated for f in rep.files] == [True, True]
     with open_store(db_path) as store:
         assert store.simulated and store_status(store)["simulated"]
+    again = ingest_into(db_path, [csv], progress=False).file_rows()[0]  # the CLI's row
+    assert (again["positions"], again["static"], again["note"]) == (0, 0, "already ingested")
 
 
 def test_gzip_zstd_zip_and_parquet_round_trip(tmp_path: Path, db_path: Path) -> None:

@@ -234,7 +234,9 @@ def ingest_file(store: Store, file: _Underway, strict: bool) -> FileReport:
         with quick_gil_handoff(), ingest_settings(store.con), store.transaction() as con:
             _insert_all(con, file.batches, rep, strict, hashing)
     except _AlreadyIngested:
-        return FileReport(str(path), hashing.result(), fmt, simulated, already_ingested=True)
+        return FileReport(
+            str(path), hashing.result(), fmt, simulated=simulated, already_ingested=True
+        )
     finally:
         file.batches.close()
     return rep
