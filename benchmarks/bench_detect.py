@@ -31,6 +31,7 @@ from oiltrail.detect.kernels import (
 from oiltrail.detect.params import VESSEL_KINDS, DetectParams
 from oiltrail.detect.ports import PORTS_SCHEMA, load_ports
 from oiltrail.engines.local import encounter_events
+from oiltrail.store.writes import insert_canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench-out" / "detect"
@@ -110,12 +111,8 @@ def _end_to_end(days: int, repeats: int) -> list[str]:
     db = OUT / "e2e.duckdb"
     db.unlink(missing_ok=True)
     with open_store(db) as store:
-        store.con.execute(
-            f"INSERT INTO positions SELECT * FROM read_parquet('{d / 'positions.parquet'}')"
-        )
-        store.con.execute(
-            f"INSERT INTO static_reports SELECT * FROM read_parquet('{d / 'static.parquet'}')"
-        )
+        insert_canonical(store.con, "positions", pq.read_table(d / "positions.parquet"))
+        insert_canonical(store.con, "static_reports", pq.read_table(d / "static.parquet"))
         n = store.con.execute("SELECT count(*) FROM positions").fetchone()[0]
 
         def full() -> None:

@@ -55,12 +55,13 @@ def _store(folder: Path) -> Path:
     """A DuckDB store holding the scenario's positions, and its day-partitioned export."""
     from oiltrail.engines.spark_store import _export_positions
     from oiltrail.store import open_store
+    from oiltrail.store.writes import insert_canonical
 
-    db = folder / "store.duckdb"
+    db = folder / "store-v2.duckdb"  # v2: positions name their source by number
     if not db.exists():
         with open_store(db) as store:
-            path = str(folder / "positions.parquet")
-            store.con.execute(f"INSERT INTO positions SELECT * FROM read_parquet('{path}')")
+            table = pq.read_table(folder / "positions.parquet")
+            insert_canonical(store.con, "positions", table)
             _export_positions(store, folder / "days")
     return db
 

@@ -46,7 +46,7 @@ def make_store(path: Path, positions: int, vessels: int = 200) -> Store:
                   TIMESTAMP '2026-01-05' + i * INTERVAL 1 MINUTE AS ts,
                   31 + (v * 7 % 100) / 10.0 + i * ((v % 7) - 3) * 0.00005 AS lat,
                   121 + (v * 13 % 100) / 10.0 + i * ((v % 5) - 2) * 0.00007 AS lon,
-                  10.0, 0.0, NULL, 0, 'bench'
+                  10.0, 0.0, NULL, 0, NULL
            FROM range(?) AS a(v), range(?) AS b(i)""",
         [vessels, per_vessel],
     )

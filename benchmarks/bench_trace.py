@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from oiltrail.store import open_store
+from oiltrail.store.writes import insert_canonical
 from oiltrail.trace.chains import trace_chains
 from oiltrail.trace.evaluate import read_truth, score_chains
 
@@ -79,8 +82,7 @@ def run(quick: bool) -> str:
 def _load(store: Any, folder: Path) -> None:
     """The simulator's Parquet fast path (canonical schema) straight into the store."""
     for table, name in (("positions", "positions"), ("static_reports", "static")):
-        path = folder / f"{name}.parquet"
-        store.con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{path}')")
+        insert_canonical(store.con, table, pq.read_table(folder / f"{name}.parquet"))
 
 
 def _time_trace(store: Any) -> tuple[list[float], list[dict[str, Any]]]:
