@@ -7,19 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 
 from oiltrail.ais.schema import POSITIONS, QUARANTINE, STATIC
-from oiltrail.ais.validate import (
-    canonical_positions,
-    canonical_static,
-    check_positions,
-    check_static,
-    labels,
-)
+from oiltrail.ais.validate import I64, PositionColumns, canonical_static, check_static, labels
 
-RawOf = Callable[[npt.NDArray[np.int64]], list[str]]
+RawOf = Callable[[I64], list[str]]
 
 
 @dataclass
@@ -64,9 +57,9 @@ class Decoded:
     skipped: Counter[str] = field(default_factory=Counter)
     invalid_imo: int = 0
     simulated: bool = False
-    # Whether two positions may share (mmsi, ts, lat, lon), two static reports (mmsi, ts);
-    # None: not checked yet. The decode thread checks, so the thread writing to the store
-    # does not have to.
+    # Whether two positions may share (mmsi, ts, lat, lon), two static reports their whole
+    # row (store.writes.maybe_repeats); None: not checked yet. The decode thread checks, so
+    # the thread writing to the store does not have to.
     repeats: bool | None = None
     static_repeats: bool | None = None
     # The `source` of every row, when the reader knows it is one (the file it reads): the
@@ -84,42 +77,48 @@ def text_of(raw: bytes) -> str:
 
 
 def split_valid(
-    positions: pa.Table,
-    static: pa.Table,
-    raw_of: RawOf,
-    q: Quarantine,
-    now: int,
-    quarantined: npt.NDArray[np.int64] | None = None,
+    positions: pa.Table, static: pa.Table, raw_of: RawOf, q: Quarantine, now: int
 ) -> tuple[pa.Table, pa.Table, int]:
-    """Validate candidate rows (with `line` and `row` columns); bad ones go to `q`, except
-    rows in `quarantined` (already there).
+    """Validate candidate rows (with `line` and `row` columns); bad ones go to `q`.
 
     Returns good positions and static rows in the store's types, and the bad-IMO count.
     """
-    out: list[pa.Table] = []
-    bad_imo = 0
-    # A row that is both a position and a static report (CSV rows, type 19) is quarantined once.
-    seen = np.zeros(0, np.int64) if quarantined is None else quarantined
-    for table, check in ((positions, check_positions), (static, check_static)):
-        if table.num_rows == 0:
-            out.append(
-                POSITIONS.empty_table() if check is check_positions else STATIC.empty_table()
-            )
-            continue
-        codes = check(table, now)
-        good = codes == 0
-        bad = np.flatnonzero(codes)
-        if len(bad):
-            rows = np.asarray(table["row"].to_numpy(), np.int64)[bad]
-            new = ~np.isin(rows, seen)
-            rows, bad_new = rows[new], bad[new]
-            seen = np.concatenate([seen, rows])
-            lines = np.asarray(table["line"].to_numpy(), np.int64)[bad_new]
-            q.extend(lines.tolist(), labels(codes[bad_new]), raw_of(rows))
-        kept = table.filter(pa.array(good)) if len(bad) else table
-        if check is check_positions:
-            out.append(canonical_positions(kept, q.file))
-        else:
-            st, bad_imo = canonical_static(kept, q.file)
-            out.append(st)
-    return out[0], out[1], bad_imo
+    pos, quarantined = POSITIONS.empty_table(), np.zeros(0, np.int64)
+    if positions.num_rows:
+        rows, lines = (np.asarray(positions[c].to_numpy(), np.int64) for c in ("row", "line"))
+        cols = PositionColumns.of(positions)
+        pos, quarantined = valid_positions(cols, rows, lines, raw_of, q, now)
+    st, bad_imo = valid_static(static, raw_of, q, now, quarantined)
+    return pos, st, bad_imo
+
+
+def valid_positions(
+    cols: PositionColumns, rows: I64, lines: I64, raw_of: RawOf, q: Quarantine, now: int
+) -> tuple[pa.Table, I64]:
+    """Good positions in the store's types; bad ones go to `q` (`rows`: each one's index for
+    `raw_of`, `lines`: its line). Returns them and the rows quarantined."""
+    codes = cols.codes(now)
+    bad = np.flatnonzero(codes)
+    if len(bad):
+        q.extend(lines[bad].tolist(), labels(codes[bad]), raw_of(rows[bad]))
+        cols = cols.take(np.flatnonzero(codes == 0))
+    return cols.table(q.file), rows[bad]
+
+
+def valid_static(
+    static: pa.Table, raw_of: RawOf, q: Quarantine, now: int, quarantined: I64
+) -> tuple[pa.Table, int]:
+    """Good static rows (with `line` and `row` columns) in the store's types, and the bad-IMO
+    count; bad ones go to `q`, except rows in `quarantined` (already there as positions: a
+    row can be both, as CSV rows and type 19 are)."""
+    if static.num_rows == 0:
+        return STATIC.empty_table(), 0
+    codes = check_static(static, now)
+    bad = np.flatnonzero(codes)
+    if len(bad):
+        rows = np.asarray(static["row"].to_numpy(), np.int64)[bad]
+        new = ~np.isin(rows, quarantined)
+        lines = np.asarray(static["line"].to_numpy(), np.int64)[bad[new]]
+        q.extend(lines.tolist(), labels(codes[bad[new]]), raw_of(rows[new]))
+        static = static.filter(pa.array(codes == 0))
+    return canonical_static(static, q.file)

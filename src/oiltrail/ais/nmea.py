@@ -19,14 +19,22 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.ais.decoded import Decoded, Quarantine, RawOf, empty_decoded, split_valid, text_of
+from oiltrail.ais.decoded import (
+    Decoded,
+    Quarantine,
+    RawOf,
+    empty_decoded,
+    text_of,
+    valid_positions,
+    valid_static,
+)  # fmt: skip
 from oiltrail.ais.messages import decode_messages
 from oiltrail.ais.multipart import Assembled, Assembler, Fragment
 from oiltrail.ais.nmea_split import Fields, split_block
-from oiltrail.ais.schema import POSITIONS
+from oiltrail.ais.schema import TS
 from oiltrail.ais.sixbit import I64, Payloads
 from oiltrail.ais.sources import Block
-from oiltrail.ais.validate import PositionColumns, labels
+from oiltrail.ais.validate import PositionColumns
 
 F64 = npt.NDArray[np.float64]
 LineText = Callable[[int], bytes]  # line index in the block → its bytes
@@ -48,10 +56,10 @@ def _pghp_time(line: bytes) -> float:
         return float("nan")
 
 
-def _ts_array(ts_s: F64) -> pa.Array:
+def _ts_us(ts_s: F64) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """Seconds (NaN where unknown) as whole microseconds (0 there), and where unknown."""
     missing = np.isnan(ts_s)
-    us = np.where(missing, 0, np.round(np.nan_to_num(ts_s) * 1_000_000)).astype(np.int64)
-    return pa.array(us, type=pa.timestamp("us"), mask=missing)
+    return np.round(np.where(missing, 0.0, ts_s) * 1_000_000).astype(np.int64), missing
 
 
 def _concat_ranges(buf: np.ndarray, starts: I64, ends: I64) -> tuple[np.ndarray, I64]:
@@ -297,25 +305,16 @@ def _decode(p: Payloads, ts_s: F64, lines: I64, raw_of: RawOf, q: Quarantine, no
         q.extend(lines[dm.problem_rows].tolist(), dm.problem_reasons, raw(dm.problem_rows))
     # Positions straight from the kernel's columns to the store's types (most of the rows).
     d = dm.positions
-    missing = np.isnan(ts_s[d.rows])
-    ts_us = np.round(np.where(missing, 0.0, ts_s[d.rows]) * 1_000_000).astype(np.int64)
-    cols = PositionColumns(
-        d.mmsi, ts_us, missing, d.lat, d.lon, d.sog, d.cog, d.heading, d.nav_status
-    )
-    codes = cols.codes(now)
-    bad = np.flatnonzero(codes)
-    if len(bad):
-        rows = d.rows[bad]
-        q.extend(lines[rows].tolist(), labels(codes[bad]), raw(rows))
-        cols = cols.take(np.flatnonzero(codes == 0))
-    positions = cols.table(q.file)
+    cols = PositionColumns(d.mmsi, *_ts_us(ts_s[d.rows]), d.lat, d.lon, d.sog, d.cog,
+                           d.heading, d.nav_status)  # fmt: skip
+    positions, quarantined = valid_positions(cols, d.rows, lines[d.rows], raw, q, now)
     st = dm.static
     if st.num_rows:
         rows = np.asarray(st["row"].to_numpy(), np.int64)
-        st = st.append_column("ts", _ts_array(ts_s[rows]))
+        us, missing = _ts_us(ts_s[rows])
+        st = st.append_column("ts", pa.array(us, type=TS, mask=missing))
         st = st.append_column("line", pa.array(lines[rows]))
-    empty = POSITIONS.empty_table().append_column("line", pa.array([], pa.int64()))
-    _, static, bad_imo = split_valid(empty, st, raw, q, now, d.rows[bad])
+    static, bad_imo = valid_static(st, raw, q, now, quarantined)
     out = empty_decoded()
     out.positions, out.static, out.invalid_imo, out.skipped = positions, static, bad_imo, dm.skipped
     return out

@@ -138,15 +138,21 @@ def read_blocks(
                 buf[n : n + pad] = 0
                 yield Block(buf, n)
             return
-        lo = max(0, n - LAST_LINE_WINDOW)
-        cut = buf[lo:n].tobytes().rfind(b"\n")
-        cut = lo + cut if cut >= 0 or lo == 0 else buf[:lo].tobytes().rfind(b"\n")
+        cut = _last_newline(buf, n)
         if cut < 0:  # no line end yet: read on
             carry = buf[:n].tobytes()
             continue
         carry = buf[cut + 1 : n].tobytes()
         buf[cut + 1 : cut + 1 + pad] = 0
         yield Block(buf, cut + 1)
+
+
+def _last_newline(buf: npt.NDArray[np.uint8], n: int) -> int:
+    """Position of the last newline in buf[:n], or -1: the tail is searched first, so only
+    LAST_LINE_WINDOW bytes are copied for it, not the block."""
+    lo = max(0, n - LAST_LINE_WINDOW)
+    cut = buf[lo:n].tobytes().rfind(b"\n")
+    return lo + cut if cut >= 0 else buf[:lo].tobytes().rfind(b"\n")
 
 
 def _read_into(stream: BinaryIO, view: memoryview) -> int:

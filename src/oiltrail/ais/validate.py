@@ -136,22 +136,12 @@ class PositionColumns:
         return pa.table(cols, schema=POSITIONS)
 
 
-def check_positions(table: pa.Table, now: int) -> Codes:
-    """One reason code per row (0 when the row is good; LABELS gives the text)."""
-    return PositionColumns.of(table).codes(now)
-
-
 def check_static(table: pa.Table, now: int) -> Codes:
     return _common(_f64(table["mmsi"]), *_ts_us(table["ts"]), now)
 
 
 def _null_where(arr: pa.Array, mask: npt.NDArray[np.bool_]) -> pa.Array:
     return pc.if_else(pa.array(mask), pa.scalar(None, arr.type), arr)
-
-
-def canonical_positions(table: pa.Table, source: str) -> pa.Table:
-    """Good rows in the store's column types; not-available values become NULL."""
-    return PositionColumns.of(table).table(source)
 
 
 def valid_imo(imo: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.bool_], int]:
@@ -191,9 +181,7 @@ def canonical_static(table: pa.Table, source: str) -> tuple[pa.Table, int]:
 
 __all__ = [
     "_null_where",
-    "canonical_positions",
     "canonical_static",
-    "check_positions",
     "check_static",
     "labels",
     "now_us",

@@ -251,18 +251,18 @@ def _all_decoded(
         plain = det.fmt == "nmea" and member.path.suffix not in (".gz", ".zst", ".zip")
         progress.start(member.name, member.path.stat().st_size if plain else None)
         held: list[pa.Table] = []  # static reports wait to be written together
-        source = None
+        held_rows, source = 0, None
         for d in _decoded(member, det, base_s, now, progress):
             d.repeats = maybe_repeats(d.positions, POSITION_KEY)
             held.append(d.static)
+            held_rows += d.static.num_rows
             source = d.source
             d.static = STATIC.empty_table()
-            if sum(t.num_rows for t in held) >= STATIC_BATCH_ROWS:
-                d.static = pa.concat_tables(held)
-                held = []
+            if held_rows >= STATIC_BATCH_ROWS:
+                d.static, held, held_rows = pa.concat_tables(held), [], 0
             d.static_repeats = maybe_repeats(d.static, STATIC_KEY)
             yield d
-        if held:
+        if held_rows:
             d = empty_decoded()
             d.static, d.source = pa.concat_tables(held), source
             d.repeats, d.static_repeats = False, maybe_repeats(d.static, STATIC_KEY)
@@ -346,8 +346,9 @@ def _ingest_planned(
         if first is not None:
             first.batches.close()
         raise
-    for i, (path, items) in enumerate(planned):
-        file = first if i == 0 and first is not None else _Underway.start(path, items, base_s, bar)
+    for path, items in planned:
+        file = first or _Underway.start(path, items, base_s, bar)
+        first = None
         try:
             report.files.append(ingest_file(store, file, strict))
         except RuntimeError as exc:  # DuckDB turns Ctrl-C into "Query interrupted"

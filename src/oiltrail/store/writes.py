@@ -96,6 +96,26 @@ def _has_repeat(h: npt.NDArray[np.uint64]) -> bool:
     return False
 
 
+class SourceIds:
+    """The numbers of source file names in `sources`, new names added (within the caller's
+    transaction: a rolled-back file takes its new names with it)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._ids: dict[str, int] = {}
+
+    def number(self, name: str) -> int:
+        if name not in self._ids:
+            sql = "SELECT source_id FROM sources WHERE name = ?"
+            row = self.con.execute(sql, [name]).fetchone()
+            if row is None:
+                sql = "INSERT INTO sources (name) VALUES (?) RETURNING source_id"
+                row = self.con.execute(sql, [name]).fetchone()
+            assert row is not None
+            self._ids[name] = int(row[0])
+        return self._ids[name]
+
+
 class FileWrites:
     """What the writes of one file (one transaction) keep between its batches: the time span
     each table may already hold, and the numbers of the source names met."""
@@ -103,12 +123,7 @@ class FileWrites:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.seen = {t: Seen(con, t) for t in ("positions", "static_reports")}
-        self.source_ids: dict[str, int] = {}
-
-    def source_id(self, name: str) -> int:
-        if name not in self.source_ids:
-            self.source_ids[name] = source_id(self.con, name)
-        return self.source_ids[name]
+        self.sources = SourceIds(con)
 
 
 def _insert_unique(
@@ -133,7 +148,7 @@ def _insert_unique(
     # view it creates, even unregistered, keeps the Arrow table alive until the transaction
     # ends, so a file's every batch stayed in memory until its commit (DuckDB 1.5).
     _batch = table
-    rows, params = _with_source_ids(w, table, source)
+    rows, params = _with_source_ids(w.sources, table, source)
     distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM {rows}"
     if not repeats:
         distinct = f"SELECT * FROM {rows}"
@@ -153,13 +168,13 @@ def insert_canonical(con: duckdb.DuckDBPyConnection, target: str, table: pa.Tabl
     """Insert rows in the canonical columns (ais.schema: `source` names last) as they are,
     into `positions` or `static_reports`; return rows inserted."""
     _batch = table
-    rows, params = _with_source_ids(FileWrites(con), table)
+    rows, params = _with_source_ids(SourceIds(con), table)
     row = con.execute(f"INSERT INTO {target} SELECT * FROM {rows}", params).fetchone()
     return int(row[0]) if row else 0
 
 
 def _with_source_ids(
-    w: FileWrites, table: pa.Table, source: str | None = None
+    sources: SourceIds, table: pa.Table, source: str | None = None
 ) -> tuple[str, list[object]]:
     """The batch `_batch` (its last column `source`) with a `source_id` instead, as a
     subquery and its parameters. A batch usually has one source (`source`, or found so):
@@ -174,8 +189,8 @@ def _with_source_ids(
                 source = bounds["min"].as_py()
     if source is not None:
         rows = "(SELECT * EXCLUDE (source), ?::UINTEGER AS source_id FROM _batch)"
-        return rows, [w.source_id(source)]
-    w.con.execute(
+        return rows, [sources.number(source)]
+    sources.con.execute(
         "INSERT INTO sources (name) SELECT DISTINCT source FROM _batch "
         "WHERE source IS NOT NULL AND source NOT IN (SELECT name FROM sources)"
     )
@@ -186,25 +201,15 @@ def _with_source_ids(
     return rows, []
 
 
-def source_id(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    """The number of the source file `name` in `sources`, added when new."""
-    row = con.execute("SELECT source_id FROM sources WHERE name = ?", [name]).fetchone()
-    if row is None:
-        sql = "INSERT INTO sources (name) VALUES (?) RETURNING source_id"
-        row = con.execute(sql, [name]).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 def insert_batch(w: FileWrites, d: Decoded, file_hash: str | None) -> tuple[tuple[int, int], int]:
     """Write one decoded batch; return (positions, static reports) added and duplicates dropped.
 
     Quarantine rows get `file_hash`; None (not known yet) leaves it for the caller to set."""
     repeats = maybe_repeats(d.positions, POSITION_KEY) if d.repeats is None else d.repeats
     n_pos = _insert_unique(w, d.positions, "positions", POSITION_KEY, repeats, d.source)
-    st_repeats = d.static_repeats
-    if st_repeats is None:
-        st_repeats = maybe_repeats(d.static, STATIC_KEY)
+    st_repeats = (
+        maybe_repeats(d.static, STATIC_KEY) if d.static_repeats is None else d.static_repeats
+    )
     n_st = _insert_unique(w, d.static, "static_reports", STATIC_KEY, st_repeats, d.source)
     dups = d.positions.num_rows - n_pos + d.static.num_rows - n_st
     if d.quarantine.num_rows:
