@@ -83,7 +83,7 @@ def test_published_estimates_listed_apart(db_path: Path) -> None:
     with open_store(db_path) as store:
         detail = cap_detail(store)
     by = {e["by"] for e in detail["published_estimates"]}
-    assert "Illicit STS deliveries" in by
+    assert {"US", "43 states", "Open Source Centre (satellite)"} <= by
     assert any(
         e["barrels"] == 1_000_000 and e["year"] == 2024 for e in detail["published_estimates"]
     )
@@ -99,17 +99,37 @@ def test_empty_reported_file_says_so(db_path: Path, tmp_path: Path) -> None:
     assert any("no delivery chains" in n for n in detail["notes"])
 
 
-def test_bad_rows_are_counted_not_dropped() -> None:
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("twenty,,Russia (reported to 1718 Committee),,5,x", "t.csv line 3: year 'twenty'"),
+        ("2019,13,China (reported to 1718 Committee),,5,x", "t.csv line 3: month 13"),
+        ("2019,,China (reported to 1718 Committee),,,x", "t.csv line 3: neither tonnes"),
+        ("2019,,China (reported to 1718 Committee),,about 5,x", "t.csv line 3: barrels 'about 5'"),
+        ("2019,,China (reported to 1718 Committee),-4,,x", "t.csv line 3: tonnes '-4'"),
+    ],
+)
+def test_a_bad_row_is_a_one_line_error_naming_it(row: str, message: str) -> None:
     text = (
         "year,month,supplier,tonnes,barrels,source\n"
-        "2019,,Russia (reported to 1718 Committee),,1000,x\n"
-        "twenty,,Russia (reported to 1718 Committee),,5,x\n"
-        "2019,13,China (reported to 1718 Committee),,5,x\n"
-        "2019,,China (reported to 1718 Committee),,,x\n"
+        "2019,,Russia (reported to 1718 Committee),,1000,x\n" + row + "\n"
     )
-    reported = parse_reported(text, "t.csv")
-    assert len(reported.rows) == 1
-    assert [line for line, _ in reported.skipped] == [3, 4, 5]
+    with pytest.raises(InputFormatError) as err:
+        parse_reported(text, "t.csv")
+    assert str(err.value).startswith(message)
+    assert "\n" not in str(err.value)
+
+
+def test_published_estimate_columns_per_year(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        rows = {r["year"]: r for r in cap_table(store)}
+    assert rows[2018]["published_estimate_barrels_low"] == 759_793  # US, Jan-May 2018
+    assert rows[2018]["published_estimate_barrels_high"] == 3_780_000  # 263 deliveries, full
+    assert "line 40" in rows[2018]["published_estimate_sources"]
+    assert rows[2020]["published_estimate_barrels_low"] == 1_600_000  # 43 states
+    assert rows[2024]["published_estimate_barrels_low"] == 1_000_000  # Open Source Centre
+    assert rows[2021]["published_estimate_barrels_low"] is None
+    assert rows[2021]["published_estimate_sources"] == ""
 
 
 def test_wrong_columns_is_a_one_line_error() -> None:

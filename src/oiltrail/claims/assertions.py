@@ -16,7 +16,6 @@ from oiltrail.claims.text import MONTHS
 # because diesel is what the DPRK record describes.
 BARRELS_PER_TONNE = {"diesel": 7.46, "gasoline": 8.35, "kerosene": 7.88, "fuel oil": 6.35}
 LITRES_PER_BARREL = 158.987294928
-CAP_BARRELS = 500_000  # UNSCR 2397 OP5, refined petroleum per 12 months
 
 OIL = re.compile(
     r"\b(?:petroleum|diesel|gasoil|gas oil|gasoline|petrol|kerosene|jet fuel|fuel|fuels|oil|"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from oiltrail.claims.assertions import CAP_BARRELS, Stance
+from oiltrail.claims.assertions import Stance
 from oiltrail.claims.sources import (
     ChainRow,
     ReportedLine,
@@ -17,6 +17,7 @@ from oiltrail.claims.sources import (
     read_chain_rows,
     read_reported_lines,
 )
+from oiltrail.record import CAP_BARRELS
 
 # "Negligible" and its kin: we read them as at most a tenth of the annual cap (our choice; the
 # words have no legal threshold).

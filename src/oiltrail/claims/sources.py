@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from oiltrail.claims.gazetteer import country_aliases
-from oiltrail.estimate.reported import declared_rows
+from oiltrail.record import declared_rows
 
 REPORTED_FILE = "oiltrail/data/reported_deliveries.csv"
 DECLARED_MARK = "reported to 1718 Committee"

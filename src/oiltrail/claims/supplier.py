@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from oiltrail.claims.assertions import CAP_BARRELS, Stance
+from oiltrail.claims.assertions import Stance
 from oiltrail.claims.evidence import (
     CAP_SOURCE,
     NEGLIGIBLE_SHARE_OF_CAP,
@@ -30,6 +30,7 @@ from oiltrail.claims.sources import (
     lines_cite,
     supplier_parties,
 )
+from oiltrail.record import CAP_BARRELS
 
 
 @dataclass(frozen=True)

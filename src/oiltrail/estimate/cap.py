@@ -7,19 +7,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from oiltrail.estimate.reported import (
-    Reported,
-    declared_by_year,
-    published_estimates,
-    read_reported,
-)
+from oiltrail.estimate.reported import published_estimates, read_reported
 from oiltrail.estimate.volume import constants
+from oiltrail.record import (
+    CAP_BARRELS,
+    CAP_FIRST_YEAR,
+    CAP_SOURCE,
+    PublicRecord,
+    declared_by_year,
+    published_by_year,
+)
 from oiltrail.store import Store
 from oiltrail.store.chains import read_chains
-
-# UNSCR 2397 (2017) OP5: 500,000 barrels of refined petroleum per 12 months from 1 Jan 2018.
-CAP_BARRELS = 500_000
-CAP_FIRST_YEAR = 2018
 
 # SPEC §6 `oiltrail estimate` columns, in this order.
 CAP_COLUMNS: tuple[str, ...] = (
@@ -30,6 +29,9 @@ CAP_COLUMNS: tuple[str, ...] = (
     "estimated_barrels_high",
     "cap_barrels",
     "share_of_cap_mid",
+    "published_estimate_barrels_low",
+    "published_estimate_barrels_high",
+    "published_estimate_sources",
 )
 
 
@@ -46,11 +48,12 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
     """
     reported = read_reported(reported_path)
     declared = declared_by_year(reported)
+    published = published_by_year(reported)
     chains = _chains(store)
     counted, not_counted = _split_chains(chains)
     estimated = _estimated_by_year(counted)
-    years = sorted(set(declared) | set(estimated))
-    rows = [_row(y, declared.get(y), estimated.get(y)) for y in years]
+    years = sorted(set(declared) | set(estimated) | set(published))
+    rows = [_row(y, declared.get(y), estimated.get(y), published.get(y)) for y in years]
     return {
         "rows": rows,
         "reported_by_supplier": [
@@ -64,7 +67,7 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
         "cap": {
             "barrels": CAP_BARRELS,
             "from_year": CAP_FIRST_YEAR,
-            "source": "UNSCR 2397 (2017) OP5",
+            "source": CAP_SOURCE,
         },
         "simulated": store.simulated,
         "notes": _notes(reported, chains, counted, store.simulated),
@@ -111,7 +114,10 @@ def _estimated_by_year(chains: list[dict[str, Any]]) -> dict[int, tuple[float, f
 
 
 def _row(
-    year: int, declared: dict[str, Any] | None, estimated: tuple[float, float, float] | None
+    year: int,
+    declared: dict[str, Any] | None,
+    estimated: tuple[float, float, float] | None,
+    published: tuple[float, float, list[str]] | None,
 ) -> dict[str, Any]:
     reported = int(declared["total"]) if declared else 0
     low, mid, high = estimated or (0.0, 0.0, 0.0)
@@ -125,6 +131,9 @@ def _row(
         "estimated_barrels_high": round(high),
         "cap_barrels": cap,
         "share_of_cap_mid": share,
+        "published_estimate_barrels_low": round(published[0]) if published else None,
+        "published_estimate_barrels_high": round(published[1]) if published else None,
+        "published_estimate_sources": " | ".join(published[2]) if published else "",
     }
 
 
@@ -136,7 +145,7 @@ def _chain_brief(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def _notes(
-    reported: Reported,
+    reported: PublicRecord,
     chains: list[dict[str, Any]],
     counted: list[dict[str, Any]],
     simulated: bool,
@@ -145,11 +154,13 @@ def _notes(
         "share_of_cap_mid = (reported + estimated mid) / cap; reported = declarations to the "
         "1718 Committee only, published estimates of illicit supply are listed apart",
     ]
-    if not reported.rows:
-        notes.append(f"no reported deliveries in {reported.path or 'the file'}: reported = 0")
-    if reported.skipped:
-        lines = ", ".join(str(n) for n, _ in reported.skipped[:5])
-        notes.append(f"{len(reported.skipped)} reported row(s) skipped (lines {lines})")
+    if not reported.declarations:
+        notes.append(f"no reported deliveries in {reported.reported_file}: reported = 0")
+    notes.append(
+        "published_estimate_* = independent estimates of the public record (low: the largest "
+        "lower bound or central figure for the year, often for part of it; high: the largest "
+        "figure incl. upper-bound scenarios), each source with its file line"
+    )
     if not chains:
         notes.append(
             "no delivery chains in the store (no events? run `oiltrail detect`): estimated = 0"
