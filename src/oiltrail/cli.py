@@ -426,10 +426,32 @@ def check_claims_cmd(
     article: Annotated[Path, typer.Argument(help="Plain text, Markdown or HTML.")],
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="json | md")] = "json",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The article's date, YYYY-MM-DD: claims that state no period are judged on "
+            "its year (default: the dateline or date line, else every year of the record).",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold-barrels",
+            help="Most barrels a year that 'negligible', 'minimal', 'insignificant' allow "
+            "(default: a tenth of the 500,000-barrel cap).",
+        ),
+    ] = None,
 ) -> None:
-    """Find supply claims in a text and set them beside the evidence (SPEC §7)."""
+    """Find supply claims in a text and judge them against the public record.
+
+    The public record ships with oiltrail (declarations to the UN 1718 Committee, published
+    independent estimates, documented ship-to-ship transfers, designations), so no store is
+    needed; a store's own findings are listed apart from the verdicts.
+    """
     import json
     import sys
+    from datetime import date
 
     from oiltrail.claims.check import check_article
     from oiltrail.claims.markdown import render_markdown
@@ -437,7 +459,18 @@ def check_claims_cmd(
 
     if fmt not in ("json", "md"):
         raise UsageError(f"unknown format {fmt!r}: expected json or md")
-    result, notes = check_article(article, db)
+    published = None
+    if on is not None:
+        try:
+            published = date.fromisoformat(on)
+        except ValueError:
+            raise UsageError(f"--date {on!r} is not a date: expected YYYY-MM-DD") from None
+    options: dict[str, Any] = {"published": published}
+    if threshold is not None:
+        if not 0 <= threshold < 1e12:
+            raise UsageError(f"--threshold-barrels {threshold:g} is out of range")
+        options["threshold_barrels"] = threshold
+    result, notes = check_article(article, db, **options)
     for note in notes:
         err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     if fmt == "md":

@@ -163,10 +163,13 @@ def _claims(store: Store, result: DemoResult) -> None:
     text = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     found = _stage(result, "claims", lambda: check_claims(text, store))
     table = Table(title=f"Claims in {SAMPLE_ARTICLE.name} (oiltrail check-claims)")
-    for column in ("speaker", "assertion", "verdict"):
+    for column in ("speaker", "assertion", "period", "verdict", "first reason (cited)"):
         table.add_column(column)
     for claim in found["claims"]:
-        table.add_row(*[_cell(claim.get(c)) for c in ("speaker", "assertion", "verdict")])
+        reason = next((r for r in claim.get("reasons") or [] if "[" in r), "")
+        reason = reason or next(iter(claim.get("reasons") or []), "")
+        cells = [_cell(claim.get(c)) for c in ("speaker", "assertion", "period", "verdict")]
+        table.add_row(*cells, reason[:300])
     console.print(table)
 
 

@@ -28,8 +28,8 @@ MODULES = (
     "check",
     "entities",
     "gazetteer",
+    "judge",
     "sentences",
-    "supplier",
     "text",
 )
 STRING_ARG = {"sub": 1, "subn": 1}  # Pattern methods: where the scanned string is

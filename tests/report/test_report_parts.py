@@ -3,6 +3,7 @@ ownership paths, the cap chart's bar heights and the timeline's edges."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 
@@ -92,7 +93,7 @@ def _bar_heights(svg: str, cls: str) -> list[float]:
     return [float(h) for h in re.findall(rf'class="bar {cls}"[^>]*height="([\d.]+)"', svg)]
 
 
-def test_cap_bars_are_proportional_and_years_without_ais_say_so() -> None:
+def test_cap_bars_are_on_a_log_scale_and_years_without_ais_say_so() -> None:
     rows = [
         {"year": 2024, "reported_barrels": 250_000, "estimated_barrels_low": 0,
          "estimated_barrels_mid": 0, "estimated_barrels_high": 0, "cap_barrels": 500_000,
@@ -103,11 +104,35 @@ def test_cap_bars_are_proportional_and_years_without_ais_say_so() -> None:
     ]  # fmt: skip
     svg = render_cap_chart(rows, ais_years={2026})
     reported = _bar_heights(svg, "reported")
-    assert len(reported) == 2 and abs(reported[1] / reported[0] - 2) < 0.01
+    # log axis from 100 bbl: heights grow with log10(v / 100)
+    expected = math.log10(500_000 / 100) / math.log10(250_000 / 100)
+    assert len(reported) == 2 and abs(reported[1] / reported[0] - expected) < 0.01
+    assert "log scale" in svg
     assert len(_bar_heights(svg, "estimated")) == 1  # 2024 has no AIS: no zero bar
     assert "no AIS data" in svg
     assert "125% of cap" in svg and "50% of cap" in svg
     assert svg.count('class="cap-line"') == 2 + 1  # per year, and the legend
+    assert svg.count("none published") == 2  # no published estimate in these rows
+
+
+def test_cap_chart_sets_published_estimates_beside_declarations() -> None:
+    rows = [
+        {"year": 2018, "reported_barrels": 361_288, "estimated_barrels_low": 0,
+         "estimated_barrels_mid": 0, "estimated_barrels_high": 0, "cap_barrels": 500_000,
+         "share_of_cap_mid": 0.72, "published_estimate_barrels_low": 759_793,
+         "published_estimate_barrels_high": 3_780_000,
+         "published_estimate_sources": "US, 2018: up to 3,780,000 bbl [line 40]"},
+        {"year": 2022, "reported_barrels": 255, "estimated_barrels_low": 0,
+         "estimated_barrels_mid": 0, "estimated_barrels_high": 0, "cap_barrels": 500_000,
+         "share_of_cap_mid": 0.0},
+    ]  # fmt: skip
+    svg = render_cap_chart(rows)
+    (published,) = _bar_heights(svg, "published")
+    (declared, tiny) = _bar_heights(svg, "reported")
+    assert published > declared > tiny > 0  # 255 bbl still shows on the log axis
+    assert "published range 759,793 bbl – 3,780,000 bbl" in svg
+    assert "US, 2018: up to 3,780,000 bbl [line 40]" in svg  # the source in the hover
+    assert "10M" in svg  # the axis reaches past 3.78 M
 
 
 def test_cap_chart_before_the_cap_draws_no_cap_line() -> None:

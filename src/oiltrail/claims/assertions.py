@@ -5,6 +5,7 @@ Every pattern is a bounded alternation or a bounded repeat, so matching stays li
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,7 @@ SUPPLY = re.compile(
     r"provid(?:e|es|ed|ing)|sen[dt]|sending|receiv(?:e|es|ed|ing)|flows?|flowed|flowing|"
     r"smuggl\w{0,6}|reach(?:ed|es|ing)?|lifeline|ship-to-ship|STS|cargo(?:es|s)?|volumes?|"
     r"amounts?|quantit(?:y|ies)|unload(?:ed|ing)?|load(?:ed|ing)|bought|buy(?:ing|s)?|"
-    r"purchas\w{0,4}|declared|notified|reported|load|carry(?:ing)?|carried|voyages?|"
+    r"purchas\w{0,4}|declared|declarations?|notified|reported|load|carry(?:ing)?|carried|voyages?|"
     r"t(?:ake|ook|aking) on)\b",
     re.I,
 )
@@ -84,7 +85,8 @@ SUBSTANTIAL_TERMS = (
     r"went dark|going dark|turn(?:ed|ing)? off (?:their |its )?(?:AIS|transponders?)",
 )
 DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied)|rejected|dismissed|groundless|baseless|unfounded|no evidence|"
+    r"\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?|refut(?:es|ed)|groundless|"
+    r"baseless|unfounded|no evidence|"
     r"fabricat\w{0,5}|slander\w{0,3})\b",
     re.I,
 )
@@ -127,6 +129,7 @@ class Stance:
     cap_exceeded: bool
     no_supply: bool
     compliance: bool
+    denial: bool = False
 
 
 OTHER_GOODS = re.compile(
@@ -207,6 +210,7 @@ def find_stance(sentence: str, attributed: bool = False) -> Stance | None:
             t.lower().startswith(("no ", "not ", "never ", "zero", "nothing")) for t in minimal
         ),
         compliance=kind == "minimal" and ("compl" in low or "implement" in low or "cap" in low),
+        denial=bool(denial) and kind == "minimal" and any(": " in t for t in minimal),
     )
 
 
@@ -214,10 +218,45 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+# "10^12 barrels", "1e12 barrels": powers of ten written out.
+POWER = re.compile(
+    r"\b(?P<base>\d+(?:\.\d+)?)\s*(?:\^|\*\*|e)\s*(?P<exp>\d{1,3})\s*(?P<unit>barrels?|bbl|tonnes?|tons?)\b",
+    re.I,
+)
+
+
+def _power_quantities(sentence: str, product: str) -> tuple[list[dict[str, Any]], str]:
+    """Quantities written as powers of ten, and the sentence with them blanked out."""
+    out = []
+    for m in POWER.finditer(sentence):
+        base, exp = float(m.group("base")), min(int(m.group("exp")), 300)
+        power = "^" in m.group(0) or "**" in m.group(0)  # 10^12; else 1e12 = 1 × 10^12
+        # capped at 10^30 (beyond any oil there is, and still a finite float)
+        digits = exp * math.log10(base) if power and base > 1 else exp + math.log10(max(base, 1))
+        value = 1e30 if digits > 30 else (base**exp if power else base * 10.0**exp)
+        factor, unit_name = _to_barrels(m.group("unit").lower(), product)
+        out.append(
+            {
+                "text": m.group(0).strip(),
+                "value": value,
+                "low": value,
+                "high": value,
+                "unit": unit_name,
+                "barrels": round(value * factor),
+                "barrels_factor": factor,
+                "bound": "about",
+                "product": product,
+                "cap_reference": False,
+            }
+        )
+    blanked = POWER.sub(lambda m: " " * len(m.group(0)), sentence)
+    return out, blanked
+
+
 def find_quantities(sentence: str) -> list[dict[str, Any]]:
     """Quantities with units in a sentence, each converted to barrels; cap references flagged."""
-    out = []
     product = _product(sentence)
+    out, sentence = _power_quantities(sentence, product)
     for m in QUANTITY.finditer(sentence):
         unit = m.group("unit").lower()
         if unit == "t" and not m.group("num"):

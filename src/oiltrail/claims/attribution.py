@@ -32,8 +32,9 @@ CHUNK_BREAK = re.compile(r"[,;:\"“”()]|\s(?:that|while|but|as)\s|\s[—–-]
 ENDS_WITH_COMMA_OR_QUOTE = re.compile(r"[,\"”]\s*$")
 RELATIVE_APPOSITIVE = re.compile(r"([^,]{2,160}),\s*(?:who|which)\b[^,]{0,160},\s*$")
 SOURCE_NOUNS = re.compile(
-    r"^(?:(?:data|figures|documents|a report|reports|a statement|a complaint|an assessment)"
-    r"\s+(?:released |published |filed |issued )?(?:by|from|of)\s+)",
+    r"^(?:(?:(?:a|an|the)\s+)?(?:[a-z]+\s+){0,2}(?:data|figures|documents|report|reports|"
+    r"statement|complaint|assessment|study|analysis)"
+    r"\s+(?:released |published |filed |issued |seen )?(?:by|from|of)\s+)",
     re.I,
 )
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
@@ -230,15 +231,68 @@ class SpeakerBook:
         return None
 
 
+# Nationality words that open a title: "Russian Deputy Foreign Minister Andrei Volkov".
+DEMONYMS = frozenset(
+    [
+        "russian",
+        "chinese",
+        "japanese",
+        "american",
+        "u.s.",
+        "us",
+        "korean",
+        "north",
+        "south",
+        "british",
+        "french",
+        "german",
+        "ukrainian",
+        "singaporean",
+        "indian",
+        "western",
+        "eu",
+        "european",
+    ]
+)
+
+
+def _is_title_token(tokens: list[str], i: int) -> bool:
+    word = tokens[i].lower().rstrip(".,")
+    if word in TITLE_WORDS or tokens[i].endswith(("'s", "’s")):
+        return True
+    nxt = tokens[i + 1].lower().rstrip(".,") if i + 1 < len(tokens) else ""
+    return word in DEMONYMS and (nxt in TITLE_WORDS or nxt in DEMONYMS)
+
+
 def _strip_titles(run: str) -> tuple[str, str]:
     """Split "Deputy Foreign Minister Andrei Rudenko" into (name, title)."""
     tokens = run.split()
     i = 0
-    while i < len(tokens) - 1 and (
-        tokens[i].lower().rstrip(".") in TITLE_WORDS or tokens[i].endswith(("'s", "’s"))
-    ):
+    while i < len(tokens) - 1 and _is_title_token(tokens, i):
         i += 1
     return " ".join(tokens[i:]), " ".join(tokens[:i])
+
+
+# "said Chinese foreign ministry spokesman Wang Lei": a title in lower case before the name.
+TITLED_NAME = re.compile(
+    r"((?:[A-Za-z][\w.'’\-]*\s+){1,6}?)(" + TOKEN + r"(?:\s+" + TOKEN + r"){1,3})"
+    r"(?=\s*(?:,|\.|$|\s+(?:at|in|on|during|told|who)\b))"
+)
+
+
+def _titled_name(tail: str) -> tuple[str, str] | None:
+    """(name, title) when `tail` opens with title words and then a capitalised name."""
+    m = TITLED_NAME.match(tail)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    ok = TITLE_WORDS | ORG_WORDS | DEMONYMS | {"of", "the", "for", "a", "an"}
+    if not all(w.lower().rstrip(".,") in ok for w in words):
+        return None
+    if not any(w.lower() in TITLE_WORDS | PERSON_NOUNS for w in words):
+        return None
+    name, more = _strip_titles(m.group(2))
+    return name, " ".join([*words, more]).strip()
 
 
 def classify_run(run: str) -> str:
@@ -319,6 +373,9 @@ def _clean_title(title: str) -> str:
 def speaker_after_verb(tail: str, book: SpeakerBook) -> Speaker | None:
     """`said Dmitry Peskov, the Kremlin spokesman` or `said a defector who ...`."""
     tail = tail.strip().rstrip(".")
+    titled = _titled_name(tail)
+    if titled is not None and classify_run(titled[0]) == "person":
+        return Speaker(titled[0], "person", _clean_title(titled[1]))
     m = re.match(r"(" + TOKEN + r"(?:\s+" + TOKEN + r")*)(?:\s*,\s*([^,]{2,120}))?", tail)
     if m and tail[:1].isupper():
         name, title_caps = _strip_titles(m.group(1))
@@ -381,9 +438,23 @@ def _from_quote(
     return book.last_person if b - a > len(sentence.text) // 2 else None
 
 
+# "..., the monitors noted." / "..., the ministry said in a statement.": the attribution at
+# the end names who says the whole sentence, even when an earlier verb ("reported") came first.
+TRAILING_ATTRIBUTION = re.compile(
+    r",\s+((?:the|a|an)\s+[^,;\"“”]{2,60}?)\s+(?:said|says|noted|notes|told \w+|added|"
+    r"reported|stated|wrote|confirmed|estimated)"
+    r"(?:\s+(?:in|on|at)\s+[^,;]{1,40})?\s*\.?\s*$"
+)
+
+
 def _from_text(
     sentence: Sentence, spans: list[tuple[int, int]], book: SpeakerBook
 ) -> Speaker | None:
+    m = TRAILING_ATTRIBUTION.search(sentence.text)
+    if m and not _inside(sentence.start + m.start(), spans):
+        found = speaker_from_chunk(m.group(1), book)
+        if found is not None:
+            return found
     return _from_verb(sentence, spans, book) or _from_according(sentence, spans, book)
 
 
@@ -393,7 +464,9 @@ def _from_according(
     m = ACCORDING.search(sentence.text)
     if m is None or _inside(sentence.start + m.start(), spans):
         return None
-    phrase = re.split(r"\s+(?:that|which|who)\s+", m.group(1))[0].strip()
+    phrase = re.split(
+        r"\s+(?:that|which|who|(?:seen|obtained|reviewed|quoted|cited) by)\s+", m.group(1)
+    )[0].strip()
     phrase = SOURCE_NOUNS.sub("", re.sub(r"^(?:a|an|the)\s+", "", phrase, flags=re.I))
     return speaker_from_chunk(phrase, book)
 

@@ -161,6 +161,31 @@ def screen_entities(store: Any, entities: list[dict[str, Any]]) -> None:
             _mark([e], "unavailable", f"screening unavailable: {lines[0]}")
             continue
         e["screening"] = _summary(hits)
+        if e["type"] == "person":
+            _names_must_agree(e)
+
+
+def _tokens(name: str) -> list[str]:
+    return sorted(re.sub(r"[^\w\s]", " ", name.lower()).split())
+
+
+def _names_must_agree(e: dict[str, Any]) -> None:
+    """A person "match" on the name alone needs every part of the name to agree.
+
+    Korean names share syllables: Ri Jong Ho is not RI Jong Won. A hit whose name differs in a
+    part is shown as a possible match with what would settle it, never as the listed person.
+    """
+    s = e["screening"]
+    if s["status"] != "match":
+        return
+    if any(h.get("match") and _tokens(str(h.get("name"))) == _tokens(e["name"]) for h in s["hits"]):
+        return
+    s["status"] = "possible match"
+    s["note"] = (
+        f"no listed name agrees with {e['name']} in every part (nearest "
+        f"{s['hits'][0].get('name')}, {float(s['hits'][0].get('score') or 0):.2f}): not the same "
+        "person on the name alone; a date of birth or passport number would settle it"
+    )
 
 
 def _mark(entities: list[dict[str, Any]], status: str, note: str) -> None:

@@ -31,8 +31,15 @@ def render_markdown(result: dict[str, Any], title: str = "Claims against evidenc
             f"- assertion: {_cell(c['assertion'])}",
             f"- quantity: {_quantity(c['quantity'])}",
             f"- period: {_cell(c['period'])}",
+            *([f"- relayed from: {_cell(c['relayed_from'])}"] if c.get("relayed_from") else []),
             "- reasons:",
             *[f"  - {_cell(r)}" for r in c["reasons"]],
+            *(
+                ["- store findings (apart from the verdict):"]
+                + [f"  - {_cell(r)}" for r in c["store_findings"]]
+                if c.get("store_findings")
+                else []
+            ),
             "",
         ]
     entities = result.get("entities", [])

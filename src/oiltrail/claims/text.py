@@ -264,6 +264,42 @@ DATELINE = re.compile(
 )
 
 
+DATE_LINE = re.compile(r"^\s*(?:published|posted|date|dated)\s*:?\s*(.{6,40})$", re.I | re.M)
+
+
+def _date_of(m: re.Match[str]) -> date | None:
+    try:
+        if m.group(1):
+            return date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        if m.group(4):
+            return date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+        return date(int(m.group(9)), MONTHS[m.group(8).lower()], int(m.group(7)))
+    except ValueError:
+        return None
+
+
+def article_dates(text: str) -> list[date]:
+    """The dates an article gives itself: date lines ("Published: 2019-03-22") and the
+    dateline (the first date of the first 600 characters), in the order they appear."""
+    head = text[:600]
+    found: list[tuple[int, date]] = []
+    lines: list[tuple[int, int]] = []
+    for line in DATE_LINE.finditer(head):
+        m = DATELINE.search(line.group(1))
+        d = _date_of(m) if m else None
+        if d is not None:
+            found.append((line.start(), d))
+            lines.append((line.start(), line.end()))
+    for m in DATELINE.finditer(head):
+        if any(a <= m.start() < b for a, b in lines):
+            continue
+        d = _date_of(m)
+        if d is not None:
+            found.append((m.start(), d))
+        break
+    return [d for _, d in sorted(found, key=lambda x: x[0])]
+
+
 def article_date(text: str) -> date | None:
     """The article's date from its dateline (first 600 characters), if it has one."""
     m = DATELINE.search(text[:600])

@@ -132,17 +132,20 @@ def _num(value: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def _nice_max(value: float) -> float:
-    exp = 10.0 ** math.floor(math.log10(max(value, 1.0)))
-    return next(float(m * exp) for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * exp >= value)
-
-
 def _bbl(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.0f} bbl"
 
 
+# The cap chart's axis is logarithmic: declared deliveries of 255 bbl, the 500,000-bbl cap and
+# an estimate of 3.78 million bbl must all be readable. Bars start at this floor.
+CAP_AXIS_FLOOR_BARRELS = 100.0
+PUBLISHED_COLOUR = "#228833"
+
+
 def render_cap_chart(cap: list[Row], ais_years: set[int] | None = None) -> str:
-    """Bars per year: reported, estimated (mid with a low–high whisker), and the cap line.
+    """Per year, side by side against the cap: declared deliveries, oiltrail's estimate (mid,
+    whisker low–high) and the published independent estimates (bar to the low figure, whisker
+    to the high), on a logarithmic axis (stated on the chart).
 
     A year outside `ais_years` (the years the store has positions for) says "no AIS data"
     instead of drawing an estimate of zero, which would read as a finding.
@@ -154,33 +157,40 @@ def render_cap_chart(cap: list[Row], ais_years: set[int] | None = None) -> str:
         for v in (
             _num(r.get("reported_barrels")),
             _num(r.get("estimated_barrels_high")),
+            _num(r.get("published_estimate_barrels_high")),
             _num(r.get("cap_barrels")) or 0.0,
         )
         if v is not None
     ]
-    top = _nice_max(max(values) * 1.1)
+    floor = CAP_AXIS_FLOOR_BARRELS
+    top = 10.0 ** math.ceil(math.log10(max([*values, floor * 10]) * 1.05))
     left, right, plot_top, plot_bottom = 110, 20, 50, CAP_HEIGHT_PX - 50
     plot_w = WIDTH_PX - left - right
     group_w = plot_w / max(len(years), 1)
-    bar_w = min(60.0, group_w * 0.32)
+    bar_w = min(44.0, group_w * 0.24)
+    span = math.log10(top / floor)
 
     def y(v: float) -> float:
-        return round(plot_bottom - v / top * (plot_bottom - plot_top), 1)
+        v = min(max(v, floor), top)
+        return round(plot_bottom - math.log10(v / floor) / span * (plot_bottom - plot_top), 1)
 
     out = [
         f'<svg id="cap-chart" class="cap" viewBox="0 0 {WIDTH_PX} {CAP_HEIGHT_PX}" role="img" '
-        'aria-label="Refined petroleum per year: reported, estimated and the cap">',
+        'aria-label="Refined petroleum per year: declared, oiltrail estimate, published '
+        'independent estimates and the cap, logarithmic scale">',
         _cap_legend(left),
     ]
-    for i in range(6):
-        v = top * i / 5
+    v = floor
+    while v <= top:
         out.append(
             f'<line class="grid" x1="{left}" y1="{y(v)}" x2="{WIDTH_PX - right}" y2="{y(v)}"/>'
-            f'<text class="axis" x="{left - 8}" y="{y(v) + 4}" text-anchor="end">{v:,.0f}</text>'
+            f'<text class="axis" x="{left - 8}" y="{y(v) + 4}" text-anchor="end">'
+            f"{_short_bbl(v, False).replace(' bbl', '')}</text>"
         )
+        v *= 10
     out.append(
         f'<text class="axis" transform="rotate(-90)" x="{-(plot_top + plot_bottom) / 2}" y="18" '
-        'text-anchor="middle">barrels per year</text>'
+        'text-anchor="middle">barrels per year (log scale: each line 10×)</text>'
     )
     for i, r in enumerate(years):
         covered = ais_years is None or _year_of(r) in ais_years
@@ -191,9 +201,10 @@ def render_cap_chart(cap: list[Row], ais_years: set[int] | None = None) -> str:
 
 def _cap_legend(left: float) -> str:
     items = [
-        (REPORTED_COLOUR, "rect", "reported to the UN 1718 Committee"),
-        (ESTIMATED_COLOUR, "rect", "estimated from AIS (mid; whisker = low–high)"),
-        ("#000", "line", "cap: 500,000 bbl/year (UNSCR 2397)"),
+        (REPORTED_COLOUR, "rect", "declared to the UN 1718 Committee"),
+        (ESTIMATED_COLOUR, "rect", "oiltrail estimate from AIS (mid, low–high)"),
+        (PUBLISHED_COLOUR, "rect", "published independent estimates (low, high)"),
+        ("#000", "line", "cap 500,000 bbl/year (UNSCR 2397)"),
     ]
     out, x = ['<g class="legend">'], left
     for c, shape, text in items:
@@ -202,15 +213,17 @@ def _cap_legend(left: float) -> str:
         else:
             out.append(f'<line x1="{x}" y1="21" x2="{x + 14}" y2="21" class="cap-line"/>')
         out.append(f'<text x="{x + 20}" y="26">{escape(text)}</text>')
-        x += 40 + 7.2 * len(text)
+        x += 34 + 6.4 * len(text)
     out.append("</g>")
     return "".join(out)
 
 
 def _short_bbl(value: float, roomy: bool) -> str:
-    """Bar labels: full figures when there is room, else thousands (the hover has the rest)."""
+    """Bar labels: full figures when there is room, else thousands or millions."""
     if roomy or value < 10_000:
         return f"{value:,.0f} bbl"
+    if value >= 1_000_000:
+        return f"{value / 1e6:,.2g}M bbl"
     return f"{value / 1000:,.0f}k bbl"
 
 
@@ -227,10 +240,13 @@ def _year_group(
     year = escape(str(r.get("year")))
     reported = _num(r.get("reported_barrels"))
     low, mid, high = (_num(r.get(f"estimated_barrels_{k}")) for k in ("low", "mid", "high"))
+    p_low = _num(r.get("published_estimate_barrels_low"))
+    p_high = _num(r.get("published_estimate_barrels_high"))
+    sources = str(r.get("published_estimate_sources") or "")
     cap = _num(r.get("cap_barrels"))  # None before the cap began (2018)
-    roomy = group_w >= 150
+    roomy = group_w >= 220
     cx = x0 + group_w / 2
-    xr, xe = round(cx - bar_w - 4, 1), round(cx + 4, 1)
+    xr, xe, xp = (round(cx - 1.5 * bar_w - 4 + k * (bar_w + 4), 1) for k in range(3))
     base = y(0.0)
     out = [f'<g class="year" data-year="{year}">']
     if cap is not None:
@@ -239,32 +255,46 @@ def _year_group(
             f'x2="{round(x0 + group_w - 6, 1)}" y2="{y(cap)}">'
             f"<title>cap {_bbl(cap)} in {year}</title></line>"
         )
+    published = p_low if p_low else p_high
     for xb, v, c, what in (
         (xr, reported, REPORTED_COLOUR, "reported"),
         (xe, mid, ESTIMATED_COLOUR, "estimated (mid)"),
+        (xp, published, PUBLISHED_COLOUR, "published estimate"),
     ):
-        if v is None or (what != "reported" and not covered and not v):
-            na = "n/a" if v is None or covered else "no AIS data"
+        missing = v is None or (what == "estimated (mid)" and not covered and not v)
+        if v is None or missing or (what == "published estimate" and not v):
+            na = (
+                "none published"
+                if what == "published estimate"
+                else "n/a"
+                if v is None or covered
+                else "no AIS data"
+            )
             tx, ty = round(xb + bar_w / 2 + 4, 1), base - 6
             # Upright along the empty bar's slot, so it never runs over the neighbouring bar.
             out.append(
                 f'<text class="na" x="{tx}" y="{ty}" transform="rotate(-90 {tx} {ty})">{na}</text>'
             )
             continue
+        title = f"{year} {what}: {_bbl(v)}"
+        if what == "published estimate":
+            title += f" (low; high {_bbl(p_high)}): {sources}"
         out.append(
             f'<rect class="bar {what.split()[0]}" x="{xb}" y="{y(v)}" width="{round(bar_w, 1)}" '
             f'height="{round(base - y(v), 1)}" fill="{c}">'
-            f"<title>{year} {what}: {_bbl(v)}</title></rect>"
+            f"<title>{escape(title)}</title></rect>"
             f'<text class="val" x="{xb + bar_w / 2}" y="{y(v) - 5}" '
             f'text-anchor="middle">{_short_bbl(v, roomy)}</text>'
         )
-    if low is not None and high is not None and high > 0:
-        wx = round(xe + bar_w / 2, 1)
-        out.append(
-            f'<path class="whisker" d="M{wx},{y(low)}V{y(high)}'
-            f'M{wx - 6},{y(low)}h12M{wx - 6},{y(high)}h12">'
-            f"<title>{year} estimated range {_bbl(low)} – {_bbl(high)}</title></path>"
-        )
+    whiskers = [(xe, low, high, "estimated range"), (xp, p_low, p_high, "published range")]
+    for xb, lo, hi, label in whiskers:
+        if lo is not None and hi is not None and hi > 0 and hi != lo:
+            wx = round(xb + bar_w / 2, 1)
+            out.append(
+                f'<path class="whisker" d="M{wx},{y(lo)}V{y(hi)}'
+                f'M{wx - 6},{y(lo)}h12M{wx - 6},{y(hi)}h12">'
+                f"<title>{year} {label} {_bbl(lo)} – {_bbl(hi)}</title></path>"
+            )
     share = _num(r.get("share_of_cap_mid"))  # a fraction: (reported + estimated mid) / cap
     share_txt = f"{share * 100:.0f}% of cap" if share is not None and cap else ""
     out.append(

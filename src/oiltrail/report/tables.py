@@ -230,16 +230,18 @@ def claims_block(name: str, section: Section) -> str:
             continue
         verdict = str(c.get("verdict") or "not enough evidence")
         cls = VERDICT_CLASSES.get(verdict, "unknown")
+        relayed = f" (relaying {text(c.get('relayed_from'))})" if c.get("relayed_from") else ""
+        findings = c.get("store_findings") or []
         body.append(
             [
-                text(c.get("speaker")),
+                text(c.get("speaker")) + relayed,
                 f"<q>{text(c.get('quote'))}</q>",
                 text(c.get("subject")),
                 text(c.get("assertion")),
                 quantity_text(c.get("quantity")),
                 text(c.get("period")),
                 f'<span class="verdict {cls}">{escape(verdict)}</span>',
-                text(c.get("reasons")),
+                text(c.get("reasons")) + (f"<br><i>{text(findings)}</i>" if findings else ""),
             ]
         )
     headers = [
