@@ -421,6 +421,66 @@ def estimate_cmd(
         err_console.print(f"note: {note}", highlight=False)
 
 
+@command("routes")
+def routes_cmd(
+    db: DbOption = DEFAULT_DB,
+    year: Annotated[
+        list[int] | None, typer.Option("--year", help="Only this year (repeatable).")
+    ] = None,
+    cut: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cut",
+            help="A route to cut off (repeatable): declared_russia, declared_china, "
+            "crude_pipeline, sts, russian_ports.",
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+) -> None:
+    """Supply routes into North Korea, barrels per year with sources, and what remains when
+    routes are cut off (the "lifeline" question).
+
+    Figures come from the public record bundled with oiltrail; `kind` says whether each is a
+    declaration, an estimate or a bound. The store's own chains (if --db exists) are shown
+    beside them in store_barrels_mid.
+    """
+    from oiltrail.estimate.routes import ROUTE_COLUMNS, routes_table
+    from oiltrail.record import bundled_record
+    from oiltrail.render import emit
+
+    chains: list[dict[str, Any]] = []
+    simulated = False
+    if db.exists():
+        from oiltrail.store import open_store
+        from oiltrail.store.chains import read_chains
+
+        with open_store(db, read_only=True) as store:
+            chains = read_chains(store) or []
+            simulated = store.simulated
+    rows = routes_table(bundled_record(), years=year, cut=cut, chains=chains, simulated=simulated)
+    title = "Supply routes into North Korea (barrels per year)"
+    if fmt == "table" and out is None:
+        # the sources are long: listed under the table, numbered, rather than in a column
+        short = [c for c in ROUTE_COLUMNS if c not in ("what", "sources")]
+        cited = [r for r in rows if r["sources"]]
+        numbered = [
+            {**r, "route": f"{r['route']} [{cited.index(r) + 1}]"} if r in cited else r
+            for r in rows
+        ]
+        emit(numbered, short, fmt, out, title=title)
+        for n, r in enumerate(cited, 1):
+            typer.echo(f"[{n}] {r['year']} {r['route']} ({r['what']}): {r['sources']}")
+    else:
+        emit(rows, ROUTE_COLUMNS, fmt, out, title=title)
+    err_console.print(
+        "note: routes can overlap (an estimate of illicit deliveries may include declared "
+        "cargoes); a route with no figure for a year counts as 0 in the totals"
+        + ("; store figures are SIMULATED" if simulated else ""),
+        highlight=False,
+    )
+
+
 @command("check-claims")
 def check_claims_cmd(
     article: Annotated[Path, typer.Argument(help="Plain text, Markdown or HTML.")],

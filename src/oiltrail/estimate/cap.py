@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from oiltrail.estimate.deliveries import published_counts
 from oiltrail.estimate.reported import published_estimates, read_reported
 from oiltrail.estimate.volume import constants
 from oiltrail.record import (
@@ -61,6 +62,7 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
             for y, d in declared.items()
         ],
         "published_estimates": published_estimates(reported),
+        "per_delivery": published_counts(reported),
         "chains_counted": [_chain_brief(c) for c in counted],
         "chains_not_counted": [_chain_brief(c) for c in not_counted],
         "constants": constants(),

@@ -146,6 +146,7 @@ def cap_section(data: ReportData) -> str:
         "Estimated high (bbl)",
         "Cap (bbl)",
         "Reported + estimated mid, share of cap",
+        "Published estimates low–high (bbl)",
     ]
     body = [
         [
@@ -161,16 +162,68 @@ def cap_section(data: ReportData) -> str:
                 )
             ),
             _share_cell(r.get("share_of_cap_mid")),
+            _published_cell(r),
         ]
         for r in data.cap.rows
     ]
     return (
         render_cap_chart(data.cap.rows, ais_years(data))
-        + '<p class="sub">Barrels of refined petroleum per calendar year. Reported: deliveries '
-        "notified to the UN 1718 Committee. Estimated: the sum of the delivery chains below, from "
-        "hull size and draught change; the dashed line is the 500,000-barrel cap, which "
+        + '<p class="sub">Barrels of refined petroleum per calendar year, on a logarithmic '
+        "axis (each grid line is ten times the one below) so that a declaration of a few "
+        "thousand barrels and an estimate of millions can both be read. Reported: deliveries "
+        "notified to the UN 1718 Committee. Estimated: oiltrail's sum of the delivery chains "
+        "below, from hull size and draught change. Published: independent estimates of the "
+        "public record (US, 43 states, Open Source Centre), bar to the low figure, whisker to "
+        "the high; their sources are in the table. The line is the 500,000-barrel cap, which "
         "applies from 2018. Hover a bar for the exact figure.</p>"
         + table(headers, body, "cap-table num")
+        + _published_sources(data.cap.rows)
+    )
+
+
+def _published_cell(r: dict[str, object]) -> str:
+    low, high = r.get("published_estimate_barrels_low"), r.get("published_estimate_barrels_high")
+    if not isinstance(high, int | float) or not high:
+        return "—"
+    return f"{_bbl_cell(low)} – {_bbl_cell(high)}"
+
+
+def _published_sources(rows: list[dict[str, object]]) -> str:
+    items = [
+        f"<li>{escape(str(r.get('year')))}: {escape(str(r.get('published_estimate_sources')))}</li>"
+        for r in rows
+        if r.get("published_estimate_sources")
+    ]
+    if not items:
+        return ""
+    return (
+        '<p class="sub">Published estimates and their sources:</p><ul>' + "".join(items) + "</ul>"
+    )
+
+
+def through_whom_section() -> str:
+    """The Russia -> Singapore -> tanker -> DPRK network of the public record, link by link."""
+    from oiltrail.network import through_whom
+    from oiltrail.record import bundled_record
+
+    links = through_whom(bundled_record())
+    body = [
+        [
+            escape(x["stage"]),
+            escape(x["from"]),
+            escape(x["role"]),
+            escape(x["to"]),
+            escape(x["when"] or "—"),
+            escape(x["source"]),
+        ]
+        for x in links
+    ]
+    return (
+        "<h3>Through whom: Russian oil company → Singapore trading company → tanker → DPRK</h3>"
+        '<p class="sub">From the public record bundled with oiltrail (court records, the OFAC '
+        "list's own links, designations and documented ship-to-ship transfers), not from the "
+        "store's AIS data.</p>"
+        + table(["Stage", "From", "Link", "To", "When", "Source"], body, "network")
     )
 
 
@@ -181,7 +234,11 @@ def page(data: ReportData, store_name: str) -> str:
         ("timeline", "2. Timeline of events", timeline_section(data)),
         ("cap", "3. Barrels against the UNSCR 2397 cap", cap_section(data)),
         ("chains", "4. Delivery chains and their evidence", chains_table(data)),
-        ("vessels", "5. Flagged vessels and their ownership paths", flagged_table(data)),
+        (
+            "vessels",
+            "5. Flagged vessels and their ownership paths",
+            flagged_table(data) + through_whom_section(),
+        ),
         ("claims", "6. Claims set beside the evidence", claims_section(data)),
         ("provenance", "Provenance: inputs, lists and parameters", provenance_section(data)),
     ]
