@@ -31,6 +31,8 @@ def test_2024_routes_with_kinds_and_sources() -> None:
     assert crude["barrels_high"] == round(520_000 * 4_000_000 / 525_000)  # capacity < cap
     assert "routes.csv line 4" in crude["sources"]  # the UNSCR 2397 OP4 bound is cited
     assert "sts" not in rows  # no published STS estimate for 2024
+    china_2018 = _by(routes_table(bundled_record(), years=[2018]), 2018)["declared_china"]
+    assert china_2018["barrels_low"] == 361_288 - 241_114  # own rows cover Jan-Apr only
 
 
 def test_cutting_a_route_says_what_remains() -> None:

@@ -271,7 +271,9 @@ def _within(
 ) -> tuple[str, list[str]]:
     """A small-supply claim ("negligible", "within the cap") for one year."""
     year = period.start[0]
-    words = ", ".join(f"'{t}'" for t in (claim.stance.terms if claim.stance else ()))
+    terms = claim.stance.terms if claim.stance else ()
+    small = [t for t in terms if not re.search(r"compl|implement|cap|limit", t, re.I)]
+    words = ", ".join(f"'{t}'" for t in (small or terms))
     limit = (
         f"the {bbl(threshold)} cap ({CAP_SOURCE})"
         if threshold == CAP_BARRELS

@@ -44,9 +44,17 @@ class RouteYear:
 
 def _declared(record: PublicRecord, year: int, supplier: str, route: str) -> RouteYear | None:
     fig = record.declared(year, supplier)
-    if fig.any_rows:
-        return RouteYear(year, route, "declared", fig.barrels, fig.barrels, (fig.cite(),))
-    # Only a combined figure ("China+Russia"): this supplier's share is the rest of it.
+    own = RouteYear(year, route, "declared", fig.barrels, fig.barrels, (fig.cite(),))
+    derived = _derived(record, year, supplier, route)
+    if fig.any_rows and (any(r.full_year for r in fig.rows) or derived is None):
+        return own
+    if fig.any_rows and derived is not None and (derived.low or 0) <= fig.barrels:
+        return own
+    return derived
+
+
+def _derived(record: PublicRecord, year: int, supplier: str, route: str) -> RouteYear | None:
+    """A supplier's share of a combined full-year figure ("China+Russia"): the rest of it."""
     combined = [
         d for d in record.declarations if d.year == year and "+" in d.supplier and d.full_year
     ]
@@ -55,6 +63,8 @@ def _declared(record: PublicRecord, year: int, supplier: str, route: str) -> Rou
         return None
     total = max(combined, key=lambda d: d.barrels)
     rest = [record.declared(year, s) for s in others]
+    if not all(f.any_rows for f in rest):
+        return None  # the others' share is unknown too
     value = total.barrels - sum(f.barrels for f in rest)
     if value <= 0:
         return None

@@ -206,14 +206,15 @@ def _cap_legend(left: float) -> str:
         (PUBLISHED_COLOUR, "rect", "published independent estimates (low, high)"),
         ("#000", "line", "cap 500,000 bbl/year (UNSCR 2397)"),
     ]
-    out, x = ['<g class="legend">'], left
-    for c, shape, text in items:
+    out = ['<g class="legend">']
+    for i, (c, shape, text) in enumerate(items):
+        x, top = left + (i % 2) * 440, 4 + (i // 2) * 20  # two rows of two: room for the text
         if shape == "rect":
-            out.append(f'<rect x="{x}" y="14" width="14" height="14" fill="{c}"/>')
+            out.append(f'<rect x="{x}" y="{top}" width="14" height="14" fill="{c}"/>')
         else:
-            out.append(f'<line x1="{x}" y1="21" x2="{x + 14}" y2="21" class="cap-line"/>')
-        out.append(f'<text x="{x + 20}" y="26">{escape(text)}</text>')
-        x += 34 + 6.4 * len(text)
+            mid = top + 7
+            out.append(f'<line x1="{x}" y1="{mid}" x2="{x + 14}" y2="{mid}" class="cap-line"/>')
+        out.append(f'<text x="{x + 20}" y="{top + 12}">{escape(text)}</text>')
     out.append("</g>")
     return "".join(out)
 
