@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from oiltrail.store import Store
@@ -169,7 +170,8 @@ def _claims(store: Store, result: DemoResult) -> None:
         reason = next((r for r in claim.get("reasons") or [] if "[" in r), "")
         reason = reason or next(iter(claim.get("reasons") or []), "")
         cells = [_cell(claim.get(c)) for c in ("speaker", "assertion", "period", "verdict")]
-        table.add_row(*cells, reason[:300])
+        # reasons cite "[file line N; url]": plain text, not Rich markup
+        table.add_row(*(escape(c) for c in cells), escape(reason[:300]))
     console.print(table)
 
 

@@ -134,3 +134,28 @@ def through_whom_text(record: PublicRecord) -> list[str]:
         when = f", {x['when']}" if x["when"] else ""
         out.append(f"{x['stage']}: {x['from']} -> {x['to']} ({x['role']}{when}) — {x['source']}")
     return out
+
+
+def links_for(record: PublicRecord, name: str) -> list[dict[str, Any]]:
+    """The links that name `name` (a vessel or company, any case), for a dossier."""
+    key = _norm(name)
+    if not key:
+        return []
+    return [
+        x
+        for x in through_whom(record)
+        if key in _norm(str(x["from"])).replace("SINGAPORE", "").replace("RUSSIA", "")
+        or key in _norm(str(x["to"]))
+    ]
+
+
+def record_entity(record: PublicRecord, name: str) -> dict[str, Any] | None:
+    """The sourced FollowTheMoney entity of the record with this name or alias, if any."""
+    key = _norm(name)
+    for e in record.network:
+        if e["schema"] == "UnknownLink":
+            continue
+        p = e["properties"]
+        if key in {_norm(n) for n in [*p.get("name", []), *p.get("alias", [])]}:
+            return e
+    return None

@@ -27,3 +27,26 @@ def test_the_network_runs_from_the_russian_oil_company_to_dprk_tankers() -> None
 def test_every_link_cites_a_file_and_line() -> None:
     for line in through_whom_text(bundled_record()):
         assert " line " in line, line
+
+
+def test_a_dossier_can_ask_for_one_name() -> None:
+    from oiltrail.network import links_for, record_entity
+
+    jewel = links_for(bundled_record(), "jw jewel")
+    assert {x["stage"] for x in jewel} == {"trader -> tanker", "tanker -> DPRK"}
+    assert links_for(bundled_record(), "") == []
+    ipc = record_entity(bundled_record(), "Independent Petroleum Company")
+    assert ipc is not None and ipc["cite"].startswith("oiltrail/data/network.ftm.jsonl line 1")
+    assert record_entity(bundled_record(), "IPC") is ipc
+
+
+def test_check_claims_says_when_the_record_names_a_company_the_lists_lack() -> None:
+    from oiltrail.claims.check import check_claims
+
+    text = (
+        "SEOUL, Aug 23, 2017 (Wire) - Independent Petroleum Company supplied diesel to "
+        "North Korea through Singapore trading companies, the U.S. Justice Department said."
+    )
+    entities = check_claims(text, None)["entities"]
+    ipc = next(e for e in entities if e["name"] == "Independent Petroleum Company")
+    assert "network.ftm.jsonl line 1" in ipc["screening"]["record"]

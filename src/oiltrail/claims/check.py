@@ -161,6 +161,7 @@ def check_claims_noted(
     found, speakers, relevant = _find(paragraphs, published)
     entities = extract_entities([paragraphs[i] for i in sorted(relevant)], speakers)
     screen_entities(screening_store if screening_store is not None else store, entities)
+    _record_entities(entities, record)
     vessels = [e["name"] for e in entities if e["type"] == "vessel"]
     parties = set(record.suppliers())
     flagged = _flagged(entities)
@@ -198,6 +199,20 @@ def check_claims_noted(
             item["store_findings"] = findings.about(claim, period)
         claims.append(item)
     return {"claims": claims, "entities": entities}, notes
+
+
+def _record_entities(entities: list[dict[str, Any]], record: PublicRecord) -> None:
+    """Companies the lists lack but the public record names (e.g. Independent Petroleum
+    Company, Russia): said in the entity's screening, with the source."""
+    from oiltrail.network import record_entity
+
+    for e in entities:
+        if e["type"] not in {"company", "organization"}:
+            continue
+        found = record_entity(record, e["name"])
+        if found is not None:
+            note = str(found["properties"].get("notes", [""])[0])
+            e["screening"]["record"] = f"in the public record: {note} [{found['cite']}]"
 
 
 def _article_date(text: str, given: date | None, today: date, notes: list[str]) -> date | None:

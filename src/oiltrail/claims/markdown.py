@@ -53,5 +53,7 @@ def render_markdown(result: dict[str, Any], title: str = "Claims against evidenc
             f"{h.get('name')} ({float(h.get('score') or 0):.2f})" for h in s.get("hits", [])
         )
         status = s["status"] + (f": {detail}" if detail else "")
+        if s.get("record"):
+            status += f"; {s['record']}"
         lines.append(f"| {_cell(e['name'])} | {e['type']} | {_cell(status)} |")
     return "\n".join([*lines, ""])
