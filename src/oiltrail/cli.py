@@ -110,6 +110,12 @@ def ingest_cmd(
         console.print(
             "[bold red]SIMULATED DATA[/bold red]: made by `oiltrail simulate`, not real ships"
         )
+    hint = report.no_time_hint()
+    if hint:
+        console.print(hint)
+    refusal = report.refusal()
+    if refusal is not None:
+        raise refusal
 
 
 @command("status")

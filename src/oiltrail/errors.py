@@ -54,3 +54,8 @@ class EngineUnavailableError(OiltrailError):
 
     exit_code = 2
     http_status = 501
+
+
+class RowsRefusedError(StrictModeError):
+    """A file was read but every row of it was quarantined: nothing of it was kept, so that
+    the same file can be ingested again once the message's fix is applied."""

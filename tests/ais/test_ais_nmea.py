@@ -126,8 +126,27 @@ def test_times_from_tag_block_nais_trailer_gatehouse_and_base_time() -> None:
                       "$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17", body, body]) + "\n"  # fmt: skip
     d = read(text, base_time_s=1_600_000_000)
     ts = [r["ts"].timestamp() for r in d.positions.to_pylist()]
-    # Identical (mmsi, lat, lon) rows differ only in time here, so all four survive.
-    assert ts == pytest.approx([1_700_000_000, 1_325_394_060, 1_210_291_200.01, 1_600_000_000])
+    # The last line has no time of its own: with --base-time it takes the time of the line
+    # before it (receiver order), not --base-time, which only times lines before any timed one.
+    assert ts == pytest.approx([1_700_000_000, 1_325_394_060, 1_210_291_200.01, 1_210_291_200.01])
+
+
+def test_base_time_times_lines_before_the_first_timed_one_and_carries_across_blocks() -> None:
+    body = encode(position(445123456, 39.0, 125.0))[0]
+    text = "\n".join([body, body, tag(body, c=1_700_000_000), body, body]) + "\n"
+    for block_lines in (None, 1, 2):
+        d = read(text, base_time_s=1_600_000_000, block_lines=block_lines)
+        ts = sorted(r["ts"].timestamp() for r in d.positions.to_pylist())
+        assert ts == pytest.approx([1_600_000_000] * 2 + [1_700_000_000] * 3)
+    assert reasons(read(text)) == Counter({"no_time": 4})  # without --base-time
+
+
+def test_malformed_gatehouse_line_is_quarantined_not_dropped() -> None:
+    body = encode(position(445123456, 39.0, 125.0))[0]
+    text = "$PGHP,1,2008,5,x,0,0,0,10,338,2,,1,09*17\n" + body + "\n"
+    d = read(text)
+    assert reasons(d) == Counter({"unparseable:pghp": 1, "no_time": 1})
+    assert sorted(d.quarantine["line"].to_pylist()) == [1, 2]
 
 
 def test_tag_block_milliseconds_and_groups() -> None:

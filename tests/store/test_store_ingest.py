@@ -146,9 +146,13 @@ def test_status_counts_quarantine_by_reason_code(tmp_path: Path, db_path: Path) 
     rep = ingest_into(db_path, [DATA / "mixed.txt", DATA / "nmea_data_sample.txt"], progress=False)
     with open_store(db_path) as store:
         status = store_status(store)
-    assert status["quarantined"]["no_time"] == rep.quarantined["no_time"] > 0
+    mixed, sample = rep.files
+    # Every row of nmea_data_sample.txt is quarantined (no times): it is not kept, so that it
+    # can be ingested again with --base-time; mixed.txt has one timed sentence and is kept.
+    assert sample.refused and not mixed.refused
+    assert status["quarantined"]["no_time"] == mixed.quarantined["no_time"] > 0
     assert status["quarantined"]["truncated"] == sum(
-        n for r, n in rep.quarantined.items() if r.startswith("truncated")
+        n for r, n in mixed.quarantined.items() if r.startswith("truncated")
     )
     # Only mixed.txt's `$PGHP`-timed sentence has a time (Gatehouse wrapper, 2008-05-09).
     assert status["positions"] == 1 and status["first"] == "2008-05-09T00:00:00Z"

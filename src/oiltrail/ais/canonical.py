@@ -35,6 +35,32 @@ def _fill(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.table(cols)
 
 
+def _kind_of(t: pa.DataType) -> str:
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "number"
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        return "time"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "text"
+    if pa.types.is_null(t):
+        return "null"
+    return str(t)
+
+
+def _check_types(name: str, schema: pa.Schema, canonical: pa.Schema) -> None:
+    """A canonical column of another kind (text where a number belongs) is the file's schema at
+    fault, not a row's: one line naming the column, before anything is read."""
+    for f in canonical:
+        if f.name == "source" or f.name not in schema.names:
+            continue
+        want, got = _kind_of(f.type), _kind_of(schema.field(f.name).type)
+        if got not in (want, "null") and not (want == "number" and got == "number"):
+            raise InputFormatError(
+                f"{name}: Parquet column {f.name!r} is {schema.field(f.name).type}, expected "
+                f"{'a number' if want == 'number' else want} (canonical type {f.type})"
+            )
+
+
 class ParquetReader:
     """Positions (has lat/lon) or static reports (has imo/name) in the canonical columns."""
 
@@ -62,6 +88,7 @@ class ParquetReader:
                     f"{self.name}: Parquet without the canonical columns "
                     f"({', '.join(POSITION_COLUMNS)} or {', '.join(STATIC_COLUMNS)})"
                 )
+            _check_types(self.name, pf.schema_arrow, POSITIONS if kind == "positions" else STATIC)
             first = 1
             for batch in pf.iter_batches(batch_size=self.batch_rows):
                 yield self._decode(pa.Table.from_batches([batch]), kind, first)

@@ -1,25 +1,35 @@
-"""MarineCadastre and Danish Maritime Authority CSV → canonical rows, streamed in batches.
+"""MarineCadastre, Danish Maritime Authority and other AIS CSV → canonical rows, in batches.
 
-pyarrow's streaming CSV reader yields string batches; polars casts them (unparseable values
-become nulls, caught below as `unparseable:<column>`). A static report is kept where a vessel's
-static fields change (plus the first row of each vessel in a batch), not on every row.
+The file is read in blocks of whole lines (ais.sources.read_blocks: a line longer than any
+AIS row is cut), each parsed by pyarrow with every column as text, so each row keeps its own
+line number and one damaged line costs one quarantine row: a block whose rows do not match
+its lines one to one (a stray `"` joins lines) is parsed again line by line. Bytes that are
+not UTF-8 become U+FFFD (counted, never a lost file). Polars casts the text (unparseable
+values become nulls, caught below as `unparseable:<column>`); times in every common
+spelling (ais.times). A static report is kept where a vessel's static fields change (plus the
+first row of each vessel in a batch), not on every row.
 """
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Iterator
 from typing import BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from oiltrail.ais.decoded import Decoded, Quarantine, split_valid
-from oiltrail.ais.schema import POSITIONS, STATIC, STATIC_FIELDS
+from oiltrail.ais.schema import STATIC_FIELDS
+from oiltrail.ais.sources import read_blocks
+from oiltrail.ais.times import parse_time_column
 
 CSV_BLOCK_BYTES = 16 << 20
+CSV_FORMATS = ("marinecadastre", "dma", "csv")
 
 # Canonical column ← source column, per format.
 MARINECADASTRE = {
@@ -34,6 +44,28 @@ DMA = {
     "imo": "IMO", "callsign": "Callsign", "name": "Name", "ship_type": "Ship type",
     "width": "Width", "length": "Length", "draught": "Draught", "destination": "Destination",
 }  # fmt: skip
+# Other AIS CSV (format `csv`): a column is found by any of these names (case-insensitive,
+# first match wins), as NOAA, DMA, NARI (Brest), Spire and movingpandas' samples spell them.
+ALIASES = {
+    "mmsi": ("mmsi", "sourcemmsi", "userid"),
+    "ts": ("basedatetime", "# timestamp", "timestamp", "time", "datetime", "ts", "t"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "long", "longitude", "lng"),
+    "sog": ("sog", "speedoverground", "speed_over_ground"),
+    "cog": ("cog", "courseoverground", "course_over_ground"),
+    "heading": ("heading", "trueheading", "true_heading"),
+    "nav_status": ("status", "navstatus", "navigational status", "navigationalstatus",
+                   "navigational_status"),
+    "name": ("vesselname", "vessel_name", "name", "shipname", "ship_name"),
+    "imo": ("imo",),
+    "callsign": ("callsign", "call_sign"),
+    "ship_type": ("vesseltype", "ship type", "shiptype", "ship_type"),
+    "length": ("length",),
+    "width": ("width",),
+    "draught": ("draught", "draft"),
+    "destination": ("destination",),
+}  # fmt: skip
+# Each format's own time spelling, tried alone first (ais.times parses the rest).
 TIME_FORMATS = {"marinecadastre": "%Y-%m-%dT%H:%M:%S", "dma": "%d/%m/%Y %H:%M:%S"}
 DType = pl.DataType | type[pl.DataType]
 REQUIRED = ("mmsi", "ts", "lat", "lon")
@@ -63,8 +95,14 @@ def normalise_header(name: str) -> str:
 
 def column_map(fmt: str, header: list[str]) -> dict[str, str]:
     """Canonical name → the file's own spelling of that column (case-insensitive)."""
+    by_norm = {normalise_header(h): h for h in reversed(header)}  # the first of equal names
+    if fmt == "csv":
+        found = {
+            c: next((by_norm[a] for a in names if a in by_norm), None)
+            for c, names in ALIASES.items()
+        }
+        return {c: h for c, h in found.items() if h is not None}
     wanted = MARINECADASTRE if fmt == "marinecadastre" else DMA
-    by_norm = {normalise_header(h): h for h in header}
     out = {}
     for canon, col in wanted.items():
         norm = col.lower()
@@ -104,23 +142,15 @@ def _text(col: str | None) -> pl.Expr:
     return pl.when(value.is_in(["", "Unknown", "Undefined"])).then(None).otherwise(value)
 
 
-def _canonical_frame(
-    df: pl.DataFrame, fmt: str, cols: dict[str, str], first_line: int
-) -> pl.DataFrame:
+def _canonical_frame(df: pl.DataFrame, fmt: str, cols: dict[str, str]) -> pl.DataFrame:
+    """The canonical columns of `df` (which has LINE: each row's line in the file)."""
     c = cols.get
-    if fmt == "dma":
-        nav = _lookup(c("nav_status"), NAV_STATUS_TEXT, pl.Int64)
-        ship = _lookup(c("ship_type"), SHIP_TYPE_TEXT, pl.Float64)
-        imo = _num(df, c("imo"), pl.Int64)
-    else:
-        nav = _num(df, c("nav_status"), pl.Float64).cast(pl.Int64, strict=False)
-        ship = _num(df, c("ship_type"), pl.Float64)
-        imo = _num_prefixed(c("imo"), "IMO")
-    ts = (
-        pl.col(cols["ts"])
-        .str.strip_chars()
-        .str.to_datetime(TIME_FORMATS[fmt], strict=False, time_unit="us")
-    )
+    # Codes as numbers (MarineCadastre, NARI) or as DMA's text, in any file.
+    nav_code = _num(df, c("nav_status"), pl.Float64).cast(pl.Int64, strict=False)
+    nav = pl.coalesce([nav_code, _lookup(c("nav_status"), NAV_STATUS_TEXT, pl.Int64)])
+    ship_code = _num(df, c("ship_type"), pl.Float64)
+    ship = pl.coalesce([ship_code, _lookup(c("ship_type"), SHIP_TYPE_TEXT, pl.Float64)])
+    ts = parse_time_column(df[cols["ts"]], TIME_FORMATS.get(fmt))
     return df.select(
         mmsi=_num(df, c("mmsi"), pl.Int64),
         ts=ts,
@@ -130,7 +160,7 @@ def _canonical_frame(
         cog=_num(df, c("cog"), pl.Float64),
         heading=_num(df, c("heading"), pl.Float64),
         nav_status=nav,
-        imo=imo,
+        imo=_num_prefixed(c("imo"), "IMO"),
         name=_text(c("name")),
         callsign=_text(c("callsign")),
         ship_type=ship,
@@ -138,7 +168,7 @@ def _canonical_frame(
         width=_num(df, c("width"), pl.Float64),
         draught=_num(df, c("draught"), pl.Float64),
         destination=_text(c("destination")),
-        line=pl.int_range(first_line, first_line + df.height, dtype=pl.Int64),
+        line=pl.col(LINE),
         row=pl.int_range(0, df.height, dtype=pl.Int64),
     )
 
@@ -163,56 +193,123 @@ def _static_changes(canon: pl.DataFrame) -> pl.DataFrame:
     return ordered.filter(changed.fill_null(True))
 
 
+LINE = "\x00line"  # the column of each row's line number (no CSV header is spelt so)
+Lines = npt.NDArray[np.int64]
+
+
 class CsvReader:
-    """Decode one MarineCadastre or DMA CSV stream in batches."""
+    """Decode one AIS CSV stream (MarineCadastre, DMA or other) in batches."""
 
     def __init__(self, name: str, fmt: str, header: list[str], now: int) -> None:
         self.name, self.fmt, self.header, self.now = name, fmt, header, now
-        self.bad_rows: list[tuple[int, str]] = []
-
-    def _on_invalid(self, row: pacsv.InvalidRow) -> str:
-        self.bad_rows.append((-1 if row.number is None else row.number, row.text))
-        return "skip"
+        self.replaced_bytes = 0  # bytes that were not UTF-8, read as U+FFFD
+        # Unique names (a DMA variant has an unnamed first column); every column read as text.
+        self.names = [h or f"_column{i}" for i, h in enumerate(header)]
+        self.cols = column_map(fmt, self.names)
 
     def batches(self, stream: BinaryIO, block_bytes: int = CSV_BLOCK_BYTES) -> Iterator[Decoded]:
-        # Unique names (a DMA variant has an unnamed first column); every column read as text.
-        names = [h or f"_column{i}" for i, h in enumerate(self.header)]
-        reader = pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(
-                block_size=block_bytes, column_names=names, skip_rows=1, encoding="utf8"
-            ),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=self._on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False
-            ),
-        )
-        cols = column_map(self.fmt, names)
-        next_line = 2  # line 1 is the header
-        for batch in reader:
-            df = pl.from_arrow(pa.Table.from_batches([batch]))
-            yield self._decode(df, cols, next_line)  # type: ignore[arg-type]
-            next_line += batch.num_rows
-        if self.bad_rows:
-            q = Quarantine(self.name)
-            for number, text in self.bad_rows:
-                q.add(number, "unparseable:columns", text)
-            self.bad_rows = []
-            yield Decoded(POSITIONS.empty_table(), STATIC.empty_table(), q.table())
+        line = 1  # lines before the block
+        for n, block in enumerate(read_blocks(stream, block_bytes)):
+            data = bytes(block.data)
+            if n == 0:  # the header (already read by ais.detect_format)
+                cut = data.find(b"\n") + 1
+                data, line = (data[cut:], 2) if cut else (b"", 1)
+            if not data:
+                continue
+            data = self._utf8(data)
+            count = data.count(b"\n") + (not data.endswith(b"\n"))
+            yield self._decode(*self._parse(data, line))
+            line += count
 
-    def _decode(self, df: pl.DataFrame, cols: dict[str, str], first_line: int) -> Decoded:
-        skipped: Counter[str] = Counter()
+    def _utf8(self, data: bytes) -> bytes:
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "replace")
+            self.replaced_bytes += text.count("\ufffd")
+            return text.encode("utf-8")
+
+    def _parse(self, data: bytes, first: int) -> tuple[pl.DataFrame, Quarantine, Counter[str]]:
+        """The rows of `data` (lines `first`…) with their line numbers; rows with the wrong
+        number of fields quarantined, blank lines counted."""
+        q, skipped = Quarantine(self.name), Counter[str]()
+        bad: list[tuple[int, str]] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            bad.append((-1 if row.number is None else row.number, row.text))
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(data),
+                read_options=pacsv.ReadOptions(use_threads=False, column_names=self.names),
+                parse_options=pacsv.ParseOptions(
+                    invalid_row_handler=on_invalid, ignore_empty_lines=False
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in self.names}, strings_can_be_null=False
+                ),
+            )
+            count = data.count(b"\n") + (not data.endswith(b"\n"))
+            rel = np.setdiff1d(np.arange(1, count + 1), [b for b, _ in bad])
+            one_to_one = (
+                table.num_rows + len(bad) == count
+                and all(b > 0 and "\n" not in t for b, t in bad)
+                and len(rel) == table.num_rows
+            )
+        except pa.ArrowInvalid:
+            one_to_one = False
+        if not one_to_one:
+            table, rel, bad = self._line_by_line(data)
+        for number, text in bad:
+            if text.strip():
+                q.add(first - 1 + number, "unparseable:columns", text)
+            else:
+                skipped["blank_line"] += 1
+        df = pl.from_arrow(table)
+        assert isinstance(df, pl.DataFrame)
+        df = df.with_columns(pl.Series(LINE, rel + (first - 1), pl.Int64))
+        blank = pl.all_horizontal([pl.col(h).str.strip_chars() == "" for h in self.names])
+        n_blank = int(df.select(blank.sum()).item() or 0)
+        if n_blank:
+            skipped["blank_line"] += n_blank
+            df = df.filter(~blank)
+        return df, q, skipped
+
+    def _line_by_line(self, data: bytes) -> tuple[pa.Table, Lines, list[tuple[int, str]]]:
+        """The slow path for a block pyarrow reads otherwise than one row a line."""
+        rows: list[list[str]] = []
+        rel: list[int] = []
+        bad: list[tuple[int, str]] = []
+        for i, raw in enumerate(
+            data.split(b"\n")[: data.count(b"\n") + (not data.endswith(b"\n"))]
+        ):
+            text = raw.decode("utf-8", "replace").rstrip("\r")
+            try:
+                fields = next(csv.reader([text]), [])
+            except csv.Error:  # a field beyond the csv module's limit
+                fields = []
+            if len(fields) == len(self.names):
+                rows.append(fields)
+                rel.append(i + 1)
+            else:
+                bad.append((i + 1, text))
+        columns = {n: pa.array([r[k] for r in rows], pa.string()) for k, n in enumerate(self.names)}
+        return pa.table(columns), np.array(rel, np.int64), bad
+
+    def _decode(self, df: pl.DataFrame, q: Quarantine, skipped: Counter[str]) -> Decoded:
         mobile = next((h for h in df.columns if normalise_header(h) == "type of mobile"), None)
         if self.fmt == "dma" and mobile is not None:
             not_vessel = df[mobile].is_in(DMA_SKIPPED_MOBILES)
             for kind, n in df.filter(not_vessel)[mobile].value_counts().iter_rows():
                 skipped[f"not_a_vessel:{kind}"] += int(n)
             df = df.filter(~not_vessel)
-        canon = _canonical_frame(df, self.fmt, cols, first_line)
-        q = Quarantine(self.name)
+        cols = self.cols
+        canon = _canonical_frame(df, self.fmt, cols)
         reason = _unparseable(df, canon, cols)
         bad = np.flatnonzero(reason != "")
-        all_cols = [pl.col(h).fill_null("") for h in df.columns]
+        all_cols = [pl.col(h).fill_null("") for h in self.names]
         raw_text = df.select(pl.concat_str(all_cols, separator=",").alias("raw"))["raw"]
 
         def raw_of(rows: np.ndarray) -> list[str]:
@@ -224,4 +321,6 @@ class CsvReader:
             canon = canon.filter(pl.Series(reason == ""))
         static = _static_changes(canon)
         pos, st, bad_imo = split_valid(canon.to_arrow(), static.to_arrow(), raw_of, q, self.now)
-        return Decoded(pos, st, q.table(), skipped=skipped, invalid_imo=bad_imo, source=q.file)
+        replaced, self.replaced_bytes = self.replaced_bytes, 0
+        return Decoded(pos, st, q.table(), skipped=skipped, invalid_imo=bad_imo, source=q.file,
+                       replaced_bytes=replaced)  # fmt: skip

@@ -10,9 +10,19 @@ import numpy as np
 import pyarrow as pa
 
 from oiltrail.ais.schema import POSITIONS, QUARANTINE, STATIC
+from oiltrail.ais.sources import LINE_CUT_MARK
 from oiltrail.ais.validate import I64, PositionColumns, canonical_static, check_static, labels
 
 RawOf = Callable[[I64], list[str]]
+# The quarantine keeps a bounded prefix of a bad row (a whole AIS line is far shorter).
+QUARANTINE_RAW_CHARS = 2048
+TOO_LONG = "unparseable:too_long"  # a line cut by ais.sources.read_blocks
+_CUT_TEXT = LINE_CUT_MARK.decode()
+
+
+def bounded(raw: str) -> str:
+    """`raw`, or its first QUARANTINE_RAW_CHARS characters and an ellipsis."""
+    return raw if len(raw) <= QUARANTINE_RAW_CHARS else raw[:QUARANTINE_RAW_CHARS] + "…"
 
 
 @dataclass
@@ -26,13 +36,15 @@ class Quarantine:
 
     def add(self, line: int, reason: str, raw: str) -> None:
         self.lines.append(line)
-        self.reasons.append(reason)
-        self.raws.append(raw)
+        self.reasons.append(TOO_LONG if _CUT_TEXT in raw else reason)
+        self.raws.append(bounded(raw))
 
     def extend(self, lines: list[int], reasons: list[str], raws: list[str]) -> None:
         self.lines.extend(lines)
-        self.reasons.extend(reasons)
-        self.raws.extend(raws)
+        self.reasons.extend(
+            TOO_LONG if _CUT_TEXT in r else w for w, r in zip(reasons, raws, strict=True)
+        )
+        self.raws.extend(bounded(r) for r in raws)
 
     def table(self) -> pa.Table:
         n = len(self.lines)
@@ -65,6 +77,7 @@ class Decoded:
     # The `source` of every row, when the reader knows it is one (the file it reads): the
     # writer then skips looking.
     source: str | None = None
+    replaced_bytes: int = 0  # bytes that were not UTF-8, read as U+FFFD (the row is kept)
 
 
 def empty_decoded() -> Decoded:

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A message's sentences are sent back to back (ITU-R M.1371 slots of one transmission), and a
+# receiver interleaves them with a few others at most: a fragment more than this many lines
+# after the last one of its group, or this many seconds after its first (both timed), does not
+# belong to it. The bound also keeps a file of lone fragments from growing the pending set.
+FRAGMENT_WINDOW_LINES = 1000
+FRAGMENT_WINDOW_S = 60.0
+
 
 @dataclass
 class Fragment:
@@ -42,7 +49,11 @@ class Assembler:
     def feed(self, fragments: list[Fragment]) -> Assembled:
         out = Assembled()
         for frag in fragments:
+            self._expire(frag.line, out)
             group = self.pending.pop(frag.key, None)
+            if group is not None and _too_late(group, frag):
+                out.orphans.extend(group)
+                group = None
             if frag.num == 1:
                 if group is not None:
                     out.orphans.extend(group)
@@ -60,6 +71,14 @@ class Assembler:
                 self.pending[frag.key] = group
         return out
 
+    def _expire(self, line: int, out: Assembled) -> None:
+        """Groups whose last fragment is FRAGMENT_WINDOW_LINES before `line` lack one."""
+        while self.pending:
+            key = next(iter(self.pending))  # the least recently fed group comes first
+            if self.pending[key][-1].line >= line - FRAGMENT_WINDOW_LINES:
+                return
+            out.orphans.extend(self.pending.pop(key))
+
     def finish(self) -> Assembled:
         """End of file: every group still open lacks a fragment."""
         out = Assembled()
@@ -68,6 +87,12 @@ class Assembler:
         self.pending.clear()
         out.orphans.sort(key=lambda f: f.line)
         return out
+
+
+def _too_late(group: list[Fragment], frag: Fragment) -> bool:
+    start = group[0].ts_s
+    timed = start == start and frag.ts_s == frag.ts_s  # neither is NaN
+    return timed and abs(frag.ts_s - start) > FRAGMENT_WINDOW_S
 
 
 def _emit(group: list[Fragment], out: Assembled) -> None:

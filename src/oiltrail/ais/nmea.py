@@ -4,7 +4,9 @@ Fields, checksums and times are found in one compiled pass (ais.nmea_kernel); pa
 are decoded column-wise (ais.sixbit, ais.messages). Only lines that are not AIS sentences and
 the rare multi-sentence groups that are not two consecutive lines are handled one by one.
 Time of a sentence, first found wins: tag block `c:` → NAIS trailer (the first 10-digit field
-after the checksum) → the `$PGHP` line just before it → `--base-time` → quarantine `no_time`.
+after the checksum) → the `$PGHP` line just before it → with `--base-time`, the time of the last
+line before it that has one (receiver order), or `--base-time` itself before the first such
+line → quarantine `no_time`.
 A file is marked simulated when any tag block names the source `s:sim` (oiltrail simulate).
 """
 
@@ -125,6 +127,7 @@ class NmeaReader:
         self.lines_seen = 0
         self.assembler = Assembler()
         self.pghp_carry = np.nan  # a `$PGHP` time at the end of the last batch, still unused
+        self.last_time_s = self.base_time_s  # the last line's own time (receiver order)
 
     def batch(self, block: bytes | Block) -> Decoded:
         return self.batch_split(split(block))
@@ -177,7 +180,11 @@ class NmeaReader:
             if not line or line.startswith(b"#"):
                 skipped["blank_or_comment"] += 1
             elif line.startswith(b"$PGHP"):
-                pghp.append((i, _pghp_time(line)))
+                when = _pghp_time(line)
+                if np.isnan(when):  # no time to give the next sentence: say so
+                    q.add(first_line + i, "unparseable:pghp", text_of(text))
+                else:
+                    pghp.append((i, when))
             elif _AIS_PREFIX.match(line):
                 sentence = line.rsplit(b"\\", 1)[-1]  # after any tag block
                 reason = "unparseable" if _CHECKSUM.search(sentence) else "truncated"
@@ -205,7 +212,20 @@ class NmeaReader:
             self.pghp_carry = pghp[-1][1]
         elif len(idx):
             self.pghp_carry = np.nan
-        return np.where(np.isnan(ts), self.base_time_s, ts)
+        return self._receiver_order(ts)
+
+    def _receiver_order(self, ts: F64) -> F64:
+        """With --base-time, a line with no time takes the time of the last line before it
+        that has one (the order received), and --base-time before the first; without it the
+        line stays untimed (quarantined `no_time`)."""
+        if np.isnan(self.base_time_s) or not len(ts):
+            return ts
+        known = ~np.isnan(ts)
+        last = np.maximum.accumulate(np.where(known, np.arange(len(ts)), -1))
+        filled = np.where(last >= 0, ts[np.maximum(last, 0)], self.last_time_s)
+        if known.any():
+            self.last_time_s = float(ts[np.flatnonzero(known)[-1]])
+        return filled
 
     def _decode_lines(
         self, f: Fields, rows: I64, ts_s: F64, first_line: int, raw: LineText, q: Quarantine

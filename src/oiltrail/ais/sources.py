@@ -37,8 +37,7 @@ class Member:
         if suffix == ".gz":
             return cast(BinaryIO, gzip.open(self.path, "rb"))
         if suffix == ".zst":
-            raw = self.path.open("rb")
-            return cast(BinaryIO, zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
+            return cast(BinaryIO, io.BufferedReader(_ZstdStream(self.path)))
         return self.path.open("rb")
 
     @property
@@ -49,6 +48,42 @@ class Member:
         if stem.suffix.lower() in (".gz", ".zst"):
             stem = stem.with_suffix("")
         return stem.suffix.lower()
+
+
+class _ZstdStream(io.RawIOBase):
+    """A .zst file's frames one after another; EOFError when it ends inside a frame (zstandard's
+    own stream reader just stops there, and half a file would pass for all of it)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fh = path.open("rb")
+        self._obj = zstandard.ZstdDecompressor().decompressobj()
+        self._out = b""
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._out:
+            data = self._fh.read(HASH_BLOCK_BYTES)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("compressed file ended before the end of its last frame")
+                return 0
+            while data:
+                self._out += self._obj.decompress(data)
+                self._in_frame = not self._obj.eof
+                data = self._obj.unused_data if self._obj.eof else b""
+                if self._obj.eof:  # another frame may follow
+                    self._obj = zstandard.ZstdDecompressor().decompressobj()
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
 
 
 class _ZipStream(io.RawIOBase):
@@ -115,6 +150,11 @@ class Block:
 
 
 LAST_LINE_WINDOW = 1 << 16  # where the last newline of a block is looked for first
+# No AIS line comes near this (an NMEA sentence is 82 characters, a tag-blocked one ~150, a
+# CSV row a few hundred): a longer line keeps its first MAX_LINE_BYTES, then LINE_CUT_MARK,
+# and the rest up to its newline is read past, so one huge line costs bounded memory.
+MAX_LINE_BYTES = 1 << 16
+LINE_CUT_MARK = b" [line cut: longer than 65536 bytes]"
 
 
 def read_blocks(
@@ -125,9 +165,10 @@ def read_blocks(
     Each block is read straight into its own buffer, with `pad` zero bytes after it (for
     readers that look a little past a line's end), so no block is copied. The first block is
     `first_bytes` and each next one twice as big up to `block_bytes`, so that a pipeline's
-    later stages start sooner."""
+    later stages start sooner. A line longer than MAX_LINE_BYTES is cut (LINE_CUT_MARK)."""
     carry = b""  # the part line at the end of the last read
     size = first_bytes or block_bytes
+    cutting = False  # inside a line already cut: read past it to its newline
     while True:
         buf = np.empty(len(carry) + size + pad, np.uint8)
         buf[: len(carry)] = np.frombuffer(carry, np.uint8)
@@ -138,13 +179,27 @@ def read_blocks(
                 buf[n : n + pad] = 0
                 yield Block(buf, n)
             return
+        if cutting:
+            nl = buf[:n].tobytes().find(b"\n")
+            carry, cutting = (b"", True) if nl < 0 else (buf[nl + 1 : n].tobytes(), False)
+            continue
         cut = _last_newline(buf, n)
+        if cut < 0 and n > MAX_LINE_BYTES:  # one line longer than any AIS line: cut it
+            yield _block_of(buf[:MAX_LINE_BYTES].tobytes() + LINE_CUT_MARK + b"\n", pad)
+            carry, cutting = b"", True
+            continue
         if cut < 0:  # no line end yet: read on
             carry = buf[:n].tobytes()
             continue
         carry = buf[cut + 1 : n].tobytes()
         buf[cut + 1 : cut + 1 + pad] = 0
         yield Block(buf, cut + 1)
+
+
+def _block_of(data: bytes, pad: int) -> Block:
+    buf = np.zeros(len(data) + pad, np.uint8)
+    buf[: len(data)] = np.frombuffer(data, np.uint8)
+    return Block(buf, len(data))
 
 
 def _last_newline(buf: npt.NDArray[np.uint8], n: int) -> int:

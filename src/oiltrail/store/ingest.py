@@ -14,6 +14,8 @@ import contextlib
 import importlib
 import json
 import sys
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import zstandard
 
 from oiltrail.ais.canonical import ParquetReader
 from oiltrail.ais.csv_formats import CsvReader
@@ -34,7 +37,7 @@ from oiltrail.ais.nmea_split import PAD
 from oiltrail.ais.schema import STATIC
 from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
 from oiltrail.ais.validate import now_us
-from oiltrail.errors import StrictModeError, UsageError
+from oiltrail.errors import InputFormatError, RowsRefusedError, StrictModeError, UsageError
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import Background, Prefetched, prefetch
@@ -80,6 +83,9 @@ class FileReport:
     skipped: Counter[str] = field(default_factory=Counter)
     simulated: bool = False
     already_ingested: bool = False
+    replaced_bytes: int = 0  # bytes that were not UTF-8 (CSV), read as U+FFFD
+    refused: bool = False  # every row quarantined: rolled back (see IngestReport.refusal)
+    first_quarantined: tuple[int, str] | None = None  # (line, reason) of the first one
 
 
 @dataclass
@@ -96,6 +102,18 @@ class IngestReport:
     @property
     def simulated(self) -> bool:
         return any(f.simulated and not f.already_ingested for f in self.files)
+
+    def refusal(self) -> RowsRefusedError | None:
+        """The error for files of which every row was quarantined (none were kept), or None."""
+        refused = [f for f in self.files if f.refused]
+        if not refused:
+            return None
+        return RowsRefusedError("; ".join(_refused_detail(f) for f in refused))
+
+    def no_time_hint(self) -> str | None:
+        """What to do about kept files' lines quarantined `no_time`, or None."""
+        n = sum(f.quarantined["no_time"] for f in self.files if not f.refused)
+        return f"{n} NMEA lines had no time of their own: {NO_TIME_FIX}" if n else None
 
     def file_rows(self) -> list[dict[str, object]]:
         """One summary row per file, for the CLI table."""
@@ -115,10 +133,39 @@ class IngestReport:
         return [{"reason": r, "rows": n} for r, n in self.quarantined.most_common()]
 
 
+NO_TIME_FIX = (
+    "give --base-time (the UTC time of the file's first line; a line without a time then "
+    "takes the time of the last line before it that has one, in the order received)"
+)
+
+
 def _note(f: FileReport) -> str:
     if f.already_ingested:
         return "already ingested"
-    return "simulated" if f.simulated else ""
+    if f.refused:
+        return "not kept: every row quarantined"
+    notes = ["simulated"] if f.simulated else []
+    if f.replaced_bytes:
+        notes.append(f"{f.replaced_bytes} bytes not UTF-8, read as U+FFFD")
+    return "; ".join(notes)
+
+
+def _refused_detail(f: FileReport) -> str:
+    total = sum(f.quarantined.values())
+    reasons = ", ".join(f"{k} {v}" for k, v in f.quarantined.most_common(3))
+    where = ""
+    if f.first_quarantined is not None:
+        where = f" (first: line {f.first_quarantined[0]}, {f.first_quarantined[1]})"
+    if f.quarantined["no_time"] == total:
+        fix = NO_TIME_FIX
+    elif f.quarantined["no_time"]:
+        fix = f"fix the other rows, and {NO_TIME_FIX}"
+    else:
+        fix = "check that the file is what its format says, and fix the rows at fault"
+    return (
+        f"{Path(f.path).name}: all {total} rows quarantined ({reasons}){where}, so nothing of it "
+        f"was kept: {fix}"
+    )
 
 
 def parse_base_time(value: str | datetime | None) -> float | None:
@@ -154,6 +201,20 @@ def plan(
 
 
 def _decoded(
+    member: Member, det: Detected, base_s: float | None, now: int, progress: Progress
+) -> Iterator[Decoded]:
+    """The file's batches; a file that cannot be read to its end (a truncated or corrupt
+    .gz/.zst/.zip, a read error) is a one-line InputFormatError, so its transaction is rolled
+    back: half a file is never recorded as ingested."""
+    try:
+        yield from _decoded_batches(member, det, base_s, now, progress)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError) as exc:
+        raise InputFormatError(
+            f"{member.name}: cannot be read to its end ({exc}); nothing of it was kept"
+        ) from exc
+
+
+def _decoded_batches(
     member: Member, det: Detected, base_s: float | None, now: int, progress: Progress
 ) -> Iterator[Decoded]:
     batch_rows = get_settings().batch_rows
@@ -201,6 +262,10 @@ class _AlreadyIngested(Exception):
     """The file's hash is in the manifest: its transaction is rolled back."""
 
 
+class _Refused(Exception):
+    """Every row of the file was quarantined: its transaction is rolled back."""
+
+
 @dataclass
 class _Underway:
     """A file whose decoding has started (in its own threads)."""
@@ -239,6 +304,8 @@ def ingest_file(store: Store, file: _Underway, strict: bool) -> FileReport:
         return FileReport(
             str(path), hashing.result(), fmt, simulated=simulated, already_ingested=True
         )
+    except _Refused:
+        rep.refused = True
     finally:
         file.batches.close()
     return rep
@@ -288,13 +355,21 @@ def _insert_all(
         rep.duplicates += dups
         rep.invalid_imo += d.invalid_imo
         rep.quarantined.update(d.quarantine["reason"].to_pylist())
+        if rep.first_quarantined is None and d.quarantine.num_rows:
+            rep.first_quarantined = (
+                int(d.quarantine["line"][0].as_py()),
+                str(d.quarantine["reason"][0].as_py()),
+            )
         rep.skipped.update(d.skipped)
+        rep.replaced_bytes += d.replaced_bytes
         rep.simulated |= d.simulated
     if not rep.file_hash:
         _claim(con, rep, hashing.result())
     if unhashed_quarantine:  # rows of earlier files all have their hash
         sql = "UPDATE quarantine SET file_hash = ? WHERE file_hash IS NULL"
         con.execute(sql, [rep.file_hash])
+    if rep.quarantined and not (rep.positions or rep.static_reports or rep.duplicates):
+        raise _Refused
     if strict and rep.quarantined:
         shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
         raise StrictModeError(
@@ -402,10 +477,36 @@ def ingest_into(
     base_s = parse_base_time(base_time)
     planned = plan(paths, fmt)  # a bad file → one-line error before the store file is even created
     _warm_up_imports()
+    created = not db.exists()
     opening = Background(lambda: _warm_up_store(open_store(db)))
     try:
         with Progress(enabled=progress) as bar:
-            return _ingest_planned(opening.result, planned, base_s, strict, bar)
+            report = _ingest_planned(opening.result, planned, base_s, strict, bar)
+    except BaseException:
+        _close(opening)
+        if created and not _holds_files(db):  # a store this run made and left empty: no file
+            for leftover in (db, db.with_name(db.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    _close(opening)
+    return report
+
+
+def _close(opening: Background[Store]) -> None:
+    with contextlib.suppress(Exception):  # its error, if any, was raised by the ingest
+        opening.result().close()
+
+
+def _holds_files(db: Path) -> bool:
+    """Whether the store at `db` has any file in its manifest (False if it cannot be read)."""
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        row = con.execute("SELECT count(*) FROM manifest").fetchone()
+        return bool(row and row[0])
+    except duckdb.Error:
+        return False
     finally:
-        with contextlib.suppress(Exception):  # its error, if any, was raised above
-            opening.result().close()
+        con.close()

@@ -216,8 +216,13 @@ def insert_batch(w: FileWrites, d: Decoded, file_hash: str | None) -> tuple[tupl
         _quarantine = d.quarantine.append_column(  # read by name, as `_batch` above
             "file_hash", pa.repeat(pa.scalar(file_hash, pa.string()), d.quarantine.num_rows)
         )
+        # A bad row another file already put there (the same file as .gz, or with one more
+        # line) is not counted twice: rows of this file have its hash or none yet.
         w.con.execute(
-            "INSERT INTO quarantine SELECT file, line, reason, raw, file_hash FROM _quarantine"
+            "INSERT INTO quarantine SELECT q.file, q.line, q.reason, q.raw, q.file_hash "
+            "FROM _quarantine q WHERE NOT EXISTS (SELECT 1 FROM quarantine s "
+            "WHERE s.reason = q.reason AND s.raw = q.raw AND s.file_hash IS NOT NULL "
+            "AND s.file_hash IS DISTINCT FROM q.file_hash)"
         )
     return (n_pos, n_st), dups
 
