@@ -17,11 +17,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DATA
 from oiltrail.cli import app
 from oiltrail.errors import InputFormatError
 from oiltrail.store.ingest import ingest_into
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 BASE = "2026-01-05T00:00:00Z"
 
 # (file, base time, positions, static, quarantined, vessels, first position's time)

@@ -115,4 +115,32 @@ def decode(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        pass
+    cjk = _cjk_encoding(raw)
+    if cjk is not None:
+        raise InputFormatError(
+            f"{path}: not UTF-8, its non-ASCII bytes in runs as in {cjk}: read as Latin-1 the "
+            f"names would be garbled; save the file as UTF-8 and load it again"
+        )
+    return raw.decode("latin-1")
+
+
+# Legacy encodings that write each CJK character as two high bytes.
+CJK_ENCODINGS = ("shift_jis", "euc_kr", "gb18030", "big5")
+CJK_PAIRED_SHARE = 0.8  # Latin-1 text has lone accented letters; CJK text, pairs and runs
+
+
+def _cjk_encoding(raw: bytes) -> str | None:
+    """The CJK encoding `raw` reads cleanly in when its non-ASCII bytes come in runs, else None."""
+    runs = re.findall(rb"[\x80-\xff]+", raw[: 1 << 20])
+    high = sum(len(r) for r in runs)
+    paired = sum(len(r) for r in runs if len(r) >= 2)
+    if not high or paired < CJK_PAIRED_SHARE * high:
+        return None
+    for enc in CJK_ENCODINGS:
+        try:
+            raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    return None
