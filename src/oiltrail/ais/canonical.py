@@ -35,6 +35,14 @@ def _fill(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.table(cols)
 
 
+def _as_text(column: pa.ChunkedArray) -> list[str]:
+    try:
+        values = pc.cast(column, pa.string()).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = [str(v) for v in pc.cast(column, pa.int64(), safe=False).to_pylist()]
+    return ["" if v is None else str(v) for v in values]
+
+
 def _kind_of(t: pa.DataType) -> str:
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
         return "number"
@@ -101,8 +109,14 @@ class ParquetReader:
         q = Quarantine(self.name)
 
         def raw_of(rows: npt.NDArray[np.int64]) -> list[str]:
-            picked = table.take(pa.array(rows)).drop_columns(["line", "row"]).to_pylist()
-            return [str(r) for r in picked]
+            """`name=value, …` per row; values as Arrow prints them (a time beyond Python's
+            datetime range, which is why a row is bad, must not raise here)."""
+            picked = table.take(pa.array(rows)).drop_columns(["line", "row"])
+            texts = [_as_text(picked[c]) for c in picked.column_names]
+            return [
+                ", ".join(f"{c}={t[i]}" for c, t in zip(picked.column_names, texts, strict=True))
+                for i in range(picked.num_rows)
+            ]
 
         if kind == "positions":
             pos = _fill(table, POSITIONS)

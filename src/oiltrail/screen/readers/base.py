@@ -102,6 +102,9 @@ def vessel_mentions(text: str) -> list[tuple[str, str]]:
     return out
 
 
+BINARY_NUL_SHARE = 0.01
+
+
 def decode(raw: bytes, path: Path) -> str:
     """UTF-8 when it is valid, UTF-16 with its BOM, else Latin-1 (OFAC's legacy files);
     binary is refused."""
@@ -110,7 +113,8 @@ def decode(raw: bytes, path: Path) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputFormatError(f"{path}: broken UTF-16 ({exc.reason})") from exc
-    if b"\x00" in raw[:4096]:
+    head = raw[:4096]
+    if head.count(b"\x00") > BINARY_NUL_SHARE * len(head):  # one stray NUL is a bad row's
         raise InputFormatError(f"{path}: binary data, not a list file")
     try:
         return raw.decode("utf-8-sig")

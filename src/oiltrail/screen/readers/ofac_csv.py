@@ -35,18 +35,29 @@ _LINKED_RE = re.compile(r"^Linked To: (.+?)\.?$", re.I)
 
 
 def _rows(text: str, result: ReadResult | None = None) -> list[list[str]]:
-    """CSV rows; a file cut inside a quoted field ends with a counted `truncated` skip."""
+    """CSV rows, one per record (a record may hold a quoted newline); a line the csv module
+    cannot read (a stray quote) is a counted `unparseable` skip and reading goes on after it,
+    so one damaged row does not swallow the rest of the file. Rows keep their first line's
+    number: skipped rows are returned as [] to keep the numbering."""
+    lines = text.splitlines(keepends=True)
     rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text), strict=True)
-    while True:
+    start = 0  # first line of the text the current csv reader reads
+    while start < len(lines):
+        reader = csv.reader(io.StringIO("".join(lines[start:])), strict=True)
+        done = 0  # lines the reader has used
         try:
-            rows.append(next(reader))
-        except StopIteration:
+            for row in reader:
+                rows.append(row)
+                rows.extend([[]] * (reader.line_num - done - 1))  # a record over several lines
+                done = reader.line_num
             return rows
         except csv.Error as exc:
+            bad = start + done + 1  # the first line of the record it failed on
             if result is not None:
-                result.skip(reader.line_num, f"truncated:{exc}")
-            return rows
+                result.skip(bad, f"unparseable:{exc}")
+            rows.extend([[]] * (bad - start - done))
+            start = bad
+    return rows
 
 
 def _clean(value: str) -> str:
