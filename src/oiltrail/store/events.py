@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS, EVENTS
 from oiltrail.errors import UsageError
 from oiltrail.render import emit
+from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
 
 DETECT_DDL: tuple[str, ...] = (
@@ -56,10 +57,12 @@ def save_fingerprints(store: Store, prints: dict[date, str]) -> None:
         store.con.executemany(
             "INSERT INTO detect_days VALUES (?, ?)", [[d, fp] for d, fp in sorted(prints.items())]
         )
+    killpoints.reached("detect")
 
 
 def insert_events(store: Store, events: pa.Table, run_id: str) -> int:
     """Insert (or replace, same id) events; returns how many rows were written."""
+    killpoints.reached("detect")  # each call a progress point, with events or without
     if events.num_rows == 0:
         return 0
     tbl = events.append_column("run_id", pa.array([run_id] * events.num_rows, pa.string()))
@@ -98,6 +101,7 @@ def record_run(store: Store, row: dict[str, Any]) -> None:
         f"({', '.join('?' for _ in cols)})",
         [row.get(c) for c in cols],
     )
+    killpoints.reached("detect")
 
 
 def input_hashes(store: Store) -> list[str]:

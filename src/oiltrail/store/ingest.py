@@ -39,6 +39,7 @@ from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
 from oiltrail.ais.validate import now_us
 from oiltrail.errors import InputFormatError, RowsRefusedError, StrictModeError, UsageError
 from oiltrail.settings import get_settings
+from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import Background, Prefetched, prefetch
 from oiltrail.store.progress import Progress
@@ -362,6 +363,7 @@ def _insert_all(
             )
         rep.skipped.update(d.skipped)
         rep.replaced_bytes += d.replaced_bytes
+        killpoints.reached("ingest")
         rep.simulated |= d.simulated
     if not rep.file_hash:
         _claim(con, rep, hashing.result())
@@ -377,6 +379,7 @@ def _insert_all(
             "--strict: the file was not ingested"
         )
     manifest_row(con, rep)
+    killpoints.reached("ingest")  # the last point before the commit
 
 
 def _claim(con: duckdb.DuckDBPyConnection, rep: FileReport, file_hash: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
 
 LISTS_DDL: tuple[str, ...] = (
@@ -142,6 +143,7 @@ def upsert_entities(store: Store, rows: list[dict[str, Any]]) -> None:
         store.con.execute("INSERT INTO list_entities SELECT * FROM _new_list_entities")
     finally:
         store.con.unregister("_new_list_entities")
+    killpoints.reached("lists")
 
 
 def record_file(
@@ -162,6 +164,7 @@ def record_file(
             "INSERT INTO list_skips VALUES (?, ?, ?, ?)",
             [(path, line, reason, file_hash) for line, reason in skips],
         )
+    killpoints.reached("lists")
 
 
 def list_names(store: Store) -> list[str]:
