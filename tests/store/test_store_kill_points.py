@@ -21,10 +21,10 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ais"))
-from ais_factory import fleet_lines  # noqa: E402
+from ais_factory import fleet_lines
 
-from oiltrail.store.ingest import ingest_into  # noqa: E402
-from oiltrail.store.killpoints import KILL_ENV  # noqa: E402
+from oiltrail.store.ingest import ingest_into
+from oiltrail.store.killpoints import KILL_ENV
 
 # What a run adds, per table: the columns compared (times of the run itself left out).
 TABLES = {
