@@ -2,8 +2,9 @@
 
 `OILTRAIL_TEST_KILL_AT=ingest:7` kills the process the 7th time an ingest reaches a progress
 point (a batch written inside its transaction, the manifest row); `detect:N` and `lists:N`
-likewise. The kill tests (tests/store/test_store_kill_points.py) choose their points by
-progress this way, not by sleeping. Unset (always, outside those tests), `reached` is one
+likewise; `ingest:7:INT` sends SIGINT (Ctrl-C) instead. The kill tests
+(tests/store/test_store_kill_points.py) choose their points by progress this way, not by
+sleeping. Unset (always, outside those tests), `reached` is one
 dictionary lookup.
 """
 
@@ -14,8 +15,10 @@ import signal
 from collections import Counter
 
 KILL_ENV = "OILTRAIL_TEST_KILL_AT"
-_where, _, _nth = os.environ.get(KILL_ENV, "").partition(":")
+_where, _, _rest = os.environ.get(KILL_ENV, "").partition(":")
+_nth, _, _sig = _rest.partition(":")
 _KILL_AT = (_where, int(_nth)) if _where and _nth.isdigit() else None
+_SIGNAL = signal.SIGINT if _sig == "INT" else signal.SIGKILL
 _reached: Counter[str] = Counter()
 
 
@@ -25,4 +28,4 @@ def reached(point: str) -> None:
         return
     _reached[point] += 1
     if _reached[point] == _KILL_AT[1]:
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), _SIGNAL)
