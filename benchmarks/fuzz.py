@@ -168,13 +168,16 @@ def fuzz_nmea(rng: random.Random, n: int, t: Tally) -> None:
         reader = NmeaReader("fuzz.nmea", base, now_us())
         data = b"\n".join(lines) + b"\n"
         parts, pos = [], 0
-        while pos < len(data):  # blocks cut at random line ends, as read_blocks would
-            cut = data.find(b"\n", pos + rng.randint(1, 200_000))
-            cut = len(data) if cut < 0 else cut + 1
-            parts.append(reader.batch(data[pos:cut]))
-            pos = cut
-        parts.append(reader.finish())
-        _check_nmea(t, parts, k, fragments, lines)
+        try:
+            while pos < len(data):  # blocks cut at random line ends, as read_blocks would
+                cut = data.find(b"\n", pos + rng.randint(1, 200_000))
+                cut = len(data) if cut < 0 else cut + 1
+                parts.append(reader.batch(data[pos:cut]))
+                pos = cut
+            parts.append(reader.finish())
+            _check_nmea(t, parts, k, fragments, lines)
+        except Exception:  # a traceback is a failure: counted, and the run goes on
+            t.fail(f"nmea: {traceback.format_exc(limit=-4)}")
         done += k
     t.inputs += n
 
@@ -249,7 +252,12 @@ def fuzz_csv(rng: random.Random, n: int, t: Tally) -> None:
         data = MC_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n"
         reader = CsvReader("fuzz.csv", "marinecadastre", MC_HEADER.split(","), now_us())
         block = rng.choice([1 << 14, 1 << 16, 1 << 20])
-        parts = list(reader.batches(io.BytesIO(data), block))
+        try:
+            parts = list(reader.batches(io.BytesIO(data), block))
+        except Exception:
+            t.fail(f"csv: {traceback.format_exc(limit=-4)}")
+            done += k
+            continue
         positions = sum(p.positions.num_rows for p in parts)
         q_lines = {ln for p in parts for ln in p.quarantine["line"].to_pylist()}
         skipped = sum(sum(p.skipped.values()) for p in parts)
@@ -304,6 +312,10 @@ def fuzz_parquet(rng: random.Random, n: int, t: Tally) -> None:
             t.refused += 1
             done += k
             continue
+        except Exception:
+            t.fail(f"parquet: {traceback.format_exc(limit=-4)}")
+            done += k
+            continue
         stored = sum(p.positions.num_rows + p.static.num_rows for p in parts)
         quarantined = sum(p.quarantine.num_rows for p in parts)
         t.stored += stored
@@ -337,7 +349,12 @@ def fuzz_ftm(rng: random.Random, n: int, t: Tally) -> None:
                 line = damage(rng, line.encode(), 6).decode("utf-8", "replace")
             lines.append(line.replace("\n", " ").replace("\r", " ") or "{}")
         text = "\n".join(lines)
-        result, _ = read_ftm_lines(text, Path("fuzz.json"))
+        try:
+            result, _ = read_ftm_lines(text, Path("fuzz.json"))
+        except Exception:
+            t.fail(f"ftm: {traceback.format_exc(limit=-4)}")
+            done += k
+            continue
         nonblank = sum(1 for ln in text.splitlines() if ln.strip())
         t.stored += len(result.entities)
         t.skipped += len(result.skips)
@@ -366,6 +383,8 @@ def fuzz_ofac_csv(rng: random.Random, n: int, t: Tally) -> None:
             t.skipped += len(result.skips)
         except OiltrailError:
             t.refused += 1
+        except Exception:
+            t.fail(f"ofac_csv: {traceback.format_exc(limit=-4)}")
         done += k
     t.inputs += n
 
@@ -393,6 +412,8 @@ def fuzz_xml(rng: random.Random, n: int, t: Tally) -> None:
             t.skipped += len(parsed.result.skips)
         except OiltrailError:
             t.refused += 1
+        except Exception:
+            t.fail(f"xml: {traceback.format_exc(limit=-4)}")
     t.inputs += n
 
 
@@ -420,6 +441,8 @@ def fuzz_articles(rng: random.Random, n: int, t: Tally) -> None:
             t.stored += len(result["claims"])
         except OiltrailError:
             t.refused += 1
+        except Exception:
+            t.fail(f"articles: {traceback.format_exc(limit=-4)}")
     t.inputs += n
 
 
@@ -442,10 +465,7 @@ def run(scale: float = 1.0, seed: int = 1, only: list[str] | None = None) -> lis
         t = Tally(name)
         rng = random.Random(f"{seed}:{name}")
         started = time.perf_counter()
-        try:
-            fn(rng, max(1, int(COUNTS[name] * scale)), t)
-        except Exception:  # a traceback is a failure, not the end of the run
-            t.fail(f"{name}: {traceback.format_exc(limit=4)}")
+        fn(rng, max(1, int(COUNTS[name] * scale)), t)
         t.seconds = time.perf_counter() - started
         tallies.append(t)
     return tallies

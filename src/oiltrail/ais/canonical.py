@@ -98,7 +98,14 @@ class ParquetReader:
                 )
             _check_types(self.name, pf.schema_arrow, POSITIONS if kind == "positions" else STATIC)
             first = 1
-            for batch in pf.iter_batches(batch_size=self.batch_rows):
+            batches = pf.iter_batches(batch_size=self.batch_rows)
+            while True:
+                try:
+                    batch = next(batches, None)
+                except (OSError, pa.ArrowException) as exc:  # a damaged page or column chunk
+                    raise InputFormatError(f"{self.name}: unreadable Parquet ({exc})") from exc
+                if batch is None:
+                    return
                 yield self._decode(pa.Table.from_batches([batch]), kind, first)
                 first += batch.num_rows
 

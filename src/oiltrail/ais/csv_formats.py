@@ -135,6 +135,18 @@ def _num_prefixed(col: str | None, prefix: str) -> pl.Expr:
     return value.cast(pl.Int64, strict=False)
 
 
+UINT32_MAX = 2**32 - 1
+
+
+def _in_range(value: pl.Expr, lo: int, hi: int, otherwise: int | None) -> pl.Expr:
+    """`value` as Int64 where it is within [lo, hi]; `otherwise` elsewhere (0 for an MMSI: not
+    9 digits, so `invalid_mmsi`; null for an IMO or status: missing). A number past 2^53
+    would break the exact conversions after."""
+    v = value.cast(pl.Int64, strict=False)
+    inside = v.is_between(lo, hi)
+    return pl.when(v.is_null()).then(None).when(inside).then(v).otherwise(otherwise)
+
+
 def _text(col: str | None) -> pl.Expr:
     if col is None:
         return pl.lit(None, pl.Utf8)
@@ -146,13 +158,13 @@ def _canonical_frame(df: pl.DataFrame, fmt: str, cols: dict[str, str]) -> pl.Dat
     """The canonical columns of `df` (which has LINE: each row's line in the file)."""
     c = cols.get
     # Codes as numbers (MarineCadastre, NARI) or as DMA's text, in any file.
-    nav_code = _num(df, c("nav_status"), pl.Float64).cast(pl.Int64, strict=False)
+    nav_code = _in_range(_num(df, c("nav_status"), pl.Float64), 0, 255, None)
     nav = pl.coalesce([nav_code, _lookup(c("nav_status"), NAV_STATUS_TEXT, pl.Int64)])
     ship_code = _num(df, c("ship_type"), pl.Float64)
     ship = pl.coalesce([ship_code, _lookup(c("ship_type"), SHIP_TYPE_TEXT, pl.Float64)])
     ts = parse_time_column(df[cols["ts"]], TIME_FORMATS.get(fmt))
     return df.select(
-        mmsi=_num(df, c("mmsi"), pl.Int64),
+        mmsi=_in_range(_num(df, c("mmsi"), pl.Int64), 0, UINT32_MAX, 0),
         ts=ts,
         lat=_num(df, c("lat"), pl.Float64),
         lon=_num(df, c("lon"), pl.Float64),
@@ -160,7 +172,7 @@ def _canonical_frame(df: pl.DataFrame, fmt: str, cols: dict[str, str]) -> pl.Dat
         cog=_num(df, c("cog"), pl.Float64),
         heading=_num(df, c("heading"), pl.Float64),
         nav_status=nav,
-        imo=_num_prefixed(c("imo"), "IMO"),
+        imo=_in_range(_num_prefixed(c("imo"), "IMO"), 0, UINT32_MAX, None),
         name=_text(c("name")),
         callsign=_text(c("callsign")),
         ship_type=ship,

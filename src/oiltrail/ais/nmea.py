@@ -52,6 +52,8 @@ def _pghp_time(line: bytes) -> float:
     parts = line.split(b"*")[0].split(b",")
     try:
         y, mo, d, h, mi, s, ms = (int(p) for p in parts[2:9])
+        if min(y, mo, d, h, mi, s, ms) < 0:  # "-5" parses as an int, not as a date field
+            return float("nan")
         ts = np.datetime64(f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}", "ms")
         return float(ts.astype(np.int64)) / 1000.0 + ms / 1000.0
     except ValueError:

@@ -79,6 +79,8 @@ def _parse_xml(text: str, path: Path) -> Element:
         raise InputFormatError(f"{path}: refused hostile XML ({type(exc).__name__})") from exc
     except ParseError as exc:
         raise InputFormatError(f"{path}: malformed XML: {exc}") from exc
+    except (LookupError, ValueError) as exc:  # an unknown encoding in the XML declaration
+        raise InputFormatError(f"{path}: malformed XML: {exc}") from exc
     return root
 
 
