@@ -31,7 +31,7 @@ from oiltrail.ais.decoded import (
     valid_static,
 )  # fmt: skip
 from oiltrail.ais.messages import decode_messages
-from oiltrail.ais.multipart import Assembled, Assembler, Fragment
+from oiltrail.ais.multipart import FRAGMENT_WINDOW_S, Assembled, Assembler, Fragment
 from oiltrail.ais.nmea_split import Fields, split_block
 from oiltrail.ais.schema import TS
 from oiltrail.ais.sixbit import I64, Payloads
@@ -153,6 +153,10 @@ class NmeaReader:
         count, num = f.count, f.num
         single = good & (count == 1)
         pair1, pair2 = _consecutive_pairs(f, good, count, num)
+        # The assembler's time window holds for consecutive halves too (same rows in any blocks).
+        t1, t2 = ts_s[pair1], ts_s[pair2]
+        apart = ~np.isnan(t1) & ~np.isnan(t2) & (np.abs(t2 - t1) > FRAGMENT_WINDOW_S)
+        pair1, pair2 = pair1[~apart], pair2[~apart]
         multi = good & (count > 1)
         multi[pair1] = False
         multi[pair2] = False
