@@ -49,8 +49,13 @@ def cases(tmp: Path, scale: float) -> list[tuple[str, list[str], Path]]:
         n = int(1_000_000 * scale)
         body = b"AIVDM,2,1,,A,55NBjP01mtGIL@CW,0"
         sentence = b"!" + body + b"*" + _checksum(body)
-        return [b"".join(_tag(b"g:1-2-%d,c:%d" % (i, 1_700_000_000 + i // 100)) + sentence + b"\n"
-                         for i in range(k, min(k + 10_000, n))) for k in range(0, n, 10_000)]  # fmt: skip
+
+        def line(i: int) -> bytes:
+            return _tag(f"g:1-2-{i},c:{1_700_000_000 + i // 100}".encode()) + sentence + b"\n"
+
+        return [
+            b"".join(line(i) for i in range(k, min(k + 10_000, n))) for k in range(0, n, 10_000)
+        ]
 
     def csv_huge_line() -> list[bytes]:
         head = b"MMSI,BaseDateTime,LAT,LON\n445000001,2026-01-05T00:00:00,39,125\n"
@@ -65,7 +70,7 @@ def cases(tmp: Path, scale: float) -> list[tuple[str, list[str], Path]]:
         return [b"[" * 5_000_000, b"]" * 5_000_000, b"\n"]
 
     def laughs() -> list[bytes]:
-        ents = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+        ents = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
         return [f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l0 "lol">{ents}]>'
                 f"<CONSOLIDATED_LIST>&l9;</CONSOLIDATED_LIST>".encode()]  # fmt: skip
 
@@ -118,8 +123,9 @@ def run_case(args: list[str]) -> tuple[int, float, float, str]:
                            "oiltrail.cli_main", *args], capture_output=True, text=True)  # fmt: skip
     wall = time.perf_counter() - started
     rss = next(int(ln[7:]) for ln in proc.stderr.splitlines() if ln.startswith("RSS_KB="))
-    text = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()
-            and not ln.startswith("RSS_KB=") and not set(ln) <= set("─│┃━┏┓┗┛┡┩└┘┌┐╇╋┳┻ ")]  # fmt: skip
+    frame = set("─│┃━┏┓┗┛┡┩└┘┌┐╇╋┳┻ ")
+    lines = (proc.stdout + proc.stderr).splitlines()
+    text = [ln for ln in lines if ln.strip() and not ln.startswith("RSS_KB=") and set(ln) - frame]
     said = next((ln for ln in text if ln.startswith("error:")), text[-1] if text else "")
     if "Traceback" in proc.stderr:
         said = "TRACEBACK " + said
