@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 export SPARK_LOCAL_IP := 127.0.0.1
 export PYSPARK_PYTHON := $(CURDIR)/.venv/bin/python
 
-.PHONY: setup browser demo test lint bench clean
+.PHONY: setup browser demo test lint bench fuzz clean
 
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv || $(PYTHON) -m pip install --quiet uv
@@ -45,6 +45,11 @@ lint: setup
 
 bench: setup
 	$(RUN) python -m benchmarks.run
+
+# 1,000,000 generated inputs over every reader, then the hostile cases (docs/robustness.md).
+fuzz: setup
+	$(RUN) python -m benchmarks.fuzz
+	$(RUN) python -m benchmarks.hostile
 
 clean:
 	rm -rf .venv demo-out bench-out oiltrail.duckdb oiltrail.duckdb.wal report.html
