@@ -282,7 +282,15 @@ def run(quick: bool) -> str:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"\n(benchmark process peak RSS {peak:.0f} MB; scenario {days} days, "
                  f"{vessels} background vessels, seed 1)")  # fmt: skip
+    lines.append(f"\n{ROBUSTNESS}")
     return "\n".join(lines) + "\n"
+
+
+ROBUSTNESS = (
+    "Robustness of the readers and the store (1,000,000 fuzzed inputs, kill -9 by progress, "
+    "damaged files, hostile input with peak RSS): [docs/robustness.md](docs/robustness.md), "
+    "from `make fuzz`."
+)
 
 
 if __name__ == "__main__":
