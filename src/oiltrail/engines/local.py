@@ -55,7 +55,8 @@ T = TypeVar("T")
 
 @dataclass
 class DetectReport:
-    """What a detect run did; `events` counts per kind are of the whole store after the run."""
+    """What a detect run did. `written` counts per kind what this run wrote; `events` counts
+    per kind the whole store after the run (an incremental run writes only part of it)."""
 
     run_id: str
     full: bool
@@ -65,6 +66,7 @@ class DetectReport:
     events_written: int
     events: dict[str, int] = field(default_factory=dict)
     simulated: bool = False
+    written: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         if self.full:
@@ -74,11 +76,30 @@ class DetectReport:
         else:
             mode = f"incremental from {self.window_start:%Y-%m-%d %H:%M}"
         sim = " [SIMULATED DATA]" if self.simulated else ""
-        counts = ", ".join(f"{k} {v}" for k, v in self.events.items())
+        wrote = f"wrote {self.events_written:,} events{_breakdown(self.written)}"
+        total = sum(self.events.values())
+        held = (
+            ""
+            if self.written == self.events
+            else (f"; the store holds {total:,} events{_breakdown(self.events)}")
+        )
         return (
             f"detect {self.run_id}: {mode}; read {self.positions_read:,} positions of "
-            f"{self.vessels:,} vessels; wrote {self.events_written:,} events ({counts}){sim}"
+            f"{self.vessels:,} vessels; {wrote}{held}{sim}"
         )
+
+
+def _breakdown(counts: dict[str, int]) -> str:
+    return f" ({', '.join(f'{k} {v:,}' for k, v in counts.items())})" if counts else ""
+
+
+def kind_counts(store: Store, run_id: str | None = None) -> dict[str, int]:
+    """Events per kind in the store, or only those one run wrote."""
+    where, args = ("WHERE run_id = ?", [run_id]) if run_id is not None else ("", [])
+    rows = store.con.execute(
+        f"SELECT kind, count(*) FROM events {where} GROUP BY kind ORDER BY kind", args
+    ).fetchall()
+    return {str(k): int(v) for k, v in rows}
 
 
 def _config_key(params: DetectParams, kinds: Sequence[str], ports: pa.Table) -> str:
@@ -149,11 +170,14 @@ def _cutoffs(store: Store, w0: datetime, ctx: timedelta) -> None:
         [w0, ctx, FAR_PAST, w0, w0],
     )
     kinds = list(VESSEL_KINDS)
+    # Numbered parameters: DuckDB binds an UPDATE's FROM subquery before its SET clause, so
+    # plain `?` placeholders reached the INTERVAL cast with a kind name (issue 14).
+    kind_params = ",".join(f"${i + 2}" for i in range(len(kinds)))
     for _ in range(1000):
         changed = con.execute(
-            f"""UPDATE _cut SET t = s.t0 - ?::INTERVAL FROM (
+            f"""UPDATE _cut SET t = s.t0 - $1::INTERVAL FROM (
                    SELECT c.mmsi, min(e.start) AS t0 FROM _cut c JOIN events e
-                   ON e.mmsi = c.mmsi AND e.kind IN ({",".join("?" * len(kinds))})
+                   ON e.mmsi = c.mmsi AND e.kind IN ({kind_params})
                    AND e.start < c.t AND e."end" >= c.t GROUP BY c.mmsi) s
                 WHERE _cut.mmsi = s.mmsi""",
             [ctx, *kinds],
@@ -226,11 +250,6 @@ def detect(
             store.set_meta("detect.config", key)
         else:
             store.set_meta("detect.config", "windowed")  # the next plain run is a full one
-        counts = dict(
-            store.con.execute(
-                "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind"
-            ).fetchall()
-        )
         report = DetectReport(
             run_id,
             w0 == FAR_PAST,
@@ -238,8 +257,9 @@ def detect(
             positions_read,
             vessels,
             written,
-            {k: int(v) for k, v in counts.items()},
+            kind_counts(store),
             store.simulated,
+            kind_counts(store, run_id),
         )
         record_run(
             store,

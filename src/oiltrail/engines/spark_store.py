@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from oiltrail.ais.schema import EVENTS, STATIC, TS
 from oiltrail.detect.params import STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
 from oiltrail.detect.ports import load_ports
-from oiltrail.engines.local import DetectReport, ports_hash
+from oiltrail.engines.local import DetectReport, kind_counts, ports_hash
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_session import require_spark
@@ -156,7 +156,6 @@ def detect(
         written = insert_events(store, events, run_id)
         # The local engine's incremental state no longer describes the events table.
         store.set_meta("detect.config", "spark")
-        counts = store.con.execute("SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind")
         report = DetectReport(
             run_id=run_id,
             full=window == (None, None),
@@ -164,8 +163,9 @@ def detect(
             positions_read=n_positions,
             vessels=n_vessels,
             events_written=written,
-            events={str(k): int(v) for k, v in counts.fetchall()},
+            events=kind_counts(store),
             simulated=store.simulated,
+            written=kind_counts(store, run_id),
         )
         record_run(store, _run_row(store, report, started, params, chosen, port_table, window))
     return report
