@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from rich.markup import escape
@@ -14,6 +15,9 @@ from rich.markup import escape
 from oiltrail.errors import OiltrailError
 from oiltrail.render import err_console
 from oiltrail.settings import get_settings
+
+if TYPE_CHECKING:
+    from oiltrail.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,28 +47,114 @@ def _guarded(
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
-            except OiltrailError as exc:
-                err_console.print(f"[red]error:[/red] {escape(exc.detail)}", highlight=False)
-                raise typer.Exit(exc.exit_code) from None
-            except KeyboardInterrupt:
-                err_console.print("[red]interrupted[/red]: the store is as it was before this file")
-                raise typer.Exit(130) from None
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
-            except Exception as exc:  # the command edge: report, never a traceback
-                if os.environ.get("OILTRAIL_DEBUG"):
-                    raise
-                err_console.print(
-                    f"[red]internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
-                    "(set OILTRAIL_DEBUG=1 for the traceback)",
-                    highlight=False,
-                )
-                raise typer.Exit(1) from None
+            except BaseException as exc:  # the command edge: one line, never a traceback
+                fail(exc)
 
         register(name)(cast(F, wrapper))
         return fn
 
     return deco
+
+
+def fail(exc: BaseException) -> NoReturn:
+    """End a command on `exc`: its one-line message and exit code (errors.EXIT_CODES)."""
+    from oiltrail.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
+
+    if _interrupted(exc):
+        err_console.print(
+            "[red]interrupted[/red]: the store is as it was before the interrupted step",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    known = exc if isinstance(exc, OiltrailError) else _known(exc)
+    if known is not None:
+        err_console.print(f"[red]error:[/red] {escape(known.detail)}", highlight=False)
+        raise typer.Exit(known.exit_code) from None
+    if isinstance(exc, OSError) and exc.filename is not None:  # a path the user gave us
+        err_console.print(
+            f"[red]error:[/red] {escape(str(exc.filename))}: {escape(exc.strerror or str(exc))}",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+    if os.environ.get("OILTRAIL_DEBUG") or not isinstance(exc, Exception):
+        raise exc
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    err_console.print(
+        f"[red]internal error:[/red] {type(exc).__name__}: {escape(text)} "
+        "(a bug: set OILTRAIL_DEBUG=1 for the traceback and report it)",
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C: Python's KeyboardInterrupt, or DuckDB's InterruptException mid-query."""
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    return type(exc).__name__ == "InterruptException" and _from_duckdb(exc)
+
+
+def _from_duckdb(exc: BaseException) -> bool:
+    return type(exc).__module__.lstrip("_").startswith("duckdb")
+
+
+def _known(exc: BaseException) -> OiltrailError | None:
+    """A DuckDB or OS error that is a store condition (busy, read-only, disk full, damaged)."""
+    if not (_from_duckdb(exc) or isinstance(exc, OSError)):
+        return None
+    from oiltrail.store.catalog import store_error
+
+    return store_error(exc, get_settings().db if _CURRENT_DB is None else _CURRENT_DB)
+
+
+_CURRENT_DB: Path | None = None  # the --db of the running command, for store messages
+
+
+def open_db(db: Path, mode: str = "read") -> Store:
+    """Open --db for a command. mode: "read" (read-only), "cache" (reads; saves derived
+    caches when the file can be written), "write" (must exist), "create" (ingest, lists, demo).
+    A missing store is refused by every mode but "create", naming --db."""
+    from oiltrail.store import open_store
+
+    read_only = {"read": True, "cache": None, "write": False, "create": False}[mode]
+    with db_flag(db):
+        return open_store(db, read_only=read_only, create=mode == "create")
+
+
+@contextmanager
+def db_flag(db: Path) -> Iterator[None]:
+    """Inside, a store error names --db (library errors name the path only)."""
+    from oiltrail.errors import NoStoreError, UsageError
+
+    global _CURRENT_DB
+    if str(db) == ":memory:":
+        raise UsageError("--db :memory: would keep nothing: give a store file")
+    _CURRENT_DB = db
+    try:
+        yield
+    except NoStoreError:
+        raise NoStoreError(
+            f"no store at --db {db} (a typo?): `oiltrail ingest`, `oiltrail lists load` and "
+            "`oiltrail demo` create one"
+        ) from None
+
+
+def out_path(path: Path | None, flag: str = "-o") -> Path | None:
+    """Check an output file before any work: its folder exists and it is not a folder."""
+    from oiltrail.errors import UsageError
+
+    if path is None or str(path) == "-":
+        return path
+    if path.is_dir():
+        raise UsageError(f"{flag} {path} is a folder: give a file name inside it")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"{flag} {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"{flag} {path}: folder {parent} cannot be written")
+    return path
 
 
 def command(name: str | None = None) -> Callable[[F], F]:
@@ -128,14 +218,11 @@ def status_cmd(
 
     from oiltrail.errors import UsageError
     from oiltrail.render import console, emit
-    from oiltrail.store import open_store
     from oiltrail.store.status import STATUS_KEYS, store_status
 
     if fmt not in ("table", "json"):
         raise UsageError(f"unknown --format {fmt!r}: expected table or json")
-    if not db.exists():
-        raise OiltrailError(f"no store at {db}: run `oiltrail ingest` or `oiltrail demo` first")
-    with open_store(db, read_only=True) as store:
+    with open_db(db, "read") as store:
         status = store_status(store)
     if fmt == "json":
         typer.echo(json.dumps({k: status[k] for k in STATUS_KEYS}))
@@ -186,9 +273,8 @@ def demo_cmd(
 ) -> None:
     """Run the whole flow on the bundled simulated scenario."""
     from oiltrail.demo import run_demo
-    from oiltrail.store import open_store
 
-    with open_store(db) as store:
+    with open_db(db, "create") as store:
         run_demo(store, out)
 
 
@@ -225,9 +311,10 @@ def detect_cmd(
     from oiltrail.engines.local import run_detect_command
 
     params = load_params(sets, config)
-    summary = run_detect_command(
-        db, params, parse_kinds(kinds), since, until, ports, engine, spark_master
-    )
+    with db_flag(db):
+        summary = run_detect_command(
+            db, params, parse_kinds(kinds), since, until, ports, engine, spark_master
+        )
     err_console.print(summary, highlight=False)
 
 
@@ -239,11 +326,10 @@ def events_cmd(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
 ) -> None:
     """Export events with exactly the SPEC §4 columns."""
-    from oiltrail.store import open_store
     from oiltrail.store.events import export_events
 
-    with open_store(db, read_only=True) as store:
-        export_events(store, fmt, out, kind)
+    with open_db(db, "read") as store:
+        export_events(store, fmt, out_path(out), kind)
 
 
 @command("evaluate")
@@ -258,9 +344,8 @@ def evaluate_cmd(
     """Precision, recall and median start-time error per kind against ground truth."""
     from oiltrail.detect.evaluate import SCORE_COLUMNS, evaluate_store
     from oiltrail.render import emit
-    from oiltrail.store import open_store
 
-    with open_store(db, read_only=True) as store:
+    with open_db(db, "read") as store:
         rows = evaluate_store(store, truth, slack_min)
     emit(rows, SCORE_COLUMNS, fmt, title="detection vs truth")
 
@@ -275,9 +360,8 @@ def lists_load_cmd(
 ) -> None:
     """Load sanctions lists into the store (all files or none)."""
     from oiltrail.screen.load import load_lists
-    from oiltrail.store import open_store
 
-    with open_store(db) as store:
+    with open_db(db, "create") as store:
         report = load_lists(store, files)
     for f in report.files:
         state = "already loaded" if f.already_loaded else f"{f.entities} entities"
@@ -307,11 +391,13 @@ def screen_cmd(
     from oiltrail.render import emit
     from oiltrail.screen.batch import screen_file
     from oiltrail.screen.match import SCREEN_COLUMNS, parse_query, screen_query
-    from oiltrail.store import open_store
 
     if (query is None) == (file is None):
         raise UsageError("give either a QUERY or --file queries.csv")
-    with open_store(db) as store:
+    if file is not None and not file.is_file():
+        what = "is a folder" if file.is_dir() else "does not exist"
+        raise UsageError(f"--file {file} {what}: give a CSV of query_id,name,imo,mmsi,schema")
+    with open_db(db, "cache") as store:
         if file is not None:
             batch_fmt = "csv" if fmt == "table" else fmt
             report = screen_file(store, file, sys.stdout, batch_fmt, limit, cutoff, threshold)
@@ -340,9 +426,8 @@ def vessels_cmd(
     """Vessels seen in the AIS store, screened against the lists."""
     from oiltrail.render import emit
     from oiltrail.screen.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
-    from oiltrail.store import open_store
 
-    with open_store(db) as store:
+    with open_db(db, "cache") as store:
         rows = flagged_vessels(store) if flagged else screen_fleet(store)
         simulated = store.simulated
     title = "flagged vessels" if flagged else "vessels"
@@ -358,9 +443,8 @@ def graph_cmd(
     """Paths from an entity or vessel to sanctioned parties, with hop counts."""
     from oiltrail.graph.query import GRAPH_COLUMNS, graph_paths
     from oiltrail.render import emit
-    from oiltrail.store import open_store
 
-    with open_store(db) as store:
+    with open_db(db, "cache") as store:
         rows = graph_paths(store, entity)
     emit(rows, GRAPH_COLUMNS, fmt, title=f"paths from {entity!r} to sanctioned parties")
 
@@ -379,11 +463,11 @@ def trace_cmd(
 ) -> None:
     """Delivery chains from source ports to DPRK (SPEC §6)."""
     from oiltrail.render import emit
-    from oiltrail.store import open_store
     from oiltrail.store.chains import CHAIN_COLUMNS
     from oiltrail.trace.chains import chains_json, trace_chains, trace_summary
 
-    with open_store(db) as store:
+    out_path(out)
+    with open_db(db, "write") as store:
         rows = trace_chains(store)
         summary = trace_summary(store, rows)
     if detail and out is not None:
@@ -411,9 +495,9 @@ def estimate_cmd(
     """Barrels per year: reported, estimated (low-mid-high) and the 500,000-barrel cap."""
     from oiltrail.estimate.cap import CAP_COLUMNS, cap_detail, detail_json
     from oiltrail.render import emit
-    from oiltrail.store import open_store
 
-    with open_store(db) as store:
+    out_path(out)
+    with open_db(db, "cache") as store:
         result = cap_detail(store, reported)
     if detail:
         emit_text = detail_json(result)
@@ -490,7 +574,12 @@ def routes_cmd(
 @command("check-claims")
 def check_claims_cmd(
     article: Annotated[Path, typer.Argument(help="Plain text, Markdown or HTML.")],
-    db: DbOption = DEFAULT_DB,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="DuckDB store file (default oiltrail.duckdb).", envvar="OILTRAIL_DB"
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json | md")] = "json",
     on: Annotated[
         str | None,
@@ -536,7 +625,10 @@ def check_claims_cmd(
         if not 0 <= threshold < 1e12:
             raise UsageError(f"--threshold-barrels {threshold:g} is out of range")
         options["threshold_barrels"] = threshold
-    result, notes = check_article(article, db, **options)
+    if db is not None:  # a store named on the command line must exist
+        open_db(db, "read").close()
+    with db_flag(db or DEFAULT_DB):
+        result, notes = check_article(article, db or DEFAULT_DB, **options)
     for note in notes:
         err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     if fmt == "md":
@@ -557,11 +649,9 @@ def report_cmd(
 ) -> None:
     """Write one self-contained HTML report: map, timeline, cap chart, chains, vessels, claims."""
     from oiltrail.report.html import SIMULATED_BANNER, write_report
-    from oiltrail.store import open_store
 
-    if not db.exists():
-        raise OiltrailError(f"no store at {db}: run `oiltrail ingest` or `oiltrail demo` first")
-    with open_store(db) as store:
+    out_path(out)
+    with open_db(db, "cache") as store:
         path = write_report(store, out, list(article or []))
         simulated = store.simulated
     size_kb = path.stat().st_size / 1024

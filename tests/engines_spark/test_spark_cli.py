@@ -34,6 +34,7 @@ def test_cli_without_pyspark_says_how_to_install(
 ) -> None:
     monkeypatch.setattr(spark_session.importlib.util, "find_spec", lambda name: None)
     db = tmp_path / "s.duckdb"
+    open_store(db).close()  # detect refuses a --db with no store before it looks for Spark
     result = CliRunner().invoke(app, ["detect", "--db", str(db), "--engine", "spark"])
     assert result.exit_code == 2
     text = " ".join(result.output.split())  # rich wraps long lines
@@ -74,3 +75,22 @@ def test_cli_spark_window_keeps_events_before_it(spark: Any, tmp_path: Path) -> 
     # Events starting on day 1 (spanning midnight) are neither duplicated nor truncated.
     assert _events(db) == before
     assert pa is not None
+
+
+@pytest.mark.spark
+def test_work_dir_with_an_apostrophe(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OILTRAIL_SPARK_WORK_DIR goes to DuckDB as a value, never pasted into SQL."""
+    work = tmp_path / "it's here"
+    work.mkdir()
+    monkeypatch.setenv("OILTRAIL_SPARK_WORK_DIR", str(work))
+    local_db, spark_db = tmp_path / "local.duckdb", tmp_path / "spark.duckdb"
+    for db in (local_db, spark_db):
+        with open_store(db) as store:
+            _load(store)
+    with open_store(local_db) as store:
+        detect_local(store, parallel=False)
+    result = CliRunner().invoke(app, ["detect", "--db", str(spark_db), "--engine", "spark"])
+    assert result.exit_code == 0, result.output
+    assert _events(spark_db) == _events(local_db)

@@ -169,7 +169,7 @@ def test_cli_report_writes_the_file_and_says_simulated(
     assert out.stat().st_size > 50_000
     assert SIMULATED_BANNER in result.output
     missing = CliRunner().invoke(app, ["report", "--db", str(tmp_path / "none.duckdb")])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 4  # errors.EXIT_MISSING_DATA
     assert "no store at" in missing.output
     assert "Traceback" not in missing.output
 

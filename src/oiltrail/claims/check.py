@@ -476,7 +476,8 @@ def check_article(
 
     article = read_article(path)
     notes = list(article.notes)
-    store = open_store(db) if db is not None and db.exists() else None
+    # reads only: a read-only store is fine
+    store = open_store(db, read_only=None) if db is not None and db.exists() else None
     lists = None
     if store is None:
         lists = open_store(":memory:")

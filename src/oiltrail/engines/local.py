@@ -425,7 +425,10 @@ def run_detect_command(
     from oiltrail.render import err_console
 
     port_table = load_ports(ports)  # a bad --ports file fails before the store is opened
-    with open_store(db) as store, err_console.status(f"detecting events ({engine} engine)…"):
+    with (
+        open_store(db, create=False) as store,
+        err_console.status(f"detecting events ({engine} engine)…"),
+    ):
         if engine == "spark":
             return _spark_detect(store, params, kinds, since, until, port_table, spark_master)
         return detect(store, params, kinds, since, until, port_table).summary()

@@ -39,9 +39,8 @@ def _export_positions(store: Store, out_dir: Path) -> Path:
         exporter = importlib.import_module("oiltrail.store.parquet")
     except ImportError:  # the ingest area's exporter is the reference; same layout here
         out_dir.mkdir(parents=True, exist_ok=True)
-        store.con.execute(
-            f"""COPY (SELECT *, CAST(ts AS DATE) AS day FROM canonical_positions)
-                TO '{out_dir}' (FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"""
+        store.con.sql("SELECT *, CAST(ts AS DATE) AS day FROM canonical_positions").write_parquet(
+            out_dir.as_posix(), partition_by=["day"], overwrite=True
         )
         return out_dir
     return Path(exporter.export_positions(store, out_dir))
@@ -49,9 +48,8 @@ def _export_positions(store: Store, out_dir: Path) -> Path:
 
 def _export_static(store: Store, out_file: Path) -> Path:
     columns = ", ".join(STATIC.names)
-    store.con.execute(
-        f"COPY (SELECT {columns} FROM canonical_static) TO '{out_file}' (FORMAT parquet)"
-    )
+    # The file name goes in as a value, never pasted into SQL (a folder may hold an apostrophe).
+    store.con.sql(f"SELECT {columns} FROM canonical_static").write_parquet(out_file.as_posix())
     return out_file
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import duckdb
+
+from oiltrail.errors import StoreReadOnlyError
 from oiltrail.screen.load import LoadReport, load_lists
 from oiltrail.store import Store
 from oiltrail.store.lists import count_entities
@@ -27,6 +30,22 @@ def watchlist_paths() -> list[Path]:
 
 def ensure_lists(store: Store) -> LoadReport | None:
     """Load the bundled DPRK watchlist when the store has no list; None when it had one."""
+    if store.read_only:  # nothing can be loaded into it: it has lists or we say so
+        if has_entities(store):
+            return None
+        raise StoreReadOnlyError(
+            f"store {store.path} is read-only and holds no sanctions lists, so the bundled "
+            "watchlist cannot be loaded into it: use a writable copy"
+        )
     if count_entities(store) > 0:
         return None
     return load_lists(store, watchlist_paths())
+
+
+def has_entities(store: Store) -> bool:
+    """True when the store's list tables exist and hold an entity (no DDL: may be read-only)."""
+    try:
+        row = store.con.execute("SELECT 1 FROM list_entities LIMIT 1").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None

@@ -20,12 +20,11 @@ def export_positions(store: Store, out_dir: Path) -> Path:
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    target = tmp.as_posix().replace("'", "''")
-    store.con.execute(
-        f"""COPY (SELECT *, strftime(ts, '%Y-%m-%d') AS day FROM canonical_positions
-        ORDER BY {POSITION_ORDER}) TO '{target}'
-        (FORMAT parquet, PARTITION_BY (day), COMPRESSION zstd, OVERWRITE_OR_IGNORE)"""
-    )
+    # The relation API takes the folder as a value: no path is ever pasted into SQL.
+    store.con.sql(
+        f"""SELECT *, strftime(ts, '%Y-%m-%d') AS day FROM canonical_positions
+        ORDER BY {POSITION_ORDER}"""
+    ).write_parquet(tmp.as_posix(), compression="zstd", partition_by=["day"], overwrite=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp.rename(out_dir)
     return out_dir

@@ -46,6 +46,8 @@ def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[s
     for row in rows:
         _screen(row, flagged, note)
         row["details"]["simulated"] = simulated
+    if store.read_only:  # a reading command on a read-only store: chains shown, not saved
+        return rows
     replace_chains(store, rows)
     # provenance (SPEC §9): the parameters that produced the stored chains
     store.set_meta(PARAMS_META_KEY, json.dumps(asdict(params), sort_keys=True))
