@@ -68,7 +68,7 @@ def matplotlib_map(data: Any, out: io.BytesIO) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(10, 7))
-    for ring in land()[1]:
+    for ring in land()[2]:
         xs, ys = zip(*ring, strict=True)
         ax.fill(xs, ys, color="#f1ede3", edgecolor="#9c9483", linewidth=0.5)
     for t in data.tracks:

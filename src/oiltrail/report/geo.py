@@ -66,6 +66,12 @@ def fit_extent(
         span_x = math.degrees(span_y * aspect)
     else:
         span_y = math.radians(span_x) / aspect
+    # Data all over the world: at most the whole world, never beyond it.
+    span_x = min(span_x, 360.0)
+    cx = min(max(cx, -180 + span_x / 2), 180 - span_x / 2)
+    limit = mercator_y(MAX_LAT_DEG)
+    span_y = min(span_y, 2 * limit)
+    cy = min(max(cy, -limit + span_y / 2), limit - span_y / 2)
     return Projection(
         west=cx - span_x / 2,
         south=inverse_mercator_y(cy - span_y / 2),
@@ -84,19 +90,35 @@ def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-@lru_cache(maxsize=1)
-def land() -> tuple[str, list[list[tuple[float, float]]]]:
-    """The bundled coastline: its source line and closed land rings (lon, lat)."""
-    text = resources.files("oiltrail.report").joinpath("land_east_asia.json").read_text()
+LAND_FILES = ("land_east_asia.json", "land_world.json")  # detailed region first, then world
+
+
+@lru_cache(maxsize=2)
+def land(
+    name: str = LAND_FILES[0],
+) -> tuple[str, tuple[float, ...], list[list[tuple[float, float]]]]:
+    """A bundled coastline: its source line, box (west, south, east, north) and closed land
+    rings (lon, lat). Made by `oiltrail.report.landgen`."""
+    text = resources.files("oiltrail.report").joinpath(name).read_text()
     doc = json.loads(text)
     rings = [[(float(x), float(y)) for x, y in ring] for ring in doc["rings"]]
-    return str(doc["source"]), rings
+    return str(doc["source"]), tuple(float(v) for v in doc["bbox"]), rings
+
+
+def land_for(proj: Projection) -> tuple[str, list[list[tuple[float, float]]]]:
+    """The most detailed coastline whose box holds the whole map (the world's otherwise)."""
+    for name in LAND_FILES:
+        source, (west, south, east, north), rings = land(name)
+        if west <= proj.west and proj.east <= east and south <= proj.south and proj.north <= north:
+            return source, rings
+    source, _, rings = land(LAND_FILES[-1])
+    return source, rings
 
 
 def land_path(proj: Projection) -> str:
     """One SVG path of every land ring that reaches into the map (even-odd fill keeps lakes)."""
     parts: list[str] = []
-    for ring in land()[1]:
+    for ring in land_for(proj)[1]:
         xs = [p[0] for p in ring]
         ys = [p[1] for p in ring]
         if max(xs) < proj.west or min(xs) > proj.east or max(ys) < proj.south:

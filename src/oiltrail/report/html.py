@@ -13,8 +13,8 @@ from oiltrail import __version__
 from oiltrail.errors import UsageError
 from oiltrail.report.charts import render_cap_chart, render_timeline
 from oiltrail.report.collect import ReportData, ReportParams, collect
-from oiltrail.report.geo import land
-from oiltrail.report.mapsvg import hot_vessels, render_map
+from oiltrail.report.geo import land_for
+from oiltrail.report.mapsvg import hot_vessels, map_projection, render_map
 from oiltrail.report.marks import KINDS, colour, kind_class, label
 from oiltrail.report.tables import (
     chains_table,
@@ -85,7 +85,7 @@ def map_section(data: ReportData) -> str:
         if empty
         else ""
     )
-    source = escape(land()[0])
+    source = escape(land_for(map_projection(data))[0])
     return (
         f'{msg}<div class="map-wrap">{render_map(data)}{legend(data)}</div>'
         f'<p class="sub">Web Mercator. Hover a track, marker or chain for its evidence. '

@@ -1,4 +1,6 @@
-"""Regenerate `land_east_asia.json`, the report's offline coastline, from a 1 km land mask.
+"""Regenerate the report's offline coastlines from a 1 km land mask: `land_east_asia.json`
+(detailed, the region the DPRK trade crosses) and `land_world.json` (coarse, the whole world,
+for data elsewhere: real AIS samples come from Europe, the US, anywhere).
 
 Run once by a developer, never at report time (it needs the `global-land-mask` package):
 `uv run --with global-land-mask python -m oiltrail.report.landgen`. The mask is the NOAA
@@ -10,24 +12,41 @@ from __future__ import annotations
 
 import importlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-# East Asia from Singapore's oil terminals to the Russian Far East ports (De-Kastri 51.5 N).
-BBOX_DEG = (100.0, 0.0, 150.0, 56.0)  # west, south, east, north: Singapore to Sakhalin
-STEP_CELLS = 4  # 1/120 deg cells taken every 4th: 1/30 deg (about 3.7 km) is plenty for a map
-SIMPLIFY_DEG = 0.02  # Douglas-Peucker tolerance, about 2 km
-MIN_AREA_DEG2 = 0.004  # drop islets smaller than about 40 km2
-OUT = Path(__file__).with_name("land_east_asia.json")
+
+@dataclass(frozen=True)
+class Region:
+    """One coastline file: its box and how finely it is drawn."""
+
+    bbox_deg: tuple[float, float, float, float]  # west, south, east, north
+    step_cells: int  # the mask's 1/120 deg cells taken every n-th
+    simplify_deg: float  # Douglas-Peucker tolerance
+    min_area_deg2: float  # smaller islands dropped
+    out: Path
 
 
-def _mask_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+HERE = Path(__file__).parent
+REGIONS = (
+    # East Asia from Singapore's oil terminals to the Russian Far East ports (De-Kastri 51.5 N):
+    # 1/30 deg cells (about 3.7 km), simplified at about 2 km, islets under about 40 km2 dropped.
+    Region((100.0, 0.0, 150.0, 56.0), 4, 0.02, 0.004, HERE / "land_east_asia.json"),
+    # The whole world for data elsewhere: 1/5 deg cells, simplified at about 15 km, islands
+    # under about 1.5 deg2 dropped (about 100 KB).
+    Region((-180.0, -85.0, 180.0, 85.0), 24, 0.15, 1.5, HERE / "land_world.json"),
+)
+
+
+def _mask_grid(region: Region) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     globe: Any = importlib.import_module("global_land_mask.globe")
-    west, south, east, north = BBOX_DEG
-    lat_idx = np.where((globe._lat >= south) & (globe._lat <= north))[0][::STEP_CELLS]
-    lon_idx = np.where((globe._lon >= west) & (globe._lon <= east))[0][::STEP_CELLS]
+    west, south, east, north = region.bbox_deg
+    step = region.step_cells
+    lat_idx = np.where((globe._lat >= south) & (globe._lat <= north))[0][::step]
+    lon_idx = np.where((globe._lon >= west) & (globe._lon <= east))[0][::step]
     # The package's mask is True over the ocean (its is_land() negates it).
     grid = np.logical_not(globe._mask[np.ix_(lat_idx, lon_idx)]).astype(float)
     # A sea border closes every contour, so each ring is a closed land outline.
@@ -47,17 +66,17 @@ def _ring_area(ring: np.ndarray) -> float:
     return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
 
 
-def build_rings() -> list[list[list[float]]]:
-    """Closed land rings (lon, lat) in the report region, simplified and rounded."""
+def build_rings(region: Region) -> list[list[list[float]]]:
+    """Closed land rings (lon, lat) in the region, simplified and rounded."""
     contourpy: Any = importlib.import_module("contourpy")
     shapely: Any = importlib.import_module("shapely")
-    lons, lats, grid = _mask_grid()
+    lons, lats, grid = _mask_grid(region)
     lines = contourpy.contour_generator(lons, lats, grid).lines(0.5)
     rings: list[list[list[float]]] = []
     for line in lines:
-        if len(line) < 4 or _ring_area(line) < MIN_AREA_DEG2:
+        if len(line) < 4 or _ring_area(line) < region.min_area_deg2:
             continue
-        simple = shapely.simplify(shapely.LinearRing(line), SIMPLIFY_DEG)
+        simple = shapely.simplify(shapely.LinearRing(line), region.simplify_deg)
         coords = np.round(np.asarray(simple.coords), 3)
         if len(coords) >= 4:
             rings.append(coords.tolist())
@@ -65,15 +84,18 @@ def build_rings() -> list[list[list[float]]]:
 
 
 def main() -> None:
-    rings = build_rings()
-    doc = {
-        "source": "NOAA GLOBE 30-arc-second land mask (public domain) via the global-land-mask "
-        "package 1.0.0 (MIT); contoured at 1/30 deg, simplified at 0.02 deg",
-        "bbox": list(BBOX_DEG),
-        "rings": rings,
-    }
-    OUT.write_text(json.dumps(doc, separators=(",", ":")))
-    print(f"wrote {OUT}: {len(rings)} rings, {sum(len(r) for r in rings)} points")
+    for region in REGIONS:
+        rings = build_rings(region)
+        cell = f"1/{120 // region.step_cells}"
+        doc = {
+            "source": "NOAA GLOBE 30-arc-second land mask (public domain) via the "
+            f"global-land-mask package 1.0.0 (MIT); contoured at {cell} deg, "
+            f"simplified at {region.simplify_deg:g} deg",
+            "bbox": list(region.bbox_deg),
+            "rings": rings,
+        }
+        region.out.write_text(json.dumps(doc, separators=(",", ":")))
+        print(f"wrote {region.out}: {len(rings)} rings, {sum(len(r) for r in rings)} points")
 
 
 if __name__ == "__main__":

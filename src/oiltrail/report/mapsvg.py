@@ -15,6 +15,8 @@ MAP_WIDTH_PX = 1000
 MAP_HEIGHT_PX = 700
 CHAIN_COLOUR = "#b30000"
 PORT_KIND_COLOURS = {"dprk_port": "#b30000"}
+GRATICULE_STEPS_DEG = (1, 2, 5, 10, 15, 30, 45, 60, 90)
+SCALE_KM = (10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000)
 
 
 def hot_vessels(data: ReportData) -> set[int]:
@@ -62,29 +64,37 @@ def _has_pos(row: Row) -> bool:
 
 def graticule(proj: Projection) -> str:
     span = proj.east - proj.west
-    step = next(s for s in (1, 2, 5, 10, 20, 30) if span / s <= 10)
+    # At most about ten lines each way, however wide the map (the whole world included).
+    step = next((s for s in GRATICULE_STEPS_DEG if span / s <= 10), GRATICULE_STEPS_DEG[-1])
     out = ['<g class="graticule">']
     lon = math.ceil(proj.west / step) * step
     while lon <= proj.east:
         x, _ = proj.xy(lon, proj.south)
         out.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{proj.height_px}"/>')
-        out.append(f'<text x="{x + 3}" y="{proj.height_px - 6}">{lon:g}°E</text>')
+        out.append(f'<text x="{x + 3}" y="{proj.height_px - 6}">{_deg(lon, "E", "W")}</text>')
         lon += step
     lat = math.ceil(proj.south / step) * step
     while lat <= proj.north:
         _, y = proj.xy(proj.west, lat)
         out.append(f'<line x1="0" y1="{y}" x2="{proj.width_px}" y2="{y}"/>')
-        out.append(f'<text x="4" y="{y - 3}">{lat:g}°N</text>')
+        out.append(f'<text x="4" y="{y - 3}">{_deg(lat, "N", "S")}</text>')
         lat += step
     out.append("</g>")
     return "".join(out)
+
+
+def _deg(value: float, positive: str, negative: str) -> str:
+    """15°E, 30°W, 0°: a hemisphere letter, never a minus sign."""
+    if value == 0:
+        return "0°"
+    return f"{abs(value):g}°{positive if value > 0 else negative}"
 
 
 def scale_bar(proj: Projection) -> str:
     mid_lat = (proj.north + proj.south) / 2
     km_per_px = distance_km(proj.west, mid_lat, proj.east, mid_lat) / proj.width_px
     target_km = km_per_px * 150
-    nice = max((n for n in (10, 20, 50, 100, 200, 250, 500, 1000) if n <= target_km), default=10)
+    nice = max((n for n in SCALE_KM if n <= target_km), default=SCALE_KM[0])
     length_px = round(nice / km_per_px, 1)
     x0, y0 = proj.width_px - length_px - 20, proj.height_px - 30
     return (
@@ -212,6 +222,11 @@ def _bbl(value: Any) -> str:
     if isinstance(value, int | float):
         return f"{value:,.0f} bbl"
     return "— bbl"
+
+
+def map_projection(data: ReportData) -> Projection:
+    """The map's frame: around the data (tracks, events, chains), wherever in the world."""
+    return projection(data, chain_paths(data))
 
 
 def render_map(data: ReportData) -> str:
