@@ -31,12 +31,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# A text cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"): a vessel name "=HYPERLINK(…)" from an AIS broadcast would run there.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe
+    (`'=SUM(A1)`, shown as text); numbers, including negative ones, are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def rows_to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
+        writer.writerow(
+            ["" if row.get(c) is None else spreadsheet_safe(_plain(row.get(c))) for c in columns]
+        )
     return buf.getvalue()
 
 

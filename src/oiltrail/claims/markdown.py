@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 
 def _cell(value: Any) -> str:
-    return str(value if value not in (None, "") else "—").replace("|", "\\|").replace("\n", " ")
+    """Article text as inert Markdown: raw HTML from an article (`<script>`, `<img onerror>`)
+    is escaped to entities, so a Markdown viewer shows it instead of rendering it."""
+    text = str(value if value not in (None, "") else "—")
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def _quantity(q: dict[str, Any] | None) -> str:
     if not q:
         return "—"
-    return f"{q['text']} (≈{q['barrels']:,} bbl)"
+    return f"{_cell(q['text'])} (≈{q['barrels']:,} bbl)"
 
 
 def render_markdown(result: dict[str, Any], title: str = "Claims against evidence") -> str:
     """Claims table, each claim's reasons, then the entities and their screening."""
-    lines = [f"# {title}", ""]
+    lines = [f"# {_cell(title)}", ""]
     claims = result.get("claims", [])
     if not claims:
         lines += ["No statements about oil supply to North Korea were found.", ""]
     for n, c in enumerate(claims, 1):
         lines += [
-            f"## {n}. {c['verdict'].upper()} — {_cell(c['speaker'] or '(unattributed)')}",
+            f"## {n}. {_cell(c['verdict'].upper())} — {_cell(c['speaker'] or '(unattributed)')}",
             "",
             f"> {_cell(c['quote'])}",
             "",
@@ -55,5 +59,5 @@ def render_markdown(result: dict[str, Any], title: str = "Claims against evidenc
         status = s["status"] + (f": {detail}" if detail else "")
         if s.get("record"):
             status += f"; {s['record']}"
-        lines.append(f"| {_cell(e['name'])} | {e['type']} | {_cell(status)} |")
+        lines.append(f"| {_cell(e['name'])} | {_cell(e['type'])} | {_cell(status)} |")
     return "\n".join([*lines, ""])

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from oiltrail.errors import InputFormatError, NotFoundError, OiltrailError
-from oiltrail.render import err_console
+from oiltrail.render import err_console, spreadsheet_safe
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.match import (
     SCREEN_COLUMNS,
@@ -98,7 +98,7 @@ class _Writer:
 
     def write(self, row: dict[str, Any]) -> None:
         if self.fmt == "csv":
-            self.csv.writerow([row[c] for c in SCREEN_COLUMNS])
+            self.csv.writerow([spreadsheet_safe(row[c]) for c in SCREEN_COLUMNS])
             return
         self.out.write(("\n" if self.first else ",\n") + json.dumps(row, ensure_ascii=False))
         self.first = False
