@@ -34,6 +34,7 @@ browser:
 demo: setup
 	rm -f oiltrail.duckdb oiltrail.duckdb.wal
 	$(RUN) oiltrail demo --db oiltrail.duckdb --out demo-out
+	@echo "next: .venv/bin/oiltrail status (or any command in README.md; no PATH change needed)"
 
 test: setup browser
 	$(RUN) pytest -q

@@ -348,7 +348,49 @@ def test_exit_code_table_is_documented() -> None:
     assert set(EXIT_CODES) == {0, 1, 2, 3, 4, 5, 130}
 
 
+def test_readme_commands_need_no_path_change() -> None:
+    """`make demo` may leave uv in ~/.local/bin, off PATH: the README's next step must work."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "uv run oiltrail" not in text
+    assert "`.venv/bin/oiltrail" in text
+    assert (Path(sys.executable).parent / "oiltrail").exists()  # the entry point it names
+
+
 def test_cli_uses_one_store_opener() -> None:
     """Commands open --db through cli.open_db, so a missing store is refused everywhere."""
     source = Path(cli.__file__).read_text(encoding="utf-8")
     assert source.count("open_store(") == 1  # inside open_db
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs (root only): room for a small store, not for a second file's positions."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
+
+
+def test_disk_full_during_ingest_one_line_nothing_lost(small_disk: Path, tmp_path: Path) -> None:
+    from oiltrail.simulate import simulate
+
+    simulate(tmp_path / "sim", 5, 2, 6, formats=("nmea",))
+    big = tmp_path / "sim" / "ais.nmea"
+    small = tmp_path / "first.nmea"
+    small.write_bytes(b"".join(big.read_bytes().splitlines(keepends=True)[:200]))
+    db = small_disk / "s.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(small), "--db", str(db)]).exit_code == 0
+    before = runner.invoke(app, ["status", "--db", str(db), "--format", "json"]).output
+    result = runner.invoke(app, ["ingest", str(big), "--db", str(db)])
+    assert result.exit_code == EXIT_STORE, result.output
+    text = _one_line(result.output)
+    assert text.startswith(f"error: disk full writing {db}") and "as it was before" in text
+    after = runner.invoke(app, ["status", "--db", str(db), "--format", "json"])
+    assert after.exit_code == 0 and after.output == before

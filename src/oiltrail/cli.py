@@ -190,7 +190,8 @@ def ingest_cmd(
     from oiltrail.render import console, emit
     from oiltrail.store.ingest import FILE_COLUMNS, ingest_into
 
-    report = ingest_into(db, paths, fmt=fmt, base_time=base_time, strict=strict)
+    with db_flag(db):
+        report = ingest_into(db, paths, fmt=fmt, base_time=base_time, strict=strict)
     emit(report.file_rows(), FILE_COLUMNS, "table", title=f"ingest into {db}")
     if report.quarantined:
         emit(report.reason_rows(), ("reason", "rows"), "table", title="quarantined by reason")

@@ -11,7 +11,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_INTERNAL = 1  # a bug: an exception that is not an OiltrailError
 EXIT_USAGE = 2  # bad options or arguments, a file that cannot be read as what it claims to be
-EXIT_REJECTED = 3  # input read but rows refused: --strict with quarantined rows
+EXIT_REJECTED = 3  # input read but rows refused: all quarantined, or --strict
 EXIT_MISSING_DATA = 4  # no store at --db, or the store lacks what the command needs
 EXIT_STORE = 5  # the store cannot be used now: busy, read-only, damaged, older layout, disk full
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the store as it was before the interrupted step
@@ -29,8 +29,9 @@ EXIT_CODES: dict[int, tuple[str, str]] = {
         "fix the flag or file the message names",
     ),
     EXIT_REJECTED: (
-        "input read but rows refused (`ingest --strict` with quarantined rows)",
-        "see `oiltrail status` for the quarantine reasons; fix the input or drop --strict",
+        "input read but rows refused: every row of a file quarantined (the file is not kept), "
+        "or `ingest --strict` with quarantined rows",
+        "the message names the reasons and the fix (e.g. --base-time); or drop --strict",
     ),
     EXIT_MISSING_DATA: (
         "no store at --db, or the store lacks what the command needs (events, lists)",

@@ -54,6 +54,7 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
     counted, not_counted = _split_chains(chains)
     estimated = _estimated_by_year(counted)
     years = sorted(set(declared) | set(estimated) | set(published))
+    coverage = ais_coverage(store)
     rows = [_row(y, declared.get(y), estimated.get(y), published.get(y)) for y in years]
     return {
         "rows": rows,
@@ -72,8 +73,50 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
             "source": CAP_SOURCE,
         },
         "simulated": store.simulated,
-        "notes": _notes(reported, chains, counted, store.simulated),
+        "ais_coverage": coverage,
+        "notes": [
+            *_notes(reported, chains, counted, store.simulated),
+            *_coverage_notes(coverage, estimated),
+        ],
     }
+
+
+def ais_coverage(store: Store) -> list[dict[str, Any]]:
+    """Per year, the UTC days the store's AIS positions cover: what an estimate can rest on."""
+    rows = store.con.execute(
+        """SELECT year(ts) AS y, count(DISTINCT CAST(ts AS DATE)), min(ts), max(ts)
+           FROM positions GROUP BY y ORDER BY y"""
+    ).fetchall()
+    out = []
+    for year, days, first, last in rows:
+        in_year = (date(int(year) + 1, 1, 1) - date(int(year), 1, 1)).days
+        out.append(
+            {
+                "year": int(year),
+                "days_with_positions": int(days),
+                "days_in_year": in_year,
+                "first": first,
+                "last": last,
+            }
+        )
+    return out
+
+
+def _coverage_notes(
+    coverage: list[dict[str, Any]], estimated: dict[int, tuple[float, float, float]]
+) -> list[str]:
+    """A share of the yearly cap from part of a year's AIS is not a yearly share: say so."""
+    notes = []
+    for c in coverage:
+        if c["year"] not in estimated or c["days_with_positions"] >= c["days_in_year"]:
+            continue
+        notes.append(
+            f"{c['year']}: estimated_barrels_* cover only the {c['days_with_positions']} days "
+            f"of AIS in the store ({c['first']:%Y-%m-%d} to {c['last']:%Y-%m-%d}) of "
+            f"{c['days_in_year']}; share_of_cap_mid is that part's barrels over the whole "
+            "year's cap, not a yearly share (not annualised)"
+        )
+    return notes
 
 
 def _chains(store: Store) -> list[dict[str, Any]]:
