@@ -227,6 +227,30 @@ def test_busy_store_says_so_and_what_to_do(held: Path, args: list[str]) -> None:
     assert f"store {held} is busy" in text and "oiltrail serve" in text and "wait" in text
 
 
+def test_readers_share_a_store_another_process_reads(small_store: Path, tmp_path: Path) -> None:
+    """A process reading the store (read lock) does not block screen, vessels or report."""
+    db = _copy(small_store, tmp_path / "shared")
+    code = "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+    code += "print('ready', flush=True); sys.stdin.read()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        for args in (["status"], ["screen", "CHON MA SAN"], ["vessels"]):
+            result = CliRunner().invoke(app, [*args, "--db", str(db)])
+            assert result.exit_code == 0, (args, result.output)
+        busy = CliRunner().invoke(app, ["detect", "--db", str(db)])
+        assert busy.exit_code == EXIT_STORE and "is busy" in _one_line(busy.output)
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=60)
+
+
 @pytest.fixture
 def read_only_store(small_store: Path, tmp_path: Path) -> Iterator[Path]:
     """The store on a read-only file system (root ignores file modes, so a tmpfs remounted

@@ -239,7 +239,9 @@ def open_store(path: Path | str, read_only: bool | None = False, create: bool = 
         try:
             con = _connect(path, read_only=False)
             read_only = False
-        except StoreReadOnlyError:
+        except (StoreReadOnlyError, StoreBusyError):
+            # A read-only file, or other processes reading it (DuckDB shares a read lock):
+            # reading still works; a writer holding it is still "busy".
             con = _connect(path, read_only=True)
             read_only = True
     else:
