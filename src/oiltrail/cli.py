@@ -391,13 +391,16 @@ def screen_cmd(
     from oiltrail.errors import UsageError
     from oiltrail.render import emit
     from oiltrail.screen.batch import screen_file
-    from oiltrail.screen.match import SCREEN_COLUMNS, parse_query, screen_query
+    from oiltrail.screen.match import SCREEN_COLUMNS, check_imo, parse_query, screen_query
 
     if (query is None) == (file is None):
         raise UsageError("give either a QUERY or --file queries.csv")
     if file is not None and not file.is_file():
         what = "is a folder" if file.is_dir() else "does not exist"
         raise UsageError(f"--file {file} {what}: give a CSV of query_id,name,imo,mmsi,schema")
+    q = parse_query(query) if query is not None else None
+    if q is not None and q.imo:
+        check_imo(q.imo)  # a bad check digit is a usage error before the store is opened
     with open_db(db, "cache") as store:
         if file is not None:
             batch_fmt = "csv" if fmt == "table" else fmt
@@ -408,8 +411,7 @@ def screen_cmd(
                 f"{report.hits} hits; skipped: {skipped}"
             )
             return
-        assert query is not None
-        q = parse_query(query)
+        assert q is not None
         rows = screen_query(
             store, q.name, q.imo, q.mmsi, schema, limit=limit, cutoff=cutoff, threshold=threshold
         )
@@ -425,9 +427,10 @@ def vessels_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
     from oiltrail.screen.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
 
+    check_format(fmt)
     with open_db(db, "cache") as store:
         rows = flagged_vessels(store) if flagged else screen_fleet(store)
         simulated = store.simulated
@@ -463,10 +466,11 @@ def trace_cmd(
     ] = False,
 ) -> None:
     """Delivery chains from source ports to DPRK (SPEC §6)."""
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
     from oiltrail.store.chains import CHAIN_COLUMNS
     from oiltrail.trace.chains import chains_json, trace_chains, trace_summary
 
+    check_format(fmt)
     out_path(out)
     with open_db(db, "write") as store:
         rows = trace_chains(store)
@@ -495,8 +499,9 @@ def estimate_cmd(
 ) -> None:
     """Barrels per year: reported, estimated (low-mid-high) and the 500,000-barrel cap."""
     from oiltrail.estimate.cap import CAP_COLUMNS, cap_detail, detail_json
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
 
+    check_format(fmt)
     out_path(out)
     with open_db(db, "cache") as store:
         result = cap_detail(store, reported)

@@ -63,6 +63,13 @@ def rows_to_json(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
+    """A known output format, or a usage error (commands check before any work)."""
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(allowed)}")
+    return fmt
+
+
 def emit(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -71,8 +78,7 @@ def emit(
     title: str | None = None,
 ) -> None:
     """Write `rows` (dicts) with `columns` in `fmt` to `out` or standard output."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    check_format(fmt)
     if fmt == "table" and out is None:
         table = Table(title=title)
         for c in columns:

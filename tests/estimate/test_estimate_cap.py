@@ -138,6 +138,7 @@ def test_wrong_columns_is_a_one_line_error() -> None:
 
 
 def test_cli_estimate_csv_and_detail(db_path: Path) -> None:
+    open_store(db_path).close()  # an empty store (a missing one is refused)
     runner = CliRunner()
     result = runner.invoke(app, ["estimate", "--db", str(db_path), "--format", "csv"])
     assert result.exit_code == 0, result.output
@@ -151,6 +152,7 @@ def test_cli_estimate_csv_and_detail(db_path: Path) -> None:
 
 
 def test_cli_estimate_missing_reported_file_exits_2(db_path: Path, tmp_path: Path) -> None:
+    open_store(db_path).close()
     result = CliRunner().invoke(
         app, ["estimate", "--db", str(db_path), "--reported", str(tmp_path / "nope.csv")]
     )
@@ -161,6 +163,7 @@ def test_cli_estimate_missing_reported_file_exits_2(db_path: Path, tmp_path: Pat
 def test_binary_reported_file_is_a_one_line_error(db_path: Path, tmp_path: Path) -> None:
     binary = tmp_path / "reported.csv"
     binary.write_bytes(b"\x00\xff\xfe\x9c" * 100)
+    open_store(db_path).close()
     result = CliRunner().invoke(app, ["estimate", "--db", str(db_path), "--reported", str(binary)])
     assert result.exit_code == 2
     assert "not UTF-8" in result.output

@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from oiltrail.cli import app
+from oiltrail.store import open_store
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "screen"
 COLUMNS = ["query_id", "entity_id", "name", "schema", "score", "match", "lists", "reasons"]
@@ -36,6 +37,7 @@ def test_screen_batch_file_json(db_path: Path, tmp_path: Path) -> None:
         "d,X,IMO1234568,,\n"  # bad check digit: a counted skip
         "e,Y,,,Spaceship\n"  # unknown schema: a counted skip
     )
+    open_store(db_path).close()  # an empty store (a missing one is refused)
     result = runner.invoke(
         app, ["screen", "--file", str(queries), "--db", str(db_path), "--format", "json"]
     )
@@ -62,6 +64,7 @@ def test_lists_load_hostile_file_exit_2(db_path: Path, tmp_path: Path) -> None:
 
 
 def test_graph_and_vessels_commands(db_path: Path) -> None:
+    open_store(db_path).close()  # an empty store (a missing one is refused)
     result = runner.invoke(app, ["graph", "YU JONG 2", "--db", str(db_path), "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)

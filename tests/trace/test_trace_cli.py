@@ -37,6 +37,7 @@ def test_trace_json(db_path: Path) -> None:
 
 
 def test_trace_on_empty_store_says_what_is_missing(db_path: Path) -> None:
+    open_store(db_path).close()  # an empty store (a missing one is refused)
     result = CliRunner().invoke(app, ["trace", "--db", str(db_path), "--format", "csv"])
     assert result.exit_code == 0
     assert result.stdout.strip() == ",".join(CHAIN_COLUMNS)
