@@ -45,7 +45,6 @@ READERS: dict[str, list[str]] = {
     "graph": ["graph", "IMO8660313"],
     "trace": ["trace"],
     "estimate": ["estimate"],
-    "check-claims": ["check-claims", "ARTICLE"],
     "report": ["report", "-o", "OUT"],
 }
 
@@ -118,6 +117,17 @@ def test_missing_db_is_refused_and_not_created(name: str, tmp_path: Path) -> Non
     text = _one_line(result.output)
     assert f"no store at --db {db}" in text
     assert not db.exists() and not Path(str(db) + ".wal").exists()
+
+
+def test_check_claims_names_a_missing_db_and_creates_none(tmp_path: Path) -> None:
+    """check-claims needs no store (the public record is bundled): a missing --db is said."""
+    db = tmp_path / "typo.duckdb"
+    result = CliRunner().invoke(
+        app, [*_args(["check-claims", "ARTICLE"], tmp_path), "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"no store at --db {db} (a typo?)" in " ".join(result.stderr.split())
+    assert not db.exists()
 
 
 def test_default_db_missing_check_claims_still_lists_claims(

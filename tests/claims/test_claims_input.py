@@ -78,23 +78,19 @@ def test_hostile_text_finishes(tmp_path: Path) -> None:
     assert isinstance(result["claims"], list)
 
 
-def test_cli_json_and_md(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_json_and_md(tmp_path: Path) -> None:
     runner = CliRunner()
     article = str(ARTICLES / "kremlin_negligible.txt")
-    # No --db: the default store is absent, so claims come without evidence (a --db named on
-    # the command line must exist: tests/test_cli_errors.py).
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("OILTRAIL_DB", raising=False)
-    db = str(tmp_path / "oiltrail.duckdb")
-    out = runner.invoke(app, ["check-claims", article])
+    db = str(tmp_path / "none.duckdb")
+    out = runner.invoke(app, ["check-claims", article, "--db", db])
     assert out.exit_code == 0
     data = json.loads(out.stdout)
     assert data["claims"][2]["speaker"] == "Dmitry Peskov"
-    md = runner.invoke(app, ["check-claims", article, "--format", "md"])
+    md = runner.invoke(app, ["check-claims", article, "--db", db, "--format", "md"])
     assert md.exit_code == 0 and "## 3. NOT ENOUGH EVIDENCE — Dmitry Peskov" in md.stdout
-    bad = runner.invoke(app, ["check-claims", article, "--format", "xml"])
+    bad = runner.invoke(app, ["check-claims", article, "--db", db, "--format", "xml"])
     assert bad.exit_code == 2
-    missing = runner.invoke(app, ["check-claims", str(tmp_path / "nope.txt")])
+    missing = runner.invoke(app, ["check-claims", str(tmp_path / "nope.txt"), "--db", db])
     assert missing.exit_code == 2 and "Traceback" not in missing.output
     assert not Path(db).exists()  # checking claims never creates a store
 
