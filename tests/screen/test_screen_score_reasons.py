@@ -36,6 +36,7 @@ def test_cyrillic_korean_name_reason(store: Store, query: str) -> None:
 
 def test_cli_screen_cyrillic_reason(tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
+    open_store(db).close()  # an empty store (a missing one is refused); screen loads the lists
     result = CliRunner().invoke(app, ["screen", "Ким Чен Ын", "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.output
     top = json.loads(result.output)[0]
