@@ -547,11 +547,10 @@ def routes_cmd(
 
     chains: list[dict[str, Any]] = []
     simulated = False
-    if db.exists():
-        from oiltrail.store import open_store
+    if db.exists():  # routes need no store: the public record is bundled
         from oiltrail.store.chains import read_chains
 
-        with open_store(db, read_only=True) as store:
+        with open_db(db, "read") as store:
             chains = read_chains(store) or []
             simulated = store.simulated
     rows = routes_table(bundled_record(), years=year, cut=cut, chains=chains, simulated=simulated)
