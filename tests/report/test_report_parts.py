@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oiltrail.reference.ports import read_ports
 from oiltrail.report.chainpath import Waypoint, evidence_ids, find_port, legs_km
 from oiltrail.report.charts import pack_rows, render_cap_chart, render_timeline
-from oiltrail.report.collect import load_ports, split_track
+from oiltrail.report.collect import split_track
 from oiltrail.report.geo import DEFAULT_EXTENT_DEG, distance_km, fit_extent
 from oiltrail.report.tables import path_text, settings_html
 
@@ -67,7 +68,7 @@ def test_evidence_ids_in_every_shape() -> None:
 
 
 def test_find_port_by_name_or_bracketed_variant_only() -> None:
-    ports = load_ports()
+    ports = read_ports().to_pylist()
     nampo = find_port("Nampo", ports)
     assert nampo is not None and nampo["country"] == "North Korea"
     assert find_port("Chinnampo", ports) == nampo

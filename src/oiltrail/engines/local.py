@@ -30,8 +30,8 @@ from oiltrail.detect.kernels import (
     run_vessel_kernels,
 )
 from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
-from oiltrail.detect.ports import load_ports
 from oiltrail.errors import UsageError
+from oiltrail.reference.ports import BUNDLED_ORIGIN, ports_hash, read_ports
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import (
@@ -43,6 +43,7 @@ from oiltrail.store.events import (
     save_fingerprints,
     stored_fingerprints,
 )
+from oiltrail.store.reference import save_ports
 
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
 PARALLEL_MIN_ROWS = 200_000  # below this, splitting costs more than it saves
@@ -88,11 +89,11 @@ def _config_key(params: DetectParams, kinds: Sequence[str], ports: pa.Table) -> 
     return h.hexdigest()[:16]
 
 
-def ports_hash(ports: pa.Table) -> str:
-    h = hashlib.sha256()
-    for c in ("name", "lat", "lon"):
-        h.update(json.dumps(ports.column(c).to_pylist()).encode())
-    return h.hexdigest()[:16]
+def ports_origin(ports: Path | pa.Table | None) -> str:
+    """Where a run's ports came from, for its run record and the store's reference_sets."""
+    if ports is None:
+        return BUNDLED_ORIGIN
+    return str(ports) if isinstance(ports, Path) else "table given by the caller"
 
 
 def _map(fn: Callable[..., T], items: list[tuple[Any, ...]], parallel: bool) -> list[T]:
@@ -184,8 +185,12 @@ def detect(
     until: str | date | None = None,
     ports: Path | pa.Table | None = None,
     parallel: bool | None = None,
+    ports_from: str | None = None,
 ) -> DetectReport:
-    """Detect events in the store's positions and write them (incremental; see module doc)."""
+    """Detect events in the store's positions and write them (incremental; see module doc).
+
+    The ports used are written to the store (`store.reference`) for the later stages;
+    `ports_from` names their origin when `ports` is a table read by the caller."""
     started = datetime.now(UTC).replace(tzinfo=None)
     params = params or DetectParams()
     kinds = tuple(kinds) if kinds else KINDS
@@ -195,7 +200,7 @@ def detect(
     d0, d1 = parse_day(since, "--since"), parse_day(until, "--until")
     if d0 and d1 and d1 < d0:
         raise UsageError(f"--until {d1} is before --since {d0}")
-    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     ensure_detect_tables(store)
     key = _config_key(params, kinds, port_table)
     prints = current_fingerprints(store)
@@ -221,6 +226,8 @@ def detect(
                 store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
             )
         written += _detect_static(store, params, kinds, port_table, run_id)
+        origin = ports_from or ports_origin(ports)
+        ports_digest = save_ports(store, port_table, origin)
         if not windowed:
             save_fingerprints(store, prints)
             store.set_meta("detect.config", key)
@@ -249,10 +256,8 @@ def detect(
                 "finished_at": datetime.now(UTC).replace(tzinfo=None),
                 "params": params.to_json(),
                 "kinds": ",".join(kinds),
-                "ports_hash": ports_hash(port_table),
-                "ports_source": "bundled"
-                if ports is None
-                else str(ports if isinstance(ports, Path) else "table"),
+                "ports_hash": ports_digest,
+                "ports_source": origin,
                 "inputs": json.dumps(input_hashes(store)),
                 "window_start": report.window_start,
                 "since": d0,
@@ -404,11 +409,16 @@ def run_detect_command(
         raise UsageError(f"unknown engine {engine!r}: expected local or spark")
     from oiltrail.render import err_console
 
-    port_table = load_ports(ports)  # a bad --ports file fails before the store is opened
+    port_table = read_ports(ports)  # a bad --ports file fails before the store is opened
     with open_store(db) as store, err_console.status(f"detecting events ({engine} engine)…"):
         if engine == "spark":
-            return _spark_detect(store, params, kinds, since, until, port_table, spark_master)
-        return detect(store, params, kinds, since, until, port_table).summary()
+            return _spark_detect(
+                store, params, kinds, since, until, port_table, ports_origin(ports), spark_master
+            )
+        report = detect(
+            store, params, kinds, since, until, port_table, ports_from=ports_origin(ports)
+        )
+        return report.summary()
 
 
 def _spark_detect(
@@ -418,6 +428,7 @@ def _spark_detect(
     since: str | None,
     until: str | None,
     ports: pa.Table,
+    ports_from: str,
     master: str | None,
 ) -> str:
     import importlib
@@ -429,6 +440,13 @@ def _spark_detect(
     except ImportError as exc:
         raise EngineUnavailableError(f"the spark engine is not available: {exc}") from None
     report = spark.detect(
-        store, params=params, kinds=kinds, since=since, until=until, ports=ports, master=master
+        store,
+        params=params,
+        kinds=kinds,
+        since=since,
+        until=until,
+        ports=ports,
+        ports_from=ports_from,
+        master=master,
     )
     return str(report.summary() if hasattr(report, "summary") else report)

@@ -29,11 +29,11 @@ from oiltrail.detect.kernels import (
     run_vessel_kernels,
 )
 from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
-from oiltrail.detect.ports import load_ports
 from oiltrail.engines.spark_arrow import from_spark, spark_ddl, to_spark
 from oiltrail.engines.spark_io import check_static, read_positions, scan_layout
 from oiltrail.engines.spark_session import SparkConfig, spark_session
 from oiltrail.errors import UsageError
+from oiltrail.reference.ports import read_ports
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -221,7 +221,7 @@ def detect_spark(
     """
     params = params or DetectParams()
     chosen = parse_kinds(kinds)
-    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     # Check the input (file footers only) before a JVM is started for it.
     use_positions = any(k in VESSEL_KINDS or k == "encounter" for k in chosen)
     layout = scan_layout(parquet_dir, since, until) if use_positions else None

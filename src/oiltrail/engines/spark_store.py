@@ -21,14 +21,15 @@ import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS, STATIC, TS
 from oiltrail.detect.params import STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
-from oiltrail.detect.ports import load_ports
-from oiltrail.engines.local import DetectReport, ports_hash
+from oiltrail.engines.local import DetectReport, ports_origin
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_session import require_spark
 from oiltrail.errors import UsageError
+from oiltrail.reference.ports import read_ports
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import ensure_detect_tables, input_hashes, insert_events, record_run
+from oiltrail.store.reference import save_ports
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -129,6 +130,7 @@ def detect(
     ports: pa.Table | Path | None = None,
     master: str | None = None,
     plan: SparkPlan | None = None,
+    ports_from: str | None = None,
 ) -> DetectReport:
     """`oiltrail detect --engine spark`: detect on Spark and write events into the store.
 
@@ -143,7 +145,7 @@ def detect(
     window = (parse_day(since, "--since"), parse_day(until, "--until"))
     if window[0] and window[1] and window[1] < window[0]:
         raise UsageError(f"--until {window[1]} is before --since {window[0]}")
-    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     session = session_for(master)
     events, n_positions, n_vessels = _run_on_spark(
         store, session, params, chosen, port_table, window, plan or SparkPlan()
@@ -167,7 +169,10 @@ def detect(
             events={str(k): int(v) for k, v in counts.fetchall()},
             simulated=store.simulated,
         )
-        record_run(store, _run_row(store, report, started, params, chosen, port_table, window))
+        origin = ports_from or ports_origin(ports)
+        digest = save_ports(store, port_table, origin)
+        row = _run_row(store, report, started, params, chosen, window)
+        record_run(store, {**row, "ports_hash": digest, "ports_source": f"{origin} (spark)"})
     return report
 
 
@@ -177,7 +182,6 @@ def _run_row(
     started: datetime,
     params: DetectParams,
     chosen: tuple[str, ...],
-    ports: pa.Table,
     window: tuple[date | None, date | None],
 ) -> dict[str, Any]:
     return {
@@ -186,8 +190,6 @@ def _run_row(
         "finished_at": datetime.now(UTC).replace(tzinfo=None),
         "params": params.to_json(),
         "kinds": ",".join(chosen),
-        "ports_hash": ports_hash(ports),
-        "ports_source": "spark",
         "inputs": json.dumps(input_hashes(store)),
         "since": window[0],
         "until": window[1],

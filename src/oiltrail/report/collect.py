@@ -6,14 +6,12 @@ message instead of rows, so the report always renders and says what to run.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import json
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import duckdb
 from oiltrail.errors import InputFormatError, NotFoundError, OiltrailError
 from oiltrail.render import err_console
 from oiltrail.store import Store
+from oiltrail.store.reference import stored_ports
 
 Row = dict[str, Any]
 
@@ -185,15 +184,9 @@ def split_track(
     return [s for s in segments if s]
 
 
-def load_ports() -> list[Row]:
-    text = resources.files("oiltrail.data").joinpath("ports.csv").read_text(encoding="utf-8")
-    out: list[Row] = []
-    for r in csv.DictReader(text.splitlines()):
-        try:
-            out.append({**r, "lat": float(r["lat"]), "lon": float(r["lon"])})
-        except (KeyError, TypeError, ValueError):
-            continue  # a malformed row in package data is the ports owner's to fix
-    return out
+def load_ports(store: Store) -> list[Row]:
+    """The ports the store's events were detected with (none before a detect run)."""
+    return list(stored_ports(store).to_pylist())
 
 
 def load_chains(store: Store) -> list[Row]:
@@ -354,7 +347,7 @@ def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportD
         events=events,
         tracks=load_tracks(store, names, params),
         names=names,
-        ports=load_ports(),
+        ports=load_ports(store),
         chains=chains,
         routes=chain_routes(store, chains.rows, events.rows),
         cap=attempt("cap table", "run `oiltrail estimate`", lambda: load_cap(store)),

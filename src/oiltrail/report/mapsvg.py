@@ -14,7 +14,7 @@ from oiltrail.report.marks import event_title, fmt_time, marker
 MAP_WIDTH_PX = 1000
 MAP_HEIGHT_PX = 700
 CHAIN_COLOUR = "#b30000"
-PORT_KIND_COLOURS = {"dprk_port": "#b30000"}
+PORT_ROLE_COLOURS = {"destination": "#b30000"}
 
 
 def hot_vessels(data: ReportData) -> set[int]:
@@ -99,18 +99,18 @@ def ports_layer(data: ReportData, proj: Projection) -> str:
     named = {str(e.get("port")) for e in data.events.rows if e.get("port")}
     named |= {str(c.get(k)) for c in data.chains.rows for k in ("source_port", "destination")}
     placed: list[tuple[float, float, float]] = []  # label boxes: x, y, width
-    # Ports named in the evidence label first; then the curated kinds (DPRK, Russian Far East,
-    # Singapore). The bundled World Port Index rows would bury the map in labels: left out.
+    # Ports named in the evidence label first; then DPRK ports, then loading ports. The
+    # other ports (the bundled World Port Index rows) would bury the map in labels: left out.
     ranked = sorted(
-        data.ports, key=lambda p: (p.get("name") not in named, p.get("kind") != "dprk_port")
+        data.ports, key=lambda p: (p.get("name") not in named, p.get("role") != "destination")
     )
     for p in ranked:
-        if p.get("kind") == "port" and p.get("name") not in named:
+        if p.get("role") == "other" and p.get("name") not in named:
             continue
         if not proj.contains(p["lon"], p["lat"]):
             continue
         x, y = proj.xy(p["lon"], p["lat"])
-        c = PORT_KIND_COLOURS.get(str(p.get("kind")), "#234")
+        c = PORT_ROLE_COLOURS.get(str(p.get("role")), "#234")
         name = str(p.get("name", "")).split(" (")[0]
         width = 7.5 * len(name) + 8
         free = all(abs(y - py) > 13 or x + width < px or px + pw < x for px, py, pw in placed)

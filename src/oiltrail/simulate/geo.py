@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from oiltrail.reference.ports import read_ports
 
 EARTH_RADIUS_M = 6_371_000.0  # mean Earth radius, as GFW pipe-encounters uses
 KNOT_M_S = 1852.0 / 3600.0
@@ -90,15 +90,12 @@ class Ports:
 
 @lru_cache(maxsize=1)
 def load_ports() -> Ports:
-    """The package's ports table (src/oiltrail/data/ports.csv)."""
-    text = (Path(__file__).resolve().parent.parent / "data" / "ports.csv").read_text(
-        encoding="utf-8"
-    )
-    rows = list(csv.DictReader(text.splitlines()))
+    """The package's ports table (src/oiltrail/data/ports.csv, read by oiltrail.reference)."""
+    t = read_ports()
     return Ports(
-        name=tuple(r["name"] for r in rows),
-        country=tuple(r["country"] for r in rows),
-        kind=tuple(r["kind"] for r in rows),
-        lat=np.array([float(r["lat"]) for r in rows]),
-        lon=np.array([float(r["lon"]) for r in rows]),
+        name=tuple(t.column("name").to_pylist()),
+        country=tuple(t.column("country").to_pylist()),
+        kind=tuple(t.column("kind").to_pylist()),
+        lat=t.column("lat").to_numpy(),
+        lon=t.column("lon").to_numpy(),
     )

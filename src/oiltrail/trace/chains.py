@@ -58,12 +58,11 @@ def build_context(store: Store, params: TraceParams) -> Context:
     ships = {e.mmsi for e in events if e.kind == "encounter"}
     ships |= {e.other_mmsi for e in events if e.kind == "encounter" and e.other_mmsi is not None}
     # tankers that visited a source port may sail to DPRK themselves (direct voyages)
-    ports = load_ports()
-    sources = set(params.source_port_kinds)
+    ports = load_ports(store)
     ships |= {
         e.mmsi
         for e in events
-        if e.kind == "port_visit" and e.port in ports and ports[e.port].kind in sources
+        if e.kind == "port_visit" and e.port in ports and ports[e.port].role == "source"
     }
     gaps = [e for e in events if e.kind == "gap" and e.mmsi in ships]
     return Context(

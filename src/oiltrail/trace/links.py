@@ -61,10 +61,12 @@ class Context:
 
     def is_dprk(self, name: str | None) -> bool:
         port = self.ports.get(name or "")
-        if port is None:
-            return False
-        p = self.params
-        return port.kind in p.dprk_port_kinds or port.country in p.dprk_countries
+        return port is not None and port.role == "destination"
+
+    def is_source(self, name: str | None) -> bool:
+        """A port where oil is loaded (its role in the ports table)."""
+        port = self.ports.get(name or "")
+        return port is not None and port.role == "source"
 
     def port_kind(self, name: str | None) -> str | None:
         port = self.ports.get(name or "")
@@ -120,7 +122,7 @@ def find_load(ctx: Context, donor: int, before: datetime) -> Link | None:
     visits = [
         e
         for e in ctx.of(donor, "port_visit")
-        if ctx.port_kind(e.port) in p.source_port_kinds
+        if ctx.is_source(e.port)
         and e.end <= before
         and before - e.end <= timedelta(days=p.max_voyage_days)
     ]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from oiltrail.store import Store
+from oiltrail.store.reference import stored_ports
 from oiltrail.trace.model import Event, Hull, Port
 
 TRACE_KINDS = ("port_visit", "encounter", "gap", "draught_change")
@@ -70,20 +68,20 @@ def load_hulls(store: Store, mmsis: set[int]) -> dict[int, Hull]:
     return hulls
 
 
-def load_ports(path: Path | None = None) -> dict[str, Port]:
-    """Ports by name from the bundled table (or `path`, same CSV columns)."""
-    if path is None:
-        text = resources.files("oiltrail").joinpath("data/ports.csv").read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
-    out: dict[str, Port] = {}
-    for row in csv.DictReader(text.splitlines()):
-        try:
-            lat, lon = float(row["lat"]), float(row["lon"])
-            out[row["name"]] = Port(row["name"], row["kind"], lat, lon, row.get("country") or "")
-        except (KeyError, TypeError, ValueError):
-            continue  # a malformed row cannot be a source or a destination
-    return out
+def load_ports(store: Store) -> dict[str, Port]:
+    """Ports by name: the table the store's events were detected with (store.reference)."""
+    table = stored_ports(store)
+    return {
+        str(r["name"]): Port(
+            str(r["name"]),
+            str(r["kind"] or ""),
+            float(r["lat"]),
+            float(r["lon"]),
+            str(r["country"] or ""),
+            str(r["role"]),
+        )
+        for r in table.to_pylist()
+    }
 
 
 def gap_endpoints(

@@ -28,16 +28,8 @@ class TraceParams:
     near_dprk_km: float = 60.0
     # Silence at the end of the data counts as going dark (SPEC §4 gap threshold, GFW 12 h).
     dark_min_h: float = 12.0
-    # Port kinds that load oil (ports.csv `kind`); DPRK ports are the destinations.
-    source_port_kinds: tuple[str, ...] = (
-        "ru_far_east_oil_export_port",
-        "ru_far_east_port",
-        "sg_oil_terminal",
-        "sg_port",
-    )
-    dprk_port_kinds: tuple[str, ...] = ("dprk_port",)
-    # Any port in these countries is a DPRK port too (the WPI rows of ports.csv use ISO3).
-    dprk_countries: tuple[str, ...] = ("North Korea", "PRK", "KP")
+    # Which ports load oil and which are DPRK ports is each port's `role` in the ports table
+    # detect used (oiltrail.reference.ports), read from the store.
     # Link weights of the chain confidence: load, transfer, delivery.
     weight_load: float = 0.3
     weight_transfer: float = 0.4
@@ -70,11 +62,14 @@ class Event:
 
 @dataclass(frozen=True)
 class Port:
+    """A row of the store's ports; `role` is source, destination (DPRK) or other."""
+
     name: str
     kind: str
     lat: float
     lon: float
     country: str = ""
+    role: str = "other"
 
 
 @dataclass
