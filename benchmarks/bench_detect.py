@@ -28,8 +28,9 @@ from oiltrail.detect.kernels import (
     port_lookup,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import VESSEL_KINDS, DetectParams
+from oiltrail.detect.params import DetectParams
 from oiltrail.engines.local import encounter_events
+from oiltrail.kinds import VESSEL_KINDS
 from oiltrail.reference.ports import PORTS_SCHEMA, read_ports
 from oiltrail.store.writes import insert_canonical
 

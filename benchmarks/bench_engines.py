@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from oiltrail.detect.ids import EVENTS
-from oiltrail.detect.params import VESSEL_KINDS, DetectParams
+from oiltrail.detect.params import DetectParams
+from oiltrail.kinds import VESSEL_KINDS
 from oiltrail.reference.ports import read_ports
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,9 @@ import pandas as pd
 from pyais.stream import ByteStream
 from typer.testing import CliRunner
 
-from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS
+from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.cli import app
+from oiltrail.kinds import KINDS
 from oiltrail.simulate import DEMO_SCENARIO, simulate
 
 MARINECADASTRE = (
@@ -59,7 +60,7 @@ def test_same_seed_same_files_other_seed_differs(tmp_path: Path) -> None:
 
 def test_every_kind_and_both_spoof_subtypes(truth: list[dict[str, Any]]) -> None:
     kinds = {r["kind"] for r in truth}
-    assert kinds == set(EVENT_KINDS)
+    assert kinds == set(KINDS)
     subtypes = {r["details"]["subtype"] for r in truth if r["kind"] == "spoofing"}
     assert subtypes == {"teleport", "shared_mmsi"}
     changes = {r["details"]["change"] for r in truth if r["kind"] == "identity_change"}

@@ -94,13 +94,3 @@ EVENTS = pa.schema(
         ("details", pa.string()),
     ]
 )
-
-EVENT_KINDS = (
-    "encounter",
-    "loitering",
-    "gap",
-    "port_visit",
-    "spoofing",
-    "identity_change",
-    "draught_change",
-)

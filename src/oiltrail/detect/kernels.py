@@ -26,6 +26,7 @@ from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import DetectParams
 from oiltrail.detect.ports import PortIndex, build_port_index
 from oiltrail.detect.tracks import position_speed_knots, prepare_tracks
+from oiltrail.geodesy import EARTH_RADIUS_M
 
 STEP_US_PER_DAY = 86_400_000_000
 
@@ -140,7 +141,7 @@ def cell_partitions(
     lat = samples.column("lat").to_numpy()
     lon = samples.column("lon").to_numpy()
     day = sample_day(samples, params)
-    margin_deg = np.degrees(params.encounter.max_distance_m / 6_371_000.0) * 1.01
+    margin_deg = np.degrees(params.encounter.max_distance_m / EARTH_RADIUS_M) * 1.01
     nb_lon = int(np.ceil(360 / block_deg))
     bi = np.floor((np.clip(lat, -90, 89.999999) + 90) / block_deg).astype(np.int64)
     bj = np.floor((np.clip(lon, -180, 179.999999) + 180) / block_deg).astype(np.int64)

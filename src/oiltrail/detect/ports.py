@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.detect.geo import EARTH_RADIUS_M, fast_distance_m
+from oiltrail.geodesy import EARTH_RADIUS_M, fast_distance_m
 
 CELL_DEG = 0.25
 N_LAT = int(180 / CELL_DEG)

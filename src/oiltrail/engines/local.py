@@ -29,8 +29,9 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
+from oiltrail.detect.params import DetectParams, parse_day
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import BUNDLED_ORIGIN, ports_hash, read_ports
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store

@@ -28,11 +28,12 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
+from oiltrail.detect.params import DetectParams
 from oiltrail.engines.spark_arrow import from_spark, spark_ddl, to_spark
 from oiltrail.engines.spark_io import check_static, read_positions, scan_layout
 from oiltrail.engines.spark_session import SparkConfig, spark_session
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import read_ports
 
 if TYPE_CHECKING:

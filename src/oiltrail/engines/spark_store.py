@@ -20,12 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS, STATIC, TS
-from oiltrail.detect.params import STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
+from oiltrail.detect.params import DetectParams, parse_day
 from oiltrail.engines.local import DetectReport, ports_origin
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_session import require_spark
 from oiltrail.errors import UsageError
+from oiltrail.kinds import STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import read_ports
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import ensure_detect_tables, input_hashes, insert_events, record_run

@@ -6,9 +6,10 @@ import math
 from html import escape
 from typing import Any
 
+from oiltrail.geodesy import distance_km
 from oiltrail.report.chainpath import Waypoint, legs_km, waypoints
 from oiltrail.report.collect import ReportData, Row
-from oiltrail.report.geo import Projection, distance_km, fit_extent, land_path
+from oiltrail.report.geo import Projection, fit_extent, land_path
 from oiltrail.report.marks import event_title, fmt_time, marker
 
 MAP_WIDTH_PX = 1000
@@ -82,7 +83,7 @@ def graticule(proj: Projection) -> str:
 
 def scale_bar(proj: Projection) -> str:
     mid_lat = (proj.north + proj.south) / 2
-    km_per_px = distance_km(proj.west, mid_lat, proj.east, mid_lat) / proj.width_px
+    km_per_px = distance_km(mid_lat, proj.west, mid_lat, proj.east) / proj.width_px
     target_km = km_per_px * 150
     nice = max((n for n in (10, 20, 50, 100, 200, 250, 500, 1000) if n <= target_km), default=10)
     length_px = round(nice / km_per_px, 1)

@@ -1,4 +1,5 @@
-"""Spherical geometry for the simulator: distances, bearings, great-circle interpolation, ports."""
+"""Spherical geometry for the simulator: bearings, great-circle interpolation, ports (distances:
+oiltrail.geodesy)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import numpy.typing as npt
 
+from oiltrail.geodesy import EARTH_RADIUS_M, F64, haversine_m
 from oiltrail.reference.ports import read_ports
-
-EARTH_RADIUS_M = 6_371_000.0  # mean Earth radius, as GFW pipe-encounters uses
-KNOT_M_S = 1852.0 / 3600.0
-
-F64 = npt.NDArray[np.float64]
-
-
-def haversine_m(lat1: F64 | float, lon1: F64 | float, lat2: F64 | float, lon2: F64 | float) -> F64:
-    """Great-circle distance in metres (vectorised)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def bearing_deg(lat1: F64 | float, lon1: F64 | float, lat2: F64 | float, lon2: F64 | float) -> F64:

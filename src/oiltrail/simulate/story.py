@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from oiltrail.geodesy import haversine_m
 from oiltrail.simulate.fleet import (
     DONOR_MIDS,
     DONOR_TANKERS,
@@ -18,7 +19,7 @@ from oiltrail.simulate.fleet import (
     Registry,
     Vessel,
 )
-from oiltrail.simulate.geo import haversine_m, offset
+from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import (
     DPRK_REAPPEAR,
     LOITER_SPOTS,

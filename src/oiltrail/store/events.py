@@ -15,8 +15,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS, EVENTS
+from oiltrail.ais.schema import EVENT_COLUMNS, EVENTS
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS
 from oiltrail.render import emit
 from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
@@ -113,8 +114,8 @@ def input_hashes(store: Store) -> list[str]:
 
 def read_events(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
     """Stored events as dicts in SPEC §4 columns (details parsed), ordered by start."""
-    if kind is not None and kind not in EVENT_KINDS:
-        raise UsageError(f"unknown kind {kind!r}: expected one of {', '.join(EVENT_KINDS)}")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
     where = "WHERE kind = ?" if kind else ""
     cur = store.con.execute(
         f"""SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details

@@ -1,11 +1,11 @@
-"""Data the tracer works on: events, draught histories, ports, and its parameters."""
+"""Data the tracer works on: draught histories and its parameters (events and ports are the
+shared records of oiltrail.records)."""
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,34 +42,6 @@ class TraceParams:
     @property
     def lookback(self) -> timedelta:
         return timedelta(hours=self.draught_lookback_h)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One row of the events table (SPEC §4)."""
-
-    event_id: str
-    kind: str
-    mmsi: int
-    other_mmsi: int | None
-    start: datetime
-    end: datetime
-    lat: float | None
-    lon: float | None
-    port: str | None
-    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Port:
-    """A row of the store's ports; `role` is source, destination (DPRK) or other."""
-
-    name: str
-    kind: str
-    lat: float
-    lon: float
-    country: str = ""
-    role: str = "other"
 
 
 @dataclass
