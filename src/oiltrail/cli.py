@@ -338,8 +338,8 @@ def vessels_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
+    from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
     from oiltrail.render import emit
-    from oiltrail.screen.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
     from oiltrail.store import open_store
 
     with open_store(db) as store:

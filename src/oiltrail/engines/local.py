@@ -12,7 +12,6 @@ import itertools
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,9 +29,10 @@ from oiltrail.detect.kernels import (
     run_vessel_kernels,
 )
 from oiltrail.detect.params import DetectParams, parse_day
+from oiltrail.engines.base import DetectReport, Engine, describe_ports
 from oiltrail.errors import UsageError
 from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
-from oiltrail.reference.ports import BUNDLED_ORIGIN, ports_hash, read_ports
+from oiltrail.reference.ports import ports_hash, read_ports
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import (
@@ -55,46 +55,11 @@ POS_COLS = "mmsi, ts, lat, lon, sog"
 T = TypeVar("T")
 
 
-@dataclass
-class DetectReport:
-    """What a detect run did; `events` counts per kind are of the whole store after the run."""
-
-    run_id: str
-    full: bool
-    window_start: datetime | None
-    positions_read: int
-    vessels: int
-    events_written: int
-    events: dict[str, int] = field(default_factory=dict)
-    simulated: bool = False
-
-    def summary(self) -> str:
-        if self.full:
-            mode = "full run"
-        elif self.window_start is None:
-            mode = "no new positions"
-        else:
-            mode = f"incremental from {self.window_start:%Y-%m-%d %H:%M}"
-        sim = " [SIMULATED DATA]" if self.simulated else ""
-        counts = ", ".join(f"{k} {v}" for k, v in self.events.items())
-        return (
-            f"detect {self.run_id}: {mode}; read {self.positions_read:,} positions of "
-            f"{self.vessels:,} vessels; wrote {self.events_written:,} events ({counts}){sim}"
-        )
-
-
 def _config_key(params: DetectParams, kinds: Sequence[str], ports: pa.Table) -> str:
     h = hashlib.sha256(params.to_json().encode())
     h.update(",".join(sorted(kinds)).encode())
     h.update(ports_hash(ports).encode())
     return h.hexdigest()[:16]
-
-
-def ports_origin(ports: Path | pa.Table | None) -> str:
-    """Where a run's ports came from, for its run record and the store's reference_sets."""
-    if ports is None:
-        return BUNDLED_ORIGIN
-    return str(ports) if isinstance(ports, Path) else "table given by the caller"
 
 
 def _map(fn: Callable[..., T], items: list[tuple[Any, ...]], parallel: bool) -> list[T]:
@@ -227,7 +192,7 @@ def detect(
                 store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
             )
         written += _detect_static(store, params, kinds, port_table, run_id)
-        origin = ports_from or ports_origin(ports)
+        origin = ports_from or describe_ports(ports)
         ports_digest = save_ports(store, port_table, origin)
         if not windowed:
             save_fingerprints(store, prints)
@@ -270,6 +235,9 @@ def detect(
             },
         )
     return report
+
+
+ENGINE: Engine = detect  # the local engine implements the protocol (checked by mypy)
 
 
 def _detect_positions(
@@ -414,10 +382,10 @@ def run_detect_command(
     with open_store(db) as store, err_console.status(f"detecting events ({engine} engine)…"):
         if engine == "spark":
             return _spark_detect(
-                store, params, kinds, since, until, port_table, ports_origin(ports), spark_master
+                store, params, kinds, since, until, port_table, describe_ports(ports), spark_master
             )
         report = detect(
-            store, params, kinds, since, until, port_table, ports_from=ports_origin(ports)
+            store, params, kinds, since, until, port_table, ports_from=describe_ports(ports)
         )
         return report.summary()
 
@@ -432,15 +400,9 @@ def _spark_detect(
     ports_from: str,
     master: str | None,
 ) -> str:
-    import importlib
+    from oiltrail.engines.spark_store import detect  # late: pyspark is optional
 
-    from oiltrail.errors import EngineUnavailableError
-
-    try:
-        spark = importlib.import_module("oiltrail.engines.spark")
-    except ImportError as exc:
-        raise EngineUnavailableError(f"the spark engine is not available: {exc}") from None
-    report = spark.detect(
+    report = detect(
         store,
         params=params,
         kinds=kinds,
@@ -450,4 +412,4 @@ def _spark_detect(
         ports_from=ports_from,
         master=master,
     )
-    return str(report.summary() if hasattr(report, "summary") else report)
+    return report.summary()

@@ -39,8 +39,6 @@ from oiltrail.reference.ports import read_ports
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from oiltrail.engines.local import DetectReport
-    from oiltrail.store.catalog import Store
 
 KERNEL_COLUMNS = ("mmsi", "ts", "lat", "lon", "sog")  # what the local engine hands the kernels
 STATIC_COLUMNS = ("mmsi", "ts", "imo", "name", "callsign", "draught")
@@ -258,10 +256,3 @@ def context_start(since: date | None, params: DetectParams) -> date | None:
 def session_for(master: str | None) -> SparkSession:
     """A session on `master` (default `local[2]`)."""
     return spark_session(SparkConfig(master=master) if master else None)
-
-
-def detect(store: Store, **options: Any) -> DetectReport:
-    """`oiltrail detect --engine spark`: see `oiltrail.engines.spark_store.detect`."""
-    from oiltrail.engines.spark_store import detect as detect_store
-
-    return detect_store(store, **options)

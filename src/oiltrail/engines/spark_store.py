@@ -7,7 +7,6 @@ incremental one); events of the chosen kinds that start in the window are replac
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import tempfile
@@ -21,7 +20,7 @@ import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS, STATIC, TS
 from oiltrail.detect.params import DetectParams, parse_day
-from oiltrail.engines.local import DetectReport, ports_origin
+from oiltrail.engines.base import DetectReport, Engine, describe_ports
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_session import require_spark
@@ -30,6 +29,7 @@ from oiltrail.kinds import STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import read_ports
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import ensure_detect_tables, input_hashes, insert_events, record_run
+from oiltrail.store.parquet import export_positions
 from oiltrail.store.reference import save_ports
 
 if TYPE_CHECKING:
@@ -37,16 +37,7 @@ if TYPE_CHECKING:
 
 
 def _export_positions(store: Store, out_dir: Path) -> Path:
-    try:
-        exporter = importlib.import_module("oiltrail.store.parquet")
-    except ImportError:  # the ingest area's exporter is the reference; same layout here
-        out_dir.mkdir(parents=True, exist_ok=True)
-        store.con.execute(
-            f"""COPY (SELECT *, CAST(ts AS DATE) AS day FROM canonical_positions)
-                TO '{out_dir}' (FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"""
-        )
-        return out_dir
-    return Path(exporter.export_positions(store, out_dir))
+    return Path(export_positions(store, out_dir))
 
 
 def _export_static(store: Store, out_file: Path) -> Path:
@@ -170,11 +161,14 @@ def detect(
             events={str(k): int(v) for k, v in counts.fetchall()},
             simulated=store.simulated,
         )
-        origin = ports_from or ports_origin(ports)
+        origin = ports_from or describe_ports(ports)
         digest = save_ports(store, port_table, origin)
         row = _run_row(store, report, started, params, chosen, window)
         record_run(store, {**row, "ports_hash": digest, "ports_source": f"{origin} (spark)"})
     return report
+
+
+ENGINE: Engine = detect  # the Spark engine implements the protocol (checked by mypy)
 
 
 def _run_row(

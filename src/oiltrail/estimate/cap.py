@@ -44,13 +44,15 @@ def cap_table(store: Store, reported_path: Path | None = None) -> list[dict[str,
 def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any]:
     """The cap table plus what it rests on: suppliers, published estimates, chains, constants.
 
-    Chains come from the last `trace` run; when there was none, chains are traced now.
+    Chains come from the last `trace` run; when there was none, estimated volumes are 0 and
+    a note says to run trace (estimate never writes to the store).
     Only chains that reach DPRK (a DPRK port or dark near DPRK) and have a volume are summed.
     """
     reported = read_reported(reported_path)
     declared = declared_by_year(reported)
     published = published_by_year(reported)
-    chains = _chains(store)
+    traced = _chains(store)
+    chains = traced or []
     counted, not_counted = _split_chains(chains)
     estimated = _estimated_by_year(counted)
     years = sorted(set(declared) | set(estimated) | set(published))
@@ -72,17 +74,13 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
             "source": CAP_SOURCE,
         },
         "simulated": store.simulated,
-        "notes": _notes(reported, chains, counted, store.simulated),
+        "notes": _notes(reported, traced, counted, store.simulated),
     }
 
 
-def _chains(store: Store) -> list[dict[str, Any]]:
-    stored = read_chains(store)
-    if stored is not None:
-        return stored
-    from oiltrail.trace.chains import trace_chains
-
-    return trace_chains(store)
+def _chains(store: Store) -> list[dict[str, Any]] | None:
+    """The chains of the last `trace` run; None when it never ran (estimate writes nothing)."""
+    return read_chains(store)
 
 
 def _split_chains(
@@ -148,7 +146,7 @@ def _chain_brief(c: dict[str, Any]) -> dict[str, Any]:
 
 def _notes(
     reported: PublicRecord,
-    chains: list[dict[str, Any]],
+    chains: list[dict[str, Any]] | None,
     counted: list[dict[str, Any]],
     simulated: bool,
 ) -> list[str]:
@@ -163,7 +161,9 @@ def _notes(
         "lower bound or central figure for the year, often for part of it; high: the largest "
         "figure incl. upper-bound scenarios), each source with its file line"
     )
-    if not chains:
+    if chains is None:
+        notes.append("no delivery chains traced yet (run `oiltrail trace`): estimated = 0")
+    elif not chains:
         notes.append(
             "no delivery chains in the store (no events? run `oiltrail detect`): estimated = 0"
         )
