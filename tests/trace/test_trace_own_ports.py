@@ -142,3 +142,17 @@ def test_store_without_reference_ports_says_how_to_refresh(db_path: Path) -> Non
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "run `oiltrail detect`" in lines[0], lines
+
+
+def test_a_renamed_table_with_the_same_coordinates_gets_its_own_names(tmp_path: Path) -> None:
+    """The detect kernels' port index is built once per table: not once per coordinates."""
+    from oiltrail.detect.kernels import port_lookup
+    from oiltrail.detect.params import DetectParams
+
+    mine = tmp_path / "mine.csv"
+    own_ports(mine)
+    params = DetectParams()
+    bundled = port_lookup(read_ports(), params)
+    renamed = port_lookup(read_ports(mine), params)
+    assert "Nampo (Chinnampo)" in bundled.visit.names
+    assert "Nampo" in renamed.visit.names and "Nampo (Chinnampo)" not in renamed.visit.names

@@ -39,7 +39,7 @@ class PortLookup:
     far: PortIndex
 
 
-_LOOKUPS: dict[tuple[int, float, float, float, float], PortLookup] = {}
+_LOOKUPS: dict[tuple[int, float, float, float, float, int], PortLookup] = {}
 
 
 def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
@@ -52,6 +52,9 @@ def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
         float(np.nansum(ports.column("lon").to_numpy(zero_copy_only=False))),
         params.port_visit.radius_m,
         reach_far,
+        # the names too: a user's table with the bundled coordinates under other names must
+        # not reuse the bundled index (its visits would carry the bundled names)
+        hash(tuple(ports.column("name").to_pylist())),
     )
     if key not in _LOOKUPS:
         _LOOKUPS.clear()
