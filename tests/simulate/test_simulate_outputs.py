@@ -139,3 +139,11 @@ def test_cli_bad_usage_one_line(tmp_path: Path) -> None:
     r = runner.invoke(app, ["simulate", "--out", str(tmp_path / "x"), "--vessels", "9000"])
     assert r.exit_code == 2 and "fewer days or vessels" in r.output
     assert not (tmp_path / "x").exists()  # nothing written on bad usage
+
+
+def test_simulate_files_option_and_the_old_spelling(tmp_path: Path) -> None:
+    runner = CliRunner()
+    old = runner.invoke(app, ["simulate", "--out", str(tmp_path / "a"), "--format", "xml"])
+    assert old.exit_code == 2 and "--format is deprecated: use --files" in old.stderr
+    new = runner.invoke(app, ["simulate", "--out", str(tmp_path / "b"), "--files", "xml"])
+    assert new.exit_code == 2 and "deprecated" not in new.stderr
