@@ -164,7 +164,7 @@ class Chain(_Row):
         "barrels_high",
         "confidence",
         "evidence",
-        "relay_mmsi",
+        # `relay_mmsi` joins these columns when trace writes relay chains
     )
     chain_id: str
     source_port: str | None
@@ -185,7 +185,8 @@ class Chain(_Row):
     def as_row(self) -> dict[str, Any]:
         row = super().as_row()
         row["evidence"] = ";".join(self.evidence)
-        row["relay_mmsi"] = ";".join(str(m) for m in self.relay_mmsi)
+        if "relay_mmsi" in row:
+            row["relay_mmsi"] = ";".join(str(m) for m in self.relay_mmsi)
         return row
 
 

@@ -18,22 +18,12 @@ from oiltrail.record import (
     declared_by_year,
     published_by_year,
 )
+from oiltrail.records import CapRow
 from oiltrail.store import Store
 from oiltrail.store.chains import read_chains
 
-# SPEC §6 `oiltrail estimate` columns, in this order.
-CAP_COLUMNS: tuple[str, ...] = (
-    "year",
-    "reported_barrels",
-    "estimated_barrels_low",
-    "estimated_barrels_mid",
-    "estimated_barrels_high",
-    "cap_barrels",
-    "share_of_cap_mid",
-    "published_estimate_barrels_low",
-    "published_estimate_barrels_high",
-    "published_estimate_sources",
-)
+# The `oiltrail estimate` columns, in this order (their home: the CapRow record).
+CAP_COLUMNS: tuple[str, ...] = CapRow.COLUMNS
 
 
 def cap_table(store: Store, reported_path: Path | None = None) -> list[dict[str, Any]]:
