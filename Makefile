@@ -40,9 +40,10 @@ test: setup browser
 	$(RUN) pytest -q
 
 lint: setup
-	$(RUN) ruff check src tests benchmarks
-	$(RUN) ruff format --check src tests benchmarks
-	$(RUN) mypy --strict src
+	$(RUN) ruff check src tests benchmarks tools
+	$(RUN) ruff format --check src tests benchmarks tools
+	$(RUN) mypy --strict src tools
+	$(RUN) python tools/check_import_cycles.py
 
 bench: setup
 	$(RUN) python -m benchmarks.run

@@ -28,9 +28,10 @@ from oiltrail.detect.kernels import (
     port_lookup,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import VESSEL_KINDS, DetectParams
-from oiltrail.detect.ports import PORTS_SCHEMA, load_ports
+from oiltrail.detect.params import DetectParams
 from oiltrail.engines.local import encounter_events
+from oiltrail.kinds import VESSEL_KINDS
+from oiltrail.reference.ports import PORTS_SCHEMA, read_ports
 from oiltrail.store.writes import insert_canonical
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ def _scenario(days: int) -> pa.Table:
 
 
 def _throughput(tbl: pa.Table, repeats: int) -> list[str]:
-    params, ports = DetectParams(), load_ports()
+    params, ports = DetectParams(), read_ports()
     port_lookup(ports, params)
     rows = [
         "| kernel | positions | median wall s | median CPU s | positions/s (wall) | "
@@ -244,7 +245,7 @@ def _generate(n_positions: int, seed: int = 7) -> pa.Table:
 
 def _encounter_job(n_positions: int, queue: Any) -> None:
     tbl = _generate(n_positions)
-    params, ports = DetectParams(), load_ports()
+    params, ports = DetectParams(), read_ports()
     port_lookup(ports, params)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t, c = time.perf_counter(), time.process_time()

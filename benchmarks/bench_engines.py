@@ -19,8 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from oiltrail.detect.ids import EVENTS
-from oiltrail.detect.params import VESSEL_KINDS, DetectParams
-from oiltrail.detect.ports import load_ports
+from oiltrail.detect.params import DetectParams
+from oiltrail.kinds import VESSEL_KINDS
+from oiltrail.reference.ports import read_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench-out" / "engines"
@@ -95,7 +96,7 @@ def _spark_staged(spark: Any, days: Path, tmp: Path) -> dict[str, tuple[float, i
     from oiltrail.engines import spark as eng
     from oiltrail.engines.spark_io import read_positions, scan_layout
 
-    params, ports = DetectParams(), load_ports()
+    params, ports = DetectParams(), read_ports()
     out: dict[str, tuple[float, int, int]] = {}
 
     def stage(name: str, make: Callable[[], Any], path: Path) -> Any:
@@ -131,7 +132,7 @@ def _spark_total(spark: Any, days: Path, repeats: int) -> tuple[float, pa.Table]
     from oiltrail.engines.spark import detect_spark
     from oiltrail.engines.spark_arrow import from_spark
 
-    ports = load_ports()
+    ports = read_ports()
     seconds, events = _median(
         lambda: detect_spark(spark, days, kinds=KINDS, ports=ports).toArrow(), repeats
     )

@@ -17,11 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from oiltrail.reference.ports import BUNDLED_ORIGIN, read_ports
 from oiltrail.report.collect import ReportParams, collect
 from oiltrail.report.geo import land
 from oiltrail.report.html import write_report
 from oiltrail.report.mapsvg import render_map
 from oiltrail.store import Store, open_store
+from oiltrail.store.reference import save_ports
 
 CMD = "uv run python -m benchmarks.run report"
 REPEATS = 3
@@ -58,6 +60,7 @@ def make_store(path: Path, positions: int, vessels: int = 200) -> Store:
                   mmsi, NULL, ts, ts + INTERVAL 5 HOUR, lat, lon, NULL, '{}', 'bench'
            FROM positions USING SAMPLE 500 ROWS"""
     )
+    save_ports(store, read_ports(), BUNDLED_ORIGIN)  # as detect leaves them
     return store
 
 

@@ -35,6 +35,19 @@ DbOption = Annotated[
     typer.Option("--db", help="DuckDB store file.", envvar="OILTRAIL_DB"),
 ]
 DEFAULT_DB = get_settings().db
+# Every command that prints rows writes them to -o/--output FILE (default standard output);
+# --out is the older spelling, still accepted.
+OutOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", "--out", help="Write to this file (default: standard output)."),
+]
+
+
+def deprecated(value: str | None, old: str, new: str) -> str | None:
+    """An old option's value, with a note on standard error to use the new one."""
+    if value is not None:
+        err_console.print(f"note: {old} is deprecated: use {new}", highlight=False)
+    return value
 
 
 def _guarded(
@@ -176,7 +189,13 @@ def ingest_cmd(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="nmea | marinecadastre | dma | parquet (auto-detected)."),
+        typer.Option(
+            "--input-format",
+            help="Input format: nmea | marinecadastre | dma | parquet (default: detected).",
+        ),
+    ] = None,
+    old_fmt: Annotated[
+        str | None, typer.Option("--format", hidden=True, help="Deprecated: --input-format.")
     ] = None,
     base_time: Annotated[
         str | None,
@@ -190,6 +209,7 @@ def ingest_cmd(
     from oiltrail.render import console, emit
     from oiltrail.store.ingest import FILE_COLUMNS, ingest_into
 
+    fmt = fmt or deprecated(old_fmt, "ingest --format", "--input-format")
     with db_flag(db):
         report = ingest_into(db, paths, fmt=fmt, base_time=base_time, strict=strict)
     emit(report.file_rows(), FILE_COLUMNS, "table", title=f"ingest into {db}")
@@ -243,9 +263,15 @@ def simulate_cmd(
     seed: Annotated[int, typer.Option("--seed")] = 1,
     days: Annotated[int, typer.Option("--days")] = 14,
     vessels: Annotated[int, typer.Option("--vessels", help="Background vessels.")] = 60,
-    fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated: nmea,csv (default) and/or parquet.")
-    ] = "nmea,csv",
+    files: Annotated[
+        str | None,
+        typer.Option(
+            "--files", help="Files to write, comma-separated: nmea,csv (default), parquet."
+        ),
+    ] = None,
+    old_fmt: Annotated[
+        str | None, typer.Option("--format", hidden=True, help="Deprecated: --files.")
+    ] = None,
     start: Annotated[
         str | None,
         typer.Option("--start", help="First UTC instant (default 2026-01-05T00:00:00Z)."),
@@ -255,6 +281,7 @@ def simulate_cmd(
     from oiltrail.render import emit
     from oiltrail.simulate.scenario import parse_start, simulate, summary_rows
 
+    fmt = files or deprecated(old_fmt, "simulate --format", "--files") or "nmea,csv"
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     summary = simulate(out, seed, days, vessels, start=parse_start(start), formats=formats)
     emit(
@@ -307,7 +334,8 @@ def detect_cmd(
         str | None, typer.Option("--spark-master", help="Spark master URL (default local[2]).")
     ] = None,
 ) -> None:
-    """Detect behaviour events (SPEC §4); incremental over newly ingested days."""
+    """Detect behaviour events (encounters, loitering, gaps, port visits, spoofing, identity and
+    draught changes; see docs/events.md); incremental over newly ingested days."""
     from oiltrail.detect.params import load_params, parse_kinds
     from oiltrail.engines.local import run_detect_command
 
@@ -323,19 +351,25 @@ def detect_cmd(
 def events_cmd(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="csv | json | parquet | table")] = "csv",
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Output file.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
+    out: OutOption = None,
+    kinds: Annotated[
+        str | None,
+        typer.Option("--kinds", "--kind", help="Only these kinds, comma-separated (default all)."),
+    ] = None,
 ) -> None:
-    """Export events with exactly the SPEC §4 columns."""
+    """Export events: event_id, kind, mmsi, other_mmsi, start, end, lat, lon, port, details."""
+    from oiltrail.detect.params import parse_kinds
     from oiltrail.store.events import export_events
 
     with open_db(db, "read") as store:
-        export_events(store, fmt, out_path(out), kind)
+        export_events(store, fmt, out_path(out), parse_kinds(kinds) if kinds else None)
 
 
 @command("evaluate")
 def evaluate_cmd(
-    truth: Annotated[Path, typer.Argument(help="Ground-truth events CSV (SPEC §4 columns).")],
+    truth: Annotated[
+        Path, typer.Argument(help="Ground-truth events CSV (the columns of `oiltrail events`).")
+    ],
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     slack_min: Annotated[
@@ -385,7 +419,7 @@ def screen_cmd(
         str | None, typer.Option("--schema", help="Vessel | Company | Person.")
     ] = None,
 ) -> None:
-    """Screen names and identifiers against the loaded lists (SPEC §5)."""
+    """Screen a name, IMO number or MMSI (or a CSV of queries) against the loaded lists."""
     import sys
 
     from oiltrail.errors import UsageError
@@ -427,8 +461,8 @@ def vessels_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
+    from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
     from oiltrail.render import check_format, emit
-    from oiltrail.screen.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
 
     check_format(fmt)
     with open_db(db, "cache") as store:
@@ -460,12 +494,12 @@ def graph_cmd(
 def trace_cmd(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
-    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    out: OutOption = None,
     detail: Annotated[
         bool, typer.Option("--detail", help="JSON with each link's reason, volume, screening.")
     ] = False,
 ) -> None:
-    """Delivery chains from source ports to DPRK (SPEC §6)."""
+    """Delivery chains: a load at a source port, a ship-to-ship transfer, a DPRK arrival."""
     from oiltrail.render import check_format, emit
     from oiltrail.store.chains import CHAIN_COLUMNS
     from oiltrail.trace.chains import chains_json, trace_chains, trace_summary
@@ -488,7 +522,7 @@ def trace_cmd(
 def estimate_cmd(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
-    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    out: OutOption = None,
     detail: Annotated[
         bool, typer.Option("--detail", help="JSON: by supplier, published estimates, constants.")
     ] = False,

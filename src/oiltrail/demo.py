@@ -108,7 +108,7 @@ def _detect(store: Store, result: DemoResult) -> None:
 
 
 def _screen(store: Store, result: DemoResult) -> None:
-    from oiltrail.screen.fleet import flagged_vessels
+    from oiltrail.graph.fleet import flagged_vessels
     from oiltrail.screen.watchlist import ensure_lists
 
     _stage(result, "lists", lambda: ensure_lists(store))

@@ -18,6 +18,8 @@ from oiltrail.errors import UsageError
 
 FORMATS = ("table", "csv", "json")
 console = Console()
+# A table printed to a pipe or a file is printed at its full width (never cut to 80 columns).
+PIPE_WIDTH = 10_000
 err_console = Console(stderr=True, soft_wrap=True)  # one-line errors stay one line in logs
 
 
@@ -85,7 +87,8 @@ def emit(
             table.add_column(c)
         for row in rows:
             table.add_row(*["" if row.get(c) is None else str(_plain(row.get(c))) for c in columns])
-        console.print(table)
+        target = console if console.is_terminal else Console(width=PIPE_WIDTH)
+        target.print(table)
         return
     text = rows_to_json(rows, columns) if fmt == "json" else rows_to_csv(rows, columns)
     if out is None:

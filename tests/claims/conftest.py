@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from oiltrail.errors import MissingDataError
 from oiltrail.store import Store, open_store
+from oiltrail.store.chains import CHAINS_DDL
 
 ARTICLES = Path(__file__).resolve().parent / "articles"
 
@@ -37,21 +39,32 @@ def _cap_rows() -> list[dict[str, Any]]:
     ]
 
 
+def _no_lists(*args: Any, **kwargs: Any) -> None:
+    raise MissingDataError("no lists loaded")
+
+
+def stub_screening(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Screening that finds no lists: each entity is marked unavailable, with the reason."""
+    for name, func in (("match", "screen_query"), ("watchlist", "ensure_lists")):
+        fake = types.ModuleType(f"oiltrail.screen.{name}")
+        setattr(fake, func, _no_lists)
+        monkeypatch.setitem(sys.modules, f"oiltrail.screen.{name}", fake)
+
+
+@pytest.fixture
+def no_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    stub_screening(monkeypatch)
+
+
 @pytest.fixture
 def evidence_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     """A store with chains per EVIDENCE and a stand-in `oiltrail.estimate.cap`."""
     fake = types.ModuleType("oiltrail.estimate.cap")
     fake.cap_table = lambda store: _cap_rows()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "oiltrail.estimate.cap", fake)
-    monkeypatch.setitem(sys.modules, "oiltrail.screen.match", None)
-    monkeypatch.setitem(sys.modules, "oiltrail.screen.watchlist", None)
+    stub_screening(monkeypatch)
     store = open_store(tmp_path / "evidence.duckdb")
-    store.con.execute(
-        """CREATE TABLE chains (chain_id VARCHAR, source_port VARCHAR, load_start TIMESTAMP,
-        donor_mmsi UINTEGER, encounter_event_id VARCHAR, receiver_mmsi UINTEGER,
-        destination VARCHAR, arrival TIMESTAMP, barrels_low DOUBLE, barrels_mid DOUBLE,
-        barrels_high DOUBLE, confidence DOUBLE, evidence VARCHAR, details VARCHAR)"""
-    )
+    store.ensure(CHAINS_DDL)  # the trace stage's own table
     n = 0
     for year, (_, _, _, _, chains, sts) in EVIDENCE.items():
         for i in range(chains):
@@ -59,7 +72,7 @@ def evidence_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
             encounter = f"e{n}" if i < sts else None
             store.con.execute(
                 "INSERT INTO chains VALUES (?, 'Vostochny', ?, 1, ?, 2, 'Nampo', ?, "
-                "80000, 100000, 120000, 0.8, '', '{}')",
+                "80000, 100000, 120000, 0.8, '', '{}', NULL)",
                 [f"c{n}", f"{year}-03-01", encounter, f"{year}-03-10"],
             )
     yield store
@@ -68,10 +81,11 @@ def evidence_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 @pytest.fixture
 def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """A fresh store with no chains, no estimate stage and no screening module."""
-    monkeypatch.setitem(sys.modules, "oiltrail.estimate.cap", None)
-    monkeypatch.setitem(sys.modules, "oiltrail.screen.match", None)
-    monkeypatch.setitem(sys.modules, "oiltrail.screen.watchlist", None)
+    """A fresh store with no chains, an empty cap table and no lists."""
+    fake = types.ModuleType("oiltrail.estimate.cap")
+    fake.cap_table = lambda store: []  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "oiltrail.estimate.cap", fake)
+    stub_screening(monkeypatch)
     store = open_store(tmp_path / "empty.duckdb")
     yield store
     store.close()

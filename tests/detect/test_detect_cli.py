@@ -125,3 +125,22 @@ def test_events_bad_kind_and_empty_store(tmp_path: Path) -> None:
     assert code == 2 and out.startswith("error:")
     assert run("events", "--db", str(tmp_path / "none.duckdb"))[0] != 0
     assert run("events", "--db", str(path), "--format", "xml")[0] == 2
+
+
+def test_events_kinds_filter_several_and_output_option(db: Path, tmp_path: Path) -> None:
+    assert run("detect", "--db", str(db))[0] == 0
+    code, out = run("events", "--db", str(db), "--format", "json", "--kinds", "gap,loitering")
+    assert code == 0 and sorted(d["kind"] for d in json.loads(out)) == ["gap", "loitering"]
+    target = tmp_path / "gaps.csv"
+    code, _ = run("events", "--db", str(db), "--kinds", "gap", "--output", str(target))
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert code == 0 and [r["kind"] for r in rows] == ["gap"]
+
+
+def test_events_table_to_a_pipe_keeps_its_full_width(db: Path) -> None:
+    assert run("detect", "--db", str(db))[0] == 0
+    code, out = run("events", "--db", str(db), "--format", "table", "--kinds", "gap")
+    lines = out.splitlines()
+    assert code == 0 and max(len(line) for line in lines) > 120  # not cut to 80 columns
+    header = next(line for line in lines if "event_id" in line)
+    assert all(c in header for c in EVENT_COLUMNS)  # every column name whole

@@ -15,10 +15,10 @@ from oiltrail.detect.kernels import (
     run_cell_kernel,
     run_pair_kernel,
 )
-from oiltrail.detect.ports import load_ports
+from oiltrail.reference.ports import read_ports
 
 P = DetectParams()
-PORTS = load_ports()
+PORTS = read_ports()
 
 
 def events(tbl: pa.Table, kinds: tuple[str, ...] = KINDS, st: pa.Table | None = None) -> list[dict]:

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from oiltrail.detect import KINDS, DetectParams, run_vessel_kernels
 from oiltrail.detect.kernels import resample_partition, run_cell_kernel, run_pair_kernel
-from oiltrail.detect.ports import load_ports
+from oiltrail.reference.ports import read_ports
 
 P = DetectParams()
-PORTS = load_ports()
+PORTS = read_ports()
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -12,10 +12,10 @@ import pyarrow as pa
 
 from oiltrail.detect import KINDS, DetectParams, run_vessel_kernels
 from oiltrail.detect.kernels import resample_partition, run_cell_kernel, run_pair_kernel
-from oiltrail.detect.ports import load_ports
+from oiltrail.reference.ports import read_ports
 
 P = DetectParams()
-PORTS = load_ports()
+PORTS = read_ports()
 DATA = Path(__file__).resolve().parent.parent / "data" / "detect"
 
 

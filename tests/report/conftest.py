@@ -25,8 +25,8 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setitem(
         sys.modules,
-        "oiltrail.screen.fleet",
-        fake_module("oiltrail.screen.fleet", flagged_vessels=lambda store: FLAGGED),
+        "oiltrail.graph.fleet",
+        fake_module("oiltrail.graph.fleet", flagged_vessels=lambda store: FLAGGED),
     )
     monkeypatch.setitem(
         sys.modules,

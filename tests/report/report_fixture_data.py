@@ -17,8 +17,10 @@ from typing import Any
 import pyarrow as pa
 
 from oiltrail.ais.schema import POSITIONS, STATIC
+from oiltrail.reference.ports import BUNDLED_ORIGIN, read_ports
 from oiltrail.store import Store, open_store
 from oiltrail.store.chains import CHAIN_COLUMNS, replace_chains
+from oiltrail.store.reference import save_ports
 from oiltrail.store.writes import insert_canonical
 
 START = datetime(2026, 1, 5)
@@ -314,6 +316,7 @@ def build_store(path: Path, simulated: bool = True, seed: int = 7) -> Store:
         ),
     )
     con.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?)", events)
+    save_ports(store, read_ports(), BUNDLED_ORIGIN)  # as detect leaves them
     replace_chains(store, chains)  # the trace stage's own writer: the table as trace leaves it
     for name in ("ais.nmea", "ais_marinecadastre.csv"):
         digest = hashlib.sha256(name.encode()).hexdigest()

@@ -17,7 +17,7 @@ from oiltrail.report.html import SIMULATED_BANNER, write_report
 from oiltrail.store import Store, open_store
 
 PARTS = ("part-map", "part-timeline", "part-cap", "part-chains", "part-vessels", "part-claims")
-STAGES = ("oiltrail.estimate.cap", "oiltrail.screen.fleet", "oiltrail.claims.check")
+STAGES = ("oiltrail.estimate.cap", "oiltrail.graph.fleet", "oiltrail.claims.check")
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 EXTERNAL = re.compile(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -75,7 +75,7 @@ def test_hostile_names_are_escaped(
     demo_store.con.execute("UPDATE chains SET destination = ?", [HOSTILE])
     flagged = [{**FLAGGED[0], "name": HOSTILE, "path": [{"name": HOSTILE}]}]
     claims = {"claims": [{**CLAIMS["claims"][0], "speaker": HOSTILE}], "entities": []}
-    monkeypatch.setattr(sys.modules["oiltrail.screen.fleet"], "flagged_vessels", lambda s: flagged)
+    monkeypatch.setattr(sys.modules["oiltrail.graph.fleet"], "flagged_vessels", lambda s: flagged)
     monkeypatch.setattr(sys.modules["oiltrail.claims.check"], "check_claims", lambda t, s: claims)
     html = _write(demo_store, tmp_path, [article])
     assert "<script>alert" not in html
@@ -116,7 +116,7 @@ def test_a_failing_stage_becomes_a_message(
         raise RuntimeError("half-built")
 
     monkeypatch.setitem(sys.modules, "oiltrail.estimate.cap", fake_module("c", cap_table=boom))
-    monkeypatch.setitem(sys.modules, "oiltrail.screen.fleet", None)
+    monkeypatch.setitem(sys.modules, "oiltrail.graph.fleet", None)
     html = _write(demo_store, tmp_path)
     cap = html.split('<section id="part-cap">')[1].split("</section>")[0]
     assert "cap table failed: RuntimeError: half-built" in cap
@@ -186,14 +186,9 @@ def test_the_real_stages_fill_every_part(demo_store: Store, tmp_path: Path, arti
     assert 'class="bar reported"' in html  # the bundled declarations reach the chart
 
 
-@pytest.mark.parametrize("text_module", ["real", "absent"])
 def test_unreadable_articles_are_said_in_their_section(
-    demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_module: str
+    demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if text_module == "absent":
-        monkeypatch.setitem(sys.modules, "oiltrail.claims.text", None)
-    else:
-        pytest.importorskip("oiltrail.claims.text")
     monkeypatch.setitem(
         sys.modules, "oiltrail.claims.check", fake_module("c", check_claims=lambda t, s: CLAIMS)
     )

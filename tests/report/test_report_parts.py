@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oiltrail.geodesy import distance_km
+from oiltrail.reference.ports import read_ports
 from oiltrail.report.chainpath import Waypoint, evidence_ids, find_port, legs_km
 from oiltrail.report.charts import pack_rows, render_cap_chart, render_timeline
-from oiltrail.report.collect import load_ports, split_track
-from oiltrail.report.geo import DEFAULT_EXTENT_DEG, distance_km, fit_extent
+from oiltrail.report.collect import split_track
+from oiltrail.report.geo import DEFAULT_EXTENT_DEG, fit_extent
 from oiltrail.report.tables import path_text, settings_html
 
 T0 = datetime(2026, 1, 5)
@@ -42,10 +44,10 @@ def test_one_point_gets_a_readable_span() -> None:
 
 
 def test_distance_km() -> None:
-    assert abs(distance_km(125.0, 38.0, 125.0, 39.0) - 111.2) < 0.5
-    assert distance_km(130.0, 40.0, 130.0, 40.0) == 0
-    a = distance_km(133.08, 42.75, 125.4, 38.72)
-    assert a == distance_km(125.4, 38.72, 133.08, 42.75)
+    assert abs(distance_km(38.0, 125.0, 39.0, 125.0) - 111.2) < 0.5
+    assert distance_km(40.0, 130.0, 40.0, 130.0) == 0
+    a = distance_km(42.75, 133.08, 38.72, 125.4)
+    assert a == distance_km(38.72, 125.4, 42.75, 133.08)
     assert 750 < a < 850  # Vostochny to Nampo, as the crow flies
     wps = [Waypoint("a", 125.0, 38.0), Waypoint("b", 125.0, 39.0), Waypoint("c", 125.0, 40.0)]
     assert [round(d) for d in legs_km(wps)] == [111, 111]
@@ -67,7 +69,7 @@ def test_evidence_ids_in_every_shape() -> None:
 
 
 def test_find_port_by_name_or_bracketed_variant_only() -> None:
-    ports = load_ports()
+    ports = read_ports().to_pylist()
     nampo = find_port("Nampo", ports)
     assert nampo is not None and nampo["country"] == "North Korea"
     assert find_port("Chinnampo", ports) == nampo

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from oiltrail.errors import UsageError
-from oiltrail.screen.fleet import flagged_vessels, screen_fleet
+from oiltrail.graph.fleet import flagged_vessels, screen_fleet
 from oiltrail.screen.index import get_index
 from oiltrail.screen.match import check_imo, parse_query, screen_query
 from oiltrail.screen.normalize import normalize_name

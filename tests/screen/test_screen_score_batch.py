@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from oiltrail.screen import batch, fleet
+from oiltrail.graph import fleet
+from oiltrail.graph.fleet import fleet_identities, screen_fleet, screen_vessel
+from oiltrail.screen import batch
 from oiltrail.screen.batch import screen_file
-from oiltrail.screen.fleet import fleet_identities, screen_fleet, screen_vessel
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.match import SCREEN_COLUMNS, Query, screen_many, screen_prepared
 from oiltrail.screen.watchlist import ensure_lists

@@ -10,8 +10,9 @@ import pandas as pd
 from pyais.stream import ByteStream
 from typer.testing import CliRunner
 
-from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS
+from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.cli import app
+from oiltrail.kinds import KINDS
 from oiltrail.simulate import DEMO_SCENARIO, simulate
 
 MARINECADASTRE = (
@@ -59,7 +60,7 @@ def test_same_seed_same_files_other_seed_differs(tmp_path: Path) -> None:
 
 def test_every_kind_and_both_spoof_subtypes(truth: list[dict[str, Any]]) -> None:
     kinds = {r["kind"] for r in truth}
-    assert kinds == set(EVENT_KINDS)
+    assert kinds == set(KINDS)
     subtypes = {r["details"]["subtype"] for r in truth if r["kind"] == "spoofing"}
     assert subtypes == {"teleport", "shared_mmsi"}
     changes = {r["details"]["change"] for r in truth if r["kind"] == "identity_change"}
@@ -138,3 +139,11 @@ def test_cli_bad_usage_one_line(tmp_path: Path) -> None:
     r = runner.invoke(app, ["simulate", "--out", str(tmp_path / "x"), "--vessels", "9000"])
     assert r.exit_code == 2 and "fewer days or vessels" in r.output
     assert not (tmp_path / "x").exists()  # nothing written on bad usage
+
+
+def test_simulate_files_option_and_the_old_spelling(tmp_path: Path) -> None:
+    runner = CliRunner()
+    old = runner.invoke(app, ["simulate", "--out", str(tmp_path / "a"), "--format", "xml"])
+    assert old.exit_code == 2 and "--format is deprecated: use --files" in old.stderr
+    new = runner.invoke(app, ["simulate", "--out", str(tmp_path / "b"), "--files", "xml"])
+    assert new.exit_code == 2 and "deprecated" not in new.stderr

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oiltrail.simulate.geo import haversine_m, load_ports
+from oiltrail.geodesy import haversine_m
+from oiltrail.simulate.geo import load_ports
 from oiltrail.simulate.truth import event_id
 
 BOX = (24.0, 52.0, 117.0, 143.0)  # lat min/max, lon min/max: the seas around Korea

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ from trace_fixtures import (
     port_visit,
 )
 
+from oiltrail.errors import MissingDataError
+from oiltrail.graph import fleet
 from oiltrail.store import open_store
 from oiltrail.store.chains import CHAIN_COLUMNS, read_chains
 from oiltrail.trace import chains as chains_module
@@ -163,18 +164,18 @@ def test_empty_store_gives_no_chains(db_path: Path) -> None:
         assert read_chains(store) == []
 
 
-def test_screening_absent_is_noted(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_module() -> None:
-        raise ImportError("oiltrail.screen.fleet")
+def test_screening_that_fails_is_noted(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_lists(store: object) -> None:
+        raise MissingDataError("no lists loaded")
 
     monkeypatch.setattr(chains_module, "flagged_by_mmsi", screening.flagged_by_mmsi)
-    monkeypatch.setattr(screening, "_fleet_module", no_module)
+    monkeypatch.setattr(fleet, "flagged_vessels", no_lists)
     with open_store(db_path) as store:
         full_chain(store, DONOR, RECEIVER)
         c = trace_chains(store)[0]
     found = c["details"]["screening"]
     assert found["flagged"] == []
-    assert "unavailable" in found["note"]
+    assert found["note"] == "screening skipped: no lists loaded"
     assert c["details"]["risk"] == 0.6
 
 
@@ -182,9 +183,8 @@ def test_listed_ship_raises_risk_and_is_shown(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hit = {"mmsi": RECEIVER, "name": "YU JONG 2", "lists": "us_ofac_sdn", "score": 1.0, "risk": 1.0}
-    fake = types.SimpleNamespace(flagged_vessels=lambda store: [hit])
     monkeypatch.setattr(chains_module, "flagged_by_mmsi", screening.flagged_by_mmsi)
-    monkeypatch.setattr(screening, "_fleet_module", lambda: fake)
+    monkeypatch.setattr(fleet, "flagged_vessels", lambda store: [hit])
     with open_store(db_path) as store:
         full_chain(store, DONOR, RECEIVER)
         c = trace_chains(store)[0]

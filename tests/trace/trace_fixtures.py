@@ -7,7 +7,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from oiltrail.reference.ports import read_ports
 from oiltrail.store import Store
+from oiltrail.store.reference import ports_origin, save_ports
 
 T0 = datetime(2026, 1, 5)
 VOSTOCHNY = ("Vostochny (Vostochnyy)", 42.75, 133.083333)
@@ -39,6 +41,8 @@ def add_event(
 ) -> str:
     if other is not None:
         mmsi, other = min(mmsi, other), max(mmsi, other)
+    if ports_origin(store) is None:  # as detect does: the events come with their ports
+        save_ports(store, read_ports(), "bundled ports.csv")
     eid = event_id(kind, mmsi, other, start)
     store.con.execute(
         "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test')",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from oiltrail.records import Event
+
 TS = pa.timestamp("us")
 
 POSITIONS = pa.schema(
@@ -65,19 +67,8 @@ QUARANTINE_REASONS = (
     "unparseable",
 )
 
-# SPEC §4 event export columns, in this order.
-EVENT_COLUMNS = (
-    "event_id",
-    "kind",
-    "mmsi",
-    "other_mmsi",
-    "start",
-    "end",
-    "lat",
-    "lon",
-    "port",
-    "details",
-)
+# The event export columns, in this order (their home: the Event record).
+EVENT_COLUMNS = Event.COLUMNS
 
 # The store's events table (store/catalog.py) without run_id; `details` is JSON text.
 EVENTS = pa.schema(
@@ -93,14 +84,4 @@ EVENTS = pa.schema(
         ("port", pa.string()),
         ("details", pa.string()),
     ]
-)
-
-EVENT_KINDS = (
-    "encounter",
-    "loitering",
-    "gap",
-    "port_visit",
-    "spoofing",
-    "identity_change",
-    "draught_change",
 )

@@ -48,18 +48,9 @@ from oiltrail.claims.text import (
     read_article,
 )
 from oiltrail.record import PublicRecord, bundled_record
+from oiltrail.records import Claim as ClaimRecord
 
-CLAIM_KEYS = (
-    "speaker",
-    "quote",
-    "subject",
-    "assertion",
-    "quantity",
-    "period",
-    "verdict",
-    "reasons",
-    "relayed_from",
-)
+CLAIM_KEYS = ClaimRecord.COLUMNS  # a claim's output keys (their home: oiltrail.records)
 MAX_QUOTE_CHARS = 600
 # "MOSCOW, March 3, 2026 (Wire) - ": where and when, not part of any statement.
 DATELINE_PREFIX = re.compile(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -142,13 +141,11 @@ def screen_entities(store: Any, entities: list[dict[str, Any]]) -> None:
     if store is None:
         _mark(targets, "unavailable", "no store: screening needs loaded lists")
         return
-    try:  # a peer's module, imported at run time so a missing one degrades instead of failing
-        screen_query = importlib.import_module("oiltrail.screen.match").screen_query
-    except (ImportError, AttributeError):
-        _mark(targets, "unavailable", "screening unavailable (oiltrail.screen.match is missing)")
-        return
+    from oiltrail.screen.match import screen_query  # late: screening's imports are heavy
+    from oiltrail.screen.watchlist import ensure_lists
+
     try:
-        importlib.import_module("oiltrail.screen.watchlist").ensure_lists(store)
+        ensure_lists(store)
     except Exception as exc:  # a peer's module: any failure means "no lists", not a crash
         note = f"could not load the bundled watchlist ({type(exc).__name__})"
         for e in targets:

@@ -7,10 +7,10 @@ compiled from public UN, US Treasury and press pages); names only, for spotting 
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
+
+from oiltrail.reference.ports import read_ports
 
 COUNTRIES = {
     "North Korea": ("North Korea", "North Korean", "DPRK", "D.P.R.K.", "Pyongyang"),
@@ -138,12 +138,8 @@ def country_aliases() -> dict[str, str]:
 def port_aliases() -> dict[str, str]:
     """Alias -> port name from the bundled ports table (only DPRK, Russian Far East, Singapore)."""
     out = dict(PORT_ALIASES)
-    try:
-        text = resources.files("oiltrail.data").joinpath("ports.csv").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return out
-    for row in csv.DictReader(text.splitlines()):
-        if not row.get("kind", "").startswith(PORT_KINDS):
+    for row in read_ports().to_pylist():
+        if not str(row.get("kind") or "").startswith(PORT_KINDS):
             continue
         name = row["name"]
         head, _, rest = name.partition("(")

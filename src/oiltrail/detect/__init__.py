@@ -21,7 +21,8 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import KINDS, DetectParams, load_params, parse_kinds
+from oiltrail.detect.params import DetectParams, load_params, parse_kinds
+from oiltrail.kinds import KINDS
 
 __all__ = [
     "EVENTS",

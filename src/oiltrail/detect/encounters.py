@@ -15,16 +15,16 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from oiltrail.detect.geo import (
+from oiltrail.detect.params import EncounterParams
+from oiltrail.detect.ports import PortIndex
+from oiltrail.detect.tracks import Tracks, to_datetime
+from oiltrail.geodesy import (
     EARTH_RADIUS_M,
     M_S_TO_KNOTS,
     haversine_m,
     unit_xyz,
     xyz_to_latlon,
 )
-from oiltrail.detect.params import EncounterParams
-from oiltrail.detect.ports import PortIndex
-from oiltrail.detect.tracks import Tracks, to_datetime
 
 SAMPLES = pa.schema(
     [

@@ -26,6 +26,7 @@ from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import DetectParams
 from oiltrail.detect.ports import PortIndex, build_port_index
 from oiltrail.detect.tracks import position_speed_knots, prepare_tracks
+from oiltrail.geodesy import EARTH_RADIUS_M
 
 STEP_US_PER_DAY = 86_400_000_000
 
@@ -38,7 +39,7 @@ class PortLookup:
     far: PortIndex
 
 
-_LOOKUPS: dict[tuple[int, float, float, float, float], PortLookup] = {}
+_LOOKUPS: dict[tuple[int, float, float, float, float, int], PortLookup] = {}
 
 
 def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
@@ -51,6 +52,9 @@ def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
         float(np.nansum(ports.column("lon").to_numpy(zero_copy_only=False))),
         params.port_visit.radius_m,
         reach_far,
+        # the names too: a user's table with the bundled coordinates under other names must
+        # not reuse the bundled index (its visits would carry the bundled names)
+        hash(tuple(ports.column("name").to_pylist())),
     )
     if key not in _LOOKUPS:
         _LOOKUPS.clear()
@@ -140,7 +144,7 @@ def cell_partitions(
     lat = samples.column("lat").to_numpy()
     lon = samples.column("lon").to_numpy()
     day = sample_day(samples, params)
-    margin_deg = np.degrees(params.encounter.max_distance_m / 6_371_000.0) * 1.01
+    margin_deg = np.degrees(params.encounter.max_distance_m / EARTH_RADIUS_M) * 1.01
     nb_lon = int(np.ceil(360 / block_deg))
     bi = np.floor((np.clip(lat, -90, 89.999999) + 90) / block_deg).astype(np.int64)
     bj = np.floor((np.clip(lon, -180, 179.999999) + 180) / block_deg).astype(np.int64)

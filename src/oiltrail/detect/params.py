@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS
 
 KNOTS_PER_M_S = 1.0 / 0.514444  # 1 kn = 1852 m / 3600 s
 NM_M = 1852.0
@@ -98,9 +99,9 @@ class DetectParams:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
 
-KINDS = tuple(f.name for f in fields(DetectParams))
-VESSEL_KINDS = ("loitering", "gap", "port_visit", "spoofing")
-STATIC_KINDS = ("identity_change", "draught_change")
+# The kinds themselves are registered in oiltrail.kinds; each has its parameters here.
+if {f.name for f in fields(DetectParams)} != set(KINDS):  # pragma: no cover - a coding slip
+    raise RuntimeError("DetectParams needs one field per kind of oiltrail.kinds")
 
 
 def parse_day(text: str | date | None, what: str) -> date | None:

@@ -1,4 +1,4 @@
-"""The ports table (bundled or `--ports FILE`) and a fast nearest-port lookup.
+"""A fast nearest-port lookup over a ports table (read by `oiltrail.reference.ports`).
 
 The lookup bins the globe into 0.25° cells; each cell lists the ports within `reach_m` of
 any point in it (a CSR array), so a query is one array lookup plus a few haversines, and
@@ -7,76 +7,20 @@ open-sea points (most of them) cost one lookup. Cells wrap at ±180° and widen 
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.detect.geo import EARTH_RADIUS_M, fast_distance_m
-from oiltrail.errors import InputFormatError, NotFoundError
+from oiltrail.geodesy import EARTH_RADIUS_M, fast_distance_m
 
-PORT_COLUMNS = ("name", "country", "lat", "lon", "kind", "source")
-PORTS_SCHEMA = pa.schema(
-    [
-        ("name", pa.string()),
-        ("country", pa.string()),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("kind", pa.string()),
-        ("source", pa.string()),
-    ]
-)
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "ports.csv"
 CELL_DEG = 0.25
 N_LAT = int(180 / CELL_DEG)
 N_LON = int(360 / CELL_DEG)
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-
-
-def _read_rows(text: str, where: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(text.lstrip("\ufeff").splitlines())
-    missing = [c for c in PORT_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputFormatError(f"{where}: missing port column(s) {', '.join(missing)}")
-    return list(reader)
-
-
-def load_ports(path: Path | None = None) -> pa.Table:
-    """Ports as an Arrow table (name, country, lat, lon, kind, source); bad rows are an error."""
-    if path is None:
-        text = BUNDLED.read_text(encoding="utf-8")
-        where = "bundled ports.csv"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise NotFoundError(f"no such ports file: {path}") from None
-        except (UnicodeDecodeError, IsADirectoryError) as exc:
-            raise InputFormatError(f"{path}: not a UTF-8 CSV ({type(exc).__name__})") from None
-        where = str(path)
-    rows = _read_rows(text, where)
-    if not rows:
-        raise InputFormatError(f"{where}: no ports")
-    lats, lons = [], []
-    for i, row in enumerate(rows, start=2):
-        try:
-            lat, lon = float(row["lat"]), float(row["lon"])
-        except (TypeError, ValueError):
-            raise InputFormatError(f"{where} line {i}: lat/lon not numbers") from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise InputFormatError(f"{where} line {i}: lat/lon out of range ({lat}, {lon})")
-        if not (row.get("name") or "").strip():
-            raise InputFormatError(f"{where} line {i}: empty port name")
-        lats.append(lat)
-        lons.append(lon)
-    data = {c: [r.get(c) or "" for r in rows] for c in ("name", "country", "kind", "source")}
-    cols = {**data, "lat": lats, "lon": lons}
-    return pa.table({c: cols[c] for c in PORTS_SCHEMA.names}, schema=PORTS_SCHEMA)
 
 
 def _cells(lat: F64, lon: F64) -> I64:

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.detect.geo import fast_distance_m, step_speed_knots
+from oiltrail.geodesy import fast_distance_m, step_speed_knots
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from oiltrail.detect.geo import haversine_m, mean_latlon
 from oiltrail.detect.params import GapParams, LoiteringParams, PortVisitParams, SpoofingParams
 from oiltrail.detect.ports import PortIndex
 from oiltrail.detect.tracks import I64, US_PER_H, B, Tracks, run_bounds, to_datetime
+from oiltrail.geodesy import haversine_m, mean_latlon
 
 Row = dict[str, Any]
 

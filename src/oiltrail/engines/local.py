@@ -12,7 +12,6 @@ import itertools
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,9 +28,11 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
-from oiltrail.detect.ports import load_ports
+from oiltrail.detect.params import DetectParams, parse_day
+from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
+from oiltrail.reference.ports import ports_hash, read_ports
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import (
@@ -43,6 +44,7 @@ from oiltrail.store.events import (
     save_fingerprints,
     stored_fingerprints,
 )
+from oiltrail.store.reference import save_ports
 
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
 PARALLEL_MIN_ROWS = 200_000  # below this, splitting costs more than it saves
@@ -53,66 +55,10 @@ POS_COLS = "mmsi, ts, lat, lon, sog"
 T = TypeVar("T")
 
 
-@dataclass
-class DetectReport:
-    """What a detect run did. `written` counts per kind what this run wrote; `events` counts
-    per kind the whole store after the run (an incremental run writes only part of it)."""
-
-    run_id: str
-    full: bool
-    window_start: datetime | None
-    positions_read: int
-    vessels: int
-    events_written: int
-    events: dict[str, int] = field(default_factory=dict)
-    simulated: bool = False
-    written: dict[str, int] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        if self.full:
-            mode = "full run"
-        elif self.window_start is None:
-            mode = "no new positions"
-        else:
-            mode = f"incremental from {self.window_start:%Y-%m-%d %H:%M}"
-        sim = " [SIMULATED DATA]" if self.simulated else ""
-        wrote = f"wrote {self.events_written:,} events{_breakdown(self.written)}"
-        total = sum(self.events.values())
-        held = (
-            ""
-            if self.written == self.events
-            else (f"; the store holds {total:,} events{_breakdown(self.events)}")
-        )
-        return (
-            f"detect {self.run_id}: {mode}; read {self.positions_read:,} positions of "
-            f"{self.vessels:,} vessels; {wrote}{held}{sim}"
-        )
-
-
-def _breakdown(counts: dict[str, int]) -> str:
-    return f" ({', '.join(f'{k} {v:,}' for k, v in counts.items())})" if counts else ""
-
-
-def kind_counts(store: Store, run_id: str | None = None) -> dict[str, int]:
-    """Events per kind in the store, or only those one run wrote."""
-    where, args = ("WHERE run_id = ?", [run_id]) if run_id is not None else ("", [])
-    rows = store.con.execute(
-        f"SELECT kind, count(*) FROM events {where} GROUP BY kind ORDER BY kind", args
-    ).fetchall()
-    return {str(k): int(v) for k, v in rows}
-
-
 def _config_key(params: DetectParams, kinds: Sequence[str], ports: pa.Table) -> str:
     h = hashlib.sha256(params.to_json().encode())
     h.update(",".join(sorted(kinds)).encode())
     h.update(ports_hash(ports).encode())
-    return h.hexdigest()[:16]
-
-
-def ports_hash(ports: pa.Table) -> str:
-    h = hashlib.sha256()
-    for c in ("name", "lat", "lon"):
-        h.update(json.dumps(ports.column(c).to_pylist()).encode())
     return h.hexdigest()[:16]
 
 
@@ -208,8 +154,12 @@ def detect(
     until: str | date | None = None,
     ports: Path | pa.Table | None = None,
     parallel: bool | None = None,
+    ports_from: str | None = None,
 ) -> DetectReport:
-    """Detect events in the store's positions and write them (incremental; see module doc)."""
+    """Detect events in the store's positions and write them (incremental; see module doc).
+
+    The ports used are written to the store (`store.reference`) for the later stages;
+    `ports_from` names their origin when `ports` is a table read by the caller."""
     started = datetime.now(UTC).replace(tzinfo=None)
     params = params or DetectParams()
     kinds = tuple(kinds) if kinds else KINDS
@@ -219,7 +169,7 @@ def detect(
     d0, d1 = parse_day(since, "--since"), parse_day(until, "--until")
     if d0 and d1 and d1 < d0:
         raise UsageError(f"--until {d1} is before --since {d0}")
-    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     ensure_detect_tables(store)
     key = _config_key(params, kinds, port_table)
     prints = current_fingerprints(store)
@@ -245,6 +195,8 @@ def detect(
                 store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
             )
         written += _detect_static(store, params, kinds, port_table, run_id)
+        origin = ports_from or describe_ports(ports)
+        ports_digest = save_ports(store, port_table, origin)
         if not windowed:
             save_fingerprints(store, prints)
             store.set_meta("detect.config", key)
@@ -269,10 +221,8 @@ def detect(
                 "finished_at": datetime.now(UTC).replace(tzinfo=None),
                 "params": params.to_json(),
                 "kinds": ",".join(kinds),
-                "ports_hash": ports_hash(port_table),
-                "ports_source": "bundled"
-                if ports is None
-                else str(ports if isinstance(ports, Path) else "table"),
+                "ports_hash": ports_digest,
+                "ports_source": origin,
                 "inputs": json.dumps(input_hashes(store)),
                 "window_start": report.window_start,
                 "since": d0,
@@ -284,6 +234,9 @@ def detect(
             },
         )
     return report
+
+
+ENGINE: Engine = detect  # the local engine implements the protocol (checked by mypy)
 
 
 def _detect_positions(
@@ -424,14 +377,19 @@ def run_detect_command(
         raise UsageError(f"unknown engine {engine!r}: expected local or spark")
     from oiltrail.render import err_console
 
-    port_table = load_ports(ports)  # a bad --ports file fails before the store is opened
+    port_table = read_ports(ports)  # a bad --ports file fails before the store is opened
     with (
         open_store(db, create=False) as store,
         err_console.status(f"detecting events ({engine} engine)…"),
     ):
         if engine == "spark":
-            return _spark_detect(store, params, kinds, since, until, port_table, spark_master)
-        return detect(store, params, kinds, since, until, port_table).summary()
+            return _spark_detect(
+                store, params, kinds, since, until, port_table, describe_ports(ports), spark_master
+            )
+        report = detect(
+            store, params, kinds, since, until, port_table, ports_from=describe_ports(ports)
+        )
+        return report.summary()
 
 
 def _spark_detect(
@@ -441,17 +399,19 @@ def _spark_detect(
     since: str | None,
     until: str | None,
     ports: pa.Table,
+    ports_from: str,
     master: str | None,
 ) -> str:
-    import importlib
+    from oiltrail.engines.spark_store import detect  # late: pyspark is optional
 
-    from oiltrail.errors import EngineUnavailableError
-
-    try:
-        spark = importlib.import_module("oiltrail.engines.spark")
-    except ImportError as exc:
-        raise EngineUnavailableError(f"the spark engine is not available: {exc}") from None
-    report = spark.detect(
-        store, params=params, kinds=kinds, since=since, until=until, ports=ports, master=master
+    report = detect(
+        store,
+        params=params,
+        kinds=kinds,
+        since=since,
+        until=until,
+        ports=ports,
+        ports_from=ports_from,
+        master=master,
     )
-    return str(report.summary() if hasattr(report, "summary") else report)
+    return report.summary()

@@ -28,18 +28,17 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import KINDS, STATIC_KINDS, VESSEL_KINDS, DetectParams
-from oiltrail.detect.ports import load_ports
+from oiltrail.detect.params import DetectParams
 from oiltrail.engines.spark_arrow import from_spark, spark_ddl, to_spark
 from oiltrail.engines.spark_io import check_static, read_positions, scan_layout
 from oiltrail.engines.spark_session import SparkConfig, spark_session
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
+from oiltrail.reference.ports import read_ports
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from oiltrail.engines.local import DetectReport
-    from oiltrail.store.catalog import Store
 
 KERNEL_COLUMNS = ("mmsi", "ts", "lat", "lon", "sog")  # what the local engine hands the kernels
 STATIC_COLUMNS = ("mmsi", "ts", "imo", "name", "callsign", "draught")
@@ -221,7 +220,7 @@ def detect_spark(
     """
     params = params or DetectParams()
     chosen = parse_kinds(kinds)
-    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     # Check the input (file footers only) before a JVM is started for it.
     use_positions = any(k in VESSEL_KINDS or k == "encounter" for k in chosen)
     layout = scan_layout(parquet_dir, since, until) if use_positions else None
@@ -257,10 +256,3 @@ def context_start(since: date | None, params: DetectParams) -> date | None:
 def session_for(master: str | None) -> SparkSession:
     """A session on `master` (default `local[2]`)."""
     return spark_session(SparkConfig(master=master) if master else None)
-
-
-def detect(store: Store, **options: Any) -> DetectReport:
-    """`oiltrail detect --engine spark`: see `oiltrail.engines.spark_store.detect`."""
-    from oiltrail.engines.spark_store import detect as detect_store
-
-    return detect_store(store, **options)

@@ -7,7 +7,6 @@ incremental one); events of the chosen kinds that start in the window are replac
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import tempfile
@@ -20,30 +19,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS, STATIC, TS
-from oiltrail.detect.params import STATIC_KINDS, VESSEL_KINDS, DetectParams, parse_day
-from oiltrail.detect.ports import load_ports
-from oiltrail.engines.local import DetectReport, kind_counts, ports_hash
+from oiltrail.detect.params import DetectParams, parse_day
+from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_session import require_spark
 from oiltrail.errors import UsageError
+from oiltrail.kinds import STATIC_KINDS, VESSEL_KINDS
+from oiltrail.reference.ports import read_ports
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import ensure_detect_tables, input_hashes, insert_events, record_run
+from oiltrail.store.parquet import export_positions
+from oiltrail.store.reference import save_ports
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
 def _export_positions(store: Store, out_dir: Path) -> Path:
-    try:
-        exporter = importlib.import_module("oiltrail.store.parquet")
-    except ImportError:  # the ingest area's exporter is the reference; same layout here
-        out_dir.mkdir(parents=True, exist_ok=True)
-        store.con.sql("SELECT *, CAST(ts AS DATE) AS day FROM canonical_positions").write_parquet(
-            out_dir.as_posix(), partition_by=["day"], overwrite=True
-        )
-        return out_dir
-    return Path(exporter.export_positions(store, out_dir))
+    return Path(export_positions(store, out_dir))
 
 
 def _export_static(store: Store, out_file: Path) -> Path:
@@ -127,6 +121,7 @@ def detect(
     ports: pa.Table | Path | None = None,
     master: str | None = None,
     plan: SparkPlan | None = None,
+    ports_from: str | None = None,
 ) -> DetectReport:
     """`oiltrail detect --engine spark`: detect on Spark and write events into the store.
 
@@ -141,7 +136,7 @@ def detect(
     window = (parse_day(since, "--since"), parse_day(until, "--until"))
     if window[0] and window[1] and window[1] < window[0]:
         raise UsageError(f"--until {window[1]} is before --since {window[0]}")
-    port_table = ports if isinstance(ports, pa.Table) else load_ports(ports)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     session = session_for(master)
     events, n_positions, n_vessels = _run_on_spark(
         store, session, params, chosen, port_table, window, plan or SparkPlan()
@@ -165,8 +160,14 @@ def detect(
             simulated=store.simulated,
             written=kind_counts(store, run_id),
         )
-        record_run(store, _run_row(store, report, started, params, chosen, port_table, window))
+        origin = ports_from or describe_ports(ports)
+        digest = save_ports(store, port_table, origin)
+        row = _run_row(store, report, started, params, chosen, window)
+        record_run(store, {**row, "ports_hash": digest, "ports_source": f"{origin} (spark)"})
     return report
+
+
+ENGINE: Engine = detect  # the Spark engine implements the protocol (checked by mypy)
 
 
 def _run_row(
@@ -175,7 +176,6 @@ def _run_row(
     started: datetime,
     params: DetectParams,
     chosen: tuple[str, ...],
-    ports: pa.Table,
     window: tuple[date | None, date | None],
 ) -> dict[str, Any]:
     return {
@@ -184,8 +184,6 @@ def _run_row(
         "finished_at": datetime.now(UTC).replace(tzinfo=None),
         "params": params.to_json(),
         "kinds": ",".join(chosen),
-        "ports_hash": ports_hash(ports),
-        "ports_source": "spark",
         "inputs": json.dumps(input_hashes(store)),
         "since": window[0],
         "until": window[1],

@@ -18,22 +18,12 @@ from oiltrail.record import (
     declared_by_year,
     published_by_year,
 )
+from oiltrail.records import CapRow
 from oiltrail.store import Store
 from oiltrail.store.chains import read_chains
 
-# SPEC §6 `oiltrail estimate` columns, in this order.
-CAP_COLUMNS: tuple[str, ...] = (
-    "year",
-    "reported_barrels",
-    "estimated_barrels_low",
-    "estimated_barrels_mid",
-    "estimated_barrels_high",
-    "cap_barrels",
-    "share_of_cap_mid",
-    "published_estimate_barrels_low",
-    "published_estimate_barrels_high",
-    "published_estimate_sources",
-)
+# The `oiltrail estimate` columns, in this order (their home: the CapRow record).
+CAP_COLUMNS: tuple[str, ...] = CapRow.COLUMNS
 
 
 def cap_table(store: Store, reported_path: Path | None = None) -> list[dict[str, Any]]:
@@ -44,13 +34,15 @@ def cap_table(store: Store, reported_path: Path | None = None) -> list[dict[str,
 def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any]:
     """The cap table plus what it rests on: suppliers, published estimates, chains, constants.
 
-    Chains come from the last `trace` run; when there was none, chains are traced now.
+    Chains come from the last `trace` run; when there was none, estimated volumes are 0 and
+    a note says to run trace (estimate never writes to the store).
     Only chains that reach DPRK (a DPRK port or dark near DPRK) and have a volume are summed.
     """
     reported = read_reported(reported_path)
     declared = declared_by_year(reported)
     published = published_by_year(reported)
-    chains = _chains(store)
+    traced = _chains(store)
+    chains = traced or []
     counted, not_counted = _split_chains(chains)
     estimated = _estimated_by_year(counted)
     years = sorted(set(declared) | set(estimated) | set(published))
@@ -75,7 +67,7 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
         "simulated": store.simulated,
         "ais_coverage": coverage,
         "notes": [
-            *_notes(reported, chains, counted, store.simulated),
+            *_notes(reported, traced, counted, store.simulated),
             *_coverage_notes(coverage, estimated),
         ],
     }
@@ -119,13 +111,9 @@ def _coverage_notes(
     return notes
 
 
-def _chains(store: Store) -> list[dict[str, Any]]:
-    stored = read_chains(store)
-    if stored is not None:
-        return stored
-    from oiltrail.trace.chains import trace_chains
-
-    return trace_chains(store)
+def _chains(store: Store) -> list[dict[str, Any]] | None:
+    """The chains of the last `trace` run; None when it never ran (estimate writes nothing)."""
+    return read_chains(store)
 
 
 def _split_chains(
@@ -191,7 +179,7 @@ def _chain_brief(c: dict[str, Any]) -> dict[str, Any]:
 
 def _notes(
     reported: PublicRecord,
-    chains: list[dict[str, Any]],
+    chains: list[dict[str, Any]] | None,
     counted: list[dict[str, Any]],
     simulated: bool,
 ) -> list[str]:
@@ -206,7 +194,9 @@ def _notes(
         "lower bound or central figure for the year, often for part of it; high: the largest "
         "figure incl. upper-bound scenarios), each source with its file line"
     )
-    if not chains:
+    if chains is None:
+        notes.append("no delivery chains traced yet (run `oiltrail trace`): estimated = 0")
+    elif not chains:
         notes.append(
             "no delivery chains in the store (no events? run `oiltrail detect`): estimated = 0"
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from oiltrail.record import BARRELS_PER_TONNE_DIESEL
+
 
 @dataclass(frozen=True)
 class Term:
@@ -65,7 +67,7 @@ DRAUGHT_RESOLUTION_M = 0.1
 # (shared/data/real/README.md); diesel density 0.82-0.86 t/m³ gives 7.31-7.67 bbl/t.
 BARRELS_PER_TONNE = Term(
     "barrels_per_tonne",
-    7.46,
+    BARRELS_PER_TONNE_DIESEL,  # the factor's home: oiltrail.record
     7.31,
     7.67,
     "bbl/t",

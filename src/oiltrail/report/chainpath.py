@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from oiltrail.report.geo import distance_km
+from oiltrail.geodesy import distance_km
 
 Row = dict[str, Any]
 
@@ -93,4 +93,4 @@ def waypoints(chain: Row, events: dict[str, Row], ports: list[Row]) -> list[Wayp
 
 
 def legs_km(points: list[Waypoint]) -> list[float]:
-    return [distance_km(a.lon, a.lat, b.lon, b.lat) for a, b in itertools.pairwise(points)]
+    return [distance_km(a.lat, a.lon, b.lat, b.lon) for a, b in itertools.pairwise(points)]

@@ -6,22 +6,21 @@ message instead of rows, so the report always renders and says what to run.
 
 from __future__ import annotations
 
-import csv
-import importlib
 import json
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from oiltrail.errors import InputFormatError, NotFoundError, OiltrailError
+from oiltrail.errors import InputFormatError, MissingDataError, NotFoundError, OiltrailError
 from oiltrail.render import err_console
 from oiltrail.store import Store
+from oiltrail.store.chains import read_chains
+from oiltrail.store.reference import stored_ports
 
 Row = dict[str, Any]
 
@@ -185,24 +184,16 @@ def split_track(
     return [s for s in segments if s]
 
 
-def load_ports() -> list[Row]:
-    text = resources.files("oiltrail.data").joinpath("ports.csv").read_text(encoding="utf-8")
-    out: list[Row] = []
-    for r in csv.DictReader(text.splitlines()):
-        try:
-            out.append({**r, "lat": float(r["lat"]), "lon": float(r["lon"])})
-        except (KeyError, TypeError, ValueError):
-            continue  # a malformed row in package data is the ports owner's to fix
-    return out
+def load_ports(store: Store) -> list[Row]:
+    """The ports the store's events were detected with (none before a detect run)."""
+    return list(stored_ports(store).to_pylist())
 
 
 def load_chains(store: Store) -> list[Row]:
-    """The chains of the last `oiltrail trace` run; when it never ran, trace now."""
-    stored: Any = importlib.import_module("oiltrail.store.chains")
-    found = stored.read_chains(store)
+    """The chains of the last `oiltrail trace` run (the report writes nothing to the store)."""
+    found = read_chains(store)
     if found is None:
-        module: Any = importlib.import_module("oiltrail.trace.chains")
-        found = module.trace_chains(store)
+        raise MissingDataError("no delivery chains traced yet")
     return list(found)
 
 
@@ -237,37 +228,27 @@ def chain_routes(store: Store, chains: list[Row], events: list[Row]) -> dict[str
 
 
 def load_cap(store: Store) -> list[Row]:
-    module: Any = importlib.import_module("oiltrail.estimate.cap")
-    return list(module.cap_table(store))
+    from oiltrail.estimate.cap import cap_table
+
+    return list(cap_table(store))
 
 
 def load_flagged(store: Store) -> list[Row]:
-    module: Any = importlib.import_module("oiltrail.screen.fleet")
-    return list(module.flagged_vessels(store))
+    from oiltrail.graph.fleet import flagged_vessels  # late: screening's imports are heavy
+
+    return list(flagged_vessels(store))
 
 
 def read_article(path: Path, max_bytes: int) -> tuple[str, str | None]:
     """Clean text of an article and a note when it was cut.
 
-    The claims stage's reader (HTML and Markdown to text, encodings) when it is built; else
-    the bytes decoded leniently. Raises InputFormatError for empty or binary files.
+    The claims stage's reader (HTML and Markdown to text, encodings). Raises
+    InputFormatError for empty or binary files.
     """
-    try:
-        claims_text: Any = importlib.import_module("oiltrail.claims.text")
-    except ImportError:
-        claims_text = None
-    if claims_text is not None:
-        article = claims_text.read_article(path, max_bytes=max_bytes)
-        text, cut = str(article.text), bool(article.truncated)
-    else:
-        with path.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)
-        cut, raw = len(raw) > max_bytes, raw[:max_bytes]
-        if b"\x00" in raw[:4096]:
-            raise InputFormatError(f"{path.name} looks binary, not text")
-        text = raw.decode("utf-8", errors="replace")
-        if not text.strip():
-            raise InputFormatError(f"{path.name}: no text found (empty article)")
+    from oiltrail.claims.text import read_article as read_text
+
+    article = read_text(path, max_bytes=max_bytes)
+    text, cut = str(article.text), bool(article.truncated)
     note = f"only the first {max_bytes:,} bytes of {path.name} were checked" if cut else None
     return text, note
 
@@ -280,8 +261,9 @@ def load_claims(store: Store, path: Path, params: ReportParams) -> Section:
         return Section(missing=f"cannot check {path.name}: {exc.detail}")
 
     def run() -> list[Row]:
-        module: Any = importlib.import_module("oiltrail.claims.check")
-        result = module.check_claims(text, store)
+        from oiltrail.claims.check import check_claims
+
+        result = check_claims(text, store)
         return [{"claims": list(result.get("claims") or []), "entities": result.get("entities")}]
 
     section = attempt("claim check", "run `oiltrail check-claims`", run)
@@ -354,7 +336,7 @@ def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportD
         events=events,
         tracks=load_tracks(store, names, params),
         names=names,
-        ports=load_ports(),
+        ports=load_ports(store),
         chains=chains,
         routes=chain_routes(store, chains.rows, events.rows),
         cap=attempt("cap table", "run `oiltrail estimate`", lambda: load_cap(store)),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 DEFAULT_EXTENT_DEG = (119.0, 33.0, 134.0, 44.0)  # the Korean peninsula and its seas
 MIN_SPAN_DEG = 4.0  # never zoom closer than this: a coastline needs context
 MAX_LAT_DEG = 85.0  # Mercator is unbounded at the poles
@@ -80,14 +79,6 @@ def fit_extent(
         width_px=width_px,
         height_px=height_px,
     )
-
-
-def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle (haversine) distance."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 LAND_FILES = ("land_east_asia.json", "land_world.json")  # detailed region first, then world

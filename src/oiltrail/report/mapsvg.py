@@ -6,15 +6,16 @@ import math
 from html import escape
 from typing import Any
 
+from oiltrail.geodesy import distance_km
 from oiltrail.report.chainpath import Waypoint, legs_km, waypoints
 from oiltrail.report.collect import ReportData, Row
-from oiltrail.report.geo import Projection, distance_km, fit_extent, land_path
+from oiltrail.report.geo import Projection, fit_extent, land_path
 from oiltrail.report.marks import event_title, fmt_time, marker
 
 MAP_WIDTH_PX = 1000
 MAP_HEIGHT_PX = 700
 CHAIN_COLOUR = "#b30000"
-PORT_KIND_COLOURS = {"dprk_port": "#b30000"}
+PORT_ROLE_COLOURS = {"destination": "#b30000"}
 GRATICULE_STEPS_DEG = (1, 2, 5, 10, 15, 30, 45, 60, 90)
 SCALE_KM = (10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000)
 
@@ -92,7 +93,7 @@ def _deg(value: float, positive: str, negative: str) -> str:
 
 def scale_bar(proj: Projection) -> str:
     mid_lat = (proj.north + proj.south) / 2
-    km_per_px = distance_km(proj.west, mid_lat, proj.east, mid_lat) / proj.width_px
+    km_per_px = distance_km(mid_lat, proj.west, mid_lat, proj.east) / proj.width_px
     target_km = km_per_px * 150
     nice = max((n for n in SCALE_KM if n <= target_km), default=SCALE_KM[0])
     length_px = round(nice / km_per_px, 1)
@@ -109,18 +110,18 @@ def ports_layer(data: ReportData, proj: Projection) -> str:
     named = {str(e.get("port")) for e in data.events.rows if e.get("port")}
     named |= {str(c.get(k)) for c in data.chains.rows for k in ("source_port", "destination")}
     placed: list[tuple[float, float, float]] = []  # label boxes: x, y, width
-    # Ports named in the evidence label first; then the curated kinds (DPRK, Russian Far East,
-    # Singapore). The bundled World Port Index rows would bury the map in labels: left out.
+    # Ports named in the evidence label first; then DPRK ports, then loading ports. The
+    # other ports (the bundled World Port Index rows) would bury the map in labels: left out.
     ranked = sorted(
-        data.ports, key=lambda p: (p.get("name") not in named, p.get("kind") != "dprk_port")
+        data.ports, key=lambda p: (p.get("name") not in named, p.get("role") != "destination")
     )
     for p in ranked:
-        if p.get("kind") == "port" and p.get("name") not in named:
+        if p.get("role") == "other" and p.get("name") not in named:
             continue
         if not proj.contains(p["lon"], p["lat"]):
             continue
         x, y = proj.xy(p["lon"], p["lat"])
-        c = PORT_KIND_COLOURS.get(str(p.get("kind")), "#234")
+        c = PORT_ROLE_COLOURS.get(str(p.get("role")), "#234")
         name = str(p.get("name", "")).split(" (")[0]
         width = 7.5 * len(name) + 8
         free = all(abs(y - py) > 13 or x + width < px or px + pw < x for px, py, pw in placed)

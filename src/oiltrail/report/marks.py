@@ -7,18 +7,10 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-KINDS: dict[str, tuple[str, str]] = {  # kind: (colour, label for a journalist)
-    "encounter": (
-        "#d62728",
-        "Encounter (ships side by side at sea, possible ship-to-ship transfer)",
-    ),
-    "loitering": ("#ff7f0e", "Loitering (drifting under 2 kn far from port)"),
-    "gap": ("#7b4fb0", "AIS gap (transmitter silent 12 h or more)"),
-    "port_visit": ("#1f77b4", "Port visit"),
-    "spoofing": ("#111111", "Spoofed position (impossible jump or shared MMSI)"),
-    "identity_change": ("#0f9fb0", "Identity change (new name, IMO or call sign)"),
-    "draught_change": ("#2ca02c", "Draught change (loaded or discharged cargo)"),
-}
+from oiltrail.kinds import EventKind
+
+# kind: (colour, label for a journalist), in the registry's order (oiltrail.kinds)
+KINDS: dict[str, tuple[str, str]] = {k.value: (k.colour, k.label) for k in EventKind}
 OTHER_COLOUR = "#777777"
 
 

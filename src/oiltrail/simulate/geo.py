@@ -1,28 +1,15 @@
-"""Spherical geometry for the simulator: distances, bearings, great-circle interpolation, ports."""
+"""Spherical geometry for the simulator: bearings, great-circle interpolation, ports (distances:
+oiltrail.geodesy)."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
-EARTH_RADIUS_M = 6_371_000.0  # mean Earth radius, as GFW pipe-encounters uses
-KNOT_M_S = 1852.0 / 3600.0
-
-F64 = npt.NDArray[np.float64]
-
-
-def haversine_m(lat1: F64 | float, lon1: F64 | float, lat2: F64 | float, lon2: F64 | float) -> F64:
-    """Great-circle distance in metres (vectorised)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
+from oiltrail.geodesy import EARTH_RADIUS_M, F64, haversine_m
+from oiltrail.reference.ports import read_ports
 
 
 def bearing_deg(lat1: F64 | float, lon1: F64 | float, lat2: F64 | float, lon2: F64 | float) -> F64:
@@ -90,15 +77,12 @@ class Ports:
 
 @lru_cache(maxsize=1)
 def load_ports() -> Ports:
-    """The package's ports table (src/oiltrail/data/ports.csv)."""
-    text = (Path(__file__).resolve().parent.parent / "data" / "ports.csv").read_text(
-        encoding="utf-8"
-    )
-    rows = list(csv.DictReader(text.splitlines()))
+    """The package's ports table (src/oiltrail/data/ports.csv, read by oiltrail.reference)."""
+    t = read_ports()
     return Ports(
-        name=tuple(r["name"] for r in rows),
-        country=tuple(r["country"] for r in rows),
-        kind=tuple(r["kind"] for r in rows),
-        lat=np.array([float(r["lat"]) for r in rows]),
-        lon=np.array([float(r["lon"]) for r in rows]),
+        name=tuple(t.column("name").to_pylist()),
+        country=tuple(t.column("country").to_pylist()),
+        kind=tuple(t.column("kind").to_pylist()),
+        lat=t.column("lat").to_numpy(),
+        lon=t.column("lon").to_numpy(),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 
-from oiltrail.simulate.geo import haversine_m
+from oiltrail.geodesy import haversine_m
 
 # name -> (lat, lon), all on open water
 WAYPOINTS: dict[str, tuple[float, float]] = {

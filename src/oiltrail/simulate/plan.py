@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oiltrail.geodesy import KNOT_M_S, haversine_m
 from oiltrail.simulate.fleet import (
     BACKGROUND_MIDS,
     SHIP_TYPE_CARGO,
@@ -13,7 +14,7 @@ from oiltrail.simulate.fleet import (
     Registry,
     Vessel,
 )
-from oiltrail.simulate.geo import KNOT_M_S, haversine_m, load_ports, offset, slerp
+from oiltrail.simulate.geo import load_ports, offset, slerp
 from oiltrail.simulate.lanes import GATES, TRADE_PORTS, WAYPOINTS, route
 from oiltrail.simulate.track import Reporting, path_length_m
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from oiltrail.geodesy import haversine_m
 from oiltrail.simulate.emit import Rows, position_rows
 from oiltrail.simulate.fleet import Vessel
-from oiltrail.simulate.geo import haversine_m, offset
+from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import WAYPOINTS, route
 from oiltrail.simulate.plan import HOUR, SEA_NODES
 from oiltrail.simulate.track import Reporting, Track, interpolate, sample

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from oiltrail.geodesy import haversine_m
+from oiltrail.record import BARRELS_PER_TONNE_DIESEL
 from oiltrail.simulate.fleet import (
     DONOR_MIDS,
     DONOR_TANKERS,
@@ -18,7 +20,7 @@ from oiltrail.simulate.fleet import (
     Registry,
     Vessel,
 )
-from oiltrail.simulate.geo import haversine_m, offset
+from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import (
     DPRK_REAPPEAR,
     LOITER_SPOTS,
@@ -31,7 +33,7 @@ from oiltrail.simulate.lanes import (
 from oiltrail.simulate.plan import HOUR, begin_towards, berth, call, new_vessel, sail, trade
 from oiltrail.simulate.track import Reporting, path_length_m
 
-BARRELS_PER_TONNE = 7.46  # gas/diesel oil, BP approximate conversion factors (data/real/README.md)
+BARRELS_PER_TONNE = BARRELS_PER_TONNE_DIESEL  # the estimator's factor (its home: oiltrail.record)
 SEAWATER_T_M3 = 1.025
 
 

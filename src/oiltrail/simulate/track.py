@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from oiltrail.simulate.geo import F64, KNOT_M_S, bearing_deg, haversine_m, offset, slerp
+from oiltrail.geodesy import F64, KNOT_M_S, haversine_m
+from oiltrail.simulate.geo import bearing_deg, offset, slerp
 
 # phase kinds: transit (moving, reporting), port (stopped at a berth), drift (slow at sea),
 # dark (moving or not, AIS off)

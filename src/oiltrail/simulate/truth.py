@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from oiltrail.geodesy import haversine_m
 from oiltrail.simulate.emit import Rows
 from oiltrail.simulate.fleet import Vessel
-from oiltrail.simulate.geo import haversine_m, load_ports
+from oiltrail.simulate.geo import load_ports
 from oiltrail.simulate.story import BARRELS_PER_TONNE, Chain
 
 PORT_RADIUS_M = 5_000.0  # SPEC §4 port radius

@@ -7,24 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from oiltrail.records import Chain
 from oiltrail.store.catalog import Store
 
-# SPEC §6 `oiltrail trace` columns, in this order.
-CHAIN_COLUMNS: tuple[str, ...] = (
-    "chain_id",
-    "source_port",
-    "load_start",
-    "donor_mmsi",
-    "encounter_event_id",
-    "receiver_mmsi",
-    "destination",
-    "arrival",
-    "barrels_low",
-    "barrels_mid",
-    "barrels_high",
-    "confidence",
-    "evidence",
-)
+# The `oiltrail trace` columns, in this order (their home: the Chain record).
+CHAIN_COLUMNS: tuple[str, ...] = Chain.COLUMNS
 
 CHAINS_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS chains (

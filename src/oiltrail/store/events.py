@@ -15,8 +15,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oiltrail.ais.schema import EVENT_COLUMNS, EVENT_KINDS, EVENTS
+from oiltrail.ais.schema import EVENT_COLUMNS, EVENTS
 from oiltrail.errors import UsageError
+from oiltrail.kinds import KINDS
 from oiltrail.render import emit
 from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
@@ -111,15 +112,18 @@ def input_hashes(store: Store) -> list[str]:
     ]
 
 
-def read_events(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
-    """Stored events as dicts in SPEC §4 columns (details parsed), ordered by start."""
-    if kind is not None and kind not in EVENT_KINDS:
-        raise UsageError(f"unknown kind {kind!r}: expected one of {', '.join(EVENT_KINDS)}")
-    where = "WHERE kind = ?" if kind else ""
+def read_events(store: Store, kinds: str | Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Stored events as dicts in the export columns (details parsed), ordered by start; `kinds`
+    one kind or several (None: all)."""
+    wanted = [kinds] if isinstance(kinds, str) else list(kinds or [])
+    bad = [k for k in wanted if k not in KINDS]
+    if bad:
+        raise UsageError(f"unknown kind {bad[0]!r}: expected one of {', '.join(KINDS)}")
+    where = f"WHERE kind IN ({', '.join('?' * len(wanted))})" if wanted else ""
     cur = store.con.execute(
         f"""SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details
             FROM events {where} ORDER BY start, kind, mmsi, event_id""",
-        [kind] if kind else [],
+        wanted,
     )
     out = []
     for r in cur.fetchall():
@@ -130,12 +134,15 @@ def read_events(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
 
 
 def export_events(
-    store: Store, fmt: str = "csv", out: Path | None = None, kind: str | None = None
+    store: Store,
+    fmt: str = "csv",
+    out: Path | None = None,
+    kinds: str | Sequence[str] | None = None,
 ) -> int:
-    """Write events with exactly the SPEC §4 columns; returns the row count."""
+    """Write events with exactly the export columns; returns the row count."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
-    rows = read_events(store, kind)
+    rows = read_events(store, kinds)
     if fmt == "parquet":
         if out is None:
             raise UsageError("--format parquet needs -o FILE")

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from oiltrail.estimate.volume import VolumeEstimate, combine, estimate_cargo
+from oiltrail.records import Event, PortRole
 from oiltrail.store import Store
 from oiltrail.store.chains import replace_chains
 from oiltrail.trace.direct import direct_chains
@@ -25,7 +26,7 @@ from oiltrail.trace.load import (
     load_ports,
     track_ends,
 )
-from oiltrail.trace.model import Event, TraceParams
+from oiltrail.trace.model import TraceParams
 from oiltrail.trace.rows import make_row
 from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
 
@@ -60,12 +61,11 @@ def build_context(store: Store, params: TraceParams) -> Context:
     ships = {e.mmsi for e in events if e.kind == "encounter"}
     ships |= {e.other_mmsi for e in events if e.kind == "encounter" and e.other_mmsi is not None}
     # tankers that visited a source port may sail to DPRK themselves (direct voyages)
-    ports = load_ports()
-    sources = set(params.source_port_kinds)
+    ports = load_ports(store)
     ships |= {
         e.mmsi
         for e in events
-        if e.kind == "port_visit" and e.port in ports and ports[e.port].kind in sources
+        if e.kind == "port_visit" and e.port in ports and ports[e.port].role is PortRole.SOURCE
     }
     gaps = [e for e in events if e.kind == "gap" and e.mmsi in ships]
     return Context(

@@ -20,10 +20,9 @@ DISCHARGE_UNSEEN = 0.5
 def direct_chains(ctx: Context) -> list[dict[str, Any]]:
     """One chain per source-port visit with a draught rise followed by the same ship's DPRK
     arrival, when the ship met no other ship in between (that is an STS chain)."""
-    p = ctx.params
     rows = []
     for visit in ctx.events:
-        if visit.kind != "port_visit" or ctx.port_kind(visit.port) not in p.source_port_kinds:
+        if visit.kind != "port_visit" or not ctx.is_source(visit.port):
             continue
         load = load_link(ctx, visit.mmsi, visit, visit.end)
         if load.score < 1.0:

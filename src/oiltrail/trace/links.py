@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from oiltrail.geodesy import distance_km
+from oiltrail.records import Event, PortRecord, PortRole
 from oiltrail.trace.dprk import DPRK_COAST_POINTS
-from oiltrail.trace.load import distance_km
-from oiltrail.trace.model import Event, Hull, Port, TraceParams
+from oiltrail.trace.model import Hull, TraceParams
 
 Point = tuple[float, float]
 
@@ -41,7 +42,7 @@ class Context:
 
     events: list[Event]
     hulls: dict[int, Hull]
-    ports: dict[str, Port]
+    ports: dict[str, PortRecord]
     params: TraceParams
     gap_ends: dict[str, tuple[Point | None, Point | None]] = field(default_factory=dict)
     track_ends: dict[int, tuple[datetime, float, float]] = field(default_factory=dict)
@@ -61,10 +62,12 @@ class Context:
 
     def is_dprk(self, name: str | None) -> bool:
         port = self.ports.get(name or "")
-        if port is None:
-            return False
-        p = self.params
-        return port.kind in p.dprk_port_kinds or port.country in p.dprk_countries
+        return port is not None and port.role is PortRole.DESTINATION
+
+    def is_source(self, name: str | None) -> bool:
+        """A port where oil is loaded (its role in the ports table)."""
+        port = self.ports.get(name or "")
+        return port is not None and port.role is PortRole.SOURCE
 
     def port_kind(self, name: str | None) -> str | None:
         port = self.ports.get(name or "")
@@ -120,7 +123,7 @@ def find_load(ctx: Context, donor: int, before: datetime) -> Link | None:
     visits = [
         e
         for e in ctx.of(donor, "port_visit")
-        if ctx.port_kind(e.port) in p.source_port_kinds
+        if ctx.is_source(e.port)
         and e.end <= before
         and before - e.end <= timedelta(days=p.max_voyage_days)
     ]

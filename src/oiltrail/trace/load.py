@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import math
+from collections.abc import Mapping
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from oiltrail.kinds import EventKind
+from oiltrail.records import Event, PortRecord, PortRole
 from oiltrail.store import Store
-from oiltrail.trace.model import Event, Hull, Port
+from oiltrail.store.reference import stored_ports
+from oiltrail.trace.model import Hull
 
 TRACE_KINDS = ("port_visit", "encounter", "gap", "draught_change")
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 # Plausible hulls: the largest tankers are ~460 m × 70 m; AIS sends 0 or 511+ when unknown.
 HULL_LENGTH_M = (10.0, 460.0)
 HULL_BEAM_M = (2.0, 70.0)
@@ -31,7 +30,7 @@ def load_events(store: Store) -> list[Event]:
     return [
         Event(
             event_id=str(r[0]),
-            kind=str(r[1]),
+            kind=EventKind.of(str(r[1])),
             mmsi=int(r[2]),
             other_mmsi=None if r[3] is None else int(r[3]),
             start=r[4],
@@ -70,20 +69,20 @@ def load_hulls(store: Store, mmsis: set[int]) -> dict[int, Hull]:
     return hulls
 
 
-def load_ports(path: Path | None = None) -> dict[str, Port]:
-    """Ports by name from the bundled table (or `path`, same CSV columns)."""
-    if path is None:
-        text = resources.files("oiltrail").joinpath("data/ports.csv").read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
-    out: dict[str, Port] = {}
-    for row in csv.DictReader(text.splitlines()):
-        try:
-            lat, lon = float(row["lat"]), float(row["lon"])
-            out[row["name"]] = Port(row["name"], row["kind"], lat, lon, row.get("country") or "")
-        except (KeyError, TypeError, ValueError):
-            continue  # a malformed row cannot be a source or a destination
-    return out
+def load_ports(store: Store) -> dict[str, PortRecord]:
+    """Ports by name: the table the store's events were detected with (store.reference)."""
+    return {
+        str(r["name"]): PortRecord(
+            name=str(r["name"]),
+            country=str(r["country"] or ""),
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            kind=str(r["kind"] or ""),
+            source=str(r["source"] or ""),
+            role=PortRole(r["role"]),
+        )
+        for r in stored_ports(store).to_pylist()
+    }
 
 
 def gap_endpoints(
@@ -110,7 +109,7 @@ def gap_endpoints(
     return out
 
 
-def _point(details: dict[str, Any], which: str) -> tuple[float, float] | None:
+def _point(details: Mapping[str, Any], which: str) -> tuple[float, float] | None:
     """A gap's `start_lat`/`start_lon` (or `end_…`) from its details, when detection gave them."""
     try:
         lat, lon = float(details[f"{which}_lat"]), float(details[f"{which}_lon"])
@@ -137,14 +136,6 @@ def track_ends(store: Store, mmsis: set[int]) -> dict[int, tuple[datetime, float
 def data_end(store: Store) -> datetime | None:
     row = store.con.execute("SELECT max(ts) FROM positions").fetchone()
     return None if row is None else row[0]
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _json_object(text: Any) -> dict[str, Any]:

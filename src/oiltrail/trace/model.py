@@ -1,11 +1,11 @@
-"""Data the tracer works on: events, draught histories, ports, and its parameters."""
+"""Data the tracer works on: draught histories and its parameters (events and ports are the
+shared records of oiltrail.records)."""
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,8 @@ class TraceParams:
     near_dprk_km: float = 60.0
     # Silence at the end of the data counts as going dark (SPEC §4 gap threshold, GFW 12 h).
     dark_min_h: float = 12.0
-    # Port kinds that load oil (ports.csv `kind`); DPRK ports are the destinations.
-    source_port_kinds: tuple[str, ...] = (
-        "ru_far_east_oil_export_port",
-        "ru_far_east_port",
-        "sg_oil_terminal",
-        "sg_port",
-    )
-    dprk_port_kinds: tuple[str, ...] = ("dprk_port",)
-    # Any port in these countries is a DPRK port too (the WPI rows of ports.csv use ISO3).
-    dprk_countries: tuple[str, ...] = ("North Korea", "PRK", "KP")
+    # Which ports load oil and which are DPRK ports is each port's `role` in the ports table
+    # detect used (oiltrail.reference.ports), read from the store.
     # Link weights of the chain confidence: load, transfer, delivery.
     weight_load: float = 0.3
     weight_transfer: float = 0.4
@@ -50,31 +42,6 @@ class TraceParams:
     @property
     def lookback(self) -> timedelta:
         return timedelta(hours=self.draught_lookback_h)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One row of the events table (SPEC §4)."""
-
-    event_id: str
-    kind: str
-    mmsi: int
-    other_mmsi: int | None
-    start: datetime
-    end: datetime
-    lat: float | None
-    lon: float | None
-    port: str | None
-    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Port:
-    name: str
-    kind: str
-    lat: float
-    lon: float
-    country: str = ""
 
 
 @dataclass

@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from oiltrail.estimate.volume import VolumeEstimate
+from oiltrail.records import Event
 from oiltrail.trace.links import Context, Link
-from oiltrail.trace.model import Event
 
 
 def chain_id(key: str) -> str:

@@ -1,8 +1,7 @@
-"""Screening hits for the ships of a chain, when the screening area is present and lists loaded."""
+"""Screening hits for the ships of a chain, when lists are loaded."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import duckdb
@@ -17,13 +16,8 @@ RISK_FROM_CONFIDENCE = 0.6
 
 def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
     """Flagged vessels by MMSI, and a one-line note on what screening could be done."""
-    try:
-        module = _fleet_module()
-    except ImportError:
-        return {}, "screening unavailable: oiltrail.screen.fleet is not installed"
-    flagged_vessels = getattr(module, "flagged_vessels", None)
-    if flagged_vessels is None:
-        return {}, "screening unavailable: no flagged_vessels()"
+    from oiltrail.graph.fleet import flagged_vessels  # late: screening's imports are heavy
+
     try:
         rows = list(flagged_vessels(store))
     except (OiltrailError, duckdb.Error) as exc:
@@ -41,11 +35,6 @@ def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
     if not rows:
         return out, "no vessel flagged (no list hits, or no list loaded)"
     return out, f"{len(out)} flagged vessel(s) in the store"
-
-
-def _fleet_module() -> Any:
-    """The screening area's fleet module, imported late: trace works without it."""
-    return importlib.import_module("oiltrail.screen.fleet")
 
 
 def chain_risk(confidence: float, flagged: list[dict[str, Any]]) -> float:

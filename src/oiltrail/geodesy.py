@@ -1,25 +1,44 @@
-"""Vectorised great-circle geometry (numpy): distances, unit vectors, implied speeds."""
+"""Great-circle geometry for every stage: one Earth radius, one argument order (lat, lon).
+
+Distances, unit vectors, mean positions and implied speeds; numpy for arrays (detection, the
+simulator) and `distance_km` for single points (tracing, the report). A leaf module.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import numpy.typing as npt
 
-EARTH_RADIUS_M = 6_371_000.0  # GFW compute_adjacency uses R = 6371 km
+# Mean Earth radius as Global Fishing Watch uses it (pipe-encounters, compute_adjacency:
+# R = 6371 km); the IUGG mean radius (6371.0088 km) differs by 1.4 parts in a million.
+EARTH_RADIUS_M = 6_371_000.0
 M_S_TO_KNOTS = 3600.0 / 1852.0
+KNOT_M_S = 1852.0 / 3600.0
 
 F64 = npt.NDArray[np.float64]
 
 
-def haversine_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
-    """Great-circle distance in metres; correct across the antimeridian and at the poles."""
+def haversine_m(lat1: F64 | float, lon1: F64 | float, lat2: F64 | float, lon2: F64 | float) -> F64:
+    """Great-circle distance in metres (arrays broadcast); right across the antimeridian and at
+    the poles."""
     p1 = np.radians(lat1)
     p2 = np.radians(lat2)
     dphi = p2 - p1
-    dlmb = np.radians(lon2 - lon1)
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi * 0.5) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb * 0.5) ** 2
-    out: F64 = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    out: F64 = np.asarray(2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
     return out
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in km (`haversine_m` for one pair, without
+    numpy's per-call cost)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dphi * 0.5) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb * 0.5) ** 2
+    return 2.0 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a))) / 1000.0
 
 
 def fast_distance_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:

@@ -1,4 +1,6 @@
-"""Fleet screening: every vessel seen in the AIS store (static reports) against the lists."""
+"""Fleet screening and risk: every vessel seen in the AIS store (static reports) against the
+lists, with the ownership paths that make it risky (in graph/, which reads screen/, so that
+screen/ never imports graph/ back)."""
 
 from __future__ import annotations
 
