@@ -139,7 +139,7 @@ def test_store_without_reference_ports_says_how_to_refresh(db_path: Path) -> Non
         full_chain(store, 273_000_001, 445_000_001)
         store.con.execute("DROP TABLE ref_ports")  # as a store from before the table
     result = CliRunner().invoke(app, ["trace", "--db", str(db_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # MissingDataError: the store lacks what trace needs
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "run `oiltrail detect`" in lines[0], lines
 
