@@ -29,7 +29,8 @@ def test_readme_links_the_docs_and_the_docs_link_each_page() -> None:
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     assert "](docs/README.md)" in readme
     index = _doc("README.md")
-    for page in ("inputs.md", "ports.md", "events.md", "exports.md", "store.md"):
+    pages = ("inputs.md", "ports.md", "events.md", "chains.md", "screening.md", "exports.md")
+    for page in (*pages, "store.md"):
         assert f"]({page})" in index and (DOCS / page).is_file()
 
 
@@ -56,6 +57,18 @@ def test_store_doc_lists_every_table(ddl: tuple[str, ...]) -> None:
 def test_no_help_or_doc_points_to_a_spec_the_user_does_not_have() -> None:
     for page in DOCS.glob("*.md"):
         assert "SPEC" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_the_code_cites_docs_pages_that_exist_never_the_spec() -> None:
+    src = DOCS.parent / "src" / "oiltrail"
+    cited = set()
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "SPEC §" not in text, path.relative_to(src)
+        cited.update(re.findall(r"docs/([\w.-]+\.md)", text))
+    assert {"events.md", "inputs.md", "chains.md"} <= cited
+    for page in cited:
+        assert (DOCS / page).is_file(), page
 
 
 def test_no_command_help_refers_to_the_spec() -> None:

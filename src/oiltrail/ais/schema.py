@@ -1,4 +1,4 @@
-"""Canonical Arrow columns for positions, static reports and quarantine rows (SPEC §3).
+"""Canonical Arrow columns for positions, static reports and quarantine rows (docs/inputs.md).
 
 Units: `ts` UTC (naive timestamps in the store, always UTC), `lat`/`lon` WGS84 degrees,
 `sog` knots, `cog` and `heading` degrees, `length`/`width`/`draught` metres.
@@ -54,7 +54,7 @@ QUARANTINE = pa.schema(
     ]
 )
 
-# SPEC §3: the quarantine reason codes; a finer code may follow after a colon.
+# docs/inputs.md: the quarantine reason codes; a finer code may follow after a colon.
 QUARANTINE_REASONS = (
     "bad_checksum",
     "truncated",

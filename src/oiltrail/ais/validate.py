@@ -1,4 +1,4 @@
-"""Validation per SPEC §3: one reason code per bad row (ais.schema.QUARANTINE_REASONS).
+"""Validation (docs/inputs.md): one reason code per bad row (ais.schema.QUARANTINE_REASONS).
 
 Choices where the spec is silent:
 - MMSI: 9 digits and a ship-station MID, 201000000 ≤ MMSI < 776000000 (AISdb's vessel range);

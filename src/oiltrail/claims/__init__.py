@@ -1,1 +1,1 @@
-"""Claims against evidence: supply statements in articles, set beside the store (SPEC §7)."""
+"""Claims against evidence: supply statements in articles, set beside the store (docs/claims.md)."""

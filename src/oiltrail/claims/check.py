@@ -1,4 +1,4 @@
-"""Claims against evidence (SPEC §7): supply statements in a text, set beside the store."""
+"""Claims against evidence (docs/claims.md): supply statements in a text, set beside the store."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ class Found:
 
 
 def check_claims(text: str, store: Any, **options: Any) -> dict[str, Any]:
-    """SPEC §7 JSON for `text` (see `check_claims_noted`; its notes are dropped here)."""
+    """The check-claims JSON for `text` (see `check_claims_noted`; its notes are dropped)."""
     return check_claims_noted(text, store, **options)[0]
 
 
@@ -140,7 +140,7 @@ def check_claims_noted(
         today: for "a date in the future" (default: the clock).
 
     Returns:
-        SPEC §7 JSON ({"claims": [...], "entities": [...]}) and notes for the user.
+        The check-claims JSON ({"claims": [...], "entities": [...]}) and notes for the user.
     """
     text = text[:MAX_ARTICLE_BYTES]
     # Callers may hand us a raw page; the same cleaning as for files.
@@ -185,7 +185,7 @@ def check_claims_noted(
         reasons = _entity_reasons(f.sentence, flagged) + reasons
         reasons += network_reasons(f.sentence, record)
         item = {**f.claim, "verdict": verdict, "reasons": reasons}
-        item["relayed_from"] = item.pop("relayed_from")  # SPEC §7 key order
+        item["relayed_from"] = item.pop("relayed_from")  # the key order of docs/exports.md
         if findings.present:  # the store's own findings, apart from the verdict
             item["store_findings"] = findings.about(claim, period)
         claims.append(item)
@@ -461,7 +461,8 @@ def check_article(
     """Read an article file and check it against the public record (and the store at `db`).
 
     With no store, the people, companies and vessels it names are screened against the
-    bundled lists in a store held in memory. Returns the SPEC §7 result and notes for the user.
+    bundled lists in a store held in memory. Returns the check-claims
+    result (docs/exports.md) and notes for the user.
     """
     from oiltrail.store import open_store
 

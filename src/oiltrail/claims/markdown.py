@@ -1,4 +1,4 @@
-"""Render a claims check (SPEC §7 JSON) as Markdown for people."""
+"""Render a claims check (its JSON, docs/exports.md) as Markdown for people."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Behaviour detection kernels (SPEC §4): engine-free, pure functions over Arrow tables.
+"""Behaviour detection kernels (docs/events.md): engine-free, pure functions over Arrow tables.
 
 The seam every engine calls (see `kernels.py` for the partitioning contract):
 

@@ -1,4 +1,4 @@
-"""Score detected events against ground truth in the SPEC §4 columns.
+"""Score detected events against ground truth in the event columns of docs/events.md.
 
 A detected event matches a true one when they have the same kind, the same vessel(s)
 (the unordered pair for encounters) and overlapping times, each interval widened by
@@ -39,7 +39,7 @@ def _time(text: str, where: str) -> datetime:
 
 
 def read_truth(path: Path) -> list[dict[str, Any]]:
-    """Ground-truth events from a CSV with the SPEC §4 columns (one-line errors)."""
+    """Ground-truth events from a CSV with the event columns of docs/events.md (one-line errors)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:

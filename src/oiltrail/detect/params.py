@@ -1,4 +1,4 @@
-"""Frozen detector parameters (SPEC §4 defaults, after Global Fishing Watch) and their overrides.
+"""Frozen detector parameters (docs/events.md defaults, after Global Fishing Watch), overrides.
 
 Every default cites its source in research/maritime.md §1. Overrides come from
 `--set kind.field=value` and `--config params.toml` (tables named after the kinds).
@@ -55,19 +55,19 @@ class GapParams:
 
 @dataclass(frozen=True)
 class PortVisitParams:
-    # SPEC §4: 5 km radius (GFW anchorages use 3 km entry / 4 km exit); GFW stop end speed 0.5 kn.
+    # docs/events.md: 5 km radius (GFW anchorages: 3 km entry / 4 km exit); GFW stop end 0.5 kn.
     radius_m: float = 5_000.0
     max_stop_speed_knots: float = 0.5
 
 
 @dataclass(frozen=True)
 class SpoofingParams:
-    # SPEC §4; AISdb splits tracks above 50 kn implied speed (research/maritime.md §2, §4).
+    # docs/events.md; AISdb splits tracks above 50 kn implied speed (research/maritime.md §2, §4).
     max_speed_knots: float = 50.0
     min_jump_m: float = 1_000.0
     shared_distance_m: float = 100_000.0
     shared_window_min: float = 10.0
-    # "More than once": a fake fix out and back makes 2 far steps (one teleport, SPEC §4);
+    # "More than once": a fake fix out and back makes 2 far steps (one teleport, docs/events.md);
     # a second ship on the same MMSI makes 3 or more (A, B, A, B ...).
     shared_min_count: int = 3
     episode_gap_h: float = 1.0  # jumps closer than this in time belong to one episode
@@ -80,7 +80,7 @@ class IdentityParams:
 
 @dataclass(frozen=True)
 class DraughtParams:
-    min_change_m: float = 0.5  # SPEC §4
+    min_change_m: float = 0.5  # docs/events.md
     # Draughts outside (0, 30] m are not real (the deepest laden VLCCs draw about 25 m).
     max_draught_m: float = 30.0
 

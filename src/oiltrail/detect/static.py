@@ -1,4 +1,4 @@
-"""Detectors over static reports (SPEC §4): identity changes and draught changes.
+"""Detectors over static reports (docs/events.md): identity changes and draught changes.
 
 A change is counted between a vessel's consecutive *known* values: empty names, IMO 0 and
 impossible draughts (outside (0, max_draught_m]) are skipped, never read as a change.

@@ -1,4 +1,4 @@
-"""Per-vessel detectors (SPEC §4): port visits, loitering, gaps, spoofing.
+"""Per-vessel detectors (docs/events.md): port visits, loitering, gaps, spoofing.
 
 Each takes one partition's `Tracks` (any number of whole vessels) and frozen parameters,
 and returns event rows (dicts for `ids.make_events`). Arrays, not Python loops, do the

@@ -208,14 +208,14 @@ def detect_spark(
     Args:
         spark: a session (a notebook's `spark`), or None to start `local[2]`.
         parquet_dir: `ROOT` holding `day=YYYY-MM-DD/*.parquet` in the canonical schema.
-        params: detector parameters (defaults: SPEC §4).
+        params: detector parameters (defaults: docs/events.md).
         kinds: event kinds (default all); static kinds need `static_path`.
         ports: ports table or CSV (default: the bundled table).
         since, until: first and last UTC day to read (inclusive).
         static_path: Parquet static reports (canonical STATIC columns), for static kinds.
         plan: how to split the work (see `SparkPlan`).
     Returns:
-        A DataFrame with the SPEC §4 event columns (mmsi/other_mmsi as bigint, times as
+        A DataFrame with the event columns of docs/events.md (mmsi/other_mmsi as bigint, times as
         timestamp_ntz UTC, details as JSON text). Nothing runs until an action is called.
     """
     params = params or DetectParams()

@@ -1,1 +1,1 @@
-"""Cargo volumes from hull and draught, barrels, and the UNSCR 2397 cap tracker (SPEC §6)."""
+"""Cargo volumes from hull and draught, barrels, and the UNSCR 2397 cap tracker (docs/chains.md)."""

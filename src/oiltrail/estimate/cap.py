@@ -1,4 +1,4 @@
-"""The cap tracker (SPEC §6): declared and estimated barrels per year against UNSCR 2397."""
+"""The cap tracker (docs/chains.md): declared and estimated barrels per year against UNSCR 2397."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ CAP_COLUMNS: tuple[str, ...] = CapRow.COLUMNS
 
 
 def cap_table(store: Store, reported_path: Path | None = None) -> list[dict[str, Any]]:
-    """One row per year with the SPEC §6 cap columns."""
+    """One row per year with the cap-table columns of docs/exports.md."""
     return cap_detail(store, reported_path)["rows"]  # type: ignore[no-any-return]
 
 

@@ -1,6 +1,7 @@
 """Cargo from hull size and draught change, with a low-high range from each term's bound.
 
-cargo_t = length_m × beam_m × Cw × Δdraught_m × ρ_seawater (SPEC §6); barrels = cargo_t × bbl/t.
+cargo_t = length_m × beam_m × Cw × Δdraught_m × ρ_seawater; barrels = cargo_t × bbl/t
+(docs/chains.md).
 Each term carries a stated (mid, low, high) and its source; the range multiplies the lows and
 the highs (worst-case bounds, not a standard deviation), so it is wide on purpose.
 """

@@ -118,7 +118,7 @@ def screen_file(
     threshold: float = 0.7,
     progress: bool = True,
 ) -> BatchReport:
-    """Screen every query of `path`, writing SPEC §5 rows to `out` as they are found."""
+    """Screen every query of `path`, writing screening rows (docs/exports.md) to `out`."""
     check_limits(limit, cutoff, threshold)
     ensure_lists(store)
     index: ScreenIndex = get_index(store)

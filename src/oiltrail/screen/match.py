@@ -202,7 +202,7 @@ def screen_prepared(
     threshold: float = 0.7,
     params: NameScoring = DEFAULT_SCORING,
 ) -> list[dict[str, Any]]:
-    """Screen a validated query against an index; rows in SPEC §5 columns, best first."""
+    """Screen a validated query against an index; screening rows (docs/exports.md), best first."""
     return screen_many(index, [query], limit, cutoff, threshold, params)[0]
 
 

@@ -1,6 +1,6 @@
 """Scenario generator for the seas around Korea, with exact ground truth (marked simulated).
 
-Truth definitions (SPEC §4, computed over the emitted rows, per MMSI; times are report times):
+Truth definitions (docs/events.md; over the emitted rows, per MMSI; times are report times):
 - port_visit: a berth stay; start/end = first/last position of the contiguous run of positions
   within 5 km of the port's reference point that contains the stay (>= 1 position < 0.5 kn).
 - loitering: a run of slow-at-sea plan phases (drift, STS wait + transfer) of one vessel;

@@ -1,4 +1,4 @@
-"""Ground truth by the SPEC §4 definitions, computed over the emitted rows (see __init__ docs)."""
+"""Ground truth by the definitions of docs/events.md, over the emitted rows (see __init__)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from oiltrail.simulate.fleet import Vessel
 from oiltrail.simulate.geo import load_ports
 from oiltrail.simulate.story import BARRELS_PER_TONNE, Chain
 
-PORT_RADIUS_M = 5_000.0  # SPEC §4 port radius
-STOP_KN = 0.5  # SPEC §4 port visit needs one position under 0.5 kn
+PORT_RADIUS_M = 5_000.0  # port radius, docs/events.md
+STOP_KN = 0.5  # docs/events.md: a port visit needs one position under 0.5 kn
 LOITER_KN, LOITER_MIN_S, LOITER_PORT_M = 2.0, 4 * 3600.0, 37_040.0  # 20 nm
 ENC_MIN_S, ENC_PORT_M = 2 * 3600.0, 10_000.0
 GAP_MIN_S = 12 * 3600.0
@@ -35,7 +35,7 @@ def event_id(kind: str, mmsi: int, other: int | None, start_iso: str) -> str:
 
 
 class Truth:
-    """Collects events; `rows()` gives them in the SPEC §4 export columns."""
+    """Collects events; `rows()` gives them in the event export columns (docs/events.md)."""
 
     def __init__(self, start: datetime, pos: Rows) -> None:
         self.start = start
@@ -316,7 +316,7 @@ def chain_rows(
     encs: dict[int, dict[str, Any]],
     gap_events: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """True delivery chains in the SPEC §6 columns plus cargo_tonnes and cargo_barrels."""
+    """True delivery chains: the chain columns (docs/exports.md), cargo_tonnes, cargo_barrels."""
     drafts = [e for e in truth.events if e["kind"] == "draught_change"]
 
     def draught_after(mmsi: int, t: float, sign: int) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from oiltrail.ais.schema import EVENT_COLUMNS, POSITIONS, STATIC
 from oiltrail.simulate.emit import Rows
 from oiltrail.simulate.fleet import Vessel
 from oiltrail.simulate.nmea import position_payload, sentences, type5_payload, type24_payloads
-from oiltrail.store.chains import CHAIN_COLUMNS as SPEC_CHAIN_COLUMNS
+from oiltrail.store.chains import CHAIN_COLUMNS as EXPORT_CHAIN_COLUMNS
 
 MARINECADASTRE_HEADER = (
     "MMSI",
@@ -38,7 +38,7 @@ MARINECADASTRE_HEADER = (
     "Cargo",
     "TransceiverClass",
 )
-CHAIN_COLUMNS = (*SPEC_CHAIN_COLUMNS, "cargo_tonnes", "cargo_barrels")  # + the true cargo
+CHAIN_COLUMNS = (*EXPORT_CHAIN_COLUMNS, "cargo_tonnes", "cargo_barrels")  # + the true cargo
 
 
 def _channels(n: int, rng: np.random.Generator) -> np.ndarray:

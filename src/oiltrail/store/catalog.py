@@ -26,14 +26,14 @@ from oiltrail.errors import (
 
 CORE_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
-    # One row per ingested file: a content hash makes re-ingest a no-op (SPEC §3).
+    # One row per ingested file: a content hash makes re-ingest a no-op (docs/inputs.md).
     """CREATE TABLE IF NOT EXISTS manifest (
         file_hash VARCHAR PRIMARY KEY, path VARCHAR, format VARCHAR,
         ingested_at TIMESTAMP, positions BIGINT, static_reports BIGINT,
         quarantined BIGINT, duplicates BIGINT, simulated BOOLEAN)""",
     # Rows name their source file by number: a file name on every row was a quarter of the
     # insert time (DuckDB keeps string statistics row by row). The `canonical_*` views give the
-    # SPEC §3 columns, `source` included, for exports and for anyone querying the store.
+    # Canonical columns (docs/inputs.md), `source` included, for exports and for queries.
     """CREATE SEQUENCE IF NOT EXISTS source_ids START 1""",
     """CREATE TABLE IF NOT EXISTS sources (
         source_id UINTEGER PRIMARY KEY DEFAULT nextval('source_ids'), name VARCHAR NOT NULL)""",
@@ -52,7 +52,8 @@ CORE_DDL: tuple[str, ...] = (
         FROM static_reports r LEFT JOIN sources s USING (source_id)""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR, file_hash VARCHAR)""",
-    # SPEC §4 events; `details` is JSON text; `run_id` ties an event to the detect run (provenance).
+    # Behaviour events (docs/events.md); `details` is JSON text; `run_id` ties an event to its
+    # detect run (provenance).
     """CREATE TABLE IF NOT EXISTS events (
         event_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, mmsi UINTEGER NOT NULL,
         other_mmsi UINTEGER, start TIMESTAMP NOT NULL, "end" TIMESTAMP NOT NULL,
@@ -100,7 +101,7 @@ class Store:
 
     @property
     def simulated(self) -> bool:
-        """True when any data in the store came from `oiltrail simulate` (SPEC §9)."""
+        """True when any data in the store came from `oiltrail simulate` (docs/store.md)."""
         row = self.con.execute("SELECT count(*) FROM manifest WHERE simulated").fetchone()
         return bool(row and row[0])
 

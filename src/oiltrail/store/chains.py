@@ -1,4 +1,4 @@
-"""The `chains` table (SPEC §6 chain columns plus `details` JSON), owned by trace/."""
+"""The `chains` table (chain columns of docs/exports.md plus `details` JSON), owned by trace/."""
 
 from __future__ import annotations
 

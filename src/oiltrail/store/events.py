@@ -153,7 +153,7 @@ def export_events(
 
 
 def events_to_arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
-    """SPEC §4 columns; times as UTC timestamps, details as JSON text."""
+    """docs/events.md columns; times as UTC timestamps, details as JSON text."""
     ts = pa.timestamp("us", tz="UTC")
     data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in EVENT_COLUMNS}
     data["details"] = [json.dumps(d, sort_keys=True) for d in data["details"]]

@@ -4,7 +4,7 @@ Choices where the issue is silent:
 - The manifest key is the sha256 of the file as given (compressed bytes for .gz/.zst/.zip).
 - `--strict`: the first file with any quarantined row is rolled back (nothing of it is kept,
   not even its quarantine rows) and the run stops with StrictModeError; earlier files stay.
-- Simulated (SPEC §9): a file is marked simulated when a tag block names the source `s:sim`
+- Simulated (docs/store.md): a file is marked simulated when a tag block names the source `s:sim`
   or a `scenario.json` with "simulated": true sits in the same folder (the simulator's layout).
 """
 

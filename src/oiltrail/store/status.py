@@ -1,4 +1,4 @@
-"""Counts in the store (SPEC §8 `oiltrail status`)."""
+"""Counts in the store (`oiltrail status`, docs/exports.md)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ def _iso(value: datetime | None) -> str | None:
 def store_status(store: Store) -> dict[str, Any]:
     """Status counts: positions, vessels, static_reports, quarantined {REASON: COUNT}, first, last.
 
-    `quarantined` is keyed by the base reason code (the part before any ':'), as in SPEC §3;
+    `quarantined` is keyed by the base reason code (the part before any ':'), as in docs/inputs.md;
     `first`/`last` are the first and last position times (ISO 8601 UTC), null when empty.
-    Also `simulated` (SPEC §9) and `files` (manifest rows) for the CLI summary.
+    Also `simulated` (docs/store.md) and `files` (manifest rows) for the CLI summary.
     """
     con = store.con
     row = con.execute(

@@ -20,7 +20,7 @@ from oiltrail.ais.schema import STATIC_FIELDS
 if TYPE_CHECKING:
     from oiltrail.store.ingest import FileReport
 
-POSITION_KEY = ("mmsi", "ts", "lat", "lon")  # SPEC: an exact duplicate has the same four
+POSITION_KEY = ("mmsi", "ts", "lat", "lon")  # docs/inputs.md: an exact duplicate has the same four
 STATIC_KEY = ("mmsi", "ts", *STATIC_FIELDS)  # a repeated static report changes nothing
 
 

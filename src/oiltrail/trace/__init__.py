@@ -1,1 +1,1 @@
-"""Delivery chains from behaviour events: source port → STS encounter → DPRK (SPEC §6)."""
+"""Delivery chains from behaviour events: source port → STS encounter → DPRK (docs/chains.md)."""

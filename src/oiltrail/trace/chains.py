@@ -1,4 +1,4 @@
-"""Delivery chains (SPEC §6): load at a source port → voyage → STS encounter → DPRK arrival.
+"""Delivery chains (docs/chains.md): load at a source port → voyage → STS encounter → DPRK arrival.
 
 Every encounter is a candidate. Its two ships' draughts say who gave and who took; the donor's
 last source-port visit and the receiver's next DPRK arrival (or going dark near DPRK) complete
@@ -37,7 +37,8 @@ def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[s
     """Find delivery chains in the store's events, store them in `chains` and return them.
 
     Returns:
-        One dict per chain with the SPEC §6 columns plus `details` (links, volume, screening).
+        One dict per chain: the chain columns (docs/exports.md) and `details` (links, volume,
+        screening).
     """
     params = params or TraceParams()
     ctx = build_context(store, params)
@@ -50,7 +51,7 @@ def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[s
     if store.read_only:  # a reading command on a read-only store: chains shown, not saved
         return rows
     replace_chains(store, rows)
-    # provenance (SPEC §9): the parameters that produced the stored chains
+    # provenance (docs/store.md): the parameters that produced the stored chains
     store.set_meta(PARAMS_META_KEY, json.dumps(asdict(params), sort_keys=True))
     return rows
 

@@ -26,7 +26,7 @@ class TraceParams:
     # A gap ends "near DPRK" within this distance of a DPRK port or coast point (trace/dprk.py):
     # the 12 nm territorial sea plus about 20 nm for a ship that reappears on its way out.
     near_dprk_km: float = 60.0
-    # Silence at the end of the data counts as going dark (SPEC §4 gap threshold, GFW 12 h).
+    # Silence at the end of the data counts as going dark (gap threshold, docs/events.md: 12 h).
     dark_min_h: float = 12.0
     # Which ports load oil and which are DPRK ports is each port's `role` in the ports table
     # detect used (oiltrail.reference.ports), read from the store.

@@ -1,4 +1,4 @@
-"""One chain as a row: SPEC §6 columns plus details saying why each link was accepted."""
+"""One chain as a row: docs/exports.md columns plus details saying why each link was accepted."""
 
 from __future__ import annotations
 
