@@ -41,22 +41,13 @@ import pyarrow.parquet as pq
 from oiltrail.ais.canonical import ParquetReader
 from oiltrail.ais.csv_formats import CsvReader
 from oiltrail.ais.nmea import NmeaReader
+from oiltrail.ais.schema import QUARANTINE_REASONS
 from oiltrail.ais.validate import now_us
 from oiltrail.errors import OiltrailError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-REASONS = {
-    "bad_checksum",
-    "truncated",
-    "missing_fragment",
-    "unknown_type",
-    "no_time",
-    "out_of_range",
-    "invalid_mmsi",
-    "future_time",
-    "unparseable",
-}
+REASONS = set(QUARANTINE_REASONS)
 NOISE = b'\\!$,*:.c0123456789AIVDMOsg-@wW~"\r\x00\xff\xe9'
 # Inputs per reader at --scale 1 (1,000,000 in all).
 COUNTS = {

@@ -298,18 +298,3 @@ def article_dates(text: str) -> list[date]:
             found.append((m.start(), d))
         break
     return [d for _, d in sorted(found, key=lambda x: x[0])]
-
-
-def article_date(text: str) -> date | None:
-    """The article's date from its dateline (first 600 characters), if it has one."""
-    m = DATELINE.search(text[:600])
-    if m is None:
-        return None
-    try:
-        if m.group(1):
-            return date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
-        if m.group(4):
-            return date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
-        return date(int(m.group(9)), MONTHS[m.group(8).lower()], int(m.group(7)))
-    except ValueError:
-        return None
