@@ -444,7 +444,8 @@ def _quantity(
     claim: Claim, q: dict[str, Any], period: Period, record: PublicRecord
 ) -> tuple[str, list[str]]:
     claimed = float(q["barrels"])
-    factor = "" if q.get("unit") == "barrels" else f" at {q['barrels_factor']:g} bbl/{q['unit']}"
+    unit = str(q.get("unit", "barrels"))
+    factor = "" if unit == "barrels" else f" at {float(q['barrels_factor']):g} bbl per {unit[:-1]}"
     said = f"'{q['text']}' (≈{bbl(claimed)}{factor}) for {period.text}"
     notes = []
     if claimed > IMPLAUSIBLE_BARRELS:
