@@ -727,5 +727,40 @@ def report_cmd(
         err_console.print(f"[bold red]{SIMULATED_BANNER}[/bold red]")
 
 
+@command("vessel")
+def vessel_cmd(
+    vessel: Annotated[str, typer.Argument(help="An MMSI, IMO1234567 or a name.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """A vessel's dossier: identities over time, track, events, list hits with reasons,
+    ownership paths, chains (the page `oiltrail serve` shows; docs/serve.md)."""
+    import json
+
+    from oiltrail.graph.dossier import dossier, print_dossier
+    from oiltrail.render import check_format
+
+    check_format(fmt, ("table", "json"))
+    with open_db(db, "cache") as store:
+        found = dossier(store, vessel)
+    if fmt == "json":
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        print_dossier(found)
+
+
+@command("serve")
+def serve_cmd(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8765,
+) -> None:
+    """Serve the web app and HTTP API over the store (token auth; docs/serve.md)."""
+    from oiltrail.api.serve import run_server
+
+    with db_flag(db):
+        run_server(db, host, port)
+
+
 def main() -> None:
     app()
