@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from oiltrail.errors import OiltrailError
 from oiltrail.render import err_console
-from oiltrail.settings import get_settings
+from oiltrail.settings import default_db
 
 if TYPE_CHECKING:
     from oiltrail.store import Store
@@ -34,7 +34,7 @@ DbOption = Annotated[
     Path,
     typer.Option("--db", help="DuckDB store file.", envvar="OILTRAIL_DB"),
 ]
-DEFAULT_DB = get_settings().db
+DEFAULT_DB = default_db()
 # Every command that prints rows writes them to -o/--output FILE (default standard output);
 # --out is the older spelling, still accepted.
 OutOption = Annotated[
@@ -58,8 +58,11 @@ def _guarded(
     def deco(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from oiltrail.startup import hidden
+
             try:
-                return fn(*args, **kwargs)
+                with hidden("pandas"):  # looked for, never used: 0.2 s of start (startup.py)
+                    return fn(*args, **kwargs)
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except BaseException as exc:  # the command edge: one line, never a traceback
@@ -119,7 +122,7 @@ def _known(exc: BaseException) -> OiltrailError | None:
         return None
     from oiltrail.store.catalog import store_error
 
-    return store_error(exc, get_settings().db if _CURRENT_DB is None else _CURRENT_DB)
+    return store_error(exc, default_db() if _CURRENT_DB is None else _CURRENT_DB)
 
 
 _CURRENT_DB: Path | None = None  # the --db of the running command, for store messages
