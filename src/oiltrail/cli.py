@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from oiltrail.errors import OiltrailError
 from oiltrail.render import err_console
-from oiltrail.settings import get_settings
+from oiltrail.settings import default_db
 
 if TYPE_CHECKING:
     from oiltrail.store import Store
@@ -35,7 +35,7 @@ DbOption = Annotated[
     Path,
     typer.Option("--db", help="DuckDB store file.", envvar="OILTRAIL_DB"),
 ]
-DEFAULT_DB = get_settings().db
+DEFAULT_DB = default_db()
 # Every command that prints rows writes them to -o/--output FILE (default standard output);
 # --out is the older spelling, still accepted.
 OutOption = Annotated[
@@ -59,8 +59,11 @@ def _guarded(
     def deco(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from oiltrail.startup import hidden
+
             try:
-                return fn(*args, **kwargs)
+                with hidden("pandas"):  # looked for, never used: 0.2 s of start (startup.py)
+                    return fn(*args, **kwargs)
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except BaseException as exc:  # the command edge: one line, never a traceback
@@ -149,7 +152,7 @@ def _known(exc: BaseException) -> OiltrailError | None:
         return None
     from oiltrail.store.catalog import store_error
 
-    return store_error(exc, get_settings().db if _CURRENT_DB is None else _CURRENT_DB)
+    return store_error(exc, default_db() if _CURRENT_DB is None else _CURRENT_DB)
 
 
 _CURRENT_DB: Path | None = None  # the --db of the running command, for store messages
@@ -759,6 +762,41 @@ def report_cmd(
     err_console.print(f"wrote {path} ({size_kb:,.0f} KiB, self-contained: opens offline)")
     if simulated:
         err_console.print(f"[bold red]{SIMULATED_BANNER}[/bold red]")
+
+
+@command("vessel")
+def vessel_cmd(
+    vessel: Annotated[str, typer.Argument(help="An MMSI, IMO1234567 or a name.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """A vessel's dossier: identities over time, track, events, list hits with reasons,
+    ownership paths, chains (the page `oiltrail serve` shows; docs/serve.md)."""
+    import json
+
+    from oiltrail.graph.dossier import dossier, print_dossier
+    from oiltrail.render import check_format
+
+    check_format(fmt, ("table", "json"))
+    with open_db(db, "cache") as store:
+        found = dossier(store, vessel)
+    if fmt == "json":
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        print_dossier(found)
+
+
+@command("serve")
+def serve_cmd(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8765,
+) -> None:
+    """Serve the web app and HTTP API over the store (token auth; docs/serve.md)."""
+    from oiltrail.api.serve import run_server
+
+    with db_flag(db):
+        run_server(db, host, port)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from oiltrail.ais.csv_formats import CSV_FORMATS, REQUIRED, column_map, normalise_header
+from oiltrail.ais.csv_columns import CSV_FORMATS, REQUIRED, column_map, normalise_header
 from oiltrail.ais.sources import Member
 from oiltrail.errors import InputFormatError, UsageError
 
