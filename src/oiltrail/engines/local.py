@@ -167,9 +167,9 @@ def detect(
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise UsageError(f"unknown kind {bad[0]!r}: expected one of {', '.join(KINDS)}")
-    d0, d1 = parse_day(since, "--since"), parse_day(until, "--until")
+    d0, d1 = parse_day(since, "since"), parse_day(until, "until")
     if d0 and d1 and d1 < d0:
-        raise UsageError(f"--until {d1} is before --since {d0}")
+        raise UsageError(f"until {d1} is before since {d0}", ("until", "since"))
     port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     ensure_detect_tables(store)
     key = _config_key(params, kinds, port_table)
