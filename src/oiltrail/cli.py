@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,7 @@ def _guarded(
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except BaseException as exc:  # the command edge: one line, never a traceback
-                fail(exc)
+                fail(exc, fn)
 
         register(name)(cast(F, wrapper))
         return fn
@@ -74,8 +75,8 @@ def _guarded(
     return deco
 
 
-def fail(exc: BaseException) -> NoReturn:
-    """End a command on `exc`: its one-line message and exit code (errors.EXIT_CODES)."""
+def fail(exc: BaseException, fn: Callable[..., Any] | None = None) -> NoReturn:
+    """End command `fn` on `exc`: its one-line message and exit code (errors.EXIT_CODES)."""
     from oiltrail.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
     if _interrupted(exc):
@@ -86,7 +87,7 @@ def fail(exc: BaseException) -> NoReturn:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     known = exc if isinstance(exc, OiltrailError) else _known(exc)
     if known is not None:
-        err_console.print(f"[red]error:[/red] {escape(known.detail)}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(with_flags(known, fn))}", highlight=False)
         raise typer.Exit(known.exit_code) from None
     if isinstance(exc, OSError) and exc.filename is not None:  # a path the user gave us
         err_console.print(
@@ -103,6 +104,35 @@ def fail(exc: BaseException) -> NoReturn:
         highlight=False,
     )
     raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def with_flags(exc: OiltrailError, fn: Callable[..., Any] | None = None) -> str:
+    """The error's message with command `fn`'s flag for each parameter it names."""
+    detail = exc.detail
+    flags = _flags(fn) if fn is not None and exc.params else {}
+    for name in exc.params:
+        if name in flags:
+            word = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            detail = re.sub(word, flags[name], detail, count=1)
+    return detail
+
+
+@functools.cache
+def _flags(fn: Callable[..., Any]) -> dict[str, str]:
+    """A command's long flags by name ("days": "--days"; "fmt" and "input-format" both map to
+    "--input-format"), read from its typer.Option annotations."""
+    import typing
+
+    flags: dict[str, str] = {}
+    for pname, hint in typing.get_type_hints(fn, include_extras=True).items():
+        for info in getattr(hint, "__metadata__", ()):
+            # in Annotated, typer.Option's first argument is a flag, held as its `default`
+            decls = (getattr(info, "default", None), *(getattr(info, "param_decls", None) or ()))
+            longs = [d for d in decls if isinstance(d, str) and d.startswith("--")]
+            if longs:
+                flags[longs[0][2:]] = longs[0]
+                flags.setdefault(pname.replace("_", "-"), longs[0])
+    return flags
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -447,7 +477,14 @@ def screen_cmd(
     with open_db(db, "cache") as store:
         if file is not None:
             batch_fmt = "csv" if fmt == "table" else fmt
-            with sys.stdout if out is None else out.open("w", encoding="utf-8", newline="") as sink:
+            from contextlib import nullcontext
+
+            sink_to = (
+                nullcontext(sys.stdout)
+                if out is None
+                else out.open("w", encoding="utf-8", newline="")
+            )
+            with sink_to as sink:
                 report = screen_file(store, file, sink, batch_fmt, limit, cutoff, threshold)
             skipped = ", ".join(f"{n} {r}" for r, n in report.skipped.items()) or "none"
             err_console.print(

@@ -176,7 +176,8 @@ def parse_base_time(value: str | datetime | None) -> float | None:
             value = datetime.fromisoformat(value.strip())
         except ValueError as exc:
             raise UsageError(
-                f"--base-time {value!r}: expected ISO 8601, e.g. 2026-01-05T00:00:00Z"
+                f"base-time {value!r}: expected ISO 8601, e.g. 2026-01-05T00:00:00Z",
+                ("base-time",),
             ) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -378,7 +379,8 @@ def _insert_all(
         shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
         raise StrictModeError(
             f"{rep.path}: {sum(rep.quarantined.values())} rows quarantined ({shown}); "
-            "--strict: the file was not ingested"
+            "strict: the file was not ingested",
+            ("strict",),
         )
     manifest_row(con, rep)
     killpoints.reached("ingest")  # the last point before the commit
