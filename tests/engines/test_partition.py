@@ -155,3 +155,32 @@ def test_bad_partition_setting_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_USAGE
     assert "OILTRAIL_DETECT_PARTITION_ROWS='lots'" in result.output
     assert stored(db) == []
+
+
+def test_fingerprints_hash_only_appended_rows_and_equal_a_full_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sim: tuple[Path, Path, Path]
+) -> None:
+    from oiltrail.store.events import current_fingerprints
+
+    _, a, b = sim
+    db = tmp_path / "s.duckdb"
+    ingest_into(db, [a], progress=False)
+    with open_store(db) as store:
+        detect(store)
+    ingest_into(db, [b], progress=False)
+    with open_store(db) as store:
+        full = current_fingerprints(store)
+
+        def no_full_hash(_: object) -> None:
+            raise AssertionError("hashed every row")
+
+        with monkeypatch.context() as m:
+            m.setattr(partition, "current_fingerprints", no_full_hash)
+            prints, top = partition.fingerprints(store)
+        assert (
+            prints == full
+            and top == store.con.execute("SELECT count(*) - 1 FROM positions").fetchone()[0]
+        )
+        # fingerprints saved by someone else (no matching mark): every row is hashed again
+        store.con.execute("UPDATE detect_days SET fingerprint = '1:1'")
+        assert partition.fingerprints(store)[0] == full

@@ -37,12 +37,10 @@ from oiltrail.reference.ports import ports_hash, read_ports
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import (
-    current_fingerprints,
     ensure_detect_tables,
     input_hashes,
     insert_events,
     record_run,
-    save_fingerprints,
     stored_fingerprints,
 )
 from oiltrail.store.reference import save_ports
@@ -173,7 +171,7 @@ def detect(
     port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     ensure_detect_tables(store)
     key = _config_key(params, kinds, port_table)
-    prints = current_fingerprints(store)
+    prints, hashed_to = partition.fingerprints(store)
     windowed = d0 is not None or d1 is not None
     full = store.get_meta("detect.config") != key
     if windowed:
@@ -199,7 +197,7 @@ def detect(
         origin = ports_from or describe_ports(ports)
         ports_digest = save_ports(store, port_table, origin)
         if not windowed:
-            save_fingerprints(store, prints)
+            partition.save_fingerprints(store, prints, hashed_to)
             store.set_meta("detect.config", key)
         else:
             store.set_meta("detect.config", "windowed")  # the next plain run is a full one

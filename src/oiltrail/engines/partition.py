@@ -23,11 +23,12 @@ rather than be killed for lack of memory, detect stops with one line naming the 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +52,8 @@ from oiltrail.detect.params import DetectParams
 from oiltrail.errors import UsageError
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
+from oiltrail.store.events import current_fingerprints, stored_fingerprints
+from oiltrail.store.events import save_fingerprints as save_day_prints
 
 T = TypeVar("T")
 ROWS_SETTING = "OILTRAIL_DETECT_PARTITION_ROWS"
@@ -333,3 +336,60 @@ def sample_days(store: Store, params: DetectParams) -> Iterator[pa.Table]:
 def _one_day(batches: list[pa.RecordBatch]) -> pa.Table:
     tbl = pa.Table.from_batches(batches).cast(SAMPLES)
     return tbl.sort_by([("mmsi", "ascending"), ("tbin", "ascending")])
+
+
+# --- fingerprints, hashed incrementally -----------------------------------------------------
+
+MARK_KEY = "detect.fingerprint_mark"  # meta: "<last rowid hashed>:<digest of the prints>"
+
+
+def fingerprints(store: Store) -> tuple[dict[date, str], int]:
+    """Each UTC day's fingerprint (store/events.py: row count and hash sum of its positions)
+    and the last rowid it covers. Positions are only ever appended, and a fingerprint is a
+    count and a sum, so the rows appended since the last saved fingerprints (rowid above its
+    mark) are hashed and added: after one new day, one day's rows, whatever the store's size.
+    Anything unexpected (no mark, prints saved by another engine, a row count that does not
+    add up) hashes every row, as before."""
+    row = store.con.execute("SELECT coalesce(max(rowid), -1), count(*) FROM positions").fetchone()
+    top, total = (int(row[0]), int(row[1])) if row else (-1, 0)
+    old = stored_fingerprints(store)
+    mark = _mark(store.get_meta(MARK_KEY), old)
+    if mark is not None and mark <= top:
+        delta = store.con.execute(
+            """SELECT CAST(ts AS DATE), count(*), sum(hash(mmsi, ts, lat, lon, sog))
+               FROM positions WHERE rowid > ? GROUP BY ALL""",
+            [mark],
+        ).fetchall()
+        counts = {d: _parse(fp) for d, fp in old.items()}
+        for d, n, h in delta:
+            n0, h0 = counts.get(d, (0, 0))
+            counts[d] = (n0 + int(n), h0 + int(h))
+        if sum(n for n, _ in counts.values()) == total:
+            return {d: f"{n}:{h}" for d, (n, h) in counts.items() if n}, top
+    return current_fingerprints(store), top
+
+
+def save_fingerprints(store: Store, prints: dict[date, str], top: int) -> None:
+    save_day_prints(store, prints)
+    store.set_meta(MARK_KEY, f"{top}:{_digest(prints)}")
+
+
+def _digest(prints: dict[date, str]) -> str:
+    text = "|".join(f"{d.isoformat()}={fp}" for d, fp in sorted(prints.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _mark(value: str | None, old: dict[date, str]) -> int | None:
+    """The saved mark, if it belongs to the saved fingerprints."""
+    if not value or ":" not in value:
+        return None
+    rowid, digest = value.split(":", 1)
+    try:
+        return int(rowid) if digest == _digest(old) else None
+    except ValueError:
+        return None
+
+
+def _parse(fp: str) -> tuple[int, int]:
+    n, _, h = fp.partition(":")
+    return int(n), int(h)
