@@ -14,6 +14,7 @@ from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.match import Query, check_imo, screen_many
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
+from oiltrail.store.reads import identities
 
 VESSEL_COLUMNS = ("mmsi", "imo", "name", "entity_id", "score", "lists", "reasons", "risk", "path")
 DPRK_MID = "445"  # ITU maritime identification digits of DPR Korea
@@ -23,24 +24,7 @@ CHUNK_VESSELS = 256  # vessels screened together (each has one query per name ×
 
 def fleet_identities(store: Store) -> list[dict[str, Any]]:
     """One row per MMSI: its latest name and IMO, and every other name and IMO it used."""
-    rows = store.con.execute(
-        """SELECT mmsi,
-                  arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL AND imo > 0),
-                  list(DISTINCT name) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  list(DISTINCT imo) FILTER (WHERE imo IS NOT NULL AND imo > 0)
-           FROM static_reports GROUP BY mmsi ORDER BY mmsi"""
-    ).fetchall()
-    return [
-        {
-            "mmsi": int(r[0]),
-            "name": r[1] or "",
-            "imo": int(r[2]) if r[2] else None,
-            "names": sorted(r[3] or []),
-            "imos": sorted(r[4] or []),
-        }
-        for r in rows
-    ]
+    return identities(store)
 
 
 def _valid_imo(imo: int | None) -> str:
