@@ -92,14 +92,18 @@ def detect_identity_changes(static: pa.Table, p: IdentityParams) -> list[Row]:
 
 
 def _imo_moves(df: pl.DataFrame) -> list[Row]:
-    """The first report of an IMO under each MMSI after its first MMSI."""
+    """The first report of an IMO under each MMSI after its first MMSI, when the MMSI before
+    had stopped using it (a handover; two MMSIs using it at once is an identity anomaly)."""
     firsts = (
         df.filter(pl.col("imo").is_not_null())
         .group_by(["imo", "mmsi"])
-        .agg(pl.col("ts").min())
+        .agg(pl.col("ts").min(), pl.col("ts").max().alias("last"))
         .sort(["imo", "ts", "mmsi"])
-        .with_columns(pl.col("mmsi").shift(1).over("imo").alias("prev_mmsi"))
-        .filter(pl.col("prev_mmsi").is_not_null())
+        .with_columns(
+            pl.col("mmsi").shift(1).over("imo").alias("prev_mmsi"),
+            pl.col("last").shift(1).over("imo").alias("prev_last"),
+        )
+        .filter(pl.col("prev_mmsi").is_not_null() & (pl.col("prev_last") <= pl.col("ts")))
     )
     return [
         {
