@@ -134,7 +134,7 @@ def _install_errors(app: FastAPI) -> None:
 def create_app(config: ServeConfig) -> FastAPI:
     """The FastAPI app serving `config.db`; every route but /healthz wants the token."""
     from oiltrail import __version__
-    from oiltrail.api.routes import health, records, vessels
+    from oiltrail.api.routes import analysis, claims, health, match, records, vessels
 
     gate = StoreGate(config.db, config.busy_wait_s)
 
@@ -159,6 +159,9 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.include_router(health.router)
     app.include_router(vessels.router, dependencies=auth)
     app.include_router(records.router, dependencies=auth)
+    app.include_router(analysis.router, dependencies=auth)
+    app.include_router(match.router, dependencies=auth)
+    app.include_router(claims.router, dependencies=auth)
 
     @app.get("/openapi.json", dependencies=auth, include_in_schema=False)
     def openapi() -> dict[str, Any]:

@@ -293,7 +293,7 @@ def screen_query(
 
 def check_limits(limit: int, cutoff: float, threshold: float) -> None:
     if limit < 1:
-        raise UsageError("--limit must be at least 1")
-    for label, value in (("--cutoff", cutoff), ("--threshold", threshold)):
+        raise UsageError("limit must be at least 1", ("limit",))
+    for label, value in (("cutoff", cutoff), ("threshold", threshold)):
         if not 0.0 <= value <= 1.0:
-            raise UsageError(f"{label} must be between 0 and 1")
+            raise UsageError(f"{label} must be between 0 and 1", (label,))
