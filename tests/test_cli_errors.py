@@ -78,24 +78,6 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with positions, events and the bundled lists (made once, copied per test)."""
-    from oiltrail.engines.local import detect
-    from oiltrail.screen.watchlist import ensure_lists
-    from oiltrail.simulate import simulate
-    from oiltrail.store.ingest import ingest_into
-
-    folder = tmp_path_factory.mktemp("small")
-    simulate(folder, 5, 2, 6, formats=("nmea",))
-    db = folder / "s.duckdb"
-    ingest_into(db, [folder / "ais.nmea"], progress=False)
-    with open_store(db) as store:
-        detect(store)
-        ensure_lists(store)
-    return db
-
-
 def _count(db: Path) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:

@@ -247,3 +247,59 @@ class ChainDetail(BaseModel):
     details: dict[str, Any]
     events: list[EventOut]
     route: list[list[float]]
+
+
+# --- the map, the watchlist, alerts ------------------------------------------------------------
+
+
+class TrackOut(BaseModel):
+    mmsi: int
+    name: str
+    coords: list[list[float]] = Field(description="[lon, lat] in time order")
+    times: list[int] = Field(description="epoch seconds, one per coordinate")
+
+
+class TracksOut(BaseModel):
+    """Positions thinned to one per vessel, grid cell and time bucket for the zoom level."""
+
+    zoom: int
+    cell_deg: float
+    bucket_s: int
+    points: int
+    thinned: bool = Field(description="True when the cell was widened to stay under the cap")
+    tracks: list[TrackOut]
+
+
+class StatusOut(BaseModel):
+    """`oiltrail status`: counts and the time span of the store."""
+
+    positions: int
+    vessels: int
+    static_reports: int
+    quarantined: dict[str, int]
+    first: str | None
+    last: str | None
+    files: int
+    simulated: bool
+
+
+class Watchlist(BaseModel):
+    """Vessels (MMSIs) and list entities (ids) an analyst watches."""
+
+    model_config = ConfigDict(extra="forbid")
+    vessels: list[int] = Field(default_factory=list, max_length=1000)
+    entities: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class AlertOut(BaseModel):
+    kind: str = Field(description="event | chain | screening")
+    added: str | None = Field(description="when the store gained it")
+    mmsi: int | None
+    what: str
+    ref: str = Field(description="event_id, chain_id or entity_id")
+
+
+class AlertsOut(BaseModel):
+    since: str
+    total: int
+    items: list[AlertOut]

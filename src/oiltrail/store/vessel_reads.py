@@ -204,3 +204,120 @@ def store_version(store: Store) -> tuple[Any, ...]:
                   (SELECT count(*) FROM events), (SELECT max(value) FROM meta)"""
     ).fetchone()
     return (str(store.path), *(row or ()))
+
+
+def thinned_tracks(
+    store: Store,
+    box: tuple[float, float, float, float] | None,
+    start: datetime | None,
+    end: datetime | None,
+    cell_deg: float,
+    bucket_s: int,
+    mmsis: Sequence[int] = (),
+) -> list[tuple[int, int, float, float]]:
+    """Positions in the box and time range thinned to one per vessel, grid cell (`cell_deg`)
+    and time bucket (`bucket_s`): (mmsi, epoch seconds, lat, lon), by vessel and time.
+
+    A hash aggregate, not a sort of every position: the cost grows with the positions in view
+    and the answer with what the map can draw."""
+    where: list[str] = []
+    params: list[Any] = []
+    if box is not None:
+        where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+        params += [box[0], box[2], box[1], box[3]]
+    if start is not None:
+        where.append("ts >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("ts <= ?")
+        params.append(end)
+    if mmsis:
+        where.append(f"mmsi IN ({', '.join('?' * len(mmsis))})")
+        params += list(mmsis)
+    sql_where = f"WHERE {' AND '.join(where)}" if where else ""
+    cur = store.con.execute(
+        f"""SELECT mmsi, min(epoch(ts))::BIGINT AS t, avg(lat), avg(lon)
+            FROM positions {sql_where}
+            GROUP BY mmsi, floor(lat / ?), floor(lon / ?), floor(epoch(ts) / ?)
+            ORDER BY mmsi, t""",
+        [*params, cell_deg, cell_deg, bucket_s],
+    )
+    return [(int(m), int(t), float(la), float(lo)) for m, t, la, lo in cur.fetchall()]
+
+
+def names_of(store: Store, mmsis: Sequence[int]) -> dict[int, str]:
+    """The latest name each of these vessels broadcast."""
+    if not mmsis:
+        return {}
+    cur = store.con.execute(
+        f"""SELECT mmsi, arg_max(name, ts) FROM static_reports
+            WHERE name IS NOT NULL AND name <> '' AND mmsi IN ({", ".join("?" * len(mmsis))})
+            GROUP BY mmsi""",
+        list(mmsis),
+    )
+    return {int(m): str(n) for m, n in cur.fetchall()}
+
+
+def events_added_since(
+    store: Store, since: datetime, mmsis: Sequence[int], limit: int
+) -> list[dict[str, Any]]:
+    """Events of these vessels (either party) written by a detect run that finished after
+    `since`, with the run's finish time as `added`."""
+    if not mmsis or not has_table(store, "detect_runs"):
+        return []
+    marks = ", ".join("?" * len(mmsis))
+    cur = store.con.execute(
+        f"""SELECT {", ".join(f'e."{c}"' for c in EVENT_COLUMNS)}, r.finished_at
+            FROM events e JOIN detect_runs r USING (run_id)
+            WHERE r.finished_at > ? AND (e.mmsi IN ({marks}) OR e.other_mmsi IN ({marks}))
+            ORDER BY r.finished_at DESC, e.start DESC LIMIT ?""",
+        [since, *mmsis, *mmsis, limit],
+    )
+    out = []
+    for r in cur.fetchall():
+        row = event_row(r[:-1])
+        row["added"] = iso_utc(r[-1])
+        out.append(row)
+    return out
+
+
+def mmsis_of_entities(store: Store, entity_ids: Sequence[str]) -> dict[int, str]:
+    """AIS vessels whose IMO number or MMSI is that of one of these list entities."""
+    found: dict[int, str] = {}
+    for eid, data in entity_data(store, entity_ids).items():
+        props = data.get("properties", {})
+        imos = [
+            int(str(v).removeprefix("IMO"))
+            for v in props.get("imoNumber", [])
+            if str(v).removeprefix("IMO").isdigit()
+        ]
+        mmsis = [int(v) for v in props.get("mmsi", []) if str(v).isdigit()]
+        if imos:
+            for m in mmsis_with_imos(store, imos):
+                found.setdefault(m, eid)
+        for m in mmsis:
+            found.setdefault(m, eid)
+    return found
+
+
+def mmsis_with_imos(store: Store, imos: Sequence[int]) -> list[int]:
+    cur = store.con.execute(
+        f"SELECT DISTINCT mmsi FROM static_reports WHERE imo IN ({', '.join('?' * len(imos))})",
+        list(imos),
+    )
+    return [int(r[0]) for r in cur.fetchall()]
+
+
+def lists_loaded_since(store: Store, since: datetime, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Which of these list entities were loaded (or reloaded) after `since`."""
+    if not ids:
+        return []
+    cur = store.con.execute(
+        f"""SELECT id, caption, datasets, loaded_at FROM list_entities
+            WHERE loaded_at > ? AND id IN ({", ".join("?" * len(ids))})""",
+        [since, *ids],
+    )
+    return [
+        {"entity_id": r[0], "caption": r[1], "datasets": json.loads(r[2]), "added": iso_utc(r[3])}
+        for r in cur.fetchall()
+    ]
