@@ -456,19 +456,28 @@ def screen_cmd(
 def vessels_cmd(
     db: DbOption = DEFAULT_DB,
     flagged: Annotated[
-        bool, typer.Option("--flagged", help="Only vessels with list hits.")
+        bool, typer.Option("--flagged", help="Only vessels that match a list entry.")
+    ] = False,
+    review: Annotated[
+        bool, typer.Option("--review", help="Possible matches, with what would settle them.")
     ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
-    from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
+    from oiltrail.errors import UsageError
+    from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, review_vessels, screen_fleet
     from oiltrail.render import check_format, emit
 
     check_format(fmt)
+    if flagged and review:
+        raise UsageError("give --flagged or --review, not both")
     with open_db(db, "cache") as store:
-        rows = flagged_vessels(store) if flagged else screen_fleet(store)
+        if flagged:
+            rows = flagged_vessels(store)
+        else:
+            rows = review_vessels(store) if review else screen_fleet(store)
         simulated = store.simulated
-    title = "flagged vessels" if flagged else "vessels"
+    title = "flagged vessels" if flagged else "possible matches" if review else "vessels"
     emit(rows, VESSEL_COLUMNS, fmt, title=title + (" (SIMULATED data)" if simulated else ""))
 
 

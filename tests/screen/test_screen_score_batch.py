@@ -72,7 +72,7 @@ def test_screen_many_equals_one_at_a_time(shared_real: Path, index: ScreenIndex)
     alone = [screen_prepared(index, q) for q in queries]
     assert together == alone
     assert sum(len(rows) for rows in together) > 300  # many queries have hits
-    assert together[100][0]["reasons"].startswith("IMO number matches")
+    assert together[100][0]["reasons"].startswith("match: IMO number matches")
 
 
 def test_screen_many_other_limits(shared_real: Path, index: ScreenIndex) -> None:

@@ -36,6 +36,8 @@ class IndexedEntity:
     imos: tuple[str, ...]
     mmsis: tuple[str, ...]
     program: tuple[str, ...]
+    flags: tuple[str, ...] = ()  # ISO alpha-2, lower case
+    types: tuple[str, ...] = ()  # vessel types as listed ("Crude Oil Tanker")
 
 
 @dataclass
@@ -95,7 +97,7 @@ def trigrams(joined: str) -> set[str]:
 
 def _entity(row: dict[str, Any]) -> IndexedEntity:
     props = row["properties"]
-    imos = tuple(str(v).removeprefix("IMO") for v in props.get("imoNumber", []))
+    imos = tuple(dict.fromkeys(str(v).removeprefix("IMO") for v in props.get("imoNumber", [])))
     return IndexedEntity(
         id=row["id"],
         schema=row["schema"],
@@ -105,6 +107,8 @@ def _entity(row: dict[str, Any]) -> IndexedEntity:
         imos=imos,
         mmsis=tuple(str(v) for v in props.get("mmsi", [])),
         program=tuple(props.get("program", [])),
+        flags=tuple(str(v).lower() for v in props.get("flag", [])),
+        types=tuple(props.get("type", [])),
     )
 
 
