@@ -232,27 +232,27 @@ def ingest_cmd(
 @command("status")
 def status_cmd(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: OutOption = None,
 ) -> None:
     """Counts in the store: positions, vessels, time span, static reports, quarantine."""
     import json
 
-    from oiltrail.errors import UsageError
-    from oiltrail.render import console, emit
+    from oiltrail.render import check_format, console, emit, write_text
     from oiltrail.store.status import STATUS_KEYS, store_status
 
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown --format {fmt!r}: expected table or json")
+    check_format(fmt)
+    out_path(out)
     with open_db(db, "read") as store:
         status = store_status(store)
-    if fmt == "json":
-        typer.echo(json.dumps({k: status[k] for k in STATUS_KEYS}))
+    if fmt == "json":  # one object, not rows: the keys are the store's counts
+        write_text(json.dumps({k: status[k] for k in STATUS_KEYS}) + "\n", out)
         return
     rows = [{"what": k, "value": status[k]} for k in (*STATUS_KEYS[:3], "first", "last", "files")]
     rows += [{"what": f"quarantined {r}", "value": n} for r, n in status["quarantined"].items()]
-    emit(rows, ("what", "value"), "table", title=str(db))
-    if status["simulated"]:
-        console.print(
+    emit(rows, ("what", "value"), fmt, out, title=str(db))
+    if status["simulated"]:  # beside a table; on standard error when rows go to a file or pipe
+        (console if fmt == "table" and out is None else err_console).print(
             "[bold red]SIMULATED DATA[/bold red]: the store holds `oiltrail simulate` output"
         )
 
@@ -375,14 +375,17 @@ def evaluate_cmd(
     slack_min: Annotated[
         float, typer.Option("--slack-min", help="Minutes of time slack when matching.")
     ] = 30.0,
+    out: OutOption = None,
 ) -> None:
     """Precision, recall and median start-time error per kind against ground truth."""
     from oiltrail.detect.evaluate import SCORE_COLUMNS, evaluate_store
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
 
+    check_format(fmt)
+    out_path(out)
     with open_db(db, "read") as store:
         rows = evaluate_store(store, truth, slack_min)
-    emit(rows, SCORE_COLUMNS, fmt, title="detection vs truth")
+    emit(rows, SCORE_COLUMNS, fmt, out, title="detection vs truth")
 
 
 # --- screening and graph ------------------------------------------------------------------------
@@ -418,15 +421,18 @@ def screen_cmd(
     schema: Annotated[
         str | None, typer.Option("--schema", help="Vessel | Company | Person.")
     ] = None,
+    out: OutOption = None,
 ) -> None:
     """Screen a name, IMO number or MMSI (or a CSV of queries) against the loaded lists."""
     import sys
 
     from oiltrail.errors import UsageError
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
     from oiltrail.screen.batch import screen_file
     from oiltrail.screen.match import SCREEN_COLUMNS, check_imo, parse_query, screen_query
 
+    check_format(fmt)
+    out_path(out)
     if (query is None) == (file is None):
         raise UsageError("give either a QUERY or --file queries.csv")
     if file is not None and not file.is_file():
@@ -438,7 +444,8 @@ def screen_cmd(
     with open_db(db, "cache") as store:
         if file is not None:
             batch_fmt = "csv" if fmt == "table" else fmt
-            report = screen_file(store, file, sys.stdout, batch_fmt, limit, cutoff, threshold)
+            with sys.stdout if out is None else out.open("w", encoding="utf-8", newline="") as sink:
+                report = screen_file(store, file, sink, batch_fmt, limit, cutoff, threshold)
             skipped = ", ".join(f"{n} {r}" for r, n in report.skipped.items()) or "none"
             err_console.print(
                 f"{report.queries} queries, {report.matched_queries} with a match, "
@@ -449,7 +456,7 @@ def screen_cmd(
         rows = screen_query(
             store, q.name, q.imo, q.mmsi, schema, limit=limit, cutoff=cutoff, threshold=threshold
         )
-    emit(rows, SCREEN_COLUMNS, fmt, title=f"screening {query!r}")
+    emit(rows, SCREEN_COLUMNS, fmt, out, title=f"screening {query!r}")
 
 
 @command("vessels")
@@ -462,6 +469,7 @@ def vessels_cmd(
         bool, typer.Option("--review", help="Possible matches, with what would settle them.")
     ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: OutOption = None,
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
     from oiltrail.errors import UsageError
@@ -469,31 +477,43 @@ def vessels_cmd(
     from oiltrail.render import check_format, emit
 
     check_format(fmt)
+<<<<<<< HEAD
     if flagged and review:
         raise UsageError("give --flagged or --review, not both")
+=======
+    out_path(out)
+>>>>>>> main
     with open_db(db, "cache") as store:
         if flagged:
             rows = flagged_vessels(store)
         else:
             rows = review_vessels(store) if review else screen_fleet(store)
         simulated = store.simulated
+<<<<<<< HEAD
     title = "flagged vessels" if flagged else "possible matches" if review else "vessels"
     emit(rows, VESSEL_COLUMNS, fmt, title=title + (" (SIMULATED data)" if simulated else ""))
+=======
+    title = "flagged vessels" if flagged else "vessels"
+    emit(rows, VESSEL_COLUMNS, fmt, out, title=title + (" (SIMULATED data)" if simulated else ""))
+>>>>>>> main
 
 
 @command("graph")
 def graph_cmd(
     entity: Annotated[str, typer.Argument(help="Entity id, name, IMO1234567 or MMSI.")],
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: OutOption = None,
 ) -> None:
     """Paths from an entity or vessel to sanctioned parties, with hop counts."""
     from oiltrail.graph.query import GRAPH_COLUMNS, graph_paths
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
 
+    check_format(fmt)
+    out_path(out)
     with open_db(db, "cache") as store:
         rows = graph_paths(store, entity)
-    emit(rows, GRAPH_COLUMNS, fmt, title=f"paths from {entity!r} to sanctioned parties")
+    emit(rows, GRAPH_COLUMNS, fmt, out, title=f"paths from {entity!r} to sanctioned parties")
 
 
 # --- chains, volumes, claims, report ------------------------------------------------------------
@@ -575,7 +595,7 @@ def routes_cmd(
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
-    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    out: OutOption = None,
 ) -> None:
     """Supply routes into North Korea, barrels per year with sources, and what remains when
     routes are cut off (the "lifeline" question).
@@ -586,7 +606,10 @@ def routes_cmd(
     """
     from oiltrail.estimate.routes import ROUTE_COLUMNS, routes_table
     from oiltrail.record import bundled_record
-    from oiltrail.render import emit
+    from oiltrail.render import check_format, emit
+
+    check_format(fmt)
+    out_path(out)
 
     chains: list[dict[str, Any]] = []
     simulated = False
@@ -628,7 +651,10 @@ def check_claims_cmd(
             "--db", help="DuckDB store file (default oiltrail.duckdb).", envvar="OILTRAIL_DB"
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json | md")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="json | md | table | csv (one row per claim)")
+    ] = "json",
+    out: OutOption = None,
     on: Annotated[
         str | None,
         typer.Option(
@@ -653,15 +679,15 @@ def check_claims_cmd(
     needed; a store's own findings are listed apart from the verdicts.
     """
     import json
-    import sys
     from datetime import date
 
-    from oiltrail.claims.check import check_article
+    from oiltrail.claims.check import CLAIM_ROW_COLUMNS, check_article, claim_rows
     from oiltrail.claims.markdown import render_markdown
     from oiltrail.errors import UsageError
+    from oiltrail.render import check_format, emit, write_text
 
-    if fmt not in ("json", "md"):
-        raise UsageError(f"unknown format {fmt!r}: expected json or md")
+    check_format(fmt, ("json", "md", "table", "csv"))
+    out_path(out)
     published = None
     if on is not None:
         try:
@@ -685,9 +711,11 @@ def check_claims_cmd(
     for note in notes:
         err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     if fmt == "md":
-        sys.stdout.write(render_markdown(result, title=f"Claims in {article.name}"))
+        write_text(render_markdown(result, title=f"Claims in {article.name}"), out)
+    elif fmt == "json":
+        write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", out)
     else:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        emit(claim_rows(result), CLAIM_ROW_COLUMNS, fmt, out, title=f"Claims in {article.name}")
 
 
 @command("report")
@@ -711,6 +739,41 @@ def report_cmd(
     err_console.print(f"wrote {path} ({size_kb:,.0f} KiB, self-contained: opens offline)")
     if simulated:
         err_console.print(f"[bold red]{SIMULATED_BANNER}[/bold red]")
+
+
+@command("vessel")
+def vessel_cmd(
+    vessel: Annotated[str, typer.Argument(help="An MMSI, IMO1234567 or a name.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """A vessel's dossier: identities over time, track, events, list hits with reasons,
+    ownership paths, chains (the page `oiltrail serve` shows; docs/serve.md)."""
+    import json
+
+    from oiltrail.graph.dossier import dossier, print_dossier
+    from oiltrail.render import check_format
+
+    check_format(fmt, ("table", "json"))
+    with open_db(db, "cache") as store:
+        found = dossier(store, vessel)
+    if fmt == "json":
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        print_dossier(found)
+
+
+@command("serve")
+def serve_cmd(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8765,
+) -> None:
+    """Serve the web app and HTTP API over the store (token auth; docs/serve.md)."""
+    from oiltrail.api.serve import run_server
+
+    with db_flag(db):
+        run_server(db, host, port)
 
 
 def main() -> None:

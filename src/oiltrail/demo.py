@@ -94,16 +94,14 @@ def _ingest(store: Store, scenario_dir: Path, result: DemoResult) -> None:
 
 def _detect(store: Store, result: DemoResult) -> None:
     from oiltrail.engines.local import detect
+    from oiltrail.store.events import kind_counts
 
     _stage(result, "detect", lambda: detect(store))
-    rows = store.con.execute(
-        "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind"
-    ).fetchall()
     table = Table(title="Behaviour events (oiltrail events)")
     table.add_column("kind")
     table.add_column("events", justify="right")
-    for kind, n in rows:
-        table.add_row(str(kind), str(n))
+    for kind, n in kind_counts(store).items():
+        table.add_row(kind, str(n))
     console.print(table)
 
 

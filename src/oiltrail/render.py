@@ -96,3 +96,12 @@ def emit(
     else:
         out.write_text(text, encoding="utf-8")
         err_console.print(f"wrote {len(rows)} rows to {out}")
+
+
+def write_text(text: str, out: Path | None = None) -> None:
+    """A document (JSON, Markdown) to `out`, or to standard output."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    err_console.print(f"wrote {out}")

@@ -51,6 +51,7 @@ from oiltrail.record import PublicRecord, bundled_record
 from oiltrail.records import Claim as ClaimRecord
 
 CLAIM_KEYS = ClaimRecord.COLUMNS  # a claim's output keys (their home: oiltrail.records)
+CLAIM_ROW_COLUMNS = CLAIM_KEYS  # `check-claims --format table|csv`: one row per claim
 MAX_QUOTE_CHARS = 600
 # "MOSCOW, March 3, 2026 (Wire) - ": where and when, not part of any statement.
 DATELINE_PREFIX = re.compile(
@@ -108,6 +109,14 @@ class Found:
     period: Period | None
     sentence: str
     speaker_text: str = ""
+
+
+def claim_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One flat row per claim (reasons joined by " | "), for tables and CSV."""
+    return [
+        {**c, "reasons": " | ".join(str(r) for r in c.get("reasons") or [])}
+        for c in result.get("claims") or []
+    ]
 
 
 def check_claims(text: str, store: Any, **options: Any) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 if TYPE_CHECKING:
     from oiltrail.claims.judge import Claim, Period
 
@@ -31,28 +33,19 @@ class StoreFindings:
         if store is None:
             return cls()
         from oiltrail.store.chains import read_chains
+        from oiltrail.store.reads import mmsis_by_name, pair_events
 
         try:
             chains = tuple(read_chains(store) or ())
-            names: dict[str, list[int]] = {}
-            for mmsi, name in store.con.execute(
-                "SELECT DISTINCT mmsi, upper(trim(name)) FROM static_reports WHERE name IS NOT NULL"
-            ).fetchall():
-                names.setdefault(str(name), []).append(int(mmsi))
-            events = tuple(
-                (str(eid), str(kind), int(m), None if o is None else int(o), start)
-                for eid, kind, m, o, start in store.con.execute(
-                    "SELECT event_id, kind, mmsi, other_mmsi, start FROM events "
-                    "WHERE other_mmsi IS NOT NULL ORDER BY start"
-                ).fetchall()
-            )
-        except Exception:  # a store without these tables has no findings, not an error
+            names = mmsis_by_name(store)
+            events = tuple(pair_events(store))
+        except duckdb.Error:  # a store without these tables has no findings, not an error
             return cls(present=True, simulated=bool(getattr(store, "simulated", False)))
         return cls(
             chains=chains,
             simulated=bool(getattr(store, "simulated", False)),
             present=True,
-            mmsi_by_name={k: tuple(v) for k, v in names.items()},
+            mmsi_by_name=names,
             events=events,
         )
 

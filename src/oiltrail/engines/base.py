@@ -17,6 +17,7 @@ import pyarrow as pa
 from oiltrail.detect.params import DetectParams
 from oiltrail.reference.ports import BUNDLED_ORIGIN
 from oiltrail.store.catalog import Store
+from oiltrail.store.events import kind_counts as kind_counts  # the engines report with it
 
 
 @dataclass
@@ -57,15 +58,6 @@ class DetectReport:
 
 def _breakdown(counts: dict[str, int]) -> str:
     return f" ({', '.join(f'{k} {v:,}' for k, v in counts.items())})" if counts else ""
-
-
-def kind_counts(store: Store, run_id: str | None = None) -> dict[str, int]:
-    """Events per kind in the store, or only those one run wrote."""
-    where, args = ("WHERE run_id = ?", [run_id]) if run_id is not None else ("", [])
-    rows = store.con.execute(
-        f"SELECT kind, count(*) FROM events {where} GROUP BY kind ORDER BY kind", args
-    ).fetchall()
-    return {str(k): int(v) for k, v in rows}
 
 
 class Engine(Protocol):

@@ -21,6 +21,7 @@ from oiltrail.record import (
 from oiltrail.records import CapRow
 from oiltrail.store import Store
 from oiltrail.store.chains import read_chains
+from oiltrail.store.reads import days_per_year
 
 # The `oiltrail estimate` columns, in this order (their home: the CapRow record).
 CAP_COLUMNS: tuple[str, ...] = CapRow.COLUMNS
@@ -75,17 +76,13 @@ def cap_detail(store: Store, reported_path: Path | None = None) -> dict[str, Any
 
 def ais_coverage(store: Store) -> list[dict[str, Any]]:
     """Per year, the UTC days the store's AIS positions cover: what an estimate can rest on."""
-    rows = store.con.execute(
-        """SELECT year(ts) AS y, count(DISTINCT CAST(ts AS DATE)), min(ts), max(ts)
-           FROM positions GROUP BY y ORDER BY y"""
-    ).fetchall()
     out = []
-    for year, days, first, last in rows:
-        in_year = (date(int(year) + 1, 1, 1) - date(int(year), 1, 1)).days
+    for year, days, first, last in days_per_year(store):
+        in_year = (date(year + 1, 1, 1) - date(year, 1, 1)).days
         out.append(
             {
-                "year": int(year),
-                "days_with_positions": int(days),
+                "year": year,
+                "days_with_positions": days,
                 "days_in_year": in_year,
                 "first": first,
                 "last": last,

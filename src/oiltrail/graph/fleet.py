@@ -15,6 +15,7 @@ from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.match import Query, check_imo, screen_many_decided
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
+from oiltrail.store.reads import identities
 
 VESSEL_COLUMNS = ("mmsi", "imo", "name", "entity_id", "score", "lists", "reasons", "risk", "path")
 DPRK_MID = "445"  # ITU maritime identification digits of DPR Korea
@@ -24,6 +25,7 @@ CHUNK_VESSELS = 256  # vessels screened together (each has one query per name ×
 
 def fleet_identities(store: Store) -> list[dict[str, Any]]:
     """One row per MMSI: its latest name and IMO, and every other name and IMO it used."""
+<<<<<<< HEAD
     rows = store.con.execute(
         """SELECT mmsi,
                   arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> ''),
@@ -44,6 +46,9 @@ def fleet_identities(store: Store) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+=======
+    return identities(store)
+>>>>>>> main
 
 
 def _valid_imo(imo: int | None) -> str:

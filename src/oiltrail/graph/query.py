@@ -14,20 +14,18 @@ from oiltrail.screen.index import get_index
 from oiltrail.screen.match import Query, parse_query, screen_prepared, validate_query
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
+from oiltrail.store.reads import latest_identity
 
 GRAPH_COLUMNS = ("start", "start_id", "match_score", "hops", "sanctioned", "lists", "risk", "path")
 _MMSI_RE = re.compile(r"^\d{9}$")
 
 
 def _ais_vessel(store: Store, mmsi: str) -> dict[str, Any] | None:
-    row = store.con.execute(
-        """SELECT arg_max(name, ts), arg_max(imo, ts) FROM static_reports
-           WHERE mmsi = ? AND name IS NOT NULL""",
-        [int(mmsi)],
-    ).fetchone()
-    if row is None or row[0] is None:
+    seen = latest_identity(store, int(mmsi))
+    if seen is None:
         return None
-    return {"name": row[0], "imo": f"{int(row[1]):07d}" if row[1] else ""}
+    name, imo = seen
+    return {"name": name, "imo": f"{imo:07d}" if imo else ""}
 
 
 def resolve_start(store: Store, text: str, threshold: float = 0.7) -> list[tuple[str, float]]:

@@ -14,12 +14,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from oiltrail.errors import InputFormatError, MissingDataError, NotFoundError, OiltrailError
 from oiltrail.render import err_console
-from oiltrail.store import Store
+from oiltrail.store import Store, reads
 from oiltrail.store.chains import read_chains
+from oiltrail.store.reads import (
+    count,
+    detect_runs,
+    latest_names,
+    list_files,
+    manifest,
+    recent_events,
+    thinned_positions,
+    vessel_positions,
+)
 from oiltrail.store.reference import stored_ports
 
 Row = dict[str, Any]
@@ -72,19 +80,6 @@ class ReportData:
     generated_at: datetime
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
-    cur = con.execute(sql, params or [])
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
-def has_table(store: Store, name: str) -> bool:
-    found = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(found and found[0])
-
-
 def attempt(what: str, hint: str, fn: Callable[[], list[Row]]) -> Section:
     """Run one collector; a missing stage or a failure becomes a message, not a broken report."""
     try:
@@ -102,17 +97,10 @@ def attempt(what: str, hint: str, fn: Callable[[], list[Row]]) -> Section:
 
 
 def load_events(store: Store, params: ReportParams) -> Section:
-    total_row = store.con.execute("SELECT count(*) FROM events").fetchone()
-    total = int(total_row[0]) if total_row else 0
+    total = count(store, "events")
     if total == 0:
         return Section(missing="no data: no behaviour events (run `oiltrail detect`)")
-    # Port visits are the most numerous and the least telling: they are dropped first.
-    found = rows(
-        store.con,
-        """SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details
-           FROM events ORDER BY kind = 'port_visit', start LIMIT ?""",
-        [params.max_events],
-    )
+    found = recent_events(store, params.max_events)
     for r in found:
         r["details"] = parse_json(r.get("details"))
     found.sort(key=lambda r: (r["start"], r["event_id"]))
@@ -129,36 +117,19 @@ def parse_json(text: Any) -> Any:
         return {"text": text}
 
 
-def vessel_names(store: Store) -> dict[int, str]:
-    found = store.con.execute(
-        """SELECT mmsi, arg_max(name, ts) FROM static_reports
-           WHERE name IS NOT NULL AND trim(name) <> '' GROUP BY mmsi"""
-    ).fetchall()
-    return {int(m): str(n).strip() for m, n in found}
-
-
 def load_tracks(store: Store, names: dict[int, str], params: ReportParams) -> list[Track]:
     """Tracks thinned to about `max_track_points` in all, keeping each vessel's first and last."""
-    total_row = store.con.execute("SELECT count(*) FROM positions").fetchone()
-    total = int(total_row[0]) if total_row else 0
+    total = count(store, "positions")
     if total == 0:
         return []
     step = max(1, math.ceil(total / params.max_track_points))
-    found = store.con.execute(
-        """SELECT mmsi, ts, lat, lon, n FROM (
-             SELECT mmsi, ts, lat, lon,
-                    row_number() OVER (PARTITION BY mmsi ORDER BY ts) - 1 AS i,
-                    count(*) OVER (PARTITION BY mmsi) AS n
-             FROM positions)
-           WHERE i % ? = 0 OR i = n - 1 ORDER BY mmsi, ts""",
-        [step],
-    ).fetchall()
+    found = thinned_positions(store, step)
     tracks: list[Track] = []
     by_vessel: dict[int, list[tuple[datetime, float, float]]] = {}
     counts: dict[int, int] = {}
     for mmsi, ts, lat, lon, n in found:
-        by_vessel.setdefault(int(mmsi), []).append((ts, float(lon), float(lat)))
-        counts[int(mmsi)] = int(n)
+        by_vessel.setdefault(mmsi, []).append((ts, lon, lat))
+        counts[mmsi] = n
     for mmsi, pts in by_vessel.items():
         segments = split_track(pts, params.track_break_h)
         tracks.append(Track(mmsi, names.get(mmsi), segments, pts[0][0], pts[-1][0], counts[mmsi]))
@@ -205,12 +176,9 @@ def leg_positions(store: Store, mmsi: Any, since: Any, until: Any) -> list[tuple
     if mmsi is None or not isinstance(since, datetime):
         return []
     end = until if isinstance(until, datetime) else since + timedelta(days=5)
-    found = store.con.execute(
-        "SELECT lon, lat FROM positions WHERE mmsi = ? AND ts BETWEEN ? AND ? ORDER BY ts",
-        [int(mmsi), since, end],
-    ).fetchall()
+    found = vessel_positions(store, int(mmsi), since, end)
     step = max(1, math.ceil(len(found) / ROUTE_POINTS))
-    return [(float(lon), float(lat)) for lon, lat in found[::step]]
+    return found[::step]
 
 
 def chain_routes(store: Store, chains: list[Row], events: list[Row]) -> dict[str, list[Any]]:
@@ -276,45 +244,16 @@ def load_provenance(store: Store) -> dict[str, Section]:
     files = attempt(
         "input files",
         "run `oiltrail ingest`",
-        lambda: rows(
-            store.con,
-            """SELECT path, format, file_hash, ingested_at, positions, static_reports,
-                      quarantined, simulated FROM manifest ORDER BY ingested_at, path""",
-        ),
+        lambda: manifest(store),
     )
-    lists = attempt("sanctions lists", "run `oiltrail lists load`", lambda: list_versions(store))
-    runs = attempt("detection runs", "run `oiltrail detect`", lambda: run_parameters(store))
+    lists = attempt("sanctions lists", "run `oiltrail lists load`", lambda: list_files(store))
+    runs = attempt("detection runs", "run `oiltrail detect`", lambda: detect_runs(store))
     meta = attempt(
         "store settings",
         "nothing recorded",
-        lambda: rows(store.con, "SELECT key, value FROM meta ORDER BY key"),
+        lambda: reads.meta(store),
     )
     return {"files": files, "lists": lists, "runs": runs, "meta": meta}
-
-
-def list_versions(store: Store) -> list[Row]:
-    """Whatever table the screening stage keeps its loaded lists in, shown as it is."""
-    if not has_table(store, "list_files"):
-        return []
-    return rows(
-        store.con,
-        """SELECT list_name, path, format, file_hash, entities, skipped, loaded_at
-           FROM list_files ORDER BY loaded_at, path""",
-    )
-
-
-def run_parameters(store: Store) -> list[Row]:
-    if has_table(store, "detect_runs"):
-        return rows(
-            store.con,
-            """SELECT run_id, started_at, kinds, params, ports_source, ports_hash,
-                      positions_read, events_written FROM detect_runs ORDER BY started_at""",
-        )
-    return rows(
-        store.con,
-        """SELECT run_id, count(*) AS events, min(start) AS first, max("end") AS last
-           FROM events WHERE run_id IS NOT NULL GROUP BY run_id ORDER BY first""",
-    )
 
 
 def report_parameters(params: ReportParams) -> Section:
@@ -328,7 +267,7 @@ def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportD
         if not p.is_file():
             raise NotFoundError(f"article {p} does not exist or is not a file")
     texts = [(p, load_claims(store, p, params)) for p in articles]
-    names = vessel_names(store)
+    names = latest_names(store)
     events = load_events(store, params)
     chains = attempt("delivery chains", "run `oiltrail trace`", lambda: load_chains(store))
     return ReportData(

@@ -23,6 +23,7 @@ from oiltrail.errors import (
     StoreReadOnlyError,
     UsageError,
 )
+from oiltrail.store.handoff import when_free
 
 CORE_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -245,8 +246,10 @@ def open_store(path: Path | str, read_only: bool | None = False, create: bool = 
             # reading still works; a writer holding it is still "busy".
             con = _connect(path, read_only=True)
             read_only = True
-    else:
-        con = _connect(path, read_only=read_only)
+    elif read_only:
+        con = _connect(path, read_only=True)
+    else:  # a writer: a running `oiltrail serve` hands the store over (store/handoff.py)
+        con = when_free(path, lambda: _connect(path, read_only=False))
     if _older_store(con):
         con.close()
         raise StoreCorruptError(

@@ -167,3 +167,12 @@ def _utc(v: datetime) -> datetime:
     from datetime import UTC
 
     return v.replace(tzinfo=UTC)
+
+
+def kind_counts(store: Store, run_id: str | None = None) -> dict[str, int]:
+    """Events per kind in the store, or only those one run wrote."""
+    where, args = ("WHERE run_id = ?", [run_id]) if run_id is not None else ("", [])
+    found = store.con.execute(
+        f"SELECT kind, count(*) FROM events {where} GROUP BY kind ORDER BY kind", args
+    ).fetchall()
+    return {str(k): int(v) for k, v in found}

@@ -16,16 +16,10 @@ from oiltrail.estimate.volume import VolumeEstimate, combine, estimate_cargo
 from oiltrail.records import Event, PortRole
 from oiltrail.store import Store
 from oiltrail.store.chains import replace_chains
+from oiltrail.store.reads import count, data_end, track_ends
 from oiltrail.trace.direct import direct_chains
 from oiltrail.trace.links import Context, Link, find_delivery, find_load
-from oiltrail.trace.load import (
-    data_end,
-    gap_endpoints,
-    load_events,
-    load_hulls,
-    load_ports,
-    track_ends,
-)
+from oiltrail.trace.load import gap_endpoints, load_events, load_hulls, load_ports
 from oiltrail.trace.model import TraceParams
 from oiltrail.trace.rows import make_row
 from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
@@ -219,8 +213,7 @@ def _fmt(change: tuple[float, float, float]) -> str:
 def trace_summary(store: Store, rows: list[dict[str, Any]]) -> str:
     """One line for the CLI: how many chains, how complete, and what is missing."""
     if not rows:
-        n = store.con.execute("SELECT count(*) FROM events").fetchone()
-        if not n or not n[0]:
+        if not count(store, "events"):
             return "no chains: the store has no events (run `oiltrail detect` first)"
         return "no chains: no encounter shows a transfer or links a source port to DPRK"
     full = sum(1 for r in rows if not r["details"]["missing"])

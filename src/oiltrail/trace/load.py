@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from oiltrail.kinds import EventKind
 from oiltrail.records import Event, PortRecord, PortRole
 from oiltrail.store import Store
+from oiltrail.store.events import read_events
+from oiltrail.store.reads import hull_reports, positions_at
 from oiltrail.store.reference import stored_ports
 from oiltrail.trace.model import Hull
 
@@ -21,51 +21,31 @@ HULL_BEAM_M = (2.0, 70.0)
 
 def load_events(store: Store) -> list[Event]:
     """Events of the kinds a chain is built from, in time order."""
-    rows = store.con.execute(
-        'SELECT event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details '
-        f"FROM events WHERE kind IN ({', '.join('?' * len(TRACE_KINDS))}) "
-        "ORDER BY start, event_id",
-        list(TRACE_KINDS),
-    ).fetchall()
     return [
         Event(
-            event_id=str(r[0]),
-            kind=EventKind.of(str(r[1])),
-            mmsi=int(r[2]),
-            other_mmsi=None if r[3] is None else int(r[3]),
-            start=r[4],
-            end=r[5],
-            lat=r[6],
-            lon=r[7],
-            port=r[8],
-            details=_json_object(r[9]),
+            event_id=str(r["event_id"]),
+            kind=EventKind.of(str(r["kind"])),
+            mmsi=int(r["mmsi"]),
+            other_mmsi=None if r["other_mmsi"] is None else int(r["other_mmsi"]),
+            start=r["start"],
+            end=r["end"],
+            lat=r["lat"],
+            lon=r["lon"],
+            port=r["port"],
+            details=r["details"] if isinstance(r["details"], dict) else {},
         )
-        for r in rows
+        for r in sorted(read_events(store, TRACE_KINDS), key=lambda r: (r["start"], r["event_id"]))
     ]
 
 
 def load_hulls(store: Store, mmsis: set[int]) -> dict[int, Hull]:
     """Dimensions (median of reports) and draught history of each vessel in `mmsis`."""
-    if not mmsis:
-        return {}
-    store.con.execute("CREATE OR REPLACE TEMP TABLE _trace_mmsi (mmsi UINTEGER)")
-    store.con.executemany("INSERT INTO _trace_mmsi VALUES (?)", [[m] for m in sorted(mmsis)])
-    dims = store.con.execute(
-        "SELECT s.mmsi, median(s.length) FILTER (WHERE s.length BETWEEN ? AND ?), "
-        "median(s.width) FILTER (WHERE s.width BETWEEN ? AND ?) FROM static_reports s "
-        "JOIN _trace_mmsi USING (mmsi) GROUP BY s.mmsi",
-        [*HULL_LENGTH_M, *HULL_BEAM_M],
-    ).fetchall()
-    hulls = {int(m): Hull(length_m=_num(length), beam_m=_num(width)) for m, length, width in dims}
-    series = store.con.execute(
-        "SELECT s.mmsi, s.ts, s.draught FROM static_reports s JOIN _trace_mmsi USING (mmsi) "
-        "WHERE s.draught > 0 AND s.draught < 30 ORDER BY s.mmsi, s.ts, s.draught"
-    ).fetchall()
+    sizes, series = hull_reports(store, mmsis, HULL_LENGTH_M, HULL_BEAM_M)
+    hulls = {m: Hull(length_m=length, beam_m=beam) for m, (length, beam) in sizes.items()}
     for mmsi, ts, draught in series:
-        hull = hulls.setdefault(int(mmsi), Hull())
+        hull = hulls.setdefault(mmsi, Hull())
         hull.times.append(ts)
-        hull.draughts_m.append(round(float(draught), 2))
-    store.con.execute("DROP TABLE IF EXISTS _trace_mmsi")
+        hull.draughts_m.append(round(draught, 2))
     return hulls
 
 
@@ -91,15 +71,7 @@ def gap_endpoints(
     """First and last fix of each gap: from its details, else positions, else its mean position."""
     if not gaps:
         return {}
-    store.con.execute("CREATE OR REPLACE TEMP TABLE _trace_fix (mmsi UINTEGER, ts TIMESTAMP)")
-    fixes = {(g.mmsi, t) for g in gaps for t in (g.start, g.end)}
-    store.con.executemany("INSERT INTO _trace_fix VALUES (?, ?)", [list(f) for f in fixes])
-    rows = store.con.execute(
-        "SELECT p.mmsi, p.ts, any_value(p.lat), any_value(p.lon) FROM positions p "
-        "JOIN _trace_fix f ON p.mmsi = f.mmsi AND p.ts = f.ts GROUP BY p.mmsi, p.ts"
-    ).fetchall()
-    store.con.execute("DROP TABLE IF EXISTS _trace_fix")
-    found = {(int(m), ts): (float(lat), float(lon)) for m, ts, lat, lon in rows}
+    found = positions_at(store, {(g.mmsi, t) for g in gaps for t in (g.start, g.end)})
     out = {}
     for g in gaps:
         mean = (g.lat, g.lon) if g.lat is not None and g.lon is not None else None
@@ -118,35 +90,3 @@ def _point(details: Mapping[str, Any], which: str) -> tuple[float, float] | None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return lat, lon
-
-
-def track_ends(store: Store, mmsis: set[int]) -> dict[int, tuple[datetime, float, float]]:
-    """Last fix (time, lat, lon) of each vessel in `mmsis`."""
-    if not mmsis:
-        return {}
-    marks = ", ".join("?" * len(mmsis))
-    rows = store.con.execute(
-        f"SELECT mmsi, max(ts), arg_max(lat, ts), arg_max(lon, ts) FROM positions "
-        f"WHERE mmsi IN ({marks}) GROUP BY mmsi",
-        sorted(mmsis),
-    ).fetchall()
-    return {int(m): (ts, float(lat), float(lon)) for m, ts, lat, lon in rows}
-
-
-def data_end(store: Store) -> datetime | None:
-    row = store.con.execute("SELECT max(ts) FROM positions").fetchone()
-    return None if row is None else row[0]
-
-
-def _json_object(text: Any) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None else float(value)

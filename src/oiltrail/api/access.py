@@ -1,0 +1,105 @@
+"""How the server reads the store while the CLI may write to it (docs/serve.md, "Concurrency").
+
+DuckDB lets one process write a file, or any number of processes read it, never both. The
+server only reads: requests share one read-only connection (a cursor each), opened when the
+first request needs it and closed after the server has been idle for `LINGER_S`, or at once
+when a command line writer asks for the store (`oiltrail ingest`/`detect` finding it busy
+touch `<db>.write-wanted`, see `oiltrail.store.handoff`). While the writer holds the file,
+requests wait for it up to `busy_wait_s`, then get 503 with Retry-After. The next request
+after the writer finished opens the store anew and sees the new data: no restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import duckdb
+
+from oiltrail.errors import StoreBusyError
+from oiltrail.store import Store
+from oiltrail.store.catalog import open_store
+from oiltrail.store.handoff import write_wanted
+
+LINGER_S = 0.5  # idle time after which the read connection is closed (a writer may come)
+POLL_S = 0.05
+
+
+class StoreGate:
+    """One shared read-only connection to the store, handed back when a writer wants it."""
+
+    def __init__(self, db: Path, busy_wait_s: float) -> None:
+        self.db = db
+        self.busy_wait_s = busy_wait_s
+        self.opens = 0  # how often the store was opened (tests, docs/serve.md)
+        self._cond = threading.Condition()
+        self._store: Store | None = None
+        self._users = 0
+        self._idle_since = time.monotonic()
+        self._closer = threading.Thread(target=self._close_when_idle, daemon=True)
+        self._stopped = False
+        self._closer.start()
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        """A read-only store for one request (its own cursor on the shared connection)."""
+        shared = self._acquire()
+        cursor = shared.con.cursor()
+        try:
+            yield Store(cursor, self.db, read_only=True)
+        finally:
+            cursor.close()
+            self._release()
+
+    def _acquire(self) -> Store:
+        deadline = time.monotonic() + self.busy_wait_s
+        with self._cond:
+            while True:
+                if write_wanted(self.db):
+                    self._close_if_idle()
+                elif self._store is None:
+                    try:
+                        self._store = open_store(self.db, read_only=True, create=False)
+                        self.opens += 1
+                    except StoreBusyError:
+                        pass
+                if self._store is not None and not write_wanted(self.db):
+                    self._users += 1
+                    return self._store
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"store {self.db} is busy: a command line writer (ingest, detect) "
+                        f"holds it; waited {self.busy_wait_s:g} s, try again"
+                    )
+                self._cond.wait(POLL_S)
+
+    def _release(self) -> None:
+        with self._cond:
+            self._users -= 1
+            if self._users == 0:
+                self._idle_since = time.monotonic()
+                if write_wanted(self.db):
+                    self._close_if_idle()
+            self._cond.notify_all()
+
+    def _close_if_idle(self) -> None:
+        if self._users == 0 and self._store is not None:
+            with suppress(duckdb.Error):  # a connection DuckDB already dropped
+                self._store.close()
+            self._store = None
+
+    def _close_when_idle(self) -> None:
+        while not self._stopped:
+            time.sleep(POLL_S * 2)
+            with self._cond:
+                idle = time.monotonic() - self._idle_since
+                if self._users == 0 and (idle >= LINGER_S or write_wanted(self.db)):
+                    self._close_if_idle()
+
+    def close(self) -> None:
+        self._stopped = True
+        with self._cond:
+            self._close_if_idle()

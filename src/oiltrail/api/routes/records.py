@@ -1,0 +1,69 @@
+"""The rows of the analysis commands: GET /events (more routes join as they land)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from oiltrail.api.deps import read_store
+from oiltrail.api.models import EventOut, Page
+from oiltrail.api.params import MAX_LIMIT, BadParameter, parse_bbox, parse_range, time_sql
+from oiltrail.store import Store
+
+router = APIRouter(tags=["records"])
+StoreDep = Annotated[Store, Depends(read_store)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+BBoxQ = Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")]
+TimeQ = Annotated[str | None, Query(max_length=40, description="ISO 8601, UTC")]
+
+
+@router.get("/events", response_model=Page[EventOut])
+def events(
+    store: StoreDep,
+    kind: Annotated[str | None, Query(max_length=300, description="kinds, comma-separated")] = None,
+    mmsi: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
+    start: TimeQ = None,
+    end: TimeQ = None,
+    bbox: BBoxQ = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Events overlapping [start, end], in the box, of these kinds, of this vessel (either
+    party): the columns of `oiltrail events`, by start."""
+    from oiltrail.ais.schema import EVENT_COLUMNS
+    from oiltrail.graph.dossier import event_row
+    from oiltrail.kinds import KINDS
+
+    where, params = time_sql(*parse_range(start, end), "start", '"end"')
+    if kind:
+        kinds = [k.strip() for k in kind.split(",") if k.strip()]
+        bad = [k for k in kinds if k not in KINDS]
+        if bad:
+            raise BadParameter(f"unknown kind {bad[0][:40]!r}: expected one of {', '.join(KINDS)}")
+        where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+        params += kinds
+    if mmsi is not None:
+        where.append("(mmsi = ? OR other_mmsi = ?)")
+        params += [mmsi, mmsi]
+    box = parse_bbox(bbox)
+    if box is not None:
+        frag, more = box.sql()
+        where.append(frag)
+        params += more
+    sql_where = f"WHERE {' AND '.join(where)}" if where else ""
+    total_row = store.con.execute(f"SELECT count(*) FROM events {sql_where}", params).fetchone()
+    cols = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+    cur = store.con.execute(
+        f"SELECT {cols} FROM events {sql_where} ORDER BY start, kind, mmsi, event_id "
+        "LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    items = [event_row(r) for r in cur.fetchall()]
+    return {
+        "total": total_row[0] if total_row else 0,
+        "limit": limit,
+        "offset": offset,
+        "items": items,
+    }

@@ -1,0 +1,117 @@
+"""`oiltrail serve` as a real process (token generated once, mode 0600, 127.0.0.1 by default)
+and `oiltrail vessel` on the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from oiltrail.api.auth import token_path
+from oiltrail.cli import app
+
+OILTRAIL = Path(sys.executable).with_name("oiltrail")
+runner = CliRunner()
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(db: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
+    env = {k: v for k, v in os.environ.items() if k != "OILTRAIL_API_TOKEN"}
+    proc = subprocess.Popen(
+        [str(OILTRAIL), "serve", "--db", str(db), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+    )
+    lines: list[str] = []
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        lines.append(line.rstrip("\n"))
+        if line.startswith("serving "):
+            break
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return proc, lines
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("\n".join(lines))
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_serve_makes_a_token_once(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    shutil.copy(demo_db, db)
+    port = _port()
+    proc, lines = _serve(db, port)
+    try:
+        text = "\n".join(lines)
+        token = token_path(db).read_text().strip()
+        assert token in text and text.count(token) == 2  # the token line and the URL
+        assert token_path(db).stat().st_mode & 0o777 == 0o600
+        url = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{url}/vessels").status_code == 401
+        r = httpx.get(f"{url}/vessels", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200 and r.json()["total"] > 0
+    finally:
+        _stop(proc)
+    proc, lines = _serve(db, port)  # second start: the same token, not printed
+    try:
+        assert token not in "\n".join(lines)
+        assert token_path(db).read_text().strip() == token
+    finally:
+        _stop(proc)
+
+
+def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 4
+    assert "no store at --db" in result.output
+
+
+def test_vessel_dossier_on_the_command_line(demo_db: Path) -> None:
+    result = runner.invoke(app, ["vessel", "PAEK MA", "--db", str(demo_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["mmsi"] == 445944506 and found["screening"][0]["entity_id"] == "ofac-23737"
+    table = runner.invoke(app, ["vessel", "IMO9066978", "--db", str(demo_db)])
+    assert table.exit_code == 0 and "PAEK MA" in table.output and "ownership paths" in table.output
+
+
+@pytest.mark.parametrize(
+    ("arg", "code", "text"),
+    [
+        ("999999999", 2, "not in the store"),
+        ("NO SUCH SHIP", 2, "no vessel with name"),
+        ("", 2, "give an MMSI"),
+    ],
+)
+def test_vessel_bad_input_is_one_line(demo_db: Path, arg: str, code: int, text: str) -> None:
+    result = runner.invoke(app, ["vessel", arg, "--db", str(demo_db)])
+    assert result.exit_code == code
+    assert text in result.output and "Traceback" not in result.output
