@@ -24,3 +24,10 @@ def shared_real() -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.duckdb"
+
+
+@pytest.fixture
+def screen_fixtures() -> Path:
+    """The MIT name-pair fixtures (nomenklatura, yente) and list excerpts copied into the
+    repository (tests/data/README.md): screening's quality tests run in a plain clone."""
+    return DATA / "screen"

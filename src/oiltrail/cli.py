@@ -477,25 +477,17 @@ def vessels_cmd(
     from oiltrail.render import check_format, emit
 
     check_format(fmt)
-<<<<<<< HEAD
     if flagged and review:
         raise UsageError("give --flagged or --review, not both")
-=======
     out_path(out)
->>>>>>> main
     with open_db(db, "cache") as store:
         if flagged:
             rows = flagged_vessels(store)
         else:
             rows = review_vessels(store) if review else screen_fleet(store)
         simulated = store.simulated
-<<<<<<< HEAD
     title = "flagged vessels" if flagged else "possible matches" if review else "vessels"
-    emit(rows, VESSEL_COLUMNS, fmt, title=title + (" (SIMULATED data)" if simulated else ""))
-=======
-    title = "flagged vessels" if flagged else "vessels"
     emit(rows, VESSEL_COLUMNS, fmt, out, title=title + (" (SIMULATED data)" if simulated else ""))
->>>>>>> main
 
 
 @command("graph")

@@ -25,30 +25,7 @@ CHUNK_VESSELS = 256  # vessels screened together (each has one query per name ×
 
 def fleet_identities(store: Store) -> list[dict[str, Any]]:
     """One row per MMSI: its latest name and IMO, and every other name and IMO it used."""
-<<<<<<< HEAD
-    rows = store.con.execute(
-        """SELECT mmsi,
-                  arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL AND imo > 0),
-                  arg_max(ship_type, ts) FILTER (WHERE ship_type IS NOT NULL AND ship_type > 0),
-                  list(DISTINCT name) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  list(DISTINCT imo) FILTER (WHERE imo IS NOT NULL AND imo > 0)
-           FROM static_reports GROUP BY mmsi ORDER BY mmsi"""
-    ).fetchall()
-    return [
-        {
-            "mmsi": int(r[0]),
-            "name": r[1] or "",
-            "imo": int(r[2]) if r[2] else None,
-            "ship_type": int(r[3]) if r[3] else None,
-            "names": sorted(r[4] or []),
-            "imos": sorted(r[5] or []),
-        }
-        for r in rows
-    ]
-=======
     return identities(store)
->>>>>>> main
 
 
 def _valid_imo(imo: int | None) -> str:
