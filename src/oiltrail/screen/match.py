@@ -255,10 +255,14 @@ def _rows(
         if decision.score >= cutoff:
             scored.append((-decision.score, not decision.match, entity.id, e, decision))
     scored.sort(key=lambda s: s[:3])
+    dates = index.list_dates or {}
     rows = []
     for neg_score, _, _, e, decision in scored[:limit]:
         entity = index.entities[e]
         reasons = [*decision.reasons, *query.notes]
+        dated = [f"{d} ({dates[d]})" for d in entity.datasets if dates.get(d)]
+        if dated:
+            reasons.append("list: " + ", ".join(dated))
         if not entity.sanctioned:
             reasons.append("listed, not designated: " + "; ".join(entity.program))
         rows.append(
