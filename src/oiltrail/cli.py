@@ -435,9 +435,7 @@ def lists_remove_cmd(
         report = remove_list(store, name)
     for f in report.files:
         err_console.print(f"removed {f.path} ({f.list_name})", markup=False, highlight=False)
-    err_console.print(
-        f"lists held {report.entities_before} entities, now {report.entities_total}"
-    )
+    err_console.print(f"lists held {report.entities_before} entities, now {report.entities_total}")
 
 
 @_guarded(lists_app.command, "reset")

@@ -37,7 +37,7 @@ def test_load_adds_to_the_bundled_lists_and_replaces_the_same_list(tmp_path: Pat
     hits = json.loads(out)
     assert hits[0]["name"] == "CHON MA SAN" and hits[0]["match"]  # the bundled OFAC stays
     assert "us_ofac_sdn (2021 snapshot)" in hits[0]["reasons"]
-    code, again, err2 = _run("lists", "load", str(DATA / "un_dprk_small.xml"), "--db", db)
+    code, _, err2 = _run("lists", "load", str(DATA / "un_dprk_small.xml"), "--db", db)
     assert code == 0 and "already loaded" in err2
     assert f"lists hold {now} entities" in err2  # no duplicates
 

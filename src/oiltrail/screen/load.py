@@ -322,16 +322,19 @@ def load_lists(
     if bundled_first and count_entities(store) == 0:
         first, first_companions = _companions(bundled_first)
         parsed = [_parse_file(p, _read_bytes(p), first_companions) for p in first]
+    n_bundled = len(parsed)
     main, companions = _companions(paths)
     parsed += [_parse_file(p, _read_bytes(p), companions) for p in main]
     loaded = [] if reset else loaded_files(store)
     hashes = {f["file_hash"] for f in loaded}
     fresh = [p for p in parsed if p.file_hash not in hashes]
-    last = {(p.result.fmt, p.result.list_name): p for p in fresh}  # a later file replaces
-    superseded = [p for p in fresh if last[(p.result.fmt, p.result.list_name)] is not p]
+    # A given file replaces a bundled one of the same source and name; the given files of
+    # one load never replace each other (a list may come in several files).
+    given = {(p.result.fmt, p.result.list_name) for p in parsed[n_bundled:]}
+    superseded = [p for p in parsed[:n_bundled] if (p.result.fmt, p.result.list_name) in given]
     parsed = [p for p in parsed if p not in superseded]
     fresh = [p for p in fresh if p not in superseded]
-    sources = set(last)
+    sources = {(p.result.fmt, p.result.list_name) for p in fresh}
     replaced = [f for f in loaded if (f["format"], f["list_name"]) in sources]
     kept = [f for f in loaded if f not in replaced]
     report = LoadReport(entities_before=count_entities(store))
