@@ -31,3 +31,23 @@ def screen_fixtures() -> Path:
     """The MIT name-pair fixtures (nomenklatura, yente) and list excerpts copied into the
     repository (tests/data/README.md): screening's quality tests run in a plain clone."""
     return DATA / "screen"
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A simulated store with positions, events and the bundled lists, made once per session:
+    copy it before changing it."""
+    from oiltrail.engines.local import detect
+    from oiltrail.screen.watchlist import ensure_lists
+    from oiltrail.simulate import simulate
+    from oiltrail.store import open_store
+    from oiltrail.store.ingest import ingest_into
+
+    folder = tmp_path_factory.mktemp("small")
+    simulate(folder, 5, 2, 6, formats=("nmea",))
+    db = folder / "s.duckdb"
+    ingest_into(db, [folder / "ais.nmea"], progress=False)
+    with open_store(db) as store:
+        detect(store)
+        ensure_lists(store)
+    return db

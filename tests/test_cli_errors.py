@@ -7,8 +7,10 @@ Ctrl-C ends with 130; "internal error" is kept for real bugs.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,24 +76,6 @@ def _one_line(output: str) -> str:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with positions, events and the bundled lists (made once, copied per test)."""
-    from oiltrail.engines.local import detect
-    from oiltrail.screen.watchlist import ensure_lists
-    from oiltrail.simulate import simulate
-    from oiltrail.store.ingest import ingest_into
-
-    folder = tmp_path_factory.mktemp("small")
-    simulate(folder, 5, 2, 6, formats=("nmea",))
-    db = folder / "s.duckdb"
-    ingest_into(db, [folder / "ais.nmea"], progress=False)
-    with open_store(db) as store:
-        detect(store)
-        ensure_lists(store)
-    return db
 
 
 def _count(db: Path) -> int:
@@ -429,3 +413,47 @@ def test_disk_full_during_ingest_one_line_nothing_lost(small_disk: Path, tmp_pat
     assert text.startswith(f"error: disk full writing {db}") and "as it was before" in text
     after = runner.invoke(app, ["status", "--db", str(db), "--format", "json"])
     assert after.exit_code == 0 and after.output == before
+
+
+def _error_texts(tree: ast.AST) -> list[tuple[int, str]]:
+    """The literal text of every `...Error(...)` call's first argument."""
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        if not str(name).endswith("Error"):
+            continue
+        parts = [p for p in ast.walk(node.args[0]) if isinstance(p, ast.Constant)]
+        text = "".join(p.value for p in parts if isinstance(p.value, str))
+        found.append((node.lineno, text))
+    return found
+
+
+def test_library_errors_name_no_cli_flags() -> None:
+    """The CLI writes flags into messages (cli.with_flags); the library names parameters."""
+    src = Path(__file__).resolve().parents[1] / "src" / "oiltrail"
+    flagged = [
+        f"{path.relative_to(src)}:{line}: {text}"
+        for path in sorted(src.rglob("*.py"))
+        if path.name not in ("cli.py",)
+        for line, text in _error_texts(ast.parse(path.read_text(encoding="utf-8")))
+        if re.search(r"(?<![\w-])--[a-z]", text.replace("uv sync --group dev", ""))
+    ]
+    assert flagged == []
+
+
+def test_the_cli_writes_the_flag_the_library_names(tmp_path: Path) -> None:
+    from oiltrail.errors import UsageError
+    from oiltrail.simulate import simulate
+
+    with pytest.raises(UsageError) as caught:
+        simulate(tmp_path, seed=5, days=0, vessels=6)
+    assert caught.value.params == ("days",) and "--" not in caught.value.detail
+    result = CliRunner().invoke(app, ["simulate", "--days", "0", "--out", str(tmp_path)])
+    assert result.exit_code == EXIT_USAGE
+    assert _one_line(result.output) == "error: --days must be between 1 and 366, got 0"
+    result = CliRunner().invoke(
+        app, ["ingest", "--input-format", "nope", _nmea(tmp_path), "--db", str(tmp_path / "n.db")]
+    )
+    assert "unknown --input-format 'nope'" in _one_line(result.output)

@@ -39,23 +39,8 @@ def test_row_commands_take_format_and_output(name: str) -> None:
     assert {"--format", "-o", "--output"} <= opts, sorted(opts)
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from oiltrail.engines.local import detect
-    from oiltrail.simulate import simulate
-    from oiltrail.store import open_store
-    from oiltrail.store.ingest import ingest_into
-
-    folder = tmp_path_factory.mktemp("vocab")
-    simulate(folder, 5, 2, 6, formats=("nmea",))
-    db = folder / "s.duckdb"
-    ingest_into(db, [folder / "ais.nmea"], progress=False)
-    with open_store(db) as st:
-        detect(st)
-    return db
-
-
-def test_status_csv_file_holds_the_counts(store: Path, tmp_path: Path) -> None:
+def test_status_csv_file_holds_the_counts(small_store: Path, tmp_path: Path) -> None:
+    store = small_store
     out = tmp_path / "status.csv"
     result = CliRunner().invoke(
         app, ["status", "--db", str(store), "--format", "csv", "-o", str(out)]

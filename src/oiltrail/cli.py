@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from oiltrail.errors import OiltrailError
 from oiltrail.render import err_console
-from oiltrail.settings import get_settings
+from oiltrail.settings import default_db
 
 if TYPE_CHECKING:
     from oiltrail.store import Store
@@ -35,7 +35,7 @@ DbOption = Annotated[
     Path,
     typer.Option("--db", help="DuckDB store file.", envvar="OILTRAIL_DB"),
 ]
-DEFAULT_DB = get_settings().db
+DEFAULT_DB = default_db()
 # Every command that prints rows writes them to -o/--output FILE (default standard output);
 # --out is the older spelling, still accepted.
 OutOption = Annotated[
@@ -59,12 +59,15 @@ def _guarded(
     def deco(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from oiltrail.startup import hidden
+
             try:
-                return fn(*args, **kwargs)
+                with hidden("pandas"):  # looked for, never used: 0.2 s of start (startup.py)
+                    return fn(*args, **kwargs)
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except BaseException as exc:  # the command edge: one line, never a traceback
-                fail(exc)
+                fail(exc, fn)
 
         register(name)(cast(F, wrapper))
         return fn
@@ -72,8 +75,8 @@ def _guarded(
     return deco
 
 
-def fail(exc: BaseException) -> NoReturn:
-    """End a command on `exc`: its one-line message and exit code (errors.EXIT_CODES)."""
+def fail(exc: BaseException, fn: Callable[..., Any] | None = None) -> NoReturn:
+    """End command `fn` on `exc`: its one-line message and exit code (errors.EXIT_CODES)."""
     from oiltrail.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
     if _interrupted(exc):
@@ -84,7 +87,7 @@ def fail(exc: BaseException) -> NoReturn:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     known = exc if isinstance(exc, OiltrailError) else _known(exc)
     if known is not None:
-        err_console.print(f"[red]error:[/red] {escape(known.detail)}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(with_flags(known, fn))}", highlight=False)
         raise typer.Exit(known.exit_code) from None
     if isinstance(exc, OSError) and exc.filename is not None:  # a path the user gave us
         err_console.print(
@@ -101,6 +104,35 @@ def fail(exc: BaseException) -> NoReturn:
         highlight=False,
     )
     raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def with_flags(exc: OiltrailError, fn: Callable[..., Any] | None = None) -> str:
+    """The error's message with command `fn`'s flag for each parameter it names."""
+    detail = exc.detail
+    flags = _flags(fn) if fn is not None and exc.params else {}
+    for name in exc.params:
+        if name in flags:
+            word = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            detail = re.sub(word, flags[name], detail, count=1)
+    return detail
+
+
+@functools.cache
+def _flags(fn: Callable[..., Any]) -> dict[str, str]:
+    """A command's long flags by name ("days": "--days"; "fmt" and "input-format" both map to
+    "--input-format"), read from its typer.Option annotations."""
+    import typing
+
+    flags: dict[str, str] = {}
+    for pname, hint in typing.get_type_hints(fn, include_extras=True).items():
+        for info in getattr(hint, "__metadata__", ()):
+            # in Annotated, typer.Option's first argument is a flag, held as its `default`
+            decls = (getattr(info, "default", None), *(getattr(info, "param_decls", None) or ()))
+            longs = [d for d in decls if isinstance(d, str) and d.startswith("--")]
+            if longs:
+                flags[longs[0][2:]] = longs[0]
+                flags.setdefault(pname.replace("_", "-"), longs[0])
+    return flags
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -120,7 +152,7 @@ def _known(exc: BaseException) -> OiltrailError | None:
         return None
     from oiltrail.store.catalog import store_error
 
-    return store_error(exc, get_settings().db if _CURRENT_DB is None else _CURRENT_DB)
+    return store_error(exc, default_db() if _CURRENT_DB is None else _CURRENT_DB)
 
 
 _CURRENT_DB: Path | None = None  # the --db of the running command, for store messages
@@ -487,12 +519,14 @@ def screen_cmd(
     with open_db(db, "cache") as store:
         if file is not None:
             batch_fmt = "csv" if fmt == "table" else fmt
-            sink_cm = (
-                contextlib.nullcontext(sys.stdout)  # never close standard output
+            from contextlib import nullcontext
+
+            sink_to = (
+                nullcontext(sys.stdout)
                 if out is None
                 else out.open("w", encoding="utf-8", newline="")
             )
-            with sink_cm as sink:
+            with sink_to as sink:
                 report = screen_file(store, file, sink, batch_fmt, limit, cutoff, threshold)
             skipped = ", ".join(f"{n} {r}" for r, n in report.skipped.items()) or "none"
             err_console.print(

@@ -51,14 +51,19 @@ EXIT_CODES: dict[int, tuple[str, str]] = {
 
 
 class OiltrailError(Exception):
-    """Base error: `detail` is the one-line message a user sees."""
+    """Base error: `detail` is the one-line message a user sees.
+
+    `params` names the parameters at fault as the message spells them ("days", "since"): the
+    CLI writes its flag in their place ("--days"), the API leaves the names as they are.
+    """
 
     exit_code = EXIT_USAGE
     http_status = 400
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, params: tuple[str, ...] = ()) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.params = params
 
 
 class UsageError(OiltrailError):

@@ -4,71 +4,25 @@ and `oiltrail vessel` on the command line."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from serving import free_port, serve, stop
 from typer.testing import CliRunner
 
 from oiltrail.api.auth import token_path
 from oiltrail.cli import app
 
-OILTRAIL = Path(sys.executable).with_name("oiltrail")
 runner = CliRunner()
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(db: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
-    env = {k: v for k, v in os.environ.items() if k != "OILTRAIL_API_TOKEN"}
-    proc = subprocess.Popen(
-        [str(OILTRAIL), "serve", "--db", str(db), "--port", str(port)],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        env={**env, "COLUMNS": "200"},
-    )
-    lines: list[str] = []
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        lines.append(line.rstrip("\n"))
-        if line.startswith("serving "):
-            break
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return proc, lines
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("\n".join(lines))
-
-
-def _stop(proc: subprocess.Popen[str]) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def test_serve_makes_a_token_once(demo_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     shutil.copy(demo_db, db)
-    port = _port()
-    proc, lines = _serve(db, port)
+    port = free_port()
+    proc, lines = serve(db, port)
     try:
         text = "\n".join(lines)
         token = token_path(db).read_text().strip()
@@ -79,13 +33,13 @@ def test_serve_makes_a_token_once(demo_db: Path, tmp_path: Path) -> None:
         r = httpx.get(f"{url}/vessels", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200 and r.json()["total"] > 0
     finally:
-        _stop(proc)
-    proc, lines = _serve(db, port)  # second start: the same token, not printed
+        stop(proc)
+    proc, lines = serve(db, port)  # second start: the same token, not printed
     try:
         assert token not in "\n".join(lines)
         assert token_path(db).read_text().strip() == token
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:

@@ -226,3 +226,13 @@ def test_cli_bad_date_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--date '2024-13-01' is not a date" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_speakers_country_is_the_subject_when_the_sentence_names_none() -> None:
+    text = (
+        '"Our fuel deliveries to North Korea were between 30,925 and 49,140 barrels in 2021," '
+        "a Russian official said."
+    )
+    claim = check_claims(text, None, today=TODAY)["claims"][0]
+    assert claim["subject"].startswith("Russia -> North Korea")
+    assert any("Russia, 2021" in r for r in claim["reasons"]), claim["reasons"]

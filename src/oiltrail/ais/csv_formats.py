@@ -23,52 +23,16 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from oiltrail.ais.csv_columns import REQUIRED, column_map, normalise_header
 from oiltrail.ais.decoded import Decoded, Quarantine, split_valid
 from oiltrail.ais.schema import STATIC_FIELDS
 from oiltrail.ais.sources import read_blocks
 from oiltrail.ais.times import parse_time_column
 
 CSV_BLOCK_BYTES = 16 << 20
-CSV_FORMATS = ("marinecadastre", "dma", "csv")
-
-# Canonical column ← source column, per format.
-MARINECADASTRE = {
-    "mmsi": "MMSI", "ts": "BaseDateTime", "lat": "LAT", "lon": "LON", "sog": "SOG",
-    "cog": "COG", "heading": "Heading", "nav_status": "Status", "name": "VesselName",
-    "imo": "IMO", "callsign": "CallSign", "ship_type": "VesselType", "length": "Length",
-    "width": "Width", "draught": "Draft",
-}  # fmt: skip
-DMA = {
-    "ts": "# Timestamp", "mmsi": "MMSI", "lat": "Latitude", "lon": "Longitude",
-    "nav_status": "Navigational status", "sog": "SOG", "cog": "COG", "heading": "Heading",
-    "imo": "IMO", "callsign": "Callsign", "name": "Name", "ship_type": "Ship type",
-    "width": "Width", "length": "Length", "draught": "Draught", "destination": "Destination",
-}  # fmt: skip
-# Other AIS CSV (format `csv`): a column is found by any of these names (case-insensitive,
-# first match wins), as NOAA, DMA, NARI (Brest), Spire and movingpandas' samples spell them.
-ALIASES = {
-    "mmsi": ("mmsi", "sourcemmsi", "userid"),
-    "ts": ("basedatetime", "# timestamp", "timestamp", "time", "datetime", "ts", "t"),
-    "lat": ("lat", "latitude"),
-    "lon": ("lon", "long", "longitude", "lng"),
-    "sog": ("sog", "speedoverground", "speed_over_ground"),
-    "cog": ("cog", "courseoverground", "course_over_ground"),
-    "heading": ("heading", "trueheading", "true_heading"),
-    "nav_status": ("status", "navstatus", "navigational status", "navigationalstatus",
-                   "navigational_status"),
-    "name": ("vesselname", "vessel_name", "name", "shipname", "ship_name"),
-    "imo": ("imo",),
-    "callsign": ("callsign", "call_sign"),
-    "ship_type": ("vesseltype", "ship type", "shiptype", "ship_type"),
-    "length": ("length",),
-    "width": ("width",),
-    "draught": ("draught", "draft"),
-    "destination": ("destination",),
-}  # fmt: skip
 # Each format's own time spelling, tried alone first (ais.times parses the rest).
 TIME_FORMATS = {"marinecadastre": "%Y-%m-%dT%H:%M:%S", "dma": "%d/%m/%Y %H:%M:%S"}
 DType = pl.DataType | type[pl.DataType]
-REQUIRED = ("mmsi", "ts", "lat", "lon")
 # DMA writes navigational status as text (ITU-R M.1371 table 45).
 NAV_STATUS_TEXT = {
     "under way using engine": 0, "at anchor": 1, "not under command": 2,
@@ -87,30 +51,6 @@ SHIP_TYPE_TEXT = {
     "passenger": 60, "cargo": 70, "tanker": 80, "other": 90,
 }  # fmt: skip
 DMA_SKIPPED_MOBILES = ("Base Station", "AtoN")  # not vessels: counted, not stored
-
-
-def normalise_header(name: str) -> str:
-    return name.strip().strip('"').lstrip("\ufeff").strip().lower()
-
-
-def column_map(fmt: str, header: list[str]) -> dict[str, str]:
-    """Canonical name → the file's own spelling of that column (case-insensitive)."""
-    by_norm = {normalise_header(h): h for h in reversed(header)}  # the first of equal names
-    if fmt == "csv":
-        found = {
-            c: next((by_norm[a] for a in names if a in by_norm), None)
-            for c, names in ALIASES.items()
-        }
-        return {c: h for c, h in found.items() if h is not None}
-    wanted = MARINECADASTRE if fmt == "marinecadastre" else DMA
-    out = {}
-    for canon, col in wanted.items():
-        norm = col.lower()
-        if norm == "# timestamp" and norm not in by_norm:
-            norm = "timestamp"
-        if norm in by_norm:
-            out[canon] = by_norm[norm]
-    return out
 
 
 def _num(df: pl.DataFrame, col: str | None, dtype: DType) -> pl.Expr:

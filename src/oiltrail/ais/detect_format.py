@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from oiltrail.ais.csv_formats import CSV_FORMATS, REQUIRED, column_map, normalise_header
+from oiltrail.ais.csv_columns import CSV_FORMATS, REQUIRED, column_map, normalise_header
 from oiltrail.ais.sources import Member
 from oiltrail.errors import InputFormatError, UsageError
 
@@ -77,9 +77,12 @@ def _csv_format(member: Member, header: list[str], sample: bytes) -> str:
 
 
 def detect(member: Member, fmt: str | None = None) -> Detected:
-    """The format of `member` (or check the one given with --format)."""
+    """The format of `member` (or check the one given as `input-format`)."""
     if fmt is not None and fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        raise UsageError(
+            f"unknown input-format {fmt!r}: expected one of {', '.join(FORMATS)}",
+            ("input-format",),
+        )
     sample = _sample(member)
     if not sample.strip():
         raise InputFormatError(f"{member.name}: empty file; {EXPECTED}")
@@ -100,6 +103,7 @@ def detect(member: Member, fmt: str | None = None) -> Detected:
             if all(k in column_map(fmt, header) for k in REQUIRED):
                 return Detected(fmt, header)
         raise InputFormatError(
-            f"{member.name}: --format {fmt} given but the file looks like {found}"
+            f"{member.name}: input-format {fmt} given but the file looks like {found}",
+            ("input-format",),
         )
     return Detected(found)

@@ -15,6 +15,12 @@ from typing import Any, TypeVar, cast
 import numba
 import numpy as np
 
+from oiltrail.startup import hidden
+
+# numba's array functions, loaded with the first kernel (even from numba's cache), import
+# scipy.linalg to see whether BLAS is there: none of these kernels does linear algebra.
+with hidden("scipy.linalg"):
+    import numba.np.arraymath
 F = TypeVar("F", bound=Callable[..., Any])
 njit = cast(Callable[[F], F], numba.njit(cache=True, nogil=True))
 

@@ -4,6 +4,7 @@ Content-Security-Policy on every response (docs/serve.md)."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -30,6 +31,9 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+
+
+DRAIN_BYTES = 16_000_000  # a refused body up to this size is read before the 413
 
 
 class BodyTooLarge(HTTPException):
@@ -59,6 +63,8 @@ class Guard:
 
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
+            if length.isdigit() and int(length) <= DRAIN_BYTES:
+                await _drain(receive)  # read what the client sends, so it reads the answer
             await _too_large(send_with_headers, self.limit)
             return
         seen = 0
@@ -76,7 +82,21 @@ class Guard:
             await self.app(scope, bounded, send_with_headers)
         except BodyTooLarge:
             if not started:
+                await _drain(receive)
                 await _too_large(send_with_headers, self.limit)
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop the rest of a refused body, up to DRAIN_BYTES (then the connection
+    closes: a client still sending may see it reset)."""
+    seen = 0
+    while seen <= DRAIN_BYTES:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -133,13 +153,28 @@ def _install_errors(app: FastAPI) -> None:
 
 def create_app(config: ServeConfig) -> FastAPI:
     """The FastAPI app serving `config.db`; every route but /healthz wants the token."""
+    from fastapi.staticfiles import StaticFiles
+
     from oiltrail import __version__
-    from oiltrail.api.routes import health, records, vessels
+    from oiltrail.api.routes import (
+        analysis,
+        claims,
+        health,
+        maps,
+        match,
+        records,
+        vessels,
+        watch,
+        web,
+    )
 
     gate = StoreGate(config.db, config.busy_wait_s)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from oiltrail.api.tracks import warm
+
+        threading.Thread(target=warm, args=(gate,), daemon=True).start()
         yield
         gate.close()
 
@@ -159,6 +194,14 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.include_router(health.router)
     app.include_router(vessels.router, dependencies=auth)
     app.include_router(records.router, dependencies=auth)
+    app.include_router(analysis.router, dependencies=auth)
+    app.include_router(match.router, dependencies=auth)
+    app.include_router(claims.router, dependencies=auth)
+    app.include_router(maps.router, dependencies=auth)
+    app.include_router(watch.router, dependencies=auth)
+
+    app.include_router(web.router)
+    app.mount("/app", StaticFiles(directory=web.WEB), name="app")
 
     @app.get("/openapi.json", dependencies=auth, include_in_schema=False)
     def openapi() -> dict[str, Any]:

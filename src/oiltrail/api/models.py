@@ -123,3 +123,183 @@ class Dossier(BaseModel):
     paths: list[dict[str, Any]]
     chains: list[ChainOut]
     links: list[dict[str, Any]]
+
+
+# --- POST /match/{dataset}: the request and response shapes of OpenSanctions yente -------------
+
+
+class EntityExample(BaseModel):
+    """A FollowTheMoney-style example to match (yente's EntityExample)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    id: str | None = Field(None, max_length=200)
+    schema_: str = Field(alias="schema", max_length=60, examples=["Vessel"])
+    properties: dict[str, str | list[str]] = Field(
+        ..., examples=[{"name": ["PAEK MA"], "imoNumber": ["9066978"]}]
+    )
+
+
+class MatchRequest(BaseModel):
+    """yente's EntityMatchQuery: `queries` by key (at most 100); `weights` and `config` are
+    accepted for compatibility and do not change oiltrail's scoring."""
+
+    model_config = ConfigDict(extra="forbid")
+    weights: dict[str, float] = Field(default_factory=dict)
+    config: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    queries: dict[str, EntityExample]
+
+
+class FeatureResultOut(BaseModel):
+    score: float
+    detail: str | None = None
+    query: str | None = None
+    candidate: str | None = None
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class ScoredEntity(BaseModel):
+    """yente's ScoredEntityResponse."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[Any]]
+    datasets: list[str]
+    referents: list[str]
+    target: bool
+    first_seen: str | None
+    last_seen: str | None
+    last_change: str | None
+    score: float
+    features: dict[str, float]
+    explanations: dict[str, FeatureResultOut]
+    match: bool
+    token: str | None = None
+
+
+class ExampleOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    id: str | None
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str]]
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntity]
+    total: TotalSpec
+    query: ExampleOut
+
+
+class FeatureDoc(BaseModel):
+    description: str | None
+    coefficient: float
+    url: str
+
+
+class MatchResponse(BaseModel):
+    """yente's EntityMatchResponse."""
+
+    responses: dict[str, EntityMatches]
+    matcher: dict[str, FeatureDoc]
+    limit: int
+
+
+# --- POST /claims/check ------------------------------------------------------------------------
+
+
+class ClaimsRequest(BaseModel):
+    """An article's text (plain, Markdown or HTML) and, optionally, its date."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(..., min_length=1, max_length=2_000_000)
+    date: str | None = Field(None, max_length=10, examples=["2024-03-01"])
+    threshold_barrels: float | None = Field(None, ge=0, lt=1e12)
+
+
+class ClaimsResult(BaseModel):
+    """The result of `oiltrail check-claims` (docs/claims.md), with the notes it prints."""
+
+    claims: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    notes: list[str]
+
+
+class CapOut(BaseModel):
+    """`oiltrail estimate`: the cap table's rows (docs/chains.md) and what they rest on."""
+
+    rows: list[dict[str, Any]]
+    notes: list[str]
+    cap: dict[str, Any]
+    simulated: bool
+
+
+class ChainDetail(BaseModel):
+    """One chain with its evidence: the chain row, its details, the events it rests on and
+    the positions of its legs (lat, lon)."""
+
+    chain: ChainOut
+    details: dict[str, Any]
+    events: list[EventOut]
+    route: list[list[float]]
+
+
+# --- the map, the watchlist, alerts ------------------------------------------------------------
+
+
+class TrackOut(BaseModel):
+    mmsi: int
+    name: str
+    coords: list[list[float]] = Field(description="[lon, lat] in time order")
+    times: list[int] = Field(description="epoch seconds, one per coordinate")
+
+
+class TracksOut(BaseModel):
+    """Positions thinned to one per vessel, grid cell and time bucket for the zoom level."""
+
+    zoom: int
+    cell_deg: float
+    bucket_s: int
+    points: int
+    thinned: bool = Field(description="True when the cell was widened to stay under the cap")
+    tracks: list[TrackOut]
+
+
+class StatusOut(BaseModel):
+    """`oiltrail status`: counts and the time span of the store."""
+
+    positions: int
+    vessels: int
+    static_reports: int
+    quarantined: dict[str, int]
+    first: str | None
+    last: str | None
+    files: int
+    simulated: bool
+
+
+class Watchlist(BaseModel):
+    """Vessels (MMSIs) and list entities (ids) an analyst watches."""
+
+    model_config = ConfigDict(extra="forbid")
+    vessels: list[int] = Field(default_factory=list, max_length=1000)
+    entities: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class AlertOut(BaseModel):
+    kind: str = Field(description="event | chain | screening")
+    added: str | None = Field(description="when the store gained it")
+    mmsi: int | None
+    what: str
+    ref: str = Field(description="event_id, chain_id or entity_id")
+
+
+class AlertsOut(BaseModel):
+    since: str
+    total: int
+    items: list[AlertOut]

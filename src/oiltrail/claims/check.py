@@ -194,6 +194,10 @@ def check_claims_noted(
         reasons = _entity_reasons(f.sentence, flagged) + reasons
         reasons += network_reasons(f.sentence, record)
         item = {**f.claim, "verdict": verdict, "reasons": reasons}
+        if supplier is not None and item["subject"].startswith(UNNAMED + " "):
+            # the sentence names no supplier but its speaker does ("a Russian official said"):
+            # the subject shows the supplier the verdict was judged for
+            item["subject"] = supplier + item["subject"][len(UNNAMED) :]
         item["relayed_from"] = item.pop("relayed_from")  # the key order of docs/exports.md
         if findings.present:  # the store's own findings, apart from the verdict
             item["store_findings"] = findings.about(claim, period)
@@ -407,6 +411,9 @@ QUANTITY_KEYS = (
 )
 
 
+UNNAMED = "unnamed supplier"
+
+
 def subject_of(sentence: str) -> str:
     """ "Russia -> North Korea: diesel": suppliers named in the sentence, and the product."""
     aliases = country_aliases()
@@ -423,7 +430,7 @@ def subject_of(sentence: str) -> str:
             break
         if word in {"oil", "fuel", "fuels"}:
             product = word.rstrip("s")
-    who = ", ".join(suppliers) or "unnamed supplier"
+    who = ", ".join(suppliers) or UNNAMED
     return f"{who} -> North Korea: {product}"
 
 

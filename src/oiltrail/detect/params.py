@@ -105,13 +105,14 @@ if {f.name for f in fields(DetectParams)} != set(KINDS):  # pragma: no cover - a
 
 
 def parse_day(text: str | date | None, what: str) -> date | None:
-    """`--since`/`--until` as a date; None stays None; anything else -> UsageError."""
+    """A day such as `since`/`until` (`what`, the parameter's name) as a date; None stays None;
+    anything else -> UsageError."""
     if text is None or isinstance(text, date):
         return text
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
+        raise UsageError(f"bad {what} {text!r}: expected YYYY-MM-DD", (what,)) from None
 
 
 def parse_kinds(text: str | None) -> tuple[str, ...]:
@@ -182,6 +183,6 @@ def load_params(
     for item in sets or []:
         key, sep, value = item.partition("=")
         if not sep:
-            raise UsageError(f"bad --set {item!r}: expected kind.field=value")
+            raise UsageError(f"bad set {item!r}: expected kind.field=value", ("set",))
         params = with_override(params, key, value)
     return params

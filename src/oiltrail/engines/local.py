@@ -29,6 +29,7 @@ from oiltrail.detect.kernels import (
     run_vessel_kernels,
 )
 from oiltrail.detect.params import DetectParams, parse_day
+from oiltrail.engines import partition
 from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
 from oiltrail.errors import UsageError
 from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
@@ -36,12 +37,10 @@ from oiltrail.reference.ports import ports_hash, read_ports
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import (
-    current_fingerprints,
     ensure_detect_tables,
     input_hashes,
     insert_events,
     record_run,
-    save_fingerprints,
     stored_fingerprints,
 )
 from oiltrail.store.reference import save_ports
@@ -166,13 +165,13 @@ def detect(
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise UsageError(f"unknown kind {bad[0]!r}: expected one of {', '.join(KINDS)}")
-    d0, d1 = parse_day(since, "--since"), parse_day(until, "--until")
+    d0, d1 = parse_day(since, "since"), parse_day(until, "until")
     if d0 and d1 and d1 < d0:
-        raise UsageError(f"--until {d1} is before --since {d0}")
+        raise UsageError(f"until {d1} is before since {d0}", ("until", "since"))
     port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     ensure_detect_tables(store)
     key = _config_key(params, kinds, port_table)
-    prints = current_fingerprints(store)
+    prints, hashed_to = partition.fingerprints(store)
     windowed = d0 is not None or d1 is not None
     full = store.get_meta("detect.config") != key
     if windowed:
@@ -198,7 +197,7 @@ def detect(
         origin = ports_from or describe_ports(ports)
         ports_digest = save_ports(store, port_table, origin)
         if not windowed:
-            save_fingerprints(store, prints)
+            partition.save_fingerprints(store, prints, hashed_to)
             store.set_meta("detect.config", key)
         else:
             store.set_meta("detect.config", "windowed")  # the next plain run is a full one
@@ -255,24 +254,50 @@ def _detect_positions(
     con = store.con
     pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
     _cutoffs(store, w0, ctx)
-    positions = con.execute(
-        f"""SELECT {", ".join("p." + c for c in POS_COLS.split(", "))} FROM positions p
-            JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t
-            ORDER BY p.mmsi, p.ts, p.lat, p.lon, p.sog"""
-    ).to_arrow_table()
     t_enc = _encounter_cutoff(store, w0, ctx) if "encounter" in kinds else None
-    enc_positions = None
-    if t_enc is not None:
-        enc_positions = con.execute(
-            f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? ORDER BY {POS_COLS}""",
-            [t_enc - timedelta(hours=params.encounter.max_interp_gap_h)],
+    gap = timedelta(hours=params.encounter.max_interp_gap_h)
+    plan = partition.Plan(pos_kinds, None if t_enc is None else t_enc - gap)
+    # More positions than OILTRAIL_DETECT_PARTITION_ROWS: read a vessel bucket at a time
+    # (engines/partition.py), with the same events as a result.
+    limit = partition.partition_rows()
+    buckets = partition.vessel_buckets(store, plan, limit or partition.ALL_ROWS)
+    enc_events: pa.Table | None = None
+    if len(buckets.ranges) > 1:
+        read_v, read_e, vessels, vessel_events = partition.detect_positions(
+            store, params, plan, ports, parallel, buckets,
+            _split_by_vessel, _map, PARALLEL_MIN_ROWS,
+        )  # fmt: skip
+        if t_enc is not None:
+            enc_events = partition.encounter_events(
+                store, params, ports, parallel, _map, PARALLEL_MIN_ROWS
+            )
+    else:
+        partition.check_fits(buckets.rows, "the whole store at once", limit)
+        positions = con.execute(
+            f"""SELECT {", ".join("p." + c for c in POS_COLS.split(", "))} FROM positions p
+                JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t
+                ORDER BY p.mmsi, p.ts, p.lat, p.lon, p.sog"""
         ).to_arrow_table()
-    use_pool = parallel if parallel is not None else positions.num_rows >= PARALLEL_MIN_ROWS
-    n = max(1, get_settings().workers) if use_pool else 1
-    port_lookup(ports, params)  # build once, before the threads share it
-    jobs = [(part, ports, params, pos_kinds, False) for part in _split_by_vessel(positions, n)]
-    results = _map(_vessel_job, jobs, use_pool) if pos_kinds else []
-    vessel_events = pa.concat_tables([r[0] for r in results]) if results else EVENTS.empty_table()
+        enc_positions = None
+        if t_enc is not None:
+            enc_positions = con.execute(
+                f"""SELECT {POS_COLS} FROM positions WHERE ts >= ? ORDER BY {POS_COLS}""",
+                [t_enc - gap],
+            ).to_arrow_table()
+        use_pool = parallel if parallel is not None else positions.num_rows >= PARALLEL_MIN_ROWS
+        n = max(1, get_settings().workers) if use_pool else 1
+        port_lookup(ports, params)  # build once, before the threads share it
+        jobs = [(part, ports, params, pos_kinds, False) for part in _split_by_vessel(positions, n)]
+        results = _map(_vessel_job, jobs, use_pool) if pos_kinds else []
+        vessel_events = (
+            pa.concat_tables([r[0] for r in results]) if results else EVENTS.empty_table()
+        )
+        if enc_positions is not None:
+            enc_events = encounter_events(enc_positions, params, ports, use_pool, n)
+        read_v = positions.num_rows
+        read_e = enc_positions.num_rows if enc_positions is not None else 0
+        vessels = int(pc.count_distinct(positions.column("mmsi")).as_py()) if read_v else 0
+        del positions, enc_positions
     # A window (--until) replaces only the events that start in it; reads run past its end
     # so that those events are whole.
     vessel_events = _starting_before(vessel_events, upper)
@@ -284,14 +309,10 @@ def _detect_positions(
             [*pos_kinds, upper],
         )
     written = insert_events(store, vessel_events, run_id)
-    if enc_positions is not None and t_enc is not None:
-        written += _detect_encounters(
-            store, enc_positions, params, ports, t_enc, upper, run_id, use_pool, n
-        )
-    vessels = int(pc.count_distinct(positions.column("mmsi")).as_py()) if len(positions) else 0
+    if enc_events is not None and t_enc is not None:
+        written += _write_encounters(store, enc_events, t_enc, upper, run_id)
     # The two passes (vessel kinds, encounters) read overlapping rows: report the larger.
-    read = max(positions.num_rows, enc_positions.num_rows if enc_positions is not None else 0)
-    return read, vessels, written
+    return max(read_v, read_e), vessels, written
 
 
 def _starting_before(events: pa.Table, upper: datetime) -> pa.Table:
@@ -300,8 +321,8 @@ def _starting_before(events: pa.Table, upper: datetime) -> pa.Table:
     return events.filter(pc.less(events.column("start"), pa.scalar(upper, pa.timestamp("us"))))
 
 
-CHUNK_ROWS = 1_000_000  # positions per resample job: bounds the working set
-BLOCK_DEG = 10.0  # spatial block of an encounter cell
+CHUNK_ROWS = partition.CHUNK_ROWS  # positions per resample job: bounds the working set
+BLOCK_DEG = partition.BLOCK_DEG  # spatial block of an encounter cell
 
 
 def encounter_events(
@@ -323,18 +344,10 @@ def encounter_events(
     return run_pair_kernel(adj, ports, params) if adj is not None else EVENTS.empty_table()
 
 
-def _detect_encounters(
-    store: Store,
-    positions: pa.Table,
-    params: DetectParams,
-    ports: pa.Table,
-    t_enc: datetime,
-    upper: datetime,
-    run_id: str,
-    use_pool: bool,
-    n: int,
+def _write_encounters(
+    store: Store, events: pa.Table, t_enc: datetime, upper: datetime, run_id: str
 ) -> int:
-    events = encounter_events(positions, params, ports, use_pool, n)
+    """Replace the stored encounters that start in [t_enc, upper) by `events` that do."""
     if events.num_rows:
         start = events.column("start").cast(pa.int64()).to_numpy() // 1
         t0 = int((t_enc - datetime(1970, 1, 1)) / timedelta(microseconds=1))

@@ -73,6 +73,10 @@ def _prepare_environment(local: bool) -> None:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     if local:
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # pyspark imports pandas for its Arrow exchange: the CLI hides it from other commands.
+    from oiltrail.startup import allow
+
+    allow("pandas")
     # pyspark 4.x warns about pandas 3; the engine exchanges Arrow, not pandas.
     warnings.filterwarnings("ignore", message=".*pandas >= 3.0.0.*", category=FutureWarning)
 

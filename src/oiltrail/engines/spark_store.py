@@ -133,9 +133,9 @@ def detect(
     started = datetime.now(UTC).replace(tzinfo=None)
     params = params or DetectParams()
     chosen = parse_kinds(kinds)
-    window = (parse_day(since, "--since"), parse_day(until, "--until"))
+    window = (parse_day(since, "since"), parse_day(until, "until"))
     if window[0] and window[1] and window[1] < window[0]:
-        raise UsageError(f"--until {window[1]} is before --since {window[0]}")
+        raise UsageError(f"until {window[1]} is before since {window[0]}", ("until", "since"))
     port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
     session = session_for(master)
     events, n_positions, n_vessels = _run_on_spark(

@@ -7,9 +7,7 @@ loaded; the bundled watchlist is loaded into a writable one).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from oiltrail.ais.schema import EVENT_COLUMNS
@@ -22,19 +20,13 @@ from oiltrail.screen.index import get_index
 from oiltrail.screen.match import SCREEN_COLUMNS, screen_many_decided
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
+from oiltrail.store import vessel_reads as reads
 from oiltrail.store.chains import CHAIN_COLUMNS, read_chains
+from oiltrail.store.vessel_reads import like_pattern
 
-DOSSIER_SECTIONS = ("identities", "track", "events", "screening", "paths", "chains", "links")
-SEARCH_COLUMNS = ("mmsi", "imo", "name", "names", "imos", "first", "last")
+MAX_QUERY_CHARS = 200
 _MMSI = re.compile(r"^\s*(\d{9})\s*$")
 _IMO = re.compile(r"^\s*(?:IMO[\s:#-]*)?(\d{7})\s*$", re.IGNORECASE)
-MAX_QUERY_CHARS = 200
-
-
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_vessels(
@@ -45,37 +37,9 @@ def search_vessels(
     q = q.strip()
     if len(q) > MAX_QUERY_CHARS:
         raise UsageError(f"query is {len(q)} characters: at most {MAX_QUERY_CHARS}")
-    where, params = "", []
-    if q:
-        where = """WHERE CAST(mmsi AS VARCHAR) LIKE ? ESCAPE '\\'
-                      OR CAST(imo AS VARCHAR) LIKE ? ESCAPE '\\'
-                      OR name ILIKE ? ESCAPE '\\'"""
-        pattern = _like(q.upper().removeprefix("IMO").strip() if _IMO.match(q) else q)
-        params = [pattern, pattern, pattern]
-    base = f"""SELECT mmsi,
-                   arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> '') AS name,
-                   arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL AND imo > 0) AS imo,
-                   list(DISTINCT name) FILTER (WHERE name IS NOT NULL AND name <> '') AS names,
-                   list(DISTINCT imo) FILTER (WHERE imo IS NOT NULL AND imo > 0) AS imos,
-                   min(ts) AS first, max(ts) AS last
-            FROM static_reports WHERE mmsi IN (SELECT mmsi FROM static_reports {where})
-            GROUP BY mmsi"""
-    total_row = store.con.execute(f"SELECT count(*) FROM ({base})", params).fetchone()
-    total = int(total_row[0]) if total_row else 0
-    cur = store.con.execute(f"{base} ORDER BY mmsi LIMIT ? OFFSET ?", [*params, limit, offset])
-    rows = [
-        {
-            "mmsi": int(r[0]),
-            "imo": int(r[2]) if r[2] else None,
-            "name": r[1] or "",
-            "names": sorted(r[3] or []),
-            "imos": sorted(int(i) for i in r[4] or []),
-            "first": iso_utc(r[5]),
-            "last": iso_utc(r[6]),
-        }
-        for r in cur.fetchall()
-    ]
-    return total, rows
+    if _IMO.match(q):
+        q = q.upper().removeprefix("IMO").strip(" :#-")
+    return reads.search_vessels(store, like_pattern(q) if q else None, limit, offset)
 
 
 def resolve_vessel(store: Store, text: str) -> int:
@@ -84,89 +48,21 @@ def resolve_vessel(store: Store, text: str) -> int:
     A name or IMO several vessels used is refused with their MMSIs (give one of them)."""
     if m := _MMSI.match(text):
         mmsi = int(m.group(1))
-        seen = store.con.execute(
-            "SELECT 1 FROM static_reports WHERE mmsi = ? UNION ALL "
-            "SELECT 1 FROM positions WHERE mmsi = ? LIMIT 1",
-            [mmsi, mmsi],
-        ).fetchone()
-        if seen is None:
+        if not reads.mmsi_seen(store, mmsi):
             raise NotFoundError(f"MMSI {mmsi} is not in the store")
         return mmsi
-    params: list[Any]
     if m := _IMO.match(text):
-        sql, params, what = "imo = ?", [int(m.group(1))], f"IMO {m.group(1)}"
+        found, what = reads.mmsis_with(store, imo=int(m.group(1))), f"IMO {m.group(1)}"
     else:
         if not text.strip() or len(text) > MAX_QUERY_CHARS:
             raise UsageError("give an MMSI (9 digits), an IMO number (IMO1234567) or a name")
-        sql, params, what = "upper(name) = upper(?)", [text.strip()], f"name {text.strip()!r}"
-    found = [
-        int(r[0])
-        for r in store.con.execute(
-            f"SELECT DISTINCT mmsi FROM static_reports WHERE {sql} ORDER BY mmsi", params
-        ).fetchall()
-    ]
+        found, what = reads.mmsis_with(store, name=text.strip()), f"name {text.strip()!r}"
     if not found:
         raise NotFoundError(f"no vessel with {what} in the store (search: `oiltrail vessels`)")
     if len(found) > 1:
         listed = ", ".join(str(m) for m in found[:10])
         raise UsageError(f"{what} was used by {len(found)} vessels (MMSI {listed}): give one MMSI")
     return found[0]
-
-
-def identities(store: Store, mmsi: int) -> list[dict[str, Any]]:
-    """Each identity (IMO, name, call sign, ship type) the vessel broadcast, first seen first."""
-    cur = store.con.execute(
-        """SELECT mmsi, imo, name, callsign, ship_type, min(ts), max(ts), count(*)
-           FROM static_reports WHERE mmsi = ?
-           GROUP BY mmsi, imo, name, callsign, ship_type ORDER BY min(ts), name""",
-        [mmsi],
-    )
-    return [
-        DossierIdentity(
-            mmsi=int(r[0]),
-            imo=int(r[1]) if r[1] else None,
-            name=r[2],
-            callsign=r[3],
-            ship_type=None if r[4] is None else int(r[4]),
-            first=r[5],
-            last=r[6],
-            reports=int(r[7]),
-        ).as_row()
-        for r in cur.fetchall()
-    ]
-
-
-def track_extent(store: Store, mmsi: int) -> dict[str, Any]:
-    row = store.con.execute(
-        """SELECT count(*), min(ts), max(ts), min(lat), max(lat), min(lon), max(lon)
-           FROM positions WHERE mmsi = ?""",
-        [mmsi],
-    ).fetchone()
-    assert row is not None
-    return {
-        "positions": int(row[0]),
-        "first": iso_utc(row[1]),
-        "last": iso_utc(row[2]),
-        "bbox": None if not row[0] else [row[5], row[3], row[6], row[4]],
-    }
-
-
-def vessel_events(store: Store, mmsi: int) -> list[dict[str, Any]]:
-    """Events of the vessel, as one of its parties or the other, by start."""
-    cur = store.con.execute(
-        f"""SELECT {", ".join(f'"{c}"' for c in EVENT_COLUMNS)} FROM events
-            WHERE mmsi = ? OR other_mmsi = ? ORDER BY start, kind, event_id""",
-        [mmsi, mmsi],
-    )
-    return [event_row(r) for r in cur.fetchall()]
-
-
-def event_row(record: Sequence[Any]) -> dict[str, Any]:
-    """A stored event row (the export columns' order) JSON-ready: ISO times, details parsed."""
-    row = dict(zip(EVENT_COLUMNS, record, strict=True))
-    row["start"], row["end"] = iso_utc(row["start"]), iso_utc(row["end"])
-    row["details"] = json.loads(row["details"]) if row["details"] else {}
-    return row
 
 
 def vessel_chains(store: Store, mmsi: int) -> list[dict[str, Any]]:
@@ -186,22 +82,7 @@ def screening(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The vessel's list hits over every name and IMO it used (best per entity, best first),
     and the fleet row of its best hit (risk, path)."""
-    rows = store.con.execute(
-        """SELECT list(DISTINCT name) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  list(DISTINCT imo) FILTER (WHERE imo IS NOT NULL AND imo > 0),
-                  arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL AND imo > 0)
-           FROM static_reports WHERE mmsi = ?""",
-        [mmsi],
-    ).fetchone()
-    assert rows is not None
-    vessel = {
-        "mmsi": mmsi,
-        "names": sorted(rows[0] or []),
-        "imos": sorted(rows[1] or []),
-        "name": rows[2] or "",
-        "imo": int(rows[3]) if rows[3] else None,
-    }
+    vessel = reads.vessel_names_imos(store, mmsi)
     index = get_index(store)
     hits = screen_many_decided(index, _vessel_queries(vessel), 5, 0.5, threshold)
     best: dict[str, dict[str, Any]] = {}
@@ -221,7 +102,7 @@ def dossier(store: Store, text: str) -> dict[str, Any]:
 
     ensure_lists(store)
     mmsi = resolve_vessel(store, text)
-    ids = identities(store, mmsi)
+    ids = reads.vessel_identities(store, mmsi)
     fleet_row, hits = screening(store, mmsi)
     paths: list[dict[str, Any]] = []
     if fleet_row["entity_id"] and fleet_row["status"] == "match":  # not a possible match
@@ -240,8 +121,10 @@ def dossier(store: Store, text: str) -> dict[str, Any]:
         "risk_reasons": fleet_row["reasons"],
         "simulated": store.simulated,
         "identities": ids,
-        "track": track_extent(store, mmsi),
-        "events": vessel_events(store, mmsi),
+        "track": reads.track_extent(store, mmsi),
+        "events": reads.events_where(
+            store, ["(mmsi = ? OR other_mmsi = ?)"], [mmsi, mmsi], 10**6, 0
+        )[1],
         "screening": hits,
         "paths": paths,
         "chains": vessel_chains(store, mmsi),

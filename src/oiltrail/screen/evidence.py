@@ -26,6 +26,8 @@ from oiltrail.screen.normalize import NormName
 from oiltrail.screen.translit import hangul_syllable_mr
 
 MATCH, POSSIBLE, NO_MATCH = "match", "possible", "no"
+IMO_SCORE = 0.95  # an IMO hit alone, as logic-v2's vessel_imo_mmsi_match weight
+MMSI_SCORE = 0.9  # MMSIs are reassigned and spoofed more often than IMO numbers
 IMO_RULED_OUT_FACTOR = 0.5  # same name, another IMO number: shown, far below the threshold
 NAME_ONLY_CAP = 0.69  # a name score that the rules say is not a match stays under 0.7
 # A name carried by this many vessels (AIS samples and lists together) identifies none alone.
@@ -243,10 +245,10 @@ def decide(
     name_score = name[0] if name is not None else 0.0
     named = (name_reason,) if name is not None else ()
     if imo_hit:
-        score = 0.95 + 0.05 * name_score
+        score = IMO_SCORE + (1.0 - IMO_SCORE) * name_score
         return Decision(MATCH, score, ("match: IMO number matches", *named))
     if mmsi_hit and not conflict:
-        score = 0.9 + 0.1 * name_score
+        score = MMSI_SCORE + (1.0 - MMSI_SCORE) * name_score
         return Decision(MATCH, score, ("match: MMSI matches", *named))
     if conflict and len(listed.imos) == 1:
         why = f"not a match: IMO numbers differ ({query.imo} vs {listed.imos[0]}): another ship"

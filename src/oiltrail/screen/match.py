@@ -13,7 +13,15 @@ from numpy.typing import NDArray
 from rigour.ids import IMO
 
 from oiltrail.errors import UsageError
-from oiltrail.screen.evidence import Evidence, Listed, decide, flag_of_mmsi
+from oiltrail.screen.evidence import (
+    IMO_RULED_OUT_FACTOR,
+    IMO_SCORE,
+    MMSI_SCORE,
+    Evidence,
+    Listed,
+    decide,
+    flag_of_mmsi,
+)
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.score import (
@@ -29,6 +37,8 @@ from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
 
 SCREEN_COLUMNS = ("query_id", "entity_id", "name", "schema", "score", "match", "lists", "reasons")
+IMO_CONFLICT_FACTOR = IMO_RULED_OUT_FACTOR  # same name, another valid IMO: not a match
+__all__ = ["IMO_CONFLICT_FACTOR", "IMO_SCORE", "MMSI_SCORE"]  # read by screen/yente.py
 QUERY_SCHEMATA = ("Vessel", "Company", "Person", "Organization", "LegalEntity")
 WEAK_ALIAS_FACTOR = 0.9
 # Names scored per query: the best by shared trigrams (yente takes limit × 10 entities from
@@ -304,7 +314,7 @@ def screen_query(
 
 def check_limits(limit: int, cutoff: float, threshold: float) -> None:
     if limit < 1:
-        raise UsageError("--limit must be at least 1")
-    for label, value in (("--cutoff", cutoff), ("--threshold", threshold)):
+        raise UsageError("limit must be at least 1", ("limit",))
+    for label, value in (("cutoff", cutoff), ("threshold", threshold)):
         if not 0.0 <= value <= 1.0:
-            raise UsageError(f"{label} must be between 0 and 1")
+            raise UsageError(f"{label} must be between 0 and 1", (label,))

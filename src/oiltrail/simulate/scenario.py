@@ -180,19 +180,20 @@ def simulate(
     from oiltrail.simulate import writers as w
 
     if days < 1 or days > 366:
-        raise UsageError(f"--days must be between 1 and 366, got {days}")
+        raise UsageError(f"days must be between 1 and 366, got {days}", ("days",))
     if vessels < 0:
-        raise UsageError(f"--vessels must be 0 or more, got {vessels}")
+        raise UsageError(f"vessels must be 0 or more, got {vessels}", ("vessels",))
     if seed < 0:
-        raise UsageError(f"--seed must be 0 or more, got {seed}")
+        raise UsageError(f"seed must be 0 or more, got {seed}", ("seed",))
     estimate = (vessels + 30) * days * POSITIONS_PER_VESSEL_DAY
     if estimate > MAX_POSITIONS:
         raise UsageError(
-            f"--days {days} --vessels {vessels} would make about {estimate / 1e6:.0f}M positions "
-            f"(at most {MAX_POSITIONS / 1e6:.0f}M fit in memory): use fewer days or vessels"
+            f"days {days} vessels {vessels} would make about {estimate / 1e6:.0f}M positions "
+            f"(at most {MAX_POSITIONS / 1e6:.0f}M fit in memory): use fewer days or vessels",
+            ("days", "vessels"),
         )
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is a file, not a folder")
+        raise UsageError(f"out {out_dir} is a file, not a folder", ("out",))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(
@@ -334,7 +335,7 @@ def parse_start(text: str | None) -> datetime | None:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(
-            f"--start {text!r} is not an ISO 8601 time such as 2026-01-05T00:00:00Z"
+            f"start {text!r} is not an ISO 8601 time such as 2026-01-05T00:00:00Z", ("start",)
         ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 

@@ -145,7 +145,7 @@ def export_events(
     rows = read_events(store, kinds)
     if fmt == "parquet":
         if out is None:
-            raise UsageError("--format parquet needs -o FILE")
+            raise UsageError("format parquet needs an output file", ("format",))
         pq.write_table(events_to_arrow(rows), out)
         return len(rows)
     emit(rows, EVENT_COLUMNS, fmt, out, title="events")

@@ -27,8 +27,6 @@ import numpy as np
 import pyarrow as pa
 import zstandard
 
-from oiltrail.ais.canonical import ParquetReader
-from oiltrail.ais.csv_formats import CsvReader
 from oiltrail.ais.decoded import Decoded, empty_decoded
 from oiltrail.ais.detect_format import Detected, detect
 from oiltrail.ais.nmea import NmeaReader, split
@@ -178,7 +176,8 @@ def parse_base_time(value: str | datetime | None) -> float | None:
             value = datetime.fromisoformat(value.strip())
         except ValueError as exc:
             raise UsageError(
-                f"--base-time {value!r}: expected ISO 8601, e.g. 2026-01-05T00:00:00Z"
+                f"base-time {value!r}: expected ISO 8601, e.g. 2026-01-05T00:00:00Z",
+                ("base-time",),
             ) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -232,8 +231,12 @@ def _decoded_batches(
                 yield reader.batch_split(part)
             yield reader.finish()
         elif det.fmt == "parquet":
+            from oiltrail.ais.canonical import ParquetReader
+
             yield from ParquetReader(member.name, now, batch_rows).batches(stream)
         else:
+            from oiltrail.ais.csv_formats import CsvReader  # polars: only for CSV
+
             yield from CsvReader(member.name, det.fmt, det.header, now).batches(stream)
 
 
@@ -376,7 +379,8 @@ def _insert_all(
         shown = ", ".join(f"{k} {v}" for k, v in rep.quarantined.most_common())
         raise StrictModeError(
             f"{rep.path}: {sum(rep.quarantined.values())} rows quarantined ({shown}); "
-            "--strict: the file was not ingested"
+            "strict: the file was not ingested",
+            ("strict",),
         )
     manifest_row(con, rep)
     killpoints.reached("ingest")  # the last point before the commit
@@ -390,15 +394,19 @@ def _claim(con: duckdb.DuckDBPyConnection, rep: FileReport, file_hash: str) -> N
     rep.file_hash = file_hash
 
 
-def _warm_up_imports() -> None:
-    """Do the libraries' lazy imports (pandas, via DuckDB and pyarrow) before the decode thread.
+def _warm_up_imports(planned: list[tuple[Path, list[tuple[Member, Detected]]]]) -> None:
+    """Import, in this (the main) thread, what the decode threads will need: only the readers
+    of the formats planned (polars only for CSV, numba's kernels only for NMEA).
 
     An import interrupted by Ctrl-C in one thread can leave its module lock held, and the
     decode thread would then wait on it forever; DuckDB would even swallow the interrupt.
     """
-    with contextlib.suppress(ImportError):
-        importlib.import_module("pandas")
-    pa.table({"x": np.zeros(1)})
+    formats = {det.fmt for _, items in planned for _, det in items}
+    if "parquet" in formats:
+        importlib.import_module("oiltrail.ais.canonical")
+    if formats - {"nmea", "parquet"}:
+        importlib.import_module("oiltrail.ais.csv_formats")
+    pa.array(np.zeros(1))  # pyarrow's one look for pandas (startup.hidden: no pandas)
 
 
 def _warm_up_store(store: Store) -> Store:
@@ -459,7 +467,7 @@ def ingest_paths(
     """
     base_s = parse_base_time(base_time)
     planned = plan(paths, fmt)
-    _warm_up_imports()
+    _warm_up_imports(planned)
     _warm_up_store(store)
     with Progress(enabled=progress) as bar:
         return _ingest_planned(lambda: store, planned, base_s, strict, bar)
@@ -479,7 +487,7 @@ def ingest_into(
 
     base_s = parse_base_time(base_time)
     planned = plan(paths, fmt)  # a bad file → one-line error before the store file is even created
-    _warm_up_imports()
+    _warm_up_imports(planned)
     created = not db.exists()
     opening = Background(lambda: _warm_up_store(open_store(db)))
     try:

@@ -32,9 +32,8 @@ def events(
 ) -> dict[str, Any]:
     """Events overlapping [start, end], in the box, of these kinds, of this vessel (either
     party): the columns of `oiltrail events`, by start."""
-    from oiltrail.ais.schema import EVENT_COLUMNS
-    from oiltrail.graph.dossier import event_row
     from oiltrail.kinds import KINDS
+    from oiltrail.store.vessel_reads import events_where
 
     where, params = time_sql(*parse_range(start, end), "start", '"end"')
     if kind:
@@ -52,18 +51,5 @@ def events(
         frag, more = box.sql()
         where.append(frag)
         params += more
-    sql_where = f"WHERE {' AND '.join(where)}" if where else ""
-    total_row = store.con.execute(f"SELECT count(*) FROM events {sql_where}", params).fetchone()
-    cols = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-    cur = store.con.execute(
-        f"SELECT {cols} FROM events {sql_where} ORDER BY start, kind, mmsi, event_id "
-        "LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    items = [event_row(r) for r in cur.fetchall()]
-    return {
-        "total": total_row[0] if total_row else 0,
-        "limit": limit,
-        "offset": offset,
-        "items": items,
-    }
+    total, items = events_where(store, where, params, limit, offset)
+    return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -1,0 +1,395 @@
+"""Detect in bounded memory: the store's positions read one partition at a time.
+
+What `engines.local` does with all positions in memory, done here a vessel bucket at a time
+when they are more than `OILTRAIL_DETECT_PARTITION_ROWS` (docs/performance.md), with the
+same events as a result (tests/engines/test_partition.py):
+
+- Vessel buckets: contiguous MMSI ranges holding at most that many positions (a vessel is
+  never split: one with more is a bucket of its own). Each bucket is read once, sorted as
+  the local engine sorts, for both the per-vessel kinds (each vessel's positions from its
+  cut-off) and the encounters (every vessel's positions from the encounter cut-off).
+- Per-vessel kinds run on each bucket (they see one vessel at a time, as the kernel seam
+  promises: detect/kernels.py).
+- Encounters: each bucket is resampled to 10-min samples, which go to a DuckDB temporary
+  table (DuckDB spills it to disk beyond `OILTRAIL_DETECT_DUCKDB_MEMORY_MB`). The samples
+  are then read back one UTC day at a time (pairs form only between samples of the same
+  instant, so days need no overlap) through the cell kernel, in the order the local engine
+  gives them; the pair kernel then runs once on all adjacency rows (only close pairs: small),
+  so an encounter that spans days or buckets is found whole, once.
+
+Before each bucket is read, its rows are checked against the memory the machine has free:
+rather than be killed for lack of memory, detect stops with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from oiltrail.ais.schema import EVENTS
+from oiltrail.detect.encounters import SAMPLES
+from oiltrail.detect.kernels import (
+    STEP_US_PER_DAY,
+    cell_partitions,
+    port_lookup,
+    resample_partition,
+    run_cell_kernel,
+    run_pair_kernel,
+    run_vessel_kernels,
+)
+from oiltrail.detect.params import DetectParams
+from oiltrail.errors import UsageError
+from oiltrail.settings import get_settings
+from oiltrail.store.catalog import Store
+from oiltrail.store.events import current_fingerprints, stored_fingerprints
+from oiltrail.store.events import save_fingerprints as save_day_prints
+
+T = TypeVar("T")
+ROWS_SETTING = "OILTRAIL_DETECT_PARTITION_ROWS"
+DUCKDB_SETTING = "OILTRAIL_DETECT_DUCKDB_MEMORY_MB"
+# Peak memory per position held, kernels' working arrays included (measured on the simulated
+# 30.7M-position store: see BENCHMARKS.md); used only to refuse a partition that cannot fit.
+BYTES_PER_ROW = 400
+SAMPLE_BATCH_ROWS = 1_000_000  # samples read back from DuckDB per batch
+CHUNK_ROWS = 1_000_000  # positions per resample job: bounds the working set
+BLOCK_DEG = 10.0  # spatial block of an encounter cell
+ALL_ROWS = 1 << 62  # a limit no store reaches: one bucket
+
+Split = Callable[[pa.Table, int], list[pa.Table]]
+FanOut = Callable[[Callable[..., Any], list[tuple[Any, ...]], bool], list[Any]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to read: vessel kinds from each dirty vessel's cut-off (temp table `_cut`),
+    encounters from `enc_from` (None: no encounters)."""
+
+    pos_kinds: tuple[str, ...]
+    enc_from: datetime | None
+
+
+@dataclass
+class Buckets:
+    """Contiguous MMSI ranges [lo, hi] and the positions each holds."""
+
+    ranges: list[tuple[int, int, int]]
+
+    @property
+    def rows(self) -> int:
+        return sum(r for _, _, r in self.ranges)
+
+
+def partition_rows() -> int:
+    return get_settings().detect_partition_rows
+
+
+def _where(plan: Plan) -> tuple[str, list[Any]]:
+    """The rows either pass needs, as a WHERE clause over positions p LEFT JOIN _cut c."""
+    parts, args = [], []
+    if plan.pos_kinds:
+        parts.append("(c.t IS NOT NULL AND p.ts >= c.t)")
+    if plan.enc_from is not None:
+        parts.append("p.ts >= ?")
+        args.append(plan.enc_from)
+    return " OR ".join(parts) or "FALSE", args
+
+
+def vessel_buckets(store: Store, plan: Plan, limit: int) -> Buckets:
+    """Positions per MMSI (one grouped scan), cut into contiguous ranges of <= `limit` rows."""
+    where, args = _where(plan)
+    rows = store.con.execute(
+        f"""SELECT p.mmsi, count(*) FROM positions p LEFT JOIN _cut c ON p.mmsi = c.mmsi
+            WHERE {where} GROUP BY p.mmsi ORDER BY p.mmsi""",
+        args,
+    ).fetchnumpy()
+    mmsi = np.asarray(rows["mmsi"], dtype=np.int64)
+    counts = np.asarray(rows["count_star()"], dtype=np.int64)
+    return Buckets(cut_ranges(mmsi, counts, limit))
+
+
+def cut_ranges(mmsi: np.ndarray, counts: np.ndarray, limit: int) -> list[tuple[int, int, int]]:
+    """Greedy contiguous ranges of sorted `mmsi` with at most `limit` rows (one vessel over
+    the limit is a range of its own)."""
+    out: list[tuple[int, int, int]] = []
+    start, total = 0, 0
+    for i, n in enumerate(counts.tolist()):
+        if total and total + n > limit:
+            out.append((int(mmsi[start]), int(mmsi[i - 1]), total))
+            start, total = i, 0
+        total += n
+    if total:
+        out.append((int(mmsi[start]), int(mmsi[-1]), total))
+    return out
+
+
+def available_bytes() -> int | None:
+    """Memory this process may still take: MemAvailable (Linux), within a cgroup limit."""
+    try:
+        info = Path("/proc/meminfo").read_text()
+        avail = next(int(line.split()[1]) * 1024 for line in info.splitlines()
+                     if line.startswith("MemAvailable:"))  # fmt: skip
+    except (OSError, StopIteration, ValueError):
+        return None
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+        if limit != "max":
+            avail = min(avail, int(limit) - used)
+    except (OSError, ValueError):
+        pass
+    return avail
+
+
+def check_fits(rows: int, what: str, limit: int) -> None:
+    """Stop with one line naming the setting when `rows` positions cannot fit in memory."""
+    free = available_bytes()
+    need = rows * BYTES_PER_ROW
+    if free is None or need <= free:
+        return
+    gb = 1 << 30
+    if limit:
+        hint = f"set {ROWS_SETTING} below {limit:,} (now) to read fewer positions at a time"
+    else:
+        hint = f"set {ROWS_SETTING} (now 0: the whole store at once), e.g. to 2000000"
+    raise UsageError(
+        f"detect would hold {rows:,} positions ({what}), about {need / gb:.1f} GB, "
+        f"with {free / gb:.1f} GB free: {hint}"
+    )
+
+
+@contextmanager
+def duckdb_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's memory limit at `OILTRAIL_DETECT_DUCKDB_MEMORY_MB` while detect runs (its
+    sorts and temporary tables spill to disk beyond it); the previous limit after."""
+    mb = get_settings().detect_duckdb_memory_mb
+    if not mb:
+        yield
+        return
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{int(mb)}MB'")
+    try:
+        yield
+    finally:
+        if row:
+            con.execute(f"SET memory_limit = '{row[0]}'")
+
+
+def out_of_memory(exc: duckdb.Error) -> UsageError:
+    mb = get_settings().detect_duckdb_memory_mb
+    return UsageError(
+        f"DuckDB ran out of memory during detect ({str(exc).splitlines()[0]}): "
+        f"set {DUCKDB_SETTING} higher (now {mb}) or {ROWS_SETTING} lower"
+    )
+
+
+def _bucket_rows(store: Store, plan: Plan, lo: int, hi: int) -> pa.Table:
+    """One bucket's positions, sorted as the local engine sorts them, with flags `v` (read by
+    the vessel kinds) and `e` (read by the encounters)."""
+    where, args = _where(plan)
+    v = "(c.t IS NOT NULL AND p.ts >= c.t)" if plan.pos_kinds else "FALSE"
+    e = "p.ts >= ?" if plan.enc_from is not None else "FALSE"
+    flag_args = [plan.enc_from] if plan.enc_from is not None else []
+    return store.con.execute(
+        f"""SELECT p.mmsi, p.ts, p.lat, p.lon, p.sog, {v} AS v, {e} AS e
+            FROM positions p LEFT JOIN _cut c ON p.mmsi = c.mmsi
+            WHERE p.mmsi BETWEEN ? AND ? AND ({where})
+            ORDER BY p.mmsi, p.ts, p.lat, p.lon, p.sog""",
+        [*flag_args, lo, hi, *args],
+    ).to_arrow_table()
+
+
+def _rows(tbl: pa.Table, flag: str) -> pa.Table:
+    return tbl.filter(tbl.column(flag)).drop_columns(["v", "e"])
+
+
+def detect_positions(
+    store: Store,
+    params: DetectParams,
+    plan: Plan,
+    ports: pa.Table,
+    parallel: bool | None,
+    buckets: Buckets,
+    split: Split,
+    fan_out: FanOut,
+    parallel_min_rows: int,
+) -> tuple[int, int, int, pa.Table]:
+    """The local engine's position pass, bucket by bucket. Returns (positions read by the
+    vessel kinds, by the encounters, vessels, vessel-kind events); writes nothing but the
+    temporary samples table (read by `encounter_events`)."""
+    workers = max(1, get_settings().workers)
+    port_lookup(ports, params)  # build once, before the threads share it
+    limit = partition_rows()
+    read_v = read_e = vessels = 0
+    events: list[pa.Table] = []
+    with duckdb_memory(store.con):
+        try:
+            _new_samples(store)
+            for lo, hi, n_rows in buckets.ranges:
+                check_fits(n_rows, f"MMSI {lo}..{hi}", limit)
+                tbl = _bucket_rows(store, plan, lo, hi)
+                pos, enc = _rows(tbl, "v"), _rows(tbl, "e")
+                del tbl
+                read_v += pos.num_rows
+                read_e += enc.num_rows
+                if pos.num_rows:
+                    vessels += int(pc.count_distinct(pos.column("mmsi")).as_py())
+                use_pool = parallel if parallel is not None else n_rows >= parallel_min_rows
+                n = workers if use_pool else 1
+                if plan.pos_kinds and pos.num_rows:
+                    jobs = [(p, ports, params, plan.pos_kinds) for p in split(pos, n)]
+                    parts = fan_out(_vessel_kernels, jobs, use_pool)
+                    events.extend(parts)
+                del pos
+                if plan.enc_from is not None and enc.num_rows:
+                    chunks = max(n, -(-enc.num_rows // CHUNK_ROWS))
+                    jobs2 = [(p, params) for p in split(enc, chunks)]
+                    for samples in fan_out(resample_partition, jobs2, use_pool):
+                        _save_samples(store, samples)
+                del enc
+        except duckdb.OutOfMemoryException as exc:
+            raise out_of_memory(exc) from exc
+    vessel_events = pa.concat_tables(events) if events else EVENTS.empty_table()
+    return read_v, read_e, vessels, vessel_events
+
+
+def _vessel_kernels(
+    positions: pa.Table, ports: pa.Table, params: DetectParams, kinds: tuple[str, ...]
+) -> pa.Table:
+    return run_vessel_kernels(positions, None, ports, params, kinds)
+
+
+def _new_samples(store: Store) -> None:
+    cols = "mmsi UINTEGER, tbin BIGINT, lat DOUBLE, lon DOUBLE, speed_knots DOUBLE"
+    store.con.execute(f"CREATE OR REPLACE TEMP TABLE _samples ({cols})")
+
+
+def _save_samples(store: Store, samples: pa.Table) -> None:
+    if not samples.num_rows:
+        return
+    store.con.register("_new_samples", samples)
+    try:
+        store.con.execute("INSERT INTO _samples SELECT * FROM _new_samples")
+    finally:
+        store.con.unregister("_new_samples")
+
+
+def encounter_events(
+    store: Store,
+    params: DetectParams,
+    ports: pa.Table,
+    parallel: bool | None,
+    fan_out: FanOut,
+    parallel_min_rows: int,
+) -> pa.Table:
+    """Encounters from the saved samples: the cell kernel a UTC day at a time, then the
+    pair kernel on all adjacency rows."""
+    adjacency: list[pa.Table] = []
+    with duckdb_memory(store.con):
+        try:
+            for day in sample_days(store, params):
+                use_pool = parallel if parallel is not None else day.num_rows >= parallel_min_rows
+                cells = cell_partitions(day, params, BLOCK_DEG)
+                jobs = [(part, params, home) for _, part, home in cells]
+                adjacency.extend(fan_out(run_cell_kernel, jobs, use_pool))
+        except duckdb.OutOfMemoryException as exc:
+            raise out_of_memory(exc) from exc
+        finally:
+            store.con.execute("DROP TABLE IF EXISTS _samples")
+    if not adjacency:
+        return EVENTS.empty_table()
+    return run_pair_kernel(pa.concat_tables(adjacency), ports, params)
+
+
+def sample_days(store: Store, params: DetectParams) -> Iterator[pa.Table]:
+    """The saved samples, one UTC day at a time, each sorted by (mmsi, tbin): the order the
+    local engine's samples have (one vessel's after another's, in time)."""
+    bin_us = int(params.encounter.resample_min * 60e6)
+    query = store.con.execute("SELECT * FROM _samples ORDER BY tbin, mmsi")
+    reader = query.to_arrow_reader(SAMPLE_BATCH_ROWS)
+    held: list[pa.RecordBatch] = []
+    held_day: int | None = None
+    for batch in reader:
+        day = batch.column("tbin").to_numpy() * bin_us // STEP_US_PER_DAY
+        cuts = np.flatnonzero(np.diff(day)) + 1
+        for a, b in itertools.pairwise([0, *cuts.tolist(), len(day)]):
+            d = int(day[a])
+            if held_day is not None and d != held_day:
+                yield _one_day(held)
+                held = []
+            held.append(batch.slice(a, b - a))
+            held_day = d
+    if held:
+        yield _one_day(held)
+
+
+def _one_day(batches: list[pa.RecordBatch]) -> pa.Table:
+    tbl = pa.Table.from_batches(batches).cast(SAMPLES)
+    return tbl.sort_by([("mmsi", "ascending"), ("tbin", "ascending")])
+
+
+# --- fingerprints, hashed incrementally -----------------------------------------------------
+
+MARK_KEY = "detect.fingerprint_mark"  # meta: "<last rowid hashed>:<digest of the prints>"
+
+
+def fingerprints(store: Store) -> tuple[dict[date, str], int]:
+    """Each UTC day's fingerprint (store/events.py: row count and hash sum of its positions)
+    and the last rowid it covers. Positions are only ever appended, and a fingerprint is a
+    count and a sum, so the rows appended since the last saved fingerprints (rowid above its
+    mark) are hashed and added: after one new day, one day's rows, whatever the store's size.
+    Anything unexpected (no mark, prints saved by another engine, a row count that does not
+    add up) hashes every row, as before."""
+    row = store.con.execute("SELECT coalesce(max(rowid), -1), count(*) FROM positions").fetchone()
+    top, total = (int(row[0]), int(row[1])) if row else (-1, 0)
+    old = stored_fingerprints(store)
+    mark = _mark(store.get_meta(MARK_KEY), old)
+    if mark is not None and mark <= top:
+        delta = store.con.execute(
+            """SELECT CAST(ts AS DATE), count(*), sum(hash(mmsi, ts, lat, lon, sog))
+               FROM positions WHERE rowid > ? GROUP BY ALL""",
+            [mark],
+        ).fetchall()
+        counts = {d: _parse(fp) for d, fp in old.items()}
+        for d, n, h in delta:
+            n0, h0 = counts.get(d, (0, 0))
+            counts[d] = (n0 + int(n), h0 + int(h))
+        if sum(n for n, _ in counts.values()) == total:
+            return {d: f"{n}:{h}" for d, (n, h) in counts.items() if n}, top
+    return current_fingerprints(store), top
+
+
+def save_fingerprints(store: Store, prints: dict[date, str], top: int) -> None:
+    save_day_prints(store, prints)
+    store.set_meta(MARK_KEY, f"{top}:{_digest(prints)}")
+
+
+def _digest(prints: dict[date, str]) -> str:
+    text = "|".join(f"{d.isoformat()}={fp}" for d, fp in sorted(prints.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _mark(value: str | None, old: dict[date, str]) -> int | None:
+    """The saved mark, if it belongs to the saved fingerprints."""
+    if not value or ":" not in value:
+        return None
+    rowid, digest = value.split(":", 1)
+    try:
+        return int(rowid) if digest == _digest(old) else None
+    except ValueError:
+        return None
+
+
+def _parse(fp: str) -> tuple[int, int]:
+    n, _, h = fp.partition(":")
+    return int(n), int(h)

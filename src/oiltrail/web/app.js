@@ -1,0 +1,484 @@
+// The oiltrail workspace: a map of tracks, events and chains over a time range, vessel search and
+// dossier, chains, the cap chart, the claims checker, the watchlist and its alerts.
+// Every text from the store or an article goes into the page as text (textContent), never as
+// HTML; every request goes to this server (the Content-Security-Policy allows nothing else).
+import * as maplibregl from "/app/vendor/maplibre-gl/maplibre-gl.mjs";
+
+const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = "oiltrail-token";
+const SINCE_KEY = "oiltrail-alerts-since";
+const KIND_COLOURS = {
+  encounter: "#d7263d", loitering: "#f49d37", gap: "#6c3fa0", port_visit: "#2b7a78",
+  spoofing: "#111111", identity_change: "#b5179e", draught_change: "#3a86ff",
+};
+const state = { token: null, vessel: null, chain: null, tab: "dossier", start: "", end: "", watch: { vessels: [], entities: [] } };
+let map = null;
+let trackTimer = null;
+let trackRequest = 0;
+
+// --- small DOM helpers: text only -------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k === "onclick") node.addEventListener("click", v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c == null ? "" : String(c)));
+  return node;
+}
+
+function table(rows, columns, onRow) {
+  const head = el("tr", {}, ...columns.map((c) => el("th", {}, c)));
+  const body = rows.map((r) => {
+    const tr = el("tr", onRow ? { class: "clickable" } : {}, ...columns.map((c) => el("td", {}, fmt(r[c]))));
+    if (onRow) tr.addEventListener("click", () => onRow(r));
+    return tr;
+  });
+  return el("table", {}, el("thead", {}, head), el("tbody", {}, ...body));
+}
+
+function fmt(v) {
+  if (v == null) return "";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/\.?0+$/, "");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+function status(text) { $("status-line").textContent = text; }
+
+// --- token and API ----------------------------------------------------------------------------
+
+function readToken() {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const given = hash.get("token");
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function askToken() {
+  $("token-dialog").hidden = false;
+  $("token-input").focus();
+}
+
+async function api(path, options = {}) {
+  const headers = { Authorization: `Bearer ${state.token}` };
+  if (options.body) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, { ...options, headers });
+  if (res.status === 401) { askToken(); throw new Error("the API token is needed"); }
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.detail || res.statusText);
+  return body;
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (Array.isArray(v)) v.forEach((x) => q.append(k, x));
+    else if (v !== "" && v != null) q.set(k, v);
+  }
+  return q.toString();
+}
+
+// --- state in the URL -------------------------------------------------------------------------
+
+function saveState() {
+  const q = new URLSearchParams();
+  if (state.vessel) q.set("vessel", state.vessel);
+  if (state.chain) q.set("chain", state.chain);
+  q.set("tab", state.tab);
+  if (state.start) q.set("start", state.start);
+  if (state.end) q.set("end", state.end);
+  if (map) {
+    const c = map.getCenter();
+    q.set("map", `${map.getZoom().toFixed(2)}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`);
+  }
+  history.replaceState(null, "", `${location.pathname}?${q.toString()}`);
+}
+
+function loadState() {
+  const q = new URLSearchParams(location.search);
+  state.vessel = q.get("vessel");
+  state.chain = q.get("chain");
+  state.tab = q.get("tab") || "dossier";
+  state.start = q.get("start") || "";
+  state.end = q.get("end") || "";
+  const view = (q.get("map") || "").split("/").map(Number);
+  return view.length === 3 && view.every(Number.isFinite) ? { zoom: view[0], center: [view[2], view[1]] } : null;
+}
+
+function isoOf(input) {
+  const v = input.value; // a datetime-local value, read as UTC
+  if (!v) return "";
+  return v.length === 16 ? `${v}:00Z` : `${v}Z`;
+}
+function inputOf(iso) { return iso ? iso.slice(0, 16) : ""; }
+
+// --- the map ----------------------------------------------------------------------------------
+
+function emptyCollection() { return { type: "FeatureCollection", features: [] }; }
+
+function initMap(view) {
+  map = new maplibregl.Map({
+    container: "map",
+    attributionControl: false,
+    center: view ? view.center : [128, 38],
+    zoom: view ? view.zoom : 4,
+    style: {
+      version: 8,
+      sources: {
+        land: { type: "geojson", data: `${location.origin}/app/land.geojson` },
+        tracks: { type: "geojson", data: emptyCollection() },
+        events: { type: "geojson", data: emptyCollection() },
+        chain: { type: "geojson", data: emptyCollection() },
+        anchorages: { type: "geojson", data: emptyCollection() },
+      },
+      layers: [
+        { id: "sea", type: "background", paint: { "background-color": "#bcd3e6" } },
+        { id: "land", type: "fill", source: "land", paint: { "fill-color": "#eae6da", "fill-outline-color": "#8c8671" } },
+        { id: "tracks", type: "line", source: "tracks", paint: {
+          "line-color": ["case", ["boolean", ["get", "selected"], false], "#d7263d", "#28536b"],
+          "line-width": ["case", ["boolean", ["get", "selected"], false], 3, 1],
+          "line-opacity": 0.8 } },
+        { id: "chain", type: "line", source: "chain", filter: ["==", ["geometry-type"], "LineString"],
+          paint: { "line-color": "#f2b705", "line-width": 4, "line-dasharray": [2, 1] } },
+        { id: "anchorages", type: "circle", source: "anchorages", paint: { "circle-radius": 5, "circle-color": "#777", "circle-opacity": 0.6 } },
+        { id: "events", type: "circle", source: "events", paint: {
+          "circle-radius": ["case", ["==", ["get", "kind"], "encounter"], 7, 4],
+          "circle-color": ["match", ["get", "kind"], ...Object.entries(KIND_COLOURS).flat(), "#444"],
+          "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
+        { id: "chain-events", type: "circle", source: "chain", filter: ["==", ["geometry-type"], "Point"],
+          paint: { "circle-radius": 8, "circle-color": "#f2b705", "circle-stroke-color": "#000", "circle-stroke-width": 1.5 } },
+      ],
+    },
+  });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
+  map.on("load", () => { document.body.dataset.mapLoaded = "1"; scheduleTracks(); });
+  map.on("moveend", () => { scheduleTracks(); saveState(); });
+  map.on("click", "tracks", (e) => { const f = e.features[0]; if (f) openVessel(f.properties.mmsi); });
+  map.on("click", "events", (e) => { const f = e.features[0]; if (f) eventPopup(f, e.lngLat); });
+  for (const layer of ["tracks", "events"]) {
+    map.on("mouseenter", layer, () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", layer, () => { map.getCanvas().style.cursor = ""; });
+  }
+}
+
+function viewBox() {
+  const b = map.getBounds();
+  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)]
+    .map((v) => v.toFixed(4)).join(",");
+}
+
+function scheduleTracks() {
+  clearTimeout(trackTimer);
+  trackTimer = setTimeout(loadTracks, 200);
+}
+
+async function loadTracks() {
+  if (!map || !state.token) return;
+  const mine = ++trackRequest;
+  const common = { bbox: viewBox(), start: state.start, end: state.end };
+  try {
+    const [tracks, events, anch] = await Promise.all([
+      api(`/tracks?${query({ ...common, zoom: Math.floor(map.getZoom()) })}`),
+      api(`/events?${query({ ...common, limit: 5000 })}`),
+      api("/anchorages?limit=5000"),
+    ]);
+    if (mine !== trackRequest) return; // a newer view was asked for meanwhile
+    const selected = Number(state.vessel);
+    map.getSource("tracks").setData({
+      type: "FeatureCollection",
+      features: tracks.tracks.filter((t) => t.coords.length > 1).map((t) => ({
+        type: "Feature",
+        properties: { mmsi: t.mmsi, name: t.name, selected: t.mmsi === selected },
+        geometry: { type: "LineString", coordinates: t.coords },
+      })),
+    });
+    map.getSource("events").setData({
+      type: "FeatureCollection",
+      features: events.items.filter((e) => e.lat != null && e.lon != null).map((e) => ({
+        type: "Feature",
+        properties: { event_id: e.event_id, kind: e.kind, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end, port: e.port || "" },
+        geometry: { type: "Point", coordinates: [e.lon, e.lat] },
+      })),
+    });
+    map.getSource("anchorages").setData({
+      type: "FeatureCollection",
+      features: anch.items.filter((a) => a.lat != null && a.lon != null).map((a) => ({
+        type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [a.lon, a.lat] },
+      })),
+    });
+    document.body.dataset.tracks = String(tracks.tracks.length);
+    document.body.dataset.events = String(events.items.length);
+    status(`${tracks.tracks.length} tracks, ${tracks.points} points (cell ${tracks.cell_deg.toFixed(3)}°), ${events.total} events in view`);
+  } catch (err) {
+    status(`map: ${err.message}`);
+  }
+}
+
+function eventPopup(feature, lngLat) {
+  const p = feature.properties;
+  const box = el("div", { class: "popup" },
+    el("strong", {}, p.kind), el("br"), `${p.start} → ${p.end}`, el("br"),
+    p.port ? `port: ${p.port}` : "", p.port ? el("br") : "",
+    el("button", { type: "button", onclick: () => openVessel(p.mmsi) }, `vessel ${p.mmsi}`));
+  if (p.other_mmsi && p.other_mmsi !== "null") {
+    box.append(" ", el("button", { type: "button", onclick: () => openVessel(p.other_mmsi) }, `other ${p.other_mmsi}`));
+  }
+  new maplibregl.Popup({ closeButton: true }).setLngLat(lngLat).setDOMContent(box).addTo(map);
+}
+
+// --- tabs -------------------------------------------------------------------------------------
+
+function showTab(name) {
+  state.tab = name;
+  for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("active", b.dataset.tab === name);
+  for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== `tab-${name}`;
+  if (name === "chains") loadChains();
+  if (name === "cap") loadCap();
+  if (name === "watch") renderWatch();
+  saveState();
+}
+
+// --- search and dossier -----------------------------------------------------------------------
+
+async function search(text) {
+  const list = $("search-results");
+  list.replaceChildren();
+  if (!text.trim()) { list.hidden = true; return; }
+  try {
+    const page = await api(`/vessels?${query({ q: text, limit: 20 })}`);
+    for (const v of page.items) {
+      const item = el("li", { tabindex: "0", "data-mmsi": String(v.mmsi) }, `${v.name || "(no name)"} · MMSI ${v.mmsi}${v.imo ? ` · IMO ${v.imo}` : ""}`);
+      item.addEventListener("click", () => { list.hidden = true; openVessel(v.mmsi); });
+      list.append(item);
+    }
+    if (!page.items.length) list.append(el("li", {}, "no vessel found"));
+    list.hidden = false;
+  } catch (err) { status(`search: ${err.message}`); }
+}
+
+async function openVessel(mmsi) {
+  state.vessel = String(mmsi);
+  showTab("dossier");
+  const out = $("tab-dossier");
+  out.replaceChildren(el("p", { class: "hint" }, "loading…"));
+  try {
+    const d = await api(`/vessels/${encodeURIComponent(mmsi)}`);
+    const watched = state.watch.vessels.includes(d.mmsi);
+    const watchButton = el("button", { type: "button", class: "watch-button", id: "watch-toggle" }, watched ? "Unwatch" : "Watch");
+    watchButton.addEventListener("click", () => toggleWatch(d.mmsi));
+    out.replaceChildren(
+      el("h2", { id: "dossier-title" }, `${d.name || "(no name)"} · MMSI ${d.mmsi}${d.imo ? ` · IMO ${d.imo}` : ""}`),
+      el("p", { class: "risk" }, `risk ${d.risk.toFixed(2)}: ${d.risk_path || d.risk_reasons || "no list hit"}`),
+      d.simulated ? el("p", { class: "banner" }, "SIMULATED DATA") : "",
+      watchButton,
+      el("p", {}, `track: ${d.track.positions} positions, ${d.track.first || "?"} to ${d.track.last || "?"}`),
+      el("h3", {}, "Identities over time"), table(d.identities, ["imo", "name", "callsign", "ship_type", "first", "last", "reports"]),
+      el("h3", {}, `Events (${d.events.length})`),
+      table(d.events, ["kind", "start", "end", "port", "other_mmsi"], (e) => {
+        if (e.lat != null) map.flyTo({ center: [e.lon, e.lat], zoom: Math.max(map.getZoom(), 8) });
+        if (e.other_mmsi) status(`${e.kind} with ${e.other_mmsi}: click it on the map or search it`);
+      }),
+      el("h3", {}, "Screening hits"), table(d.screening, ["entity_id", "name", "score", "lists", "reasons"]),
+      el("h3", {}, "Ownership paths"), table(d.paths, ["hops", "sanctioned", "lists", "path"]),
+      el("h3", {}, "Chains"), table(d.chains, ["source_port", "load_start", "destination", "arrival", "barrels_mid"], (c) => openChain(c.chain_id)),
+      el("h3", {}, "Public record"), el("ul", {}, ...d.links.map((x) => el("li", {}, `${x.stage}: ${x.from} → ${x.to} (${x.role}) — ${x.source}`))),
+    );
+    if (d.track.bbox) {
+      const [w, s, e, n] = d.track.bbox;
+      map.fitBounds([[w, s], [e, n]], { padding: 40, maxZoom: 9, duration: 0 });
+    }
+    scheduleTracks();
+    saveState();
+  } catch (err) {
+    out.replaceChildren(el("p", { class: "error" }, `vessel ${mmsi}: ${err.message}`));
+  }
+}
+
+// --- chains -----------------------------------------------------------------------------------
+
+async function loadChains() {
+  const out = $("tab-chains");
+  try {
+    const page = await api(`/chains?${query({ start: state.start, end: state.end })}`);
+    out.replaceChildren(
+      el("h2", {}, `Delivery chains (${page.total})`),
+      table(page.items, ["source_port", "donor_mmsi", "receiver_mmsi", "destination", "arrival", "barrels_mid", "confidence"], (c) => openChain(c.chain_id)),
+      el("div", { id: "chain-detail" }),
+    );
+    if (state.chain) openChain(state.chain, false);
+  } catch (err) { out.replaceChildren(el("p", {}, `chains: ${err.message}`)); }
+}
+
+async function openChain(id, switchTab = true) {
+  state.chain = id;
+  if (switchTab && state.tab !== "chains") { showTab("chains"); return; }
+  try {
+    const c = await api(`/chains/${encodeURIComponent(id)}`);
+    const features = [];
+    if (c.route.length > 1) features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: c.route } });
+    for (const e of c.events) {
+      if (e.lat != null) features.push({ type: "Feature", properties: { kind: e.kind }, geometry: { type: "Point", coordinates: [e.lon, e.lat] } });
+    }
+    map.getSource("chain").setData({ type: "FeatureCollection", features });
+    if (c.route.length > 1) {
+      const lons = c.route.map((p) => p[0]);
+      const lats = c.route.map((p) => p[1]);
+      map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, duration: 0 });
+    }
+    const links = Object.entries(c.details.links || {}).map(([name, l]) => ({ link: name, score: l.score, why: l.why }));
+    const detail = $("chain-detail") || $("tab-chains");
+    detail.replaceChildren(
+      el("h3", { id: "chain-title" }, `${c.chain.source_port || "?"} → ${c.chain.destination || "?"}: ${fmt(c.chain.barrels_mid)} bbl (mid)`),
+      table(links, ["link", "score", "why"]),
+      el("h3", {}, "Evidence"), table(c.events, ["kind", "mmsi", "other_mmsi", "start", "port"]),
+    );
+    document.body.dataset.chain = id;
+    saveState();
+  } catch (err) { status(`chain: ${err.message}`); }
+}
+
+// --- the cap chart ----------------------------------------------------------------------------
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text != null) node.textContent = String(text);
+  return node;
+}
+
+async function loadCap() {
+  const out = $("tab-cap");
+  try {
+    const cap = await api("/estimate");
+    const rows = cap.rows;
+    const top = Math.max(cap.cap.barrels, ...rows.map((r) => Math.max(r.reported_barrels || 0, r.estimated_barrels_high || 0)));
+    const W = 420; const H = 220; const pad = 30;
+    const chart = svg("svg", { class: "cap", viewBox: `0 0 ${W} ${H}`, id: "cap-chart" });
+    const bw = (W - pad * 2) / Math.max(rows.length, 1);
+    const y = (v) => H - pad - (v / top) * (H - pad * 2);
+    rows.forEach((r, i) => {
+      const x = pad + i * bw;
+      chart.append(svg("rect", { class: "bar-reported bar", x: x + 2, y: y(r.reported_barrels || 0), width: bw / 2 - 3, height: H - pad - y(r.reported_barrels || 0) }));
+      chart.append(svg("rect", { class: "bar-estimated bar", x: x + bw / 2, y: y(r.estimated_barrels_mid || 0), width: bw / 2 - 3, height: H - pad - y(r.estimated_barrels_mid || 0) }));
+      chart.append(svg("text", { x: x + bw / 2, y: H - pad + 12, "text-anchor": "middle" }, r.year));
+    });
+    chart.append(svg("line", { class: "cap-line", x1: pad, x2: W - pad, y1: y(cap.cap.barrels), y2: y(cap.cap.barrels) }));
+    chart.append(svg("text", { x: W - pad, y: y(cap.cap.barrels) - 4, "text-anchor": "end" }, `cap ${cap.cap.barrels.toLocaleString("en")} bbl`));
+    out.replaceChildren(
+      el("h2", {}, "Refined petroleum vs the UNSCR 2397 cap"),
+      el("p", { class: "hint" }, "blue: reported to the 1718 Committee; orange: estimated from the store's chains (mid)"),
+      chart,
+      table(rows, ["year", "reported_barrels", "estimated_barrels_mid", "share_of_cap_mid"]),
+      el("ul", {}, ...cap.notes.map((n) => el("li", {}, n))),
+    );
+  } catch (err) { out.replaceChildren(el("p", {}, `cap: ${err.message}`)); }
+}
+
+// --- claims -----------------------------------------------------------------------------------
+
+async function checkClaims(event) {
+  event.preventDefault();
+  const out = $("claims-out");
+  out.replaceChildren(el("p", { class: "hint" }, "checking…"));
+  try {
+    const body = { text: $("claims-text").value };
+    if ($("claims-date").value) body.date = $("claims-date").value;
+    const result = await api("/claims/check", { method: "POST", body: JSON.stringify(body) });
+    out.replaceChildren(
+      el("h3", {}, `${result.claims.length} claims`),
+      ...result.claims.map((c) => el("div", { class: "claim" },
+        el("p", {}, el("span", { class: `verdict verdict-${c.verdict.replace(/ /g, "-")}` }, c.verdict), ` — ${c.speaker}: “${c.quote}”`),
+        el("ul", {}, ...c.reasons.map((r) => el("li", {}, r))))),
+      el("ul", { class: "hint" }, ...result.notes.map((n) => el("li", {}, n))),
+    );
+  } catch (err) { out.replaceChildren(el("p", {}, `claims: ${err.message}`)); }
+}
+
+// --- watchlist and alerts ---------------------------------------------------------------------
+
+async function toggleWatch(mmsi) {
+  const vessels = new Set(state.watch.vessels);
+  if (vessels.has(mmsi)) vessels.delete(mmsi); else vessels.add(mmsi);
+  state.watch = await api("/watchlist", { method: "PUT", body: JSON.stringify({ vessels: [...vessels], entities: state.watch.entities }) });
+  localStorage.setItem(SINCE_KEY, new Date().toISOString().slice(0, 19) + "Z");
+  const button = $("watch-toggle");
+  if (button) button.textContent = state.watch.vessels.includes(mmsi) ? "Unwatch" : "Watch";
+  renderWatch();
+  pollAlerts();
+}
+
+function renderWatch() {
+  $("watch-list").replaceChildren(...state.watch.vessels.map((m) => {
+    const item = el("li", { class: "clickable" }, `MMSI ${m}`);
+    item.addEventListener("click", () => openVessel(m));
+    return item;
+  }));
+}
+
+async function pollAlerts() {
+  if (!state.token) return;
+  const since = localStorage.getItem(SINCE_KEY) || "";
+  try {
+    const alerts = await api(`/alerts?${query({ since })}`);
+    $("alert-count").textContent = String(alerts.total);
+    $("alerts-badge").classList.toggle("has-alerts", alerts.total > 0);
+    $("alert-list").replaceChildren(...alerts.items.map((a) => {
+      const item = el("li", { class: "alert clickable" }, `${a.added || ""} ${a.kind}: ${a.what}`);
+      item.addEventListener("click", () => { if (a.mmsi) openVessel(a.mmsi); });
+      return item;
+    }));
+  } catch (err) { status(`alerts: ${err.message}`); }
+}
+
+// --- start ------------------------------------------------------------------------------------
+
+async function start() {
+  const view = loadState();
+  state.token = readToken();
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    state.token = $("token-input").value.trim();
+    sessionStorage.setItem(TOKEN_KEY, state.token);
+    $("token-dialog").hidden = true;
+    start();
+  });
+  if (!state.token) { askToken(); return; }
+  for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
+  let searchTimer = null;
+  $("search").addEventListener("input", (e) => { clearTimeout(searchTimer); searchTimer = setTimeout(() => search(e.target.value), 200); });
+  $("search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("search").value); });
+  $("claims-form").addEventListener("submit", checkClaims);
+  $("alerts-badge").addEventListener("click", () => showTab("watch"));
+  for (const id of ["start", "end"]) {
+    $(id).addEventListener("change", () => {
+      state.start = isoOf($("start"));
+      state.end = isoOf($("end"));
+      scheduleTracks();
+      saveState();
+    });
+  }
+  try {
+    const st = await api("/status");
+    $("simulated").hidden = !st.simulated;
+    if (!state.start && !state.end) { state.start = st.first || ""; state.end = st.last || ""; }
+    $("start").value = inputOf(state.start);
+    $("end").value = inputOf(state.end);
+    state.watch = await api("/watchlist");
+  } catch (err) { status(err.message); return; }
+  if (!map) initMap(view);
+  showTab(state.tab);
+  if (state.vessel) openVessel(state.vessel);
+  if (state.chain && state.tab !== "chains") openChain(state.chain, false);
+  pollAlerts();
+  setInterval(pollAlerts, 5000);
+}
+
+start();

@@ -1,0 +1,79 @@
+"""GET /tracks thinned by zoom, GET /status, the watchlist and alerts, the web app's files."""
+
+from __future__ import annotations
+
+import httpx
+
+from conftest import Live
+from oiltrail.store import open_store
+
+REGION = "115,25,145,50"
+
+
+def test_tracks_are_thinned_by_zoom(live: Live) -> None:
+    with open_store(live.db, read_only=True) as store:
+        row = store.con.execute("SELECT count(*) FROM positions").fetchone()
+    assert row is not None
+    wide = live.client.get("/tracks", params={"bbox": REGION, "zoom": 3}).json()
+    close = live.client.get("/tracks", params={"bbox": REGION, "zoom": 7}).json()
+    assert 0 < wide["points"] < close["points"] < row[0] / 5
+    assert wide["cell_deg"] > close["cell_deg"]
+    track = wide["tracks"][0]
+    assert len(track["coords"]) == len(track["times"]) and track["times"] == sorted(track["times"])
+    assert all(115 <= lon <= 145 and 25 <= lat <= 50 for lon, lat in track["coords"])
+
+
+def test_tracks_of_a_day_and_a_vessel_close_up(live: Live) -> None:
+    day = {"start": "2026-01-08T00:00:00Z", "end": "2026-01-08T23:59:59Z"}
+    one = live.client.get(
+        "/tracks", params={"bbox": "131,38.5,132.5,40", "zoom": 11, "mmsi": 445944506, **day}
+    ).json()
+    assert [t["mmsi"] for t in one["tracks"]] == [445944506]
+    assert one["tracks"][0]["name"] == "PAEK MA"
+    first, last = one["tracks"][0]["times"][0], one["tracks"][0]["times"][-1]
+    assert 1767830400 <= first <= last <= 1767916799  # within 2026-01-08 UTC
+
+
+def test_tracks_bad_input(live: Live) -> None:
+    for params in (
+        {"zoom": 30},
+        {"bbox": "0,0,999,1"},
+        {"start": "2026-02-01", "end": "2026-01-01"},
+    ):
+        r = live.client.get("/tracks", params=params)
+        assert r.status_code == 422, (params, r.text)
+
+
+def test_status(live: Live) -> None:
+    st = live.client.get("/status").json()
+    assert st["positions"] > 1_000_000 and st["simulated"] is True
+    assert st["first"].startswith("2026-01-05")
+
+
+def test_watchlist_and_alerts(live: Live) -> None:
+    assert live.client.get("/watchlist").json() == {"vessels": [], "entities": []}
+    put = live.client.put("/watchlist", json={"vessels": [445944506, 445944506], "entities": []})
+    assert put.json() == {"vessels": [445944506], "entities": []}
+    assert live.client.get("/watchlist").json()["vessels"] == [445944506]
+    path = live.db.with_name(live.db.name + ".watchlist.json")
+    assert path.stat().st_mode & 0o777 == 0o600
+    everything = live.client.get("/alerts").json()
+    kinds = {a["kind"] for a in everything["items"]}
+    assert {"event", "chain", "screening"} <= kinds
+    assert all(a["mmsi"] == 445944506 for a in everything["items"])
+    assert live.client.get("/alerts", params={"since": "2099-01-01"}).json()["total"] == 0
+    assert live.client.put("/watchlist", json={"vessels": [1], "x": 1}).status_code == 422
+    assert live.client.put("/watchlist", json={"vessels": ["abc"]}).status_code == 422
+    assert live.client.get("/alerts", params={"since": "soon"}).status_code == 422
+    live.client.put("/watchlist", json={"vessels": [], "entities": []})
+
+
+def test_the_app_files_need_no_token_and_carry_the_csp(live: Live) -> None:
+    page = httpx.get(f"{live.url}/")
+    assert page.status_code == 200 and "/app/app.js" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    js = httpx.get(f"{live.url}/app/vendor/maplibre-gl/maplibre-gl.mjs")
+    assert js.status_code == 200 and len(js.content) > 500_000
+    land = httpx.get(f"{live.url}/app/land.geojson").json()
+    assert len(land["features"]) > 100 and "NOAA" in land["source"]
+    assert httpx.get(f"{live.url}/app/../../etc/passwd").status_code == 404

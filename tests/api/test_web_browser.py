@@ -1,0 +1,148 @@
+"""The web app in real headless Chromium (Debian's package) against `oiltrail serve` on
+127.0.0.1: search a vessel, open its dossier, see its track and an encounter on the map, open
+a chain, check an article's claims, watch a vessel and see an alert after `ingest` and
+`detect` add data while the server runs; no console errors, no request off 127.0.0.1, names
+shown as text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from serving import OILTRAIL, free_port, nampo_visit_csv, serve, stop
+
+from oiltrail.demo import SAMPLE_ARTICLE
+from oiltrail.report.screenshot import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+TOKEN = "browser-token-0123456789abcdef"
+HOSTILE = '<img src=x onerror="document.title=1">'
+HOSTILE_MMSI = 999000111
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: `make browser` installs Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    db = tmp_path_factory.mktemp("web") / "web.duckdb"
+    shutil.copy(demo_db, db)
+    con = duckdb.connect(str(db))  # a vessel whose AIS name is markup (made in code)
+    con.execute(
+        "INSERT INTO static_reports (mmsi, ts, name) VALUES (?, TIMESTAMP '2026-01-10', ?)",
+        [HOSTILE_MMSI, HOSTILE],
+    )
+    con.close()
+    port = free_port()
+    proc, _ = serve(db, port, token=TOKEN)
+    yield f"http://127.0.0.1:{port}", db
+    stop(proc)
+
+
+def _open(browser: Any, url: str) -> tuple[Any, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: errors.append(f"dialog {d.message}"))
+    page.goto(url)
+    return page, errors, requests
+
+
+def test_workspace(browser: Any, site: tuple[str, Path], tmp_path: Path) -> None:
+    url, db = site
+    started = time.perf_counter()
+    page, errors, requests = _open(browser, f"{url}/#token={TOKEN}")
+    page.wait_for_selector("body[data-map-loaded][data-tracks]", state="attached", timeout=60_000)
+    print(f"first load to the map drawn: {time.perf_counter() - started:.2f} s")
+    assert int(page.get_attribute("body", "data-tracks") or 0) > 20
+    assert "token" not in page.url  # the fragment is dropped once read
+    assert page.locator("#simulated").is_visible()
+
+    # search a vessel and open its dossier; its track and its encounter are on the map
+    page.fill("#search", "paek")
+    page.click("#search-results li[data-mmsi='445944506']")
+    page.wait_for_selector("#dossier-title")
+    assert "PAEK MA" in page.text_content("#dossier-title")
+    assert "ofac-23737" in page.text_content("#tab-dossier")
+    assert "encounter" in page.text_content("#tab-dossier")
+    page.wait_for_timeout(1000)  # the view moved to the track: new tracks and events load
+    page.wait_for_selector("body[data-events]", state="attached")
+    assert int(page.get_attribute("body", "data-events") or 0) > 0
+    shot = page.locator("#map").screenshot()
+    assert len(shot) > 20_000
+    assert "vessel=445944506" in page.url  # state in the URL
+
+    # a shared view: the same URL (and the token, which the URL never carries) opens the dossier
+    shared, shared_errors, _ = _open(browser, f"{page.url}#token={TOKEN}")
+    shared.wait_for_selector("#dossier-title")
+    assert "PAEK MA" in shared.text_content("#dossier-title")
+    shared.close()
+    assert shared_errors == []
+
+    # a chain with its evidence
+    page.click("#tabs button[data-tab='chains']")
+    page.locator("#tab-chains tr.clickable").first.click()
+    page.wait_for_selector("#chain-title")
+    assert "bbl" in page.text_content("#chain-title")
+    assert "encounter" in page.text_content("#chain-detail")
+
+    # the cap chart
+    page.click("#tabs button[data-tab='cap']")
+    page.wait_for_selector("#cap-chart rect.bar")
+    assert page.locator("#cap-chart rect.bar").count() >= 2
+
+    # an article's claims
+    page.click("#tabs button[data-tab='claims']")
+    page.fill("#claims-text", SAMPLE_ARTICLE.read_text(encoding="utf-8"))
+    page.click("#claims-form button[type='submit']")
+    page.wait_for_selector("#claims-out .verdict")
+    verdicts = page.locator("#claims-out .verdict").all_text_contents()
+    assert len(verdicts) >= 3 and "contradicted" in verdicts
+
+    # a name that is markup is shown as text
+    page.fill("#search", "onerror")
+    item = page.locator(f"#search-results li[data-mmsi='{HOSTILE_MMSI}']")
+    item.wait_for()
+    assert HOSTILE in item.text_content()
+    assert page.locator("#search-results img").count() == 0
+    page.keyboard.press("Escape")
+
+    # watch the vessel, then add data from the command line while the server runs
+    page.fill("#search", "paek")
+    page.click("#search-results li[data-mmsi='445944506']")
+    page.wait_for_selector("#watch-toggle")
+    page.click("#watch-toggle")
+    page.wait_for_selector("#watch-toggle:text('Unwatch')")
+    time.sleep(1.1)  # the alerts' `since` is to the second
+    csv = nampo_visit_csv(tmp_path / "nampo.csv")
+    for args in (["ingest", str(csv)], ["detect"]):
+        done = subprocess.run(
+            [str(OILTRAIL), *args, "--db", str(db)], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+    page.click("#tabs button[data-tab='watch']")
+    page.wait_for_selector("#alert-list li.alert", timeout=30_000)
+    assert "PAEK MA" in page.text_content("#alert-list")
+    assert int(page.text_content("#alert-count") or 0) > 0
+
+    assert errors == []
+    assert all(r.startswith(url) for r in requests), [r for r in requests if not r.startswith(url)]
+    page.close()

@@ -1,0 +1,67 @@
+"""Settings come from OILTRAIL_* variables (a bad one is one line naming it), and a command's
+start does not import what it does not use (docs/performance.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oiltrail.errors import UsageError
+from oiltrail.settings import Settings
+from oiltrail.startup import allow, hidden
+
+
+def test_settings_read_the_environment_and_keep_defaults() -> None:
+    s = Settings.from_env({"OILTRAIL_WORKERS": "3", "OILTRAIL_DB": "x.duckdb", "OTHER": "1"})
+    assert s.workers == 3 and s.db == Path("x.duckdb")
+    assert s.batch_rows == Settings().batch_rows
+
+
+@pytest.mark.parametrize("raw", ["many", "-1", "0", "2.5"])
+def test_a_bad_number_names_the_variable(raw: str) -> None:
+    with pytest.raises(UsageError, match="OILTRAIL_WORKERS"):
+        Settings.from_env({"OILTRAIL_WORKERS": raw})
+
+
+def test_hidden_modules_fail_to_import_and_allow_lifts_it() -> None:
+    name = "oiltrail_never_imported_module"
+    with hidden(name):
+        with pytest.raises(ModuleNotFoundError):
+            __import__(name)
+        allow(name)
+        with pytest.raises(ModuleNotFoundError):  # lifted: now simply not installed
+            __import__(name)
+    with hidden("json"):  # already imported: nothing hidden
+        __import__("json")
+
+
+def _imported_by(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_the_command_line_imports_no_data_library() -> None:
+    mods = _imported_by("import oiltrail.cli")
+    assert not {"duckdb", "numpy", "pyarrow", "polars", "pandas", "pydantic"} & mods
+
+
+def test_nmea_ingest_imports_neither_polars_nor_pandas_nor_scipy_linalg(tmp_path: Path) -> None:
+    nmea = tmp_path / "a.nmea"
+    nmea.write_bytes(b"!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\n")
+    argv = ["oiltrail", "ingest", "--db", str(tmp_path / "s.duckdb"), str(nmea)]
+    argv += ["--base-time", "2026-01-05T00:00:00Z"]
+    code = (
+        f"import sys\nfrom oiltrail.cli import app\nsys.argv = {argv!r}\n"
+        "try:\n    app()\nexcept SystemExit as e:\n    assert not e.code, e.code"
+    )
+    mods = _imported_by(code)
+    assert "duckdb" in mods and "oiltrail.ais.nmea_kernel" in mods  # it did ingest
+    assert not {"polars", "pandas", "scipy.linalg"} & mods
