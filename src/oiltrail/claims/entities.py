@@ -190,13 +190,25 @@ def _mark(entities: list[dict[str, Any]], status: str, note: str) -> None:
         e["screening"] = {"status": status, "hits": [], "note": note}
 
 
+POSSIBLE_SCORE = 0.7  # a hit screening did not rule out, at its match threshold or above
+
+
+def _possible(hit: dict[str, Any]) -> bool:
+    """Screening said "possible match", or the name is as close as a match's without
+    screening ruling it out ("not a match: the given name differs")."""
+    reasons = str(hit.get("reasons") or "")
+    if reasons.startswith("possible match"):
+        return True
+    return not reasons.startswith("not a match") and float(hit.get("score") or 0) >= POSSIBLE_SCORE
+
+
 def _summary(hits: list[dict[str, Any]]) -> dict[str, Any]:
     keep = ("entity_id", "name", "schema", "score", "match", "lists", "reasons")
     slim = [{k: h.get(k) for k in keep} for h in hits[:3]]
     if any(h.get("match") for h in hits):
         status = "match"
-    elif hits:
+    elif any(_possible(h) for h in hits):
         status = "possible match"
-    else:
+    else:  # hits ruled out by screening's evidence, or too far below its threshold
         status = "no match"
     return {"status": status, "hits": slim}
