@@ -15,7 +15,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["ingest", "simulate", "detect", "screen", "engines", "trace", "claims", "report", "demo"]
+ORDER = [
+    "ingest", "scale", "simulate", "detect", "screen", "engines", "trace", "claims", "report",
+    "demo",
+]  # fmt: skip
 
 
 def main(argv: list[str]) -> None:
