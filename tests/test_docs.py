@@ -11,8 +11,8 @@ import pytest
 
 from oiltrail.detect.params import DetectParams
 from oiltrail.kinds import KINDS
-from oiltrail.store.catalog import CORE_DDL
 from oiltrail.store.anchorages import ANCHORAGES_DDL
+from oiltrail.store.catalog import CORE_DDL
 from oiltrail.store.chains import CHAINS_DDL
 from oiltrail.store.events import DETECT_DDL
 from oiltrail.store.lists import LISTS_DDL

@@ -72,15 +72,17 @@ def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
     return make_events(detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous))
 
 
-def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id: str) -> None:
+def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id: str) -> int:
     """Learn the anchorages and drop the encounters and loitering events that lie closer to
-    one than the rules allow from a port (docs/events.md); off: no anchorages stored."""
+    one than the rules allow from a port (docs/events.md); off: no anchorages stored.
+    Returns how many of the dropped events this run had written."""
     p = params.anchorage
     store.ensure(ANCHORAGES_DDL)
+    dropped_now = 0
     if not p.enabled:
         save_anchorages(store, [], AREA.empty_table(), run_id)
-        return
-    spells = stationary_spells(store, p)
+        return 0
+    spells = stationary_spells(store, p.max_speed_knots, p.max_silence_h, p.min_spell_h)
     rows, area = learn_anchorages(spells, ports, p, params.port_visit.radius_m)
     by_id = {r["anchorage_id"]: r for r in rows}
     for kind, min_m in (
@@ -103,18 +105,26 @@ def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id
             counts[kind] = counts.get(kind, 0) + 1
         if drop:
             _drop = pa.table({"event_id": drop})
+            mine = store.con.execute(
+                "SELECT count(*) FROM events WHERE run_id = ? AND event_id IN "
+                "(SELECT event_id FROM _drop)",
+                [run_id],
+            ).fetchone()
+            dropped_now += int(mine[0]) if mine else 0
             store.con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _drop)")
     save_anchorages(store, rows, area, run_id)
+    return dropped_now
 
 
 def detect_derived(
     store: Store, params: DetectParams, kinds: Sequence[str], run_id: str, ports: pa.Table
 ) -> int:
-    """Replace the derived kinds in `kinds` and annotate ship types; returns events written."""
+    """Apply the learned anchorages, replace the derived kinds in `kinds` and annotate ship
+    types; returns the change in the run's events written (anchorages drop some)."""
     written = 0
     want = [k for k in kinds if k in DERIVED_KINDS]
     if "encounter" in kinds or "loitering" in kinds:
-        apply_anchorages(store, params, ports, run_id)
+        written -= apply_anchorages(store, params, ports, run_id)
     if "dark_rendezvous" in want:
         written += _replace(store, "dark_rendezvous", dark_rendezvous(store, params), run_id)
     if "identity_anomaly" in want:

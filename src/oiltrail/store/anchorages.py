@@ -9,8 +9,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from oiltrail.detect.anchorages import AREA
-from oiltrail.detect.params import AnchorageParams
 from oiltrail.render import emit
 from oiltrail.store.catalog import Store
 
@@ -30,7 +28,9 @@ ANCHORAGE_COLUMNS = (
 )  # fmt: skip
 
 
-def stationary_spells(store: Store, p: AnchorageParams) -> pa.Table:
+def stationary_spells(
+    store: Store, max_speed_knots: float, max_silence_h: float, min_spell_h: float
+) -> pa.Table:
     """Runs of one vessel's positions under the speed, none further apart than the silence,
     lasting the spell time: (mmsi, start, end, lat, lon), the place the mean position."""
     return store.con.execute(
@@ -53,10 +53,10 @@ def stationary_spells(store: Store, p: AnchorageParams) -> pa.Table:
            HAVING max(ts) - min(ts) >= ?
            ORDER BY mmsi, start""",
         [
-            p.max_speed_knots,
-            p.max_speed_knots,
-            f"{p.max_silence_h * 3600:.0f} seconds",
-            f"{p.min_spell_h * 3600:.0f} seconds",
+            max_speed_knots,
+            max_speed_knots,
+            f"{max_silence_h * 3600:.0f} seconds",
+            f"{min_spell_h * 3600:.0f} seconds",
         ],
     ).to_arrow_table()
 
@@ -102,7 +102,10 @@ def anchorage_area(store: Store) -> pa.Table:
         "SELECT 1 FROM duckdb_tables() WHERE table_name = 'anchorage_spells'"
     ).fetchone()
     if not has:
-        return AREA.empty_table()
+        return pa.table(
+            {"anchorage_id": pa.array([], pa.string()), "lat": pa.array([], pa.float64()),
+             "lon": pa.array([], pa.float64())}
+        )  # fmt: skip
     return store.con.execute("SELECT anchorage_id, lat, lon FROM anchorage_spells").to_arrow_table()
 
 
