@@ -15,7 +15,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["ingest", "simulate", "detect", "screen", "engines", "trace", "claims", "report", "demo"]
+ORDER = [
+    "ingest",
+    "simulate",
+    "detect",
+    "screen",
+    "engines",
+    "trace",
+    "claims",
+    "report",
+    "demo",
+    "serve",
+]
 
 
 def main(argv: list[str]) -> None:
