@@ -16,17 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = [
-    "ingest",
-    "simulate",
-    "detect",
-    "screen",
-    "engines",
-    "trace",
-    "claims",
-    "report",
-    "demo",
-    "serve",
-]
+    "ingest", "scale", "simulate", "detect", "screen", "engines", "trace", "claims", "report",
+    "demo", "serve",
+]  # fmt: skip
 
 
 def main(argv: list[str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.detect.params import DetectParams, parse_kinds
-from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS, EventKind, Source
+from oiltrail.kinds import DERIVED_KINDS, KINDS, STATIC_KINDS, VESSEL_KINDS, EventKind, Source
 from oiltrail.records import Chain, Event, Verdict, iso_utc
 from oiltrail.report.marks import colour, label
 from oiltrail.store.chains import CHAIN_COLUMNS
@@ -18,7 +18,7 @@ from oiltrail.store.chains import CHAIN_COLUMNS
 
 def test_every_kind_has_parameters_and_a_detector_group() -> None:
     assert [f.name for f in fields(DetectParams)] == list(KINDS)
-    assert set(VESSEL_KINDS) | set(STATIC_KINDS) | {"encounter"} == set(KINDS)
+    assert set(VESSEL_KINDS) | set(STATIC_KINDS) | set(DERIVED_KINDS) | {"encounter"} == set(KINDS)
     assert EventKind.of("encounter").source is Source.PAIRS
     with pytest.raises(ValueError, match="unknown event kind 'dark'"):
         EventKind.of("dark")

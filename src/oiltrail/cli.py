@@ -389,13 +389,22 @@ def events_cmd(
         str | None,
         typer.Option("--kinds", "--kind", help="Only these kinds, comma-separated (default all)."),
     ] = None,
+    ship_types: Annotated[
+        str | None,
+        typer.Option(
+            "--ship-types",
+            help="Only events with a vessel of these types: tanker, cargo, fishing, …, unknown.",
+        ),
+    ] = None,
 ) -> None:
     """Export events: event_id, kind, mmsi, other_mmsi, start, end, lat, lon, port, details."""
     from oiltrail.detect.params import parse_kinds
+    from oiltrail.shiptypes import parse_ship_types
     from oiltrail.store.events import export_events
 
+    types = parse_ship_types(ship_types)
     with open_db(db, "read") as store:
-        export_events(store, fmt, out_path(out), parse_kinds(kinds) if kinds else None)
+        export_events(store, fmt, out_path(out), parse_kinds(kinds) if kinds else None, types)
 
 
 @command("evaluate")

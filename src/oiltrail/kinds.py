@@ -14,11 +14,13 @@ from typing import cast
 
 
 class Source(StrEnum):
-    """What a detector reads: one vessel's positions, pairs of vessels, or static reports."""
+    """What a detector reads: one vessel's positions, pairs of vessels, static reports, or
+    (derived kinds) the events and reports already in the store."""
 
     POSITIONS = "positions"
     PAIRS = "pairs"
     STATIC = "static"
+    DERIVED = "derived"  # from the store after the kernels: other events, static and positions
 
 
 class EventKind(StrEnum):
@@ -56,6 +58,8 @@ class EventKind(StrEnum):
     SPOOFING = ("spoofing", Source.POSITIONS, False, "#111111", "Spoofed position (impossible jump or shared MMSI)")
     IDENTITY_CHANGE = ("identity_change", Source.STATIC, True, "#0f9fb0", "Identity change (new name, IMO or call sign)")
     DRAUGHT_CHANGE = ("draught_change", Source.STATIC, False, "#2ca02c", "Draught change (loaded or discharged cargo)")
+    DARK_RENDEZVOUS = ("dark_rendezvous", Source.DERIVED, True, "#8c564b", "Dark rendezvous (two ships dark together near each other, possible hidden transfer)")
+    IDENTITY_ANOMALY = ("identity_anomaly", Source.DERIVED, True, "#e377c2", "Identity anomaly (fraudulent IMO number, or one IMO on two ships at once)")
     # fmt: on
 
 
@@ -63,3 +67,4 @@ KINDS: tuple[str, ...] = tuple(k.value for k in EventKind)
 VESSEL_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind if k.source is Source.POSITIONS)
 STATIC_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind if k.source is Source.STATIC)
 PAIR_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind if k.source is Source.PAIRS)
+DERIVED_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind if k.source is Source.DERIVED)

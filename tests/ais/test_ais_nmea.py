@@ -79,7 +79,8 @@ def test_static_type_5_two_sentences_and_checked_imo() -> None:
     assert row["draught"] == pytest.approx(6.2)
     bad = [tag(s, c=BASE_S) for s in encode(static5(445123456, 9074728, "X"), 4)]
     d = read("\n".join(bad) + "\n")
-    assert d.static.to_pylist()[0]["imo"] is None and d.invalid_imo == 1  # kept, imo nulled
+    # kept as reported (the store flags it: docs/inputs.md) and counted
+    assert d.static.to_pylist()[0]["imo"] == 9074728 and d.invalid_imo == 1
 
 
 def test_type_19_and_24_give_positions_and_static() -> None:

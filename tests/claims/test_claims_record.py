@@ -31,7 +31,7 @@ CASES: dict[str, list[tuple[str | None, str | None, str | None, str]]] = {
     ],
     "panel_2024.txt": [
         ("U.N. sanctions monitors", None, "2024", "supported"),
-        ("monitors", None, "2024-01", "supported"),
+        ("U.N. sanctions monitors", None, "2024-01", "supported"),  # "the monitors"
         ("a Western diplomat", None, None, "not enough evidence"),  # 2025: nothing on record
     ],
     "named_ships.txt": [
@@ -236,3 +236,14 @@ def test_a_speakers_country_is_the_subject_when_the_sentence_names_none() -> Non
     claim = check_claims(text, None, today=TODAY)["claims"][0]
     assert claim["subject"].startswith("Russia -> North Korea")
     assert any("Russia, 2021" in r for r in claim["reasons"]), claim["reasons"]
+
+
+def test_the_report_is_the_report_named_before() -> None:
+    text = (
+        "A UN Panel of Experts report said North Korea received about 1.2 million barrels of "
+        "refined petroleum in 2024.\n\n"
+        "The tanker Chon Ma San received fuel from Shang Yuan Bao off Nakhodka in 2019, "
+        "the report said.\n"
+    )
+    speakers = [c["speaker"] for c in check_claims(text, None, today=TODAY)["claims"]]
+    assert speakers == ["A UN Panel of Experts report", "A UN Panel of Experts report"]

@@ -65,13 +65,18 @@ def test_every_kind_and_both_spoof_subtypes(truth: list[dict[str, Any]]) -> None
     assert subtypes == {"teleport", "shared_mmsi"}
     changes = {r["details"]["change"] for r in truth if r["kind"] == "identity_change"}
     assert changes == {"same_mmsi", "same_imo_new_mmsi"}
+    anomalies = {r["details"]["subtype"] for r in truth if r["kind"] == "identity_anomaly"}
+    assert anomalies == {"invalid_imo", "shared_imo"}
 
 
 def test_times_are_iso_z_and_ordered(truth: list[dict[str, Any]]) -> None:
     for r in truth:
         assert r["start"].endswith("Z") and r["end"].endswith("Z")
         assert r["start"] <= r["end"]
-        assert (r["other_mmsi"] != "") == (r["kind"] == "encounter")
+        if r["kind"] in ("encounter", "dark_rendezvous"):
+            assert r["other_mmsi"] != ""
+        elif r["kind"] != "identity_anomaly":
+            assert r["other_mmsi"] == ""
         assert (r["port"] != "") == (r["kind"] == "port_visit")
 
 

@@ -55,7 +55,7 @@ def add_static(
     store: Store, mmsi: int, at: datetime, draught_m: float, length_m: float, beam_m: float
 ) -> None:
     store.con.execute(
-        "INSERT INTO static_reports VALUES (?, ?, NULL, 'T', NULL, 80, ?, ?, ?, NULL, NULL)",
+        "INSERT INTO static_reports VALUES (?, ?, NULL, 'T', NULL, 80, ?, ?, ?, NULL, NULL, NULL)",
         [mmsi, at, length_m, beam_m, draught_m],
     )
 

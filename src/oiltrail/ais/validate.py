@@ -5,7 +5,8 @@ Choices where the spec is silent:
   SART/aircraft/AtoN/coast-station numbers are `invalid_mmsi` here.
 - Not-available values (sog 102.3, cog 360, heading 511) become NULL, as do invalid cog/heading
   (> 360); only coordinates, speed and time quarantine a position (lat 91/lon 181 = no position).
-- IMO with a bad check digit (rigour.ids.IMO): the static row is kept with imo NULL and counted.
+- IMO with a bad check digit (rigour.ids.IMO): the static row is kept with the IMO as reported
+  and counted (the store flags it); a value that is not 7 digits is nulled.
 - Times: after now + FUTURE_TOLERANCE is `future_time`; before AIS_EPOCH is `out_of_range:ts`.
 """
 
@@ -145,17 +146,32 @@ def _null_where(arr: pa.Array, mask: npt.NDArray[np.bool_]) -> pa.Array:
 
 
 def valid_imo(imo: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.bool_], int]:
-    """Mask of IMO numbers passing rigour's check digit, and how many non-zero ones failed."""
+    """Mask of IMO numbers passing rigour's ship check digit, and how many non-zero failed.
+
+    The ship scheme only: rigour's `is_valid` also admits company IMO numbers (another
+    checksum), which no ship's AIS report should carry."""
     ok = np.zeros(len(imo), dtype=bool)
     for value in np.unique(imo[imo > 0]):
-        ok[imo == value] = bool(IMO.is_valid(str(int(value)))) and 1_000_000 <= value <= 9_999_999
+        ok[imo == value] = 1_000_000 <= value <= 9_999_999 and bool(
+            IMO.is_valid_vessel(f"{int(value):07d}")
+        )
     return ok, int(((imo > 0) & ~ok).sum())
 
 
+def seven_digits(imo: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Mask of values that are IMO-shaped (7 digits); anything else is no IMO at all."""
+    return (imo >= 1_000_000) & (imo <= 9_999_999)
+
+
 def canonical_static(table: pa.Table, source: str) -> tuple[pa.Table, int]:
-    """Good static rows in store types, and how many IMO numbers were nulled (bad check digit)."""
+    """Good static rows in store types, and how many carry an IMO whose check digit fails.
+
+    Such an IMO is kept as reported (the store flags it, `static_reports.invalid_imo`): a
+    fraudulent IMO is evidence (docs/events.md, identity_anomaly). Only a value that is not a
+    7-digit number is treated as missing."""
     imo = np.nan_to_num(_f64(table["imo"])).astype(np.int64)
     imo_ok, bad_imo = valid_imo(imo)
+    imo_ok = seven_digits(imo)
     ship_type = _f64(table["ship_type"])
     n = table.num_rows
     floats = {}

@@ -184,6 +184,7 @@ class SpeakerBook:
     _rank: dict[str, int] = field(default_factory=dict, repr=False)
     _by_token: dict[str, str] = field(default_factory=dict, repr=False)
     _by_word: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    _described: dict[str, Speaker] = field(default_factory=dict, repr=False)
 
     def remember(self, speaker: Speaker) -> Speaker:
         if speaker.kind == "person":
@@ -194,9 +195,27 @@ class SpeakerBook:
             self.last_person = speaker
         elif speaker.kind in {"organization", "country"}:
             self.last_other = speaker
+            self._describe(speaker)
         else:  # "an analyst at ...", "a defector who ...": later "she said" means them
             self.last_person = speaker
+            self._describe(speaker)
         return speaker
+
+    def _describe(self, speaker: Speaker) -> None:
+        """Index a described speaker by the nouns of its head ("A UN Panel of Experts report":
+        panel, experts, report; "an analyst at a group in Seoul": analyst), for "the report"."""
+        head = re.split(r"\b(?:at|in|for|from|with|who|which|on)\b", speaker.name, maxsplit=1)[0]
+        for word in re.findall(r"[a-z]{3,}", head.lower()):
+            if word not in DETERMINERS:
+                self._described[word] = speaker
+
+    def by_reference(self, phrase: str) -> Speaker | None:
+        """ "the report" (a definite article and at most two more words) after "A UN Panel of
+        Experts report": the speaker described earlier with that head noun."""
+        words = phrase.lower().split()
+        if not 2 <= len(words) <= 3 or words[0] != "the":
+            return None
+        return self._described.get(words[-1])
 
     def _index(self, full: str, title: str) -> None:
         if full not in self._rank:
@@ -337,7 +356,7 @@ def speaker_from_chunk(chunk: str, book: SpeakerBook) -> Speaker | None:
         return Speaker(_clean_description(chunk), "description")
     m = NAME_AT_END.search(chunk)
     if m is None:
-        return book.by_title(chunk) or _description(chunk)
+        return book.by_title(chunk) or book.by_reference(chunk) or _description(chunk)
     run = m.group(1)
     name, title_caps = _strip_titles(run)
     prefix = chunk[: m.start()].strip()

@@ -49,6 +49,7 @@ from oiltrail.claims.text import (
 )
 from oiltrail.record import PublicRecord, bundled_record
 from oiltrail.records import Claim as ClaimRecord
+from oiltrail.records import Verdict
 
 CLAIM_KEYS = ClaimRecord.COLUMNS  # a claim's output keys (their home: oiltrail.records)
 CLAIM_ROW_COLUMNS = CLAIM_KEYS  # `check-claims --format table|csv`: one row per claim
@@ -183,7 +184,7 @@ def check_claims_noted(
             speaker_text=f.speaker_text,
         )
         if period is not None and period.start > (now.year, now.month):
-            verdict = "not enough evidence"
+            verdict = Verdict.NOT_ENOUGH_EVIDENCE
             reasons = [
                 f"the claim's period {period.text} is in the future: a forecast is not judged"
             ]

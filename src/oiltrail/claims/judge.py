@@ -26,6 +26,7 @@ from oiltrail.record import (
     StsCase,
     period_text,
 )
+from oiltrail.records import Verdict
 
 # "Negligible", "insignificant", "minimal", "miserable level": read as at most this many
 # barrels in a year (10 % of the UNSCR 2397 cap). Our reading: the words have no legal threshold;
@@ -119,7 +120,7 @@ def judge_claim(
     record: PublicRecord,
     *,
     threshold_barrels: float = MINIMAL_THRESHOLD_BARRELS,
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     """(verdict, reasons) for one claim against the public record."""
     notes: list[str] = []
     if period is None:
@@ -128,7 +129,7 @@ def judge_claim(
         notes.append(f"no period stated in the claim: judged on the article's date ({period.text})")
     covered = record.years()
     if covered and (period.end[0] < covered[0] or period.start[0] > covered[-1]):
-        return "not enough evidence", [
+        return Verdict.NOT_ENOUGH_EVIDENCE, [
             f"the public record has no figures for {period.text} (it covers "
             f"{covered[0]}-{covered[-1]})",
             *notes,
@@ -137,10 +138,10 @@ def judge_claim(
     return verdict, reasons + notes
 
 
-def _every_year(claim: Claim, record: PublicRecord, threshold: float) -> tuple[str, list[str]]:
+def _every_year(claim: Claim, record: PublicRecord, threshold: float) -> tuple[Verdict, list[str]]:
     """No period known: a verdict for each year of the record, and the overall verdict."""
     if claim.quantity is not None:
-        return "not enough evidence", [
+        return Verdict.NOT_ENOUGH_EVIDENCE, [
             f"'{claim.quantity['text']}' names no period and the article has no date: a "
             "quantity cannot be set against a year (give --date YYYY-MM-DD)"
         ]
@@ -150,34 +151,37 @@ def _every_year(claim: Claim, record: PublicRecord, threshold: float) -> tuple[s
             claim, Period((year, 1), (year, 12), "record year"), record, threshold
         )
         per_year.append((year, verdict, reasons))
-    by = {v: [y for y, vv, _ in per_year if vv == v] for v in ("contradicted", "supported")}
+    by = {
+        v: [y for y, vv, _ in per_year if vv == v]
+        for v in (Verdict.CONTRADICTED, Verdict.SUPPORTED)
+    }
     lines = [f"{y}: {v}: {_drop_year(rs[0] if rs else '', y)}" for y, v, rs in per_year]
     head = (
         "no period stated and no article date: judged against each year of the public record "
         f"({', '.join(str(y) for y, _, _ in per_year)}); a claim that names no period is read "
         "as a general statement, so one year that contradicts it contradicts it"
     )
-    if by["contradicted"]:
-        overall = "contradicted"
+    if by[Verdict.CONTRADICTED]:
+        overall = Verdict.CONTRADICTED
         why = (
             f"overall contradicted: the record contradicts it in "
-            f"{', '.join(map(str, by['contradicted']))}"
+            f"{', '.join(map(str, by[Verdict.CONTRADICTED]))}"
             + (
-                f", supports it in {', '.join(map(str, by['supported']))}"
-                if by["supported"]
+                f", supports it in {', '.join(map(str, by[Verdict.SUPPORTED]))}"
+                if by[Verdict.SUPPORTED]
                 else ""
             )
         )
-    elif by["supported"] and len(by["supported"]) == len(per_year):
-        overall, why = "supported", "overall supported: every year of the record supports it"
-    elif by["supported"]:
-        overall = "supported"
+    elif by[Verdict.SUPPORTED] and len(by[Verdict.SUPPORTED]) == len(per_year):
+        overall, why = Verdict.SUPPORTED, "overall supported: every year of the record supports it"
+    elif by[Verdict.SUPPORTED]:
+        overall = Verdict.SUPPORTED
         why = (
             f"overall supported: the record supports it in "
-            f"{', '.join(map(str, by['supported']))} and contradicts it in no year"
+            f"{', '.join(map(str, by[Verdict.SUPPORTED]))} and contradicts it in no year"
         )
     else:
-        overall, why = "not enough evidence", "overall not enough evidence in any year"
+        overall, why = Verdict.NOT_ENOUGH_EVIDENCE, "overall not enough evidence in any year"
     return overall, [why, head, *lines]
 
 
@@ -187,14 +191,14 @@ def _drop_year(line: str, year: int) -> str:
 
 def _judge_period(
     claim: Claim, period: Period, record: PublicRecord, threshold: float
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     stance, quantity = claim.stance, claim.quantity
     if quantity is not None:
         return _quantity(claim, quantity, period, record)
     if claim.vessels:
         return _ships(claim, period, record)
     if stance is None:
-        return "not enough evidence", ["the claim asserts nothing checkable"]
+        return Verdict.NOT_ENOUGH_EVIDENCE, ["the claim asserts nothing checkable"]
     if stance.kind == "minimal":
         if stance.denial:
             return _per_year(_denied, claim, period, record, 0.0)
@@ -221,18 +225,18 @@ Check = Any  # (claim, period of one year, record, threshold) -> (verdict, reaso
 
 def _per_year(
     check: Check, claim: Claim, period: Period, record: PublicRecord, threshold: float
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     """One check per calendar year of the period; contradicted if any year contradicts."""
     results = [check(claim, period.clip(y), record, threshold) for y in period.years]
     verdicts = [v for v, _ in results]
     reasons = [r for _, rs in results for r in rs]
-    if "contradicted" in verdicts:
-        return "contradicted", reasons
-    if verdicts and all(v == "supported" for v in verdicts):
-        return "supported", reasons
-    if "supported" in verdicts and len(verdicts) > 1:
-        return "supported", reasons
-    return "not enough evidence", reasons
+    if Verdict.CONTRADICTED in verdicts:
+        return Verdict.CONTRADICTED, reasons
+    if verdicts and all(v == Verdict.SUPPORTED for v in verdicts):
+        return Verdict.SUPPORTED, reasons
+    if Verdict.SUPPORTED in verdicts and len(verdicts) > 1:
+        return Verdict.SUPPORTED, reasons
+    return Verdict.NOT_ENOUGH_EVIDENCE, reasons
 
 
 def _who(claim: Claim) -> str:
@@ -268,7 +272,7 @@ def _est_line(e: PublishedEstimate) -> str:
 
 def _within(
     claim: Claim, period: Period, record: PublicRecord, threshold: float
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     """A small-supply claim ("negligible", "within the cap") for one year."""
     year = period.start[0]
     terms = claim.stance.terms if claim.stance else ()
@@ -287,7 +291,7 @@ def _within(
     floors = [e for e in ests if e.bound != "upper" and e.barrels > threshold]
     over += [f"{_est_line(e)}: {_times(e.barrels, threshold)}" for e in floors]
     if over:
-        return "contradicted", [f"{year}: exceeds {limit}: " + "; ".join(over)]
+        return Verdict.CONTRADICTED, [f"{year}: exceeds {limit}: " + "; ".join(over)]
     scenario = [e for e in ests if e.bound == "upper" and e.barrels > threshold]
     context = [
         f"{_est_line(e)} (an upper-bound scenario, not a floor: it does not contradict "
@@ -295,12 +299,12 @@ def _within(
         for e in scenario
     ]
     if has_rows:
-        return "supported", [
+        return Verdict.SUPPORTED, [
             f"{year}: stays under {limit}: {said}; no independent estimate for the period "
             f"exceeds it",
             *context,
         ]
-    return "not enough evidence", [
+    return Verdict.NOT_ENOUGH_EVIDENCE, [
         f"{year}: {said}, and no independent estimate for {_who(claim)} in {period.text}",
         *context,
     ]
@@ -308,12 +312,12 @@ def _within(
 
 def _denied(
     claim: Claim, period: Period, record: PublicRecord, threshold: float
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     """A denial of illicit supply ("rejects report on fuel smuggling") for one year."""
     year = period.start[0]
     mine = [e for e in _estimates(claim, period, record) if e.bound != "upper"]
     if claim.supplier is not None and mine:
-        return "contradicted", [
+        return Verdict.CONTRADICTED, [
             f"{year}: independent estimates of {claim.supplier}'s supply beyond its "
             "declarations: " + "; ".join(_est_line(e) for e in mine)
         ]
@@ -323,32 +327,32 @@ def _denied(
         if e.route == "sts" and e.bound != "upper"
     ]
     if illicit:
-        return "not enough evidence", [
+        return Verdict.NOT_ENOUGH_EVIDENCE, [
             f"{year}: illicit deliveries are documented, but the estimates do not attribute "
             f"them to {claim.supplier or 'a supplier'}: " + "; ".join(_est_line(e) for e in illicit)
         ]
-    return "not enough evidence", [
+    return Verdict.NOT_ENOUGH_EVIDENCE, [
         f"{year}: no independent estimate of illicit supply in the record for {period.text}"
     ]
 
 
 def _no_supply(
     claim: Claim, period: Period, record: PublicRecord, threshold: float
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     year = period.start[0]
     declared, said, has_rows = _declared(record, year, claim.supplier)
     ests = [e for e in _estimates(claim, period, record) if e.bound != "upper"]
     if declared > 0 or ests:
         parts = ([said] if declared > 0 else []) + [_est_line(e) for e in ests]
-        return "contradicted", [f"{year}: oil moved: " + "; ".join(parts)]
+        return Verdict.CONTRADICTED, [f"{year}: oil moved: " + "; ".join(parts)]
     if has_rows:
-        return "supported", [f"{year}: {said}; no independent estimate says otherwise"]
-    return "not enough evidence", [f"{year}: {said}"]
+        return Verdict.SUPPORTED, [f"{year}: {said}; no independent estimate says otherwise"]
+    return Verdict.NOT_ENOUGH_EVIDENCE, [f"{year}: {said}"]
 
 
 def _above(
     claim: Claim, period: Period, record: PublicRecord, threshold: float
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     """A large-supply claim ("exceeded the cap", "lifeline", "bought diesel") for one year."""
     year = period.start[0]
     declared, said, _ = _declared(record, year, claim.supplier)
@@ -364,8 +368,8 @@ def _above(
         _est_line(e) for e in ests if e.barrels > threshold
     ]
     if hits:
-        return "supported", [f"{year}: {what}: " + "; ".join(hits)]
-    return "not enough evidence", [
+        return Verdict.SUPPORTED, [f"{year}: {what}: " + "; ".join(hits)]
+    return Verdict.NOT_ENOUGH_EVIDENCE, [
         f"{year}: nothing in the record shows {what} for {_who(claim)}: {said} "
         "(undeclared supply is not in the declarations)"
     ]
@@ -380,23 +384,23 @@ def _in_period(c: StsCase, period: Period) -> bool:
     return period.start <= ym <= period.end
 
 
-def _sts(claim: Claim, period: Period, record: PublicRecord) -> tuple[str, list[str]]:
+def _sts(claim: Claim, period: Period, record: PublicRecord) -> tuple[Verdict, list[str]]:
     cases = [c for c in record.sts_cases if _in_period(c, period)]
     ests = [e for e in record.estimates_for(period.start, period.end) if e.route == "sts"]
     if cases or ests:
         head = f"{len(cases)} documented ship-to-ship case(s) in {period.text}"
-        return "supported", [
+        return Verdict.SUPPORTED, [
             head + (": " + "; ".join(_case_line(c) for c in cases[:4]) if cases else ""),
             *(_est_line(e) for e in ests),
         ]
     dates = [c.date for c in record.sts_cases] or ["-"]
-    return "not enough evidence", [
+    return Verdict.NOT_ENOUGH_EVIDENCE, [
         f"no documented ship-to-ship case or estimate in the record for {period.text} "
         f"({len(record.sts_cases)} cases on file, {min(dates)} to {max(dates)})"
     ]
 
 
-def _ships(claim: Claim, period: Period, record: PublicRecord) -> tuple[str, list[str]]:
+def _ships(claim: Claim, period: Period, record: PublicRecord) -> tuple[Verdict, list[str]]:
     """A claim about named ships: judged on those ships' documented cases only."""
     names = [v.upper() for v in claim.vessels]
     cases = record.sts_for(names)
@@ -406,7 +410,7 @@ def _ships(claim: Claim, period: Period, record: PublicRecord) -> tuple[str, lis
     inside = [c for c in relevant if _in_period(c, period)]
     label = " and ".join(names)
     if inside:
-        return "supported", [
+        return Verdict.SUPPORTED, [
             f"documented ship-to-ship case(s) of {label} in {period.text}: "
             + "; ".join(_case_line(c) for c in inside)
         ]
@@ -416,7 +420,7 @@ def _ships(claim: Claim, period: Period, record: PublicRecord) -> tuple[str, lis
         if pair
         else f"no documented case of {label} in {period.text}"
     )
-    return "not enough evidence", [
+    return Verdict.NOT_ENOUGH_EVIDENCE, [
         why
         + (
             "; the record has only these cases of the ships named, which do not show this "
@@ -442,7 +446,7 @@ def _kind(claim: Claim) -> str:
 
 def _quantity(
     claim: Claim, q: dict[str, Any], period: Period, record: PublicRecord
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     claimed = float(q["barrels"])
     unit = str(q.get("unit", "barrels"))
     factor = "" if unit == "barrels" else f" at {float(q['barrels_factor']):g} bbl per {unit[:-1]}"
@@ -466,7 +470,7 @@ def _close(a: float, b: float) -> bool:
 
 def _vs_declarations(
     claim: Claim, q: dict[str, Any], claimed: float, said: str, period: Period, record: PublicRecord
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     head = f"{said}, a declared figure, compared with declarations to the 1718 Committee"
     rows = [
         r
@@ -486,23 +490,25 @@ def _vs_declarations(
             whose = claim.supplier or "all suppliers"
             candidates.append((total, f"{whose}, {period.text}: {bbl(total)} [{'; '.join(cites)}]"))
     if not candidates:
-        return "not enough evidence", [
+        return Verdict.NOT_ENOUGH_EVIDENCE, [
             f"{head}: none from {_who(claim)} for exactly {period.text} in the record"
         ]
     tonnes = q.get("unit") == "tonnes"
     for r in rows:
         if tonnes and r.tonnes is not None and _close(float(q["value"]), r.tonnes):
-            return "supported", [f"{head}: matches {r.tonnes:,.0f} t as declared: {_decl_line(r)}"]
+            return Verdict.SUPPORTED, [
+                f"{head}: matches {r.tonnes:,.0f} t as declared: {_decl_line(r)}"
+            ]
     for value, line in candidates:
         if (
             _close(claimed, value)
             or (q["bound"] == "lower" and value >= claimed)
             or (q["bound"] == "upper" and value <= claimed)
         ):
-            return "supported", [f"{head}: agrees within {QUANTITY_TOLERANCE:.0%}: {line}"]
+            return Verdict.SUPPORTED, [f"{head}: agrees within {QUANTITY_TOLERANCE:.0%}: {line}"]
     value, line = max(candidates)
     more = "more" if value > claimed else "less"
-    return "contradicted", [f"{head}: the declarations show {more}: {line}"]
+    return Verdict.CONTRADICTED, [f"{head}: the declarations show {more}: {line}"]
 
 
 def _decl_line(r: Declaration) -> str:
@@ -511,7 +517,7 @@ def _decl_line(r: Declaration) -> str:
 
 def _vs_estimates(
     claim: Claim, q: dict[str, Any], claimed: float, said: str, period: Period, record: PublicRecord
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     head = f"{said}, an estimate, compared with published independent estimates"
     ests = _estimates(claim, period, record)
     context = [
@@ -520,7 +526,7 @@ def _vs_estimates(
         for y in period.years[:3]
     ]
     if not ests:
-        return "not enough evidence", [
+        return Verdict.NOT_ENOUGH_EVIDENCE, [
             f"{head}: none in the record for {_who(claim)} in {period.text}",
             *context,
         ]
@@ -549,18 +555,18 @@ def _vs_estimates(
         else:
             (agree if _close(claimed, e.barrels) else disagree).append(_est_line(e))
     if agree and not disagree:
-        return "supported", [f"{head}: consistent with " + "; ".join(agree), *context]
+        return Verdict.SUPPORTED, [f"{head}: consistent with " + "; ".join(agree), *context]
     if disagree and not agree:
-        return "contradicted", [f"{head}: at odds with " + "; ".join(disagree), *context]
+        return Verdict.CONTRADICTED, [f"{head}: at odds with " + "; ".join(disagree), *context]
     if agree and disagree:
-        return "not enough evidence", [
+        return Verdict.NOT_ENOUGH_EVIDENCE, [
             f"{head}: the estimates disagree about it: consistent with "
             + "; ".join(agree)
             + "; at odds with "
             + "; ".join(disagree),
             *context,
         ]
-    return "not enough evidence", [
+    return Verdict.NOT_ENOUGH_EVIDENCE, [
         f"{head}: none for a comparable period (" + "; ".join(_est_line(e) for e in ests) + ")",
         *context,
     ]

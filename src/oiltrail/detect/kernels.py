@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from oiltrail.ais.schema import EVENTS
 from oiltrail.detect import encounters, static, vessel
+from oiltrail.detect.feasible import PortSet, port_set
 from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import DetectParams
 from oiltrail.detect.ports import PortIndex, build_port_index
@@ -37,9 +38,10 @@ class PortLookup:
 
     visit: PortIndex
     far: PortIndex
+    feasible: PortSet  # every port with its role, for the gaps' feasible port calls
 
 
-_LOOKUPS: dict[tuple[int, float, float, float, float, int], PortLookup] = {}
+_LOOKUPS: dict[tuple[int, float, float, float, float, int, int], PortLookup] = {}
 
 
 def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
@@ -53,13 +55,16 @@ def port_lookup(ports: pa.Table, params: DetectParams) -> PortLookup:
         params.port_visit.radius_m,
         reach_far,
         # the names too: a user's table with the bundled coordinates under other names must
-        # not reuse the bundled index (its visits would carry the bundled names)
+        # not reuse the bundled index (its visits would carry the bundled names); and the roles
         hash(tuple(ports.column("name").to_pylist())),
+        hash(tuple(ports.column("role").to_pylist())) if "role" in ports.column_names else 0,
     )
     if key not in _LOOKUPS:
         _LOOKUPS.clear()
         _LOOKUPS[key] = PortLookup(
-            build_port_index(ports, params.port_visit.radius_m), build_port_index(ports, reach_far)
+            build_port_index(ports, params.port_visit.radius_m),
+            build_port_index(ports, reach_far),
+            port_set(ports),
         )
     return _LOOKUPS[key]
 
@@ -84,7 +89,7 @@ def run_vessel_kernels(
         if "loitering" in want:
             rows.extend(vessel.detect_loitering(t, speed, lookup.far, params.loitering))
         if "gap" in want:
-            rows.extend(vessel.detect_gaps(t, in_visit, params.gap))
+            rows.extend(vessel.detect_gaps(t, in_visit, params.gap, lookup.feasible))
         if "spoofing" in want:
             rows.extend(vessel.detect_spoofing(t, params.spoofing))
     if static_reports is not None and static_reports.num_rows:

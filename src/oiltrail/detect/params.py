@@ -51,6 +51,15 @@ class GapParams:
     # GFW pipe-gaps GapDetector.THRESHOLD = 12 h; Welch et al. 2022 AIS disabling >= 12 h.
     min_duration_h: float = 12.0
     context_h: float = 12.0  # GFW n_hours_before = 12: positions counted before the gap
+    # Feasible port calls (docs/events.md): the highest speed reported in the 24 h before the
+    # gap, else 14 kn (a laden product tanker's service speed is 12-15 kn); reported speeds
+    # above 30 kn are not a tanker's (AIS glitches) and are ignored.
+    speed_window_h: float = 24.0
+    default_speed_knots: float = 14.0
+    max_plausible_speed_knots: float = 30.0
+    # A vessel that only drifted (under 2 kn, the loitering speed) reported no sailing speed.
+    min_sailing_speed_knots: float = 2.0
+    max_other_ports: int = 10  # ports of role `other` listed (DPRK and source ports: all)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,24 @@ class DraughtParams:
 
 
 @dataclass(frozen=True)
+class RendezvousParams:
+    # docs/events.md: gaps overlapping >= 2 h (an STS transfer takes hours: UN PoE S/2019/171
+    # cases ran 4-12 h), last or first positions within 40 km (what a tanker covers in about
+    # 1.5 h at 14 kn: close enough to meet at sea while both are dark).
+    min_overlap_h: float = 2.0
+    max_distance_m: float = 40_000.0
+
+
+@dataclass(frozen=True)
+class IdentityAnomalyParams:
+    # docs/events.md: one IMO on two MMSIs more than 100 km apart within 1 h, at least twice
+    # (a ship cannot be two places at once; 100 km in 1 h is 54 kn, beyond any tanker).
+    shared_distance_m: float = 100_000.0
+    shared_window_h: float = 1.0
+    shared_min_count: int = 2
+
+
+@dataclass(frozen=True)
 class DetectParams:
     encounter: EncounterParams = field(default_factory=EncounterParams)
     loitering: LoiteringParams = field(default_factory=LoiteringParams)
@@ -94,6 +121,8 @@ class DetectParams:
     spoofing: SpoofingParams = field(default_factory=SpoofingParams)
     identity_change: IdentityParams = field(default_factory=IdentityParams)
     draught_change: DraughtParams = field(default_factory=DraughtParams)
+    dark_rendezvous: RendezvousParams = field(default_factory=RendezvousParams)
+    identity_anomaly: IdentityAnomalyParams = field(default_factory=IdentityAnomalyParams)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)

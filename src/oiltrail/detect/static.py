@@ -1,16 +1,19 @@
 """Detectors over static reports (docs/events.md): identity changes and draught changes.
 
-A change is counted between a vessel's consecutive *known* values: empty names, IMO 0 and
-impossible draughts (outside (0, max_draught_m]) are skipped, never read as a change.
+A change is counted between a vessel's consecutive *known* values: empty names, IMO 0 or
+failing its check digit, and impossible draughts (outside (0, max_draught_m]) are skipped,
+never read as a change.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from oiltrail.ais.validate import valid_imo
 from oiltrail.detect.params import DraughtParams, IdentityParams
 
 Row = dict[str, Any]
@@ -36,7 +39,12 @@ def _frame(static: pa.Table) -> pl.DataFrame:
         for c in _TEXT
     ]
     imo = pl.col("imo").cast(pl.Int64, strict=False)
-    exprs.append(pl.when((imo >= 1_000_000) & (imo <= 9_999_999)).then(imo).alias("imo"))
+    # An IMO failing its check digit is an identity anomaly (detect/identity.py), not a value
+    # to compare: it is skipped here like a missing one.
+    shaped = df.get_column("imo").cast(pl.Int64, strict=False).drop_nulls().unique().to_numpy()
+    ok, _ = valid_imo(shaped.astype(np.int64))
+    good = pl.Series(shaped[ok], dtype=pl.Int64)
+    exprs.append(pl.when(imo.is_in(good.implode())).then(imo).alias("imo"))
     df = df.with_columns(
         pl.col("mmsi").cast(pl.Int64), pl.col("ts").cast(pl.Datetime("us")), *exprs
     )
@@ -84,14 +92,18 @@ def detect_identity_changes(static: pa.Table, p: IdentityParams) -> list[Row]:
 
 
 def _imo_moves(df: pl.DataFrame) -> list[Row]:
-    """The first report of an IMO under each MMSI after its first MMSI."""
+    """The first report of an IMO under each MMSI after its first MMSI, when the MMSI before
+    had stopped using it (a handover; two MMSIs using it at once is an identity anomaly)."""
     firsts = (
         df.filter(pl.col("imo").is_not_null())
         .group_by(["imo", "mmsi"])
-        .agg(pl.col("ts").min())
+        .agg(pl.col("ts").min(), pl.col("ts").max().alias("last"))
         .sort(["imo", "ts", "mmsi"])
-        .with_columns(pl.col("mmsi").shift(1).over("imo").alias("prev_mmsi"))
-        .filter(pl.col("prev_mmsi").is_not_null())
+        .with_columns(
+            pl.col("mmsi").shift(1).over("imo").alias("prev_mmsi"),
+            pl.col("last").shift(1).over("imo").alias("prev_last"),
+        )
+        .filter(pl.col("prev_mmsi").is_not_null() & (pl.col("prev_last") <= pl.col("ts")))
     )
     return [
         {

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from oiltrail.detect.feasible import PortSet, feasible_ports, gap_speed
 from oiltrail.detect.params import GapParams, LoiteringParams, PortVisitParams, SpoofingParams
 from oiltrail.detect.ports import PortIndex
 from oiltrail.detect.tracks import I64, US_PER_H, B, Tracks, run_bounds, to_datetime
@@ -108,8 +109,9 @@ def detect_loitering(
     return rows
 
 
-def detect_gaps(t: Tracks, in_visit: B, p: GapParams) -> list[Row]:
-    """Silences of at least `min_duration_h` between two positions, neither inside a port visit."""
+def detect_gaps(t: Tracks, in_visit: B, p: GapParams, ports: PortSet | None = None) -> list[Row]:
+    """Silences of at least `min_duration_h` between two positions, neither inside a port visit;
+    with `ports`, each gap's details name the ports it could have called at (detect/feasible)."""
     long = ~t.first & (t.step_s >= p.min_duration_h * 3600)
     idx = np.flatnonzero(long)
     rows: list[Row] = []
@@ -134,6 +136,9 @@ def detect_gaps(t: Tracks, in_visit: B, p: GapParams) -> list[Row]:
             "positions_before": before,
             "context_h": p.context_h,
         }
+        if ports is not None:
+            speed, origin = gap_speed(t, a, t0, p)
+            details.update(feasible_ports(t, a, b, speed, origin, ports, p))
         rows.append(_row("gap", t, a, b, slice(a, b + 1), details))
     return rows
 

@@ -31,6 +31,7 @@ from oiltrail.detect.kernels import (
 from oiltrail.detect.params import DetectParams, parse_day
 from oiltrail.engines import partition
 from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
+from oiltrail.engines.derived import detect_derived
 from oiltrail.errors import UsageError
 from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import ports_hash, read_ports
@@ -194,6 +195,7 @@ def detect(
                 store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
             )
         written += _detect_static(store, params, kinds, port_table, run_id)
+        written += detect_derived(store, params, kinds, run_id)
         origin = ports_from or describe_ports(ports)
         ports_digest = save_ports(store, port_table, origin)
         if not windowed:

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from oiltrail.ais.schema import EVENTS, STATIC, TS
 from oiltrail.detect.params import DetectParams, parse_day
 from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
+from oiltrail.engines.derived import detect_derived
 from oiltrail.engines.spark import SparkPlan, context_start, detect_spark, parse_kinds, session_for
 from oiltrail.engines.spark_arrow import from_spark
 from oiltrail.engines.spark_session import require_spark
@@ -147,6 +148,7 @@ def detect(
     with store.transaction():
         _replace_events(store, events, chosen, window)
         written = insert_events(store, events, run_id)
+        written += detect_derived(store, params, chosen, run_id)
         # The local engine's incremental state no longer describes the events table.
         store.set_meta("detect.config", "spark")
         report = DetectReport(

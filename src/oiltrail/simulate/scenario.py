@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 
 from oiltrail.errors import OiltrailError, UsageError
-from oiltrail.simulate import spoof
+from oiltrail.simulate import spoof, truth_dark
 from oiltrail.simulate import truth as tr
+from oiltrail.simulate.dark_stories import plant_dark_stories
 from oiltrail.simulate.decoys import plant_decoys
 from oiltrail.simulate.emit import Rows, emit_vessel
 from oiltrail.simulate.fleet import DONOR_TANKERS, DPRK_TANKERS, Registry, Vessel
@@ -112,6 +113,7 @@ def build(s: ScenarioSettings) -> Built:
         quirk = str(rng.choice(["", "", "", "slow", "silence"]))
         trade(v, rng, end_s, quirk, decoys)
         vessels.append(v)
+    plant_dark_stories(vessels, decoys, reg, s.seed, end_s)
     return Built(vessels, chains, decoys)
 
 
@@ -151,6 +153,8 @@ def compute_truth(
     encs = tr.encounters(t, b.chains)
     gap_events = tr.gaps(t, [e for e in t.events if e["kind"] == "port_visit"])
     tr.static_changes(t, st)
+    truth_dark.dark_rendezvous(t, gap_events)
+    truth_dark.identity_anomalies(t, st)
     for ep in spoofs:
         d = {k: v for k, v in ep.items() if k not in ("mmsi", "start_s", "end_s", "vid")}
         t.add("spoofing", int(ep["mmsi"]), float(ep["start_s"]), float(ep["end_s"]), details=d)

@@ -288,8 +288,17 @@ def static_changes(truth: Truth, st: Rows) -> None:
             )
     imo = s.cols["imo"]
     by_time = np.lexsort((t, imo))
+    # a handover: the new MMSI's first report of the IMO, the old MMSI's last one before it
+    first: dict[tuple[int, int], float] = {}
+    last: dict[tuple[int, int], float] = {}
+    for i in by_time.tolist():
+        key = (int(imo[i]), int(mm[i]))
+        first.setdefault(key, float(t[i]))
+        last[key] = float(t[i])
     for a, b in itertools.pairwise(by_time):
-        if imo[a] != 0 and imo[a] == imo[b] and mm[a] != mm[b]:
+        old_done = last[(int(imo[a]), int(mm[a]))] <= float(t[b])
+        new_first = first[(int(imo[b]), int(mm[b]))] == float(t[b])
+        if imo[a] != 0 and imo[a] == imo[b] and mm[a] != mm[b] and old_done and new_first:
             truth.add(
                 "identity_change",
                 int(mm[b]),

@@ -44,12 +44,15 @@ CORE_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS static_reports (
         mmsi UINTEGER NOT NULL, ts TIMESTAMP NOT NULL, imo UINTEGER, name VARCHAR,
         callsign VARCHAR, ship_type UTINYINT, length FLOAT, width FLOAT, draught FLOAT,
-        destination VARCHAR, source_id UINTEGER)""",
+        destination VARCHAR, source_id UINTEGER, invalid_imo BOOLEAN)""",
+    # A store made before the flag (docs/store.md): the column is added, its old rows unflagged
+    # (their failing IMO numbers were dropped at ingest then).
+    """ALTER TABLE static_reports ADD COLUMN IF NOT EXISTS invalid_imo BOOLEAN""",
     """CREATE VIEW IF NOT EXISTS canonical_positions AS
         SELECT p.* EXCLUDE (source_id), s.name AS source
         FROM positions p LEFT JOIN sources s USING (source_id)""",
     """CREATE VIEW IF NOT EXISTS canonical_static AS
-        SELECT r.* EXCLUDE (source_id), s.name AS source
+        SELECT r.* EXCLUDE (source_id, invalid_imo), s.name AS source
         FROM static_reports r LEFT JOIN sources s USING (source_id)""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR, file_hash VARCHAR)""",

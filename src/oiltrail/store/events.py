@@ -19,6 +19,7 @@ from oiltrail.ais.schema import EVENT_COLUMNS, EVENTS
 from oiltrail.errors import UsageError
 from oiltrail.kinds import KINDS
 from oiltrail.render import emit
+from oiltrail.shiptypes import category_sql
 from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
 
@@ -79,6 +80,28 @@ def insert_events(store: Store, events: pa.Table, run_id: str) -> int:
     return int(events.num_rows)
 
 
+def annotate_ship_types(store: Store) -> None:
+    """Write into every event's details the ship type of each vessel involved
+    (`ship_types`: {mmsi: category}, `unknown` when it never reported one; docs/events.md)."""
+    store.con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _ship_types AS
+            SELECT mmsi, {category_sql("code")} AS t FROM (
+              SELECT mmsi, arg_max(ship_type, ts) AS code FROM static_reports
+              WHERE ship_type IS NOT NULL AND ship_type > 0 GROUP BY mmsi)"""
+    )
+    one = "coalesce((SELECT t FROM _ship_types s WHERE s.mmsi = events.{}), 'unknown')"
+    types = (
+        f"CASE WHEN other_mmsi IS NULL THEN json_object(mmsi::VARCHAR, {one.format('mmsi')}) "
+        f"ELSE json_object(mmsi::VARCHAR, {one.format('mmsi')}, other_mmsi::VARCHAR, "
+        f"{one.format('other_mmsi')}) END"
+    )
+    store.con.execute(
+        f"""UPDATE events SET details = json_merge_patch(
+                coalesce(details, '{{}}'), json_object('ship_types', {types}))::VARCHAR"""
+    )
+    store.con.execute("DROP TABLE IF EXISTS _ship_types")
+
+
 def record_run(store: Store, row: dict[str, Any]) -> None:
     cols = [
         "run_id",
@@ -112,9 +135,14 @@ def input_hashes(store: Store) -> list[str]:
     ]
 
 
-def read_events(store: Store, kinds: str | Sequence[str] | None = None) -> list[dict[str, Any]]:
+def read_events(
+    store: Store,
+    kinds: str | Sequence[str] | None = None,
+    ship_types: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
     """Stored events as dicts in the export columns (details parsed), ordered by start; `kinds`
-    one kind or several (None: all)."""
+    one kind or several (None: all); `ship_types` keeps the events in which at least one vessel
+    is of one of these types (None: all)."""
     wanted = [kinds] if isinstance(kinds, str) else list(kinds or [])
     bad = [k for k in wanted if k not in KINDS]
     if bad:
@@ -129,8 +157,16 @@ def read_events(store: Store, kinds: str | Sequence[str] | None = None) -> list[
     for r in cur.fetchall():
         row = dict(zip(EVENT_COLUMNS, r, strict=True))
         row["details"] = json.loads(row["details"]) if row["details"] else {}
+        if ship_types is not None and not _of_types(row["details"], ship_types):
+            continue
         out.append(row)
     return out
+
+
+def _of_types(details: dict[str, Any], wanted: Sequence[str]) -> bool:
+    types = details.get("ship_types")
+    values = list(types.values()) if isinstance(types, dict) else []
+    return any(v in wanted for v in values or ["unknown"])
 
 
 def export_events(
@@ -138,11 +174,12 @@ def export_events(
     fmt: str = "csv",
     out: Path | None = None,
     kinds: str | Sequence[str] | None = None,
+    ship_types: Sequence[str] | None = None,
 ) -> int:
     """Write events with exactly the export columns; returns the row count."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
-    rows = read_events(store, kinds)
+    rows = read_events(store, kinds, ship_types)
     if fmt == "parquet":
         if out is None:
             raise UsageError("format parquet needs an output file", ("format",))

@@ -53,7 +53,7 @@ from oiltrail.store.writes import (
 
 FILE_COLUMNS = (
     "file", "format", "positions", "static", "duplicates", "quarantined", "skipped",
-    "bad_imo_nulled", "note",
+    "invalid_imo", "note",
 )  # fmt: skip
 NMEA_BYTES_PER_ROW = 80  # a tag-blocked sentence is ~75 bytes: settings.batch_rows → block size
 # Smaller NMEA blocks than batch_rows let decoding overlap the store's writes. Measured on the
@@ -121,7 +121,7 @@ class IngestReport:
                 "file": Path(f.path).name, "format": f.format,
                 "positions": f.positions, "static": f.static_reports,
                 "duplicates": f.duplicates, "quarantined": sum(f.quarantined.values()),
-                "skipped": sum(f.skipped.values()), "bad_imo_nulled": f.invalid_imo,
+                "skipped": sum(f.skipped.values()), "invalid_imo": f.invalid_imo,
                 "note": _note(f),
             }
             for f in self.files

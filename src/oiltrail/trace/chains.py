@@ -25,6 +25,7 @@ from oiltrail.trace.rows import make_row
 from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
 
 PARAMS_META_KEY = "chains_params"
+MEETINGS = ("encounter", "dark_rendezvous")  # events where cargo may pass between two ships
 
 
 def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[str, Any]]:
@@ -53,8 +54,8 @@ def trace_chains(store: Store, params: TraceParams | None = None) -> list[dict[s
 def build_context(store: Store, params: TraceParams) -> Context:
     """Read events, hulls, gap end points and track ends for the encounter ships."""
     events = load_events(store)
-    ships = {e.mmsi for e in events if e.kind == "encounter"}
-    ships |= {e.other_mmsi for e in events if e.kind == "encounter" and e.other_mmsi is not None}
+    ships = {e.mmsi for e in events if e.kind in MEETINGS}
+    ships |= {e.other_mmsi for e in events if e.kind in MEETINGS and e.other_mmsi is not None}
     # tankers that visited a source port may sail to DPRK themselves (direct voyages)
     ports = load_ports(store)
     ships |= {
@@ -79,7 +80,9 @@ def assemble(ctx: Context) -> list[dict[str, Any]]:
     direct voyages from a source port to DPRK with no encounter on the way."""
     rows = []
     for enc in ctx.events:
-        if enc.kind != "encounter" or enc.other_mmsi is None or enc.other_mmsi == enc.mmsi:
+        if enc.kind not in MEETINGS or enc.other_mmsi is None or enc.other_mmsi == enc.mmsi:
+            continue
+        if not _of_types(enc, ctx.params.ship_types):
             continue
         row = chain_for(ctx, enc)
         if row is not None:
@@ -89,10 +92,23 @@ def assemble(ctx: Context) -> list[dict[str, Any]]:
     return rows
 
 
+def _of_types(enc: Event, wanted: tuple[str, ...]) -> bool:
+    """Every vessel of the event is of a wanted type (an event without types passes)."""
+    types = enc.details.get("ship_types")
+    if not wanted or not isinstance(types, dict):
+        return True
+    return all(t in wanted for t in types.values())
+
+
 def chain_for(ctx: Context, enc: Event) -> dict[str, Any] | None:
     """The chain around one encounter, or None when nothing links it to oil moving to DPRK."""
     assert enc.other_mmsi is not None
-    roles = _transfer(ctx, enc, enc.mmsi, enc.other_mmsi)
+    if enc.kind == "dark_rendezvous":
+        roles = _dark_transfer(ctx, enc)
+        if roles is None:
+            return None
+    else:
+        roles = _transfer(ctx, enc, enc.mmsi, enc.other_mmsi)
     if roles is None:
         roles = _roles_from_ports(ctx, enc)
         if roles is None:
@@ -139,6 +155,32 @@ def _transfer(ctx: Context, enc: Event, a: int, b: int) -> tuple[int, int, Link]
         why = f"{met}; only {m} changed draught ({_fmt(c)})"
         return donor, receiver, _transfer_link(0.7, ids, why, data, donor, receiver)
     return None
+
+
+def _dark_transfer(ctx: Context, enc: Event) -> tuple[int, int, Link] | None:
+    """(donor, receiver, link) of a dark rendezvous whose draughts moved opposite ways: the
+    draughts each ship reported before going dark and after reappearing (the event's details)."""
+    min_m = ctx.params.min_draught_change_m
+    changes: dict[int, tuple[float, float, float]] = {}
+    for side in enc.details.get("vessels") or []:
+        before, after = side.get("draught_before_m"), side.get("draught_after_m")
+        if isinstance(before, int | float) and isinstance(after, int | float):
+            changes[int(side["mmsi"])] = (before, after, round(after - before, 2))
+    moved = {m: c for m, c in changes.items() if abs(c[2]) >= min_m}
+    if len(moved) != 2:
+        return None
+    (m1, c1), (m2, c2) = moved.items()
+    if (c1[2] < 0) == (c2[2] < 0):
+        return None
+    donor, receiver = (m1, m2) if c1[2] < 0 else (m2, m1)
+    overlap = (enc.end - enc.start).total_seconds() / 3600
+    why = (
+        f"dark together {overlap:.1f} h ({enc.details.get('subtype')}); donor draught "
+        f"{_fmt(changes[donor])}, receiver {_fmt(changes[receiver])}"
+    )
+    ids = [enc.event_id, *(str(v.get("gap_event_id")) for v in enc.details["vessels"])]
+    link = _transfer_link(ctx.params.score_dark_transfer, ids, why, changes, donor, receiver)
+    return donor, receiver, link
 
 
 def _roles_from_ports(ctx: Context, enc: Event) -> tuple[int, int, Link] | None:

@@ -1,8 +1,8 @@
 """The three links of a delivery chain, each found from events and saying why it was accepted.
 
-load: a port visit at a `source` port with a draught rise; transfer: an encounter where one
-ship's draught falls and the other's rises; delivery: a DPRK port visit, or a gap (or the end of
-the track) in or near DPRK waters.
+load: a port visit at a `source` port with a draught rise; transfer: an encounter (or a dark
+rendezvous) where one ship's draught falls and the other's rises; delivery: a DPRK port visit, a
+gap (or the end of the track) in or near DPRK waters, or a gap long enough for a DPRK port call.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class Context:
         index: dict[tuple[int, str], list[Event]] = defaultdict(list)
         for e in self.events:
             index[(e.mmsi, e.kind)].append(e)
-            if e.other_mmsi is not None and e.kind == "encounter":
+            if e.other_mmsi is not None and e.kind in ("encounter", "dark_rendezvous"):
                 index[(e.other_mmsi, e.kind)].append(e)
         self.by_vessel = dict(index)
 
@@ -179,11 +179,47 @@ def find_delivery(ctx: Context, receiver: int, after: datetime) -> Link | None:
             why += f" after going dark {len(dark)} time(s)"
         ids = [visit.event_id, *(g.event_id for g in dark)]
         return Link("delivery", 1.0, ids, why, at=visit.start, place=visit.port)
-    for gap in sorted(gaps, key=lambda g: g.start):
-        link = _dark_gap(ctx, gap)
-        if link is not None:
-            return link
+    for find in (_dark_gap, _dark_port_call):
+        for gap in sorted(gaps, key=lambda g: g.start):
+            link = find(ctx, gap)
+            if link is not None:
+                return link
     return _dark_track_end(ctx, receiver, after)
+
+
+def _dark_port_call(ctx: Context, gap: Event) -> Link | None:
+    """A gap during which the receiver could have called at a DPRK port (its feasible ports,
+    docs/events.md), the port's role read from the ports the store holds."""
+    calls = gap.details.get("feasible_ports")
+    if not isinstance(calls, list):
+        return None
+    for call in calls:
+        if not isinstance(call, dict) or not ctx.is_dprk(call.get("port")):
+            continue
+        hours = (gap.end - gap.start).total_seconds() / 3600
+        port = str(call["port"])
+        why = (
+            f"possible dark port call at {port}: dark {hours:.0f} h, "
+            f"{float(call.get('slack_h', 0)):.1f} h to spare at "
+            f"{gap.details.get('speed_knots')} kn ({gap.details.get('speed_origin')})"
+        )
+        data = {
+            "port": port,
+            "window_start": call.get("window_start"),
+            "window_end": call.get("window_end"),
+            "slack_h": call.get("slack_h"),
+            "gap_h": round(hours, 1),
+        }
+        return Link(
+            "delivery",
+            ctx.params.score_dark_port_call,
+            [gap.event_id],
+            why,
+            at=gap.start,
+            place="dark near DPRK",
+            data=data,
+        )
+    return None
 
 
 def _dark_gap(ctx: Context, gap: Event) -> Link | None:

@@ -13,7 +13,7 @@ from oiltrail.store.reads import hull_reports, positions_at
 from oiltrail.store.reference import stored_ports
 from oiltrail.trace.model import Hull
 
-TRACE_KINDS = ("port_visit", "encounter", "gap", "draught_change")
+TRACE_KINDS = ("port_visit", "encounter", "dark_rendezvous", "gap", "draught_change")
 # Plausible hulls: the largest tankers are ~460 m × 70 m; AIS sends 0 or 511+ when unknown.
 HULL_LENGTH_M = (10.0, 460.0)
 HULL_BEAM_M = (2.0, 70.0)

@@ -30,6 +30,18 @@ class TraceParams:
     dark_min_h: float = 12.0
     # Which ports load oil and which are DPRK ports is each port's `role` in the ports table
     # detect used (oiltrail.reference.ports), read from the store.
+    # A dark rendezvous (docs/events.md) across which one ship's draught fell and the other's
+    # rose is a transfer, scored below a seen encounter with the same draughts (1.0) and one
+    # with only one side's draught moving (0.7): the two were never seen side by side, only
+    # going dark and reappearing near each other (the UN Panel of Experts' "dark STS" pattern).
+    score_dark_transfer: float = 0.6
+    # A receiver's gap whose feasible ports include a DPRK port is a possible dark port call,
+    # scored below a gap ending near DPRK (0.7): it could have gone there, nothing shows it did.
+    score_dark_port_call: float = 0.5
+    # Chains keep to tankers (docs/chains.md): an encounter or dark rendezvous is a candidate
+    # when every vessel in it is of these types (`unknown`: never reported one, as DPRK
+    # tankers often do not). Empty: any type.
+    ship_types: tuple[str, ...] = ("tanker", "unknown")
     # Link weights of the chain confidence: load, transfer, delivery.
     weight_load: float = 0.3
     weight_transfer: float = 0.4

@@ -43,7 +43,9 @@ def make_row(
     load, delivery = links.get("load"), links.get("delivery")
     first = encounter.start if encounter else (load.at if load else None)
     details: dict[str, Any] = {
-        "kind": "sts" if encounter else "direct",
+        "kind": ("dark_sts" if encounter.kind == "dark_rendezvous" else "sts")
+        if encounter
+        else "direct",
         "start": first.isoformat() if first else "",
         "links": {k: (v.as_dict() if v else None) for k, v in links.items()},
         "missing": [k for k, v in links.items() if v is None],

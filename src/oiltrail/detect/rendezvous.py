@@ -1,0 +1,171 @@
+"""Dark rendezvous (docs/events.md): two vessels go dark at once, near each other.
+
+Each has a `gap`; the two gaps overlap by at least `min_overlap_h`, and the two vessels' last
+positions before their gaps lie within `max_distance_m` of each other, or their first
+positions after them do (subtype `both_ends` when both hold, else `one_end`).
+
+The search never compares all pairs of gaps: every gap end is put in a cube of the 3-D grid
+(edge `max_distance_m`, on the unit sphere: no seam at the antimeridian or the poles) for each
+UTC day its gap spans, and only gaps meeting in the same or a neighbouring cube on the same day
+are compared. A pure function over one table of gaps (the caller reads them from the store).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+from oiltrail.detect.ids import iso
+from oiltrail.detect.params import RendezvousParams
+from oiltrail.detect.tracks import US_PER_H, to_datetime
+from oiltrail.geodesy import EARTH_RADIUS_M, haversine_m, mean_latlon, unit_xyz
+
+Row = dict[str, Any]
+US_PER_DAY = 24 * US_PER_H
+# What the caller hands in: one row per gap event, with the draught reported before and after.
+GAPS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("mmsi", pa.int64()),
+        ("start", pa.timestamp("us")),
+        ("end", pa.timestamp("us")),
+        ("start_lat", pa.float64()),
+        ("start_lon", pa.float64()),
+        ("end_lat", pa.float64()),
+        ("end_lon", pa.float64()),
+        ("draught_before_m", pa.float64()),
+        ("draught_after_m", pa.float64()),
+    ]
+)
+_OFFSETS = np.array([(i, j, k) for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)])
+
+
+def _cells(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], edge_m: float) -> np.ndarray:
+    x, y, z = unit_xyz(lat, lon)
+    scale = EARTH_RADIUS_M / edge_m  # a chord shorter than the edge spans at most one cube
+    return np.floor(np.stack([x, y, z], axis=1) * scale).astype(np.int64)
+
+
+def _candidates(gaps: pl.DataFrame, end: str, p: RendezvousParams) -> pl.DataFrame:
+    """(i, j) row pairs, i < j, whose `end` points share a day and a neighbouring cube."""
+    lat = gaps.get_column(f"{end}_lat").to_numpy()
+    lon = gaps.get_column(f"{end}_lon").to_numpy()
+    cell = _cells(lat, lon, p.max_distance_m)
+    d0 = gaps.get_column("s_us").to_numpy() // US_PER_DAY
+    d1 = gaps.get_column("e_us").to_numpy() // US_PER_DAY
+    n_days = (d1 - d0 + 1).astype(np.int64)
+    row = np.repeat(np.arange(len(gaps)), n_days)
+    day = np.repeat(d0, n_days) + (
+        np.arange(n_days.sum()) - np.repeat(np.cumsum(n_days) - n_days, n_days)
+    )
+    home = pl.DataFrame(
+        {"i": row, "day": day, "cx": cell[row, 0], "cy": cell[row, 1], "cz": cell[row, 2]}
+    )
+    parts = []
+    for dx, dy, dz in _OFFSETS.tolist():
+        moved = home.select(
+            pl.col("i").alias("j"), "day",
+            (pl.col("cx") + dx).alias("cx"), (pl.col("cy") + dy).alias("cy"),
+            (pl.col("cz") + dz).alias("cz"),
+        )  # fmt: skip
+        hit = home.join(moved, on=["day", "cx", "cy", "cz"]).filter(pl.col("i") < pl.col("j"))
+        parts.append(hit.select("i", "j"))
+    return pl.concat(parts).unique()
+
+
+def detect_dark_rendezvous(gaps: pa.Table, p: RendezvousParams) -> list[Row]:
+    """Dark rendezvous events from the gaps of all vessels (`GAPS` columns)."""
+    if gaps.num_rows < 2:
+        return []
+    df = pl.from_arrow(gaps.select(GAPS.names))
+    assert isinstance(df, pl.DataFrame)
+    df = df.filter(
+        pl.all_horizontal(
+            pl.col(c).is_finite() for c in ("start_lat", "start_lon", "end_lat", "end_lon")
+        )
+        & pl.col("start").is_not_null()
+        & pl.col("end").is_not_null()
+        & (pl.col("end") > pl.col("start"))
+    ).sort(["mmsi", "start", "event_id"])
+    df = df.with_columns(
+        pl.col("start").cast(pl.Int64).alias("s_us"), pl.col("end").cast(pl.Int64).alias("e_us")
+    )
+    if df.height < 2:
+        return []
+    pairs = pl.concat([_candidates(df, "start", p), _candidates(df, "end", p)]).unique()
+    if pairs.is_empty():
+        return []
+    i = pairs.get_column("i").to_numpy()
+    j = pairs.get_column("j").to_numpy()
+    col = {c: df.get_column(c).to_numpy() for c in df.columns if c != "event_id"}
+    ids = df.get_column("event_id").to_list()
+    overlap_us = np.minimum(col["e_us"][i], col["e_us"][j]) - np.maximum(
+        col["s_us"][i], col["s_us"][j]
+    )
+    d_off = haversine_m(
+        col["start_lat"][i], col["start_lon"][i], col["start_lat"][j], col["start_lon"][j]
+    )
+    d_on = haversine_m(col["end_lat"][i], col["end_lon"][i], col["end_lat"][j], col["end_lon"][j])
+    off_ok, on_ok = d_off <= p.max_distance_m, d_on <= p.max_distance_m
+    keep = (
+        (col["mmsi"][i] != col["mmsi"][j])
+        & (overlap_us >= p.min_overlap_h * US_PER_H)
+        & (off_ok | on_ok)
+    )
+    rows: list[Row] = []
+    for k in np.flatnonzero(keep).tolist():
+        a, b = int(i[k]), int(j[k])
+        if col["mmsi"][a] > col["mmsi"][b]:
+            a, b = b, a
+        lats, lons = [], []
+        if off_ok[k]:
+            lats += [col["start_lat"][a], col["start_lat"][b]]
+            lons += [col["start_lon"][a], col["start_lon"][b]]
+        if on_ok[k]:
+            lats += [col["end_lat"][a], col["end_lat"][b]]
+            lons += [col["end_lon"][a], col["end_lon"][b]]
+        lat, lon = mean_latlon(np.array(lats), np.array(lons))
+        s_us = max(int(col["s_us"][a]), int(col["s_us"][b]))
+        e_us = min(int(col["e_us"][a]), int(col["e_us"][b]))
+        rows.append(
+            {
+                "kind": "dark_rendezvous",
+                "mmsi": int(col["mmsi"][a]),
+                "other_mmsi": int(col["mmsi"][b]),
+                "start": to_datetime(s_us),
+                "end": to_datetime(e_us),
+                "lat": lat,
+                "lon": lon,
+                "details": {
+                    "subtype": "both_ends" if off_ok[k] and on_ok[k] else "one_end",
+                    "overlap_h": float(overlap_us[k]) / US_PER_H,
+                    "off_distance_km": float(d_off[k]) / 1000,
+                    "on_distance_km": float(d_on[k]) / 1000,
+                    "max_distance_km": p.max_distance_m / 1000,
+                    "vessels": [_side(col, ids, a), _side(col, ids, b)],
+                },
+            }
+        )
+    return rows
+
+
+def _side(col: dict[str, np.ndarray], ids: list[Any], r: int) -> dict[str, Any]:
+    """One vessel's gap: when and where it went dark and reappeared, and its draughts."""
+    return {
+        "mmsi": int(col["mmsi"][r]),
+        "gap_event_id": ids[r],
+        "off": {"ts": iso(to_datetime(int(col["s_us"][r]))),
+                "lat": float(col["start_lat"][r]), "lon": float(col["start_lon"][r])},
+        "on": {"ts": iso(to_datetime(int(col["e_us"][r]))),
+               "lat": float(col["end_lat"][r]), "lon": float(col["end_lon"][r])},
+        "draught_before_m": _num(col["draught_before_m"][r]),
+        "draught_after_m": _num(col["draught_after_m"][r]),
+    }  # fmt: skip
+
+
+def _num(v: Any) -> float | None:
+    return None if v is None or not np.isfinite(v) else float(v)

@@ -1,0 +1,79 @@
+"""Derived kinds: detected after the kernels, from what the store then holds, by both engines.
+
+`dark_rendezvous` reads every stored gap (whatever run wrote it) and the draughts around it;
+`identity_anomaly` reads all static reports and the positions of the few MMSIs sharing an
+IMO; the ship types of every event's vessels are written into its details last. Both engines
+call `detect_derived` inside their write transaction, so their derived events are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from oiltrail.detect import identity
+from oiltrail.detect.ids import make_events
+from oiltrail.detect.params import DetectParams
+from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous
+from oiltrail.kinds import DERIVED_KINDS
+from oiltrail.store.catalog import Store
+from oiltrail.store.events import annotate_ship_types, insert_events
+
+
+def _replace(store: Store, kind: str, events: pa.Table, run_id: str) -> int:
+    store.con.execute("DELETE FROM events WHERE kind = ?", [kind])
+    return insert_events(store, events, run_id)
+
+
+def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
+    """Invalid and shared IMO numbers in the store's static reports."""
+    static = store.con.execute(
+        "SELECT mmsi, ts, imo, name FROM static_reports WHERE imo IS NOT NULL ORDER BY mmsi, ts"
+    ).to_arrow_table()
+    rows = identity.detect_invalid_imos(static)
+    pairs = identity.shared_imo_pairs(static)
+    spans = identity.shared_imo_spans(pairs, params.identity_anomaly)
+    if spans.num_rows:
+        _spans = spans
+        positions = store.con.execute(
+            """SELECT DISTINCT p.mmsi, p.ts, p.lat, p.lon FROM positions p JOIN _spans s
+               ON p.mmsi = s.mmsi AND p.ts BETWEEN s.t0 AND s.t1
+               ORDER BY p.mmsi, p.ts, p.lat, p.lon"""
+        ).to_arrow_table()
+        rows.extend(identity.detect_shared_imos(pairs, positions, params.identity_anomaly))
+    return make_events(rows)
+
+
+def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
+    """Dark rendezvous among the store's gaps, with each vessel's draught before and after."""
+    gaps = store.con.execute(
+        """WITH g AS (
+             SELECT event_id, mmsi::BIGINT AS mmsi, start, "end",
+                    TRY_CAST(details->>'start_lat' AS DOUBLE) AS start_lat,
+                    TRY_CAST(details->>'start_lon' AS DOUBLE) AS start_lon,
+                    TRY_CAST(details->>'end_lat' AS DOUBLE) AS end_lat,
+                    TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon
+             FROM events WHERE kind = 'gap'),
+           d AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught
+                 FROM static_reports WHERE draught > 0 AND draught <= 30)
+           SELECT g.*,
+             (SELECT arg_max(d.draught, d.ts) FROM d WHERE d.mmsi = g.mmsi AND d.ts <= g.start)
+               AS draught_before_m,
+             (SELECT arg_min(d.draught, d.ts) FROM d WHERE d.mmsi = g.mmsi AND d.ts >= g."end")
+               AS draught_after_m
+           FROM g ORDER BY mmsi, start, event_id"""
+    ).to_arrow_table()
+    return make_events(detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous))
+
+
+def detect_derived(store: Store, params: DetectParams, kinds: Sequence[str], run_id: str) -> int:
+    """Replace the derived kinds in `kinds` and annotate ship types; returns events written."""
+    written = 0
+    want = [k for k in kinds if k in DERIVED_KINDS]
+    if "dark_rendezvous" in want:
+        written += _replace(store, "dark_rendezvous", dark_rendezvous(store, params), run_id)
+    if "identity_anomaly" in want:
+        written += _replace(store, "identity_anomaly", identity_anomalies(store, params), run_id)
+    annotate_ship_types(store)
+    return written
