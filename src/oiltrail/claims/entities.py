@@ -190,25 +190,27 @@ def _mark(entities: list[dict[str, Any]], status: str, note: str) -> None:
         e["screening"] = {"status": status, "hits": [], "note": note}
 
 
-POSSIBLE_SCORE = 0.7  # a hit screening did not rule out, at its match threshold or above
-
-
-def _possible(hit: dict[str, Any]) -> bool:
-    """Screening said "possible match", or the name is as close as a match's without
-    screening ruling it out ("not a match: the given name differs")."""
-    reasons = str(hit.get("reasons") or "")
-    if reasons.startswith("possible match"):
-        return True
-    return not reasons.startswith("not a match") and float(hit.get("score") or 0) >= POSSIBLE_SCORE
-
-
 def _summary(hits: list[dict[str, Any]]) -> dict[str, Any]:
     keep = ("entity_id", "name", "schema", "score", "match", "lists", "reasons")
     slim = [{k: h.get(k) for k in keep} for h in hits[:3]]
+    ruled_out = [h for h in slim if str(h.get("reasons") or "").startswith(RULED_OUT)]
     if any(h.get("match") for h in hits):
         status = "match"
-    elif any(_possible(h) for h in hits):
+    elif any(str(h.get("reasons") or "").startswith(POSSIBLE) for h in slim):
         status = "possible match"
-    else:  # hits ruled out by screening's evidence, or too far below its threshold
+    else:
         status = "no match"
-    return {"status": status, "hits": slim}
+    summary: dict[str, Any] = {"status": status, "hits": slim}
+    if status == "no match" and ruled_out:
+        # the nearest listed names, and why the screening rules them out
+        summary["note"] = "nearest listed names ruled out: " + "; ".join(
+            f"{h['name']} ({str(h['reasons']).split(';')[0][len(RULED_OUT) :].strip()})"
+            for h in ruled_out
+        )
+    return summary
+
+
+# How a screening hit's reasons open (screen/evidence.py): its rules exclude it, or it needs
+# another piece of evidence; a hit with neither is only a near name, under the threshold.
+RULED_OUT = "not a match:"
+POSSIBLE = "possible match:"

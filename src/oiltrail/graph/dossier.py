@@ -8,6 +8,7 @@ loaded; the bundled watchlist is loaded into a writable one).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from oiltrail.ais.schema import EVENT_COLUMNS
@@ -95,11 +96,17 @@ def screening(
     return fleet_row, ranked
 
 
-def dossier(store: Store, text: str) -> dict[str, Any]:
-    """The dossier of the vessel `text` names (see `resolve_vessel`)."""
+@lru_cache(maxsize=4096)
+def _links_for(name: str) -> list[dict[str, Any]]:
+    """What the bundled public record links to this name (the record never changes)."""
     from oiltrail.network import links_for
     from oiltrail.record import bundled_record
 
+    return links_for(bundled_record(), name)
+
+
+def dossier(store: Store, text: str) -> dict[str, Any]:
+    """The dossier of the vessel `text` names (see `resolve_vessel`)."""
     ensure_lists(store)
     mmsi = resolve_vessel(store, text)
     ids = reads.vessel_identities(store, mmsi)
@@ -107,11 +114,10 @@ def dossier(store: Store, text: str) -> dict[str, Any]:
     paths: list[dict[str, Any]] = []
     if fleet_row["entity_id"] and fleet_row["status"] == "match":  # not a possible match
         paths = graph_paths(store, fleet_row["entity_id"])
-    record = bundled_record()
     names = sorted({str(i["name"]) for i in ids if i["name"]})
     links: list[dict[str, Any]] = []
     for name in names:
-        links += [x for x in links_for(record, name) if x not in links]
+        links += [x for x in _links_for(name) if x not in links]
     return {
         "mmsi": mmsi,
         "name": fleet_row["name"],
