@@ -35,6 +35,7 @@ demo: setup
 	rm -f oiltrail.duckdb oiltrail.duckdb.wal
 	$(RUN) oiltrail demo --db oiltrail.duckdb --out demo-out
 	@echo "next: .venv/bin/oiltrail status (or any command in README.md; no PATH change needed)"
+	@echo "web app: .venv/bin/oiltrail serve --db oiltrail.duckdb, then open the address it prints (http://127.0.0.1:8765/#token=...)"
 
 test: setup browser
 	$(RUN) pytest -q

@@ -26,6 +26,13 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.duckdb"
 
 
+@pytest.fixture
+def screen_fixtures() -> Path:
+    """The MIT name-pair fixtures (nomenklatura, yente) and list excerpts copied into the
+    repository (tests/data/README.md): screening's quality tests run in a plain clone."""
+    return DATA / "screen"
+
+
 @pytest.fixture(scope="session")
 def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A simulated store with positions, events and the bundled lists, made once per session:

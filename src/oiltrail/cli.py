@@ -366,18 +366,44 @@ def detect_cmd(
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark master URL (default local[2]).")
     ] = None,
+    no_learned_anchorages: Annotated[
+        bool,
+        typer.Option(
+            "--no-learned-anchorages",
+            help="Do not learn anchorages (ships waiting together near a port) from the data.",
+        ),
+    ] = False,
 ) -> None:
     """Detect behaviour events (encounters, loitering, gaps, port visits, spoofing, identity and
-    draught changes; see docs/events.md); incremental over newly ingested days."""
-    from oiltrail.detect.params import load_params, parse_kinds
+    draught changes, dark rendezvous, identity anomalies; see docs/events.md); incremental over
+    newly ingested days. Anchorages are learned on the way (`oiltrail anchorages`)."""
+    from oiltrail.detect.params import load_params, parse_kinds, with_override
     from oiltrail.engines.local import run_detect_command
 
     params = load_params(sets, config)
+    if no_learned_anchorages:
+        params = with_override(params, "anchorage.enabled", False)
     with db_flag(db):
         summary = run_detect_command(
             db, params, parse_kinds(kinds), since, until, ports, engine, spark_master
         )
     err_console.print(summary, highlight=False)
+
+
+@command("anchorages")
+def anchorages_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: OutOption = None,
+) -> None:
+    """Anchorages learned by detect: where at least 5 ships waited at anchor together near a
+    port (name, place, radius, vessels, hours; see docs/events.md)."""
+    from oiltrail.render import check_format
+    from oiltrail.store.anchorages import export_anchorages
+
+    check_format(fmt)
+    with open_db(db, "read") as store:
+        export_anchorages(store, fmt, out_path(out))
 
 
 @command("events")
@@ -438,15 +464,57 @@ def lists_load_cmd(
     files: Annotated[list[Path], typer.Argument(help="UN XML, OFAC CSV/XML, FtM JSON lines.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Load sanctions lists into the store (all files or none)."""
-    from oiltrail.screen.load import load_lists
+    """Add sanctions lists to the store (all files or none); a list of the same source and
+    name is replaced. The bundled watchlist stays unless replaced or removed."""
+    from oiltrail.screen.load import describe_load, load_lists
+    from oiltrail.screen.watchlist import watchlist_paths
+
+    with open_db(db, "create") as store:  # a store with no list gets the bundled one too
+        report = load_lists(store, files, bundled_first=watchlist_paths())
+    for line in describe_load(report):
+        err_console.print(line, markup=False, highlight=False)
+
+
+@_guarded(lists_app.command, "show")
+def lists_show_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+) -> None:
+    """The loaded lists: source, date, file, entities by schema, skipped records."""
+    from oiltrail.render import check_format, emit
+    from oiltrail.screen.load import LIST_COLUMNS, list_summary
+
+    check_format(fmt)
+    with open_db(db, "read") as store:
+        rows = list_summary(store)
+    emit(rows, LIST_COLUMNS, fmt, title="sanctions lists")
+
+
+@_guarded(lists_app.command, "remove")
+def lists_remove_cmd(
+    name: Annotated[str, typer.Argument(help="A list name (as `lists show` gives it) or file.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Remove a list (every file of it) from the store; the other lists stay."""
+    from oiltrail.screen.load import remove_list
+
+    with open_db(db, "write") as store:
+        report = remove_list(store, name)
+    for f in report.files:
+        err_console.print(f"removed {f.path} ({f.list_name})", markup=False, highlight=False)
+    err_console.print(f"lists held {report.entities_before} entities, now {report.entities_total}")
+
+
+@_guarded(lists_app.command, "reset")
+def lists_reset_cmd(db: DbOption = DEFAULT_DB) -> None:
+    """Back to the bundled DPRK watchlist only (every loaded list removed)."""
+    from oiltrail.screen.load import describe_load, load_lists
+    from oiltrail.screen.watchlist import watchlist_paths
 
     with open_db(db, "create") as store:
-        report = load_lists(store, files)
-    for f in report.files:
-        state = "already loaded" if f.already_loaded else f"{f.entities} entities"
-        err_console.print(f"{f.path}: {f.fmt} ({f.list_name}) {state}, {f.skipped} skipped")
-    err_console.print(f"lists now hold {report.entities_total} entities")
+        report = load_lists(store, watchlist_paths(), reset=True)
+    for line in describe_load(report):
+        err_console.print(line, markup=False, highlight=False)
 
 
 @command("screen")
@@ -512,21 +580,30 @@ def screen_cmd(
 def vessels_cmd(
     db: DbOption = DEFAULT_DB,
     flagged: Annotated[
-        bool, typer.Option("--flagged", help="Only vessels with list hits.")
+        bool, typer.Option("--flagged", help="Only vessels that match a list entry.")
+    ] = False,
+    review: Annotated[
+        bool, typer.Option("--review", help="Possible matches, with what would settle them.")
     ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     out: OutOption = None,
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
-    from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, screen_fleet
+    from oiltrail.errors import UsageError
+    from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, review_vessels, screen_fleet
     from oiltrail.render import check_format, emit
 
     check_format(fmt)
+    if flagged and review:
+        raise UsageError("give --flagged or --review, not both")
     out_path(out)
     with open_db(db, "cache") as store:
-        rows = flagged_vessels(store) if flagged else screen_fleet(store)
+        if flagged:
+            rows = flagged_vessels(store)
+        else:
+            rows = review_vessels(store) if review else screen_fleet(store)
         simulated = store.simulated
-    title = "flagged vessels" if flagged else "vessels"
+    title = "flagged vessels" if flagged else "possible matches" if review else "vessels"
     emit(rows, VESSEL_COLUMNS, fmt, out, title=title + (" (SIMULATED data)" if simulated else ""))
 
 

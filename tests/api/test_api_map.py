@@ -19,8 +19,10 @@ def test_tracks_are_thinned_by_zoom(live: Live) -> None:
     assert 0 < wide["points"] < close["points"] < row[0] / 5
     assert wide["cell_deg"] > close["cell_deg"]
     track = wide["tracks"][0]
-    assert len(track["coords"]) == len(track["times"]) and track["times"] == sorted(track["times"])
-    assert all(115 <= lon <= 145 and 25 <= lat <= 50 for lon, lat in track["coords"])
+    assert len(track["lonlat"]) == 2 * len(track["times"])
+    assert track["times"] == sorted(track["times"])
+    lons, lats = track["lonlat"][0::2], track["lonlat"][1::2]
+    assert all(115 <= lon <= 145 for lon in lons) and all(25 <= lat <= 50 for lat in lats)
 
 
 def test_tracks_of_a_day_and_a_vessel_close_up(live: Live) -> None:

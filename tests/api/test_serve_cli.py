@@ -69,3 +69,15 @@ def test_vessel_bad_input_is_one_line(demo_db: Path, arg: str, code: int, text: 
     result = runner.invoke(app, ["vessel", arg, "--db", str(demo_db)])
     assert result.exit_code == code
     assert text in result.output and "Traceback" not in result.output
+
+
+def test_sigterm_stops_the_server_cleanly(demo_db: Path, tmp_path: Path) -> None:
+    from oiltrail.store.handoff import serving_path
+
+    db = tmp_path / "t.duckdb"
+    shutil.copy(demo_db, db)
+    proc, _ = serve(db, free_port(), token="term-token-0123456789abcdef")
+    assert serving_path(db).exists()
+    proc.terminate()
+    assert proc.wait(timeout=30) == 0
+    assert not serving_path(db).exists()

@@ -54,7 +54,7 @@ def test_cli_spark_writes_the_local_engines_events(spark: Any, tmp_path: Path) -
     result = CliRunner().invoke(app, ["detect", "--db", str(spark_db), "--engine", "spark"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "read 868 positions of 6 vessels; wrote 8 events" in text
+    assert "read 868 positions of 6 vessels; wrote 9 events" in text
     assert _events(spark_db) == _events(local_db)
     # A second run replaces, never duplicates.
     again = CliRunner().invoke(app, ["detect", "--db", str(spark_db), "--engine", "spark"])

@@ -34,8 +34,9 @@ def test_screen_batch_file_json(db_path: Path, tmp_path: Path) -> None:
         "a,CHONMASAN,,,Vessel\n"
         "b,,IMO8660313,,\n"
         "c,Nobody Whatsoever,,,\n"
-        "d,X,IMO1234568,,\n"  # bad check digit: a counted skip
+        "d,CHON MA SAN,IMO1234568,,\n"  # bad check digit: screened by name, IMO ignored
         "e,Y,,,Spaceship\n"  # unknown schema: a counted skip
+        "f,,IMO1234568,,\n"  # nothing left once the bad IMO goes: a counted skip
     )
     open_store(db_path).close()  # an empty store (a missing one is refused)
     result = runner.invoke(
@@ -43,8 +44,13 @@ def test_screen_batch_file_json(db_path: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert {r["query_id"] for r in rows} == {"a", "b"}
+    assert {r["query_id"] for r in rows} == {"a", "b", "d"}
     assert all(list(r) == COLUMNS for r in rows)
+    by_name = next(r for r in rows if r["query_id"] == "d")
+    assert by_name["name"] == "CHON MA SAN" and by_name["match"]
+    assert "IMO number 'IMO1234568' fails both" in by_name["reasons"]
+    assert "ignored, screened without it" in by_name["reasons"]
+    assert "2 " not in result.stderr.split("skipped:")[1] or "1 IMO number" in result.stderr
     assert "skipped" in result.stderr and "Spaceship" not in result.stdout
 
 

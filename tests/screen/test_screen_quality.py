@@ -25,8 +25,8 @@ def _f1(scored: list[tuple[float, bool]], threshold: float) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _bench_cases(shared_real: Path) -> list[dict[str, str]]:
-    path = shared_real / "screening" / "nomenklatura_name_bench_cases.csv"
+def _bench_cases(screen_fixtures: Path) -> list[dict[str, str]]:
+    path = screen_fixtures / "nomenklatura_name_bench_cases.csv"
     with path.open(encoding="utf-8") as fh:
         return [r for r in csv.DictReader(fh) if r["case_group"] in CURATED_GROUPS]
 
@@ -51,8 +51,8 @@ def _logic_v2_scores(cases: list[dict[str, str]]) -> list[tuple[float, bool]]:
     return scored
 
 
-def test_f1_beats_logic_v2_at_its_best_threshold(shared_real: Path) -> None:
-    cases = _bench_cases(shared_real)
+def test_f1_beats_logic_v2_at_its_best_threshold(screen_fixtures: Path) -> None:
+    cases = _bench_cases(screen_fixtures)
     assert len(cases) == 308
     ours = [
         (
@@ -68,8 +68,8 @@ def test_f1_beats_logic_v2_at_its_best_threshold(shared_real: Path) -> None:
     assert our_f1 > logic_v2_best
 
 
-def test_recall_on_yente_un_positives(shared_real: Path) -> None:
-    folder = shared_real / "screening"
+def test_recall_on_yente_un_positives(screen_fixtures: Path) -> None:
+    folder = screen_fixtures
     with (folder / "yente_positives_un_treated.csv").open(encoding="utf-8") as fh:
         treated = [r["full_name"] for r in csv.DictReader(fh)]
     with (folder / "yente_positives_un_untreated.csv").open(encoding="utf-8") as fh:

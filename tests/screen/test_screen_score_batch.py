@@ -33,8 +33,8 @@ def index(store: Store) -> ScreenIndex:
     return get_index(store)
 
 
-def _real_names(shared_real: Path, count: int) -> list[str]:
-    folder = shared_real / "screening"
+def _real_names(screen_fixtures: Path, count: int) -> list[str]:
+    folder = screen_fixtures
     names: list[str] = []
     for file, column in (
         ("yente_positives_un_untreated.csv", "full_name"),
@@ -66,31 +66,31 @@ def _queries(index: ScreenIndex, names: list[str]) -> list[Query]:
     return named[:100] + extra + named[100:]
 
 
-def test_screen_many_equals_one_at_a_time(shared_real: Path, index: ScreenIndex) -> None:
-    queries = _queries(index, _real_names(shared_real, 300))
+def test_screen_many_equals_one_at_a_time(screen_fixtures: Path, index: ScreenIndex) -> None:
+    queries = _queries(index, _real_names(screen_fixtures, 300))
     together = screen_many(index, queries)
     alone = [screen_prepared(index, q) for q in queries]
     assert together == alone
     assert sum(len(rows) for rows in together) > 300  # many queries have hits
-    assert together[100][0]["reasons"].startswith("IMO number matches")
+    assert together[100][0]["reasons"].startswith("match: IMO number matches")
 
 
-def test_screen_many_other_limits(shared_real: Path, index: ScreenIndex) -> None:
-    queries = _queries(index, _real_names(shared_real, 120))
+def test_screen_many_other_limits(screen_fixtures: Path, index: ScreenIndex) -> None:
+    queries = _queries(index, _real_names(screen_fixtures, 120))
     together = screen_many(index, queries, limit=1, cutoff=0.8, threshold=0.9)
     assert together == [screen_prepared(index, q, 1, 0.8, 0.9) for q in queries]
     assert screen_many(index, []) == []
 
 
 def test_screen_file_equals_one_at_a_time(
-    shared_real: Path,
+    screen_fixtures: Path,
     store: Store,
     index: ScreenIndex,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(batch, "CHUNK_QUERIES", 64)  # several chunks, the last one partial
-    names = _real_names(shared_real, 300)
+    names = _real_names(screen_fixtures, 300)
     path = tmp_path / "queries.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

@@ -120,8 +120,8 @@ def test_kernel_equals_reference_on_random_tokens() -> None:
     _check(lefts, rights)
 
 
-def _bench_forms(shared_real: Path) -> tuple[list[NormName], list[NormName]]:
-    path = shared_real / "screening" / "nomenklatura_name_bench_cases.csv"
+def _bench_forms(screen_fixtures: Path) -> tuple[list[NormName], list[NormName]]:
+    path = screen_fixtures / "nomenklatura_name_bench_cases.csv"
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     lefts, rights = [], []
@@ -133,18 +133,18 @@ def _bench_forms(shared_real: Path) -> tuple[list[NormName], list[NormName]]:
     return lefts, rights
 
 
-def test_kernel_equals_reference_on_name_bench(shared_real: Path) -> None:
-    lefts, rights = _bench_forms(shared_real)
+def test_kernel_equals_reference_on_name_bench(screen_fixtures: Path) -> None:
+    lefts, rights = _bench_forms(screen_fixtures)
     assert len(lefts) > 800
     _check(lefts, rights)  # the labelled pairs: mostly close names
     shift = 37  # and every query against another case's name: mostly far apart
     _check(lefts, rights[shift:] + rights[:shift])
 
 
-def test_kernel_with_index_rows_in_any_order(shared_real: Path) -> None:
+def test_kernel_with_index_rows_in_any_order(screen_fixtures: Path) -> None:
     """The screening path: list features built once, queries' numbers mapped onto its ids,
     pairs given as rows in any order and repeated."""
-    lefts, rights = _bench_forms(shared_real)
+    lefts, rights = _bench_forms(screen_fixtures)
     listed = name_features(rights)
     queries = name_features(lefts, numbers_from=listed)
     rng = np.random.default_rng(7)

@@ -31,7 +31,8 @@ def test_cyrillic_korean_name_reason(store: Store, query: str) -> None:
     top = screen_query(store, name=query)[0]
     assert top["name"] == KIM_JONG_UN and top["match"]
     assert KONTSEVICH in top["reasons"]
-    assert top["reasons"].startswith("name 'Kim Jong")  # the reading that matched
+    assert top["reasons"].startswith("match: the name")  # the evidence first
+    assert "; name 'Kim Jong" in top["reasons"]  # then the reading that matched
 
 
 def test_cli_screen_cyrillic_reason(tmp_path: Path) -> None:

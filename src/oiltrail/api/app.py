@@ -174,8 +174,10 @@ def create_app(config: ServeConfig) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         from oiltrail.api.tracks import warm
 
-        threading.Thread(target=warm, args=(gate,), daemon=True).start()
+        warming = threading.Thread(target=warm, args=(gate,), daemon=True)
+        warming.start()
         yield
+        warming.join(timeout=120)  # DuckDB must not be mid-query when the process ends
         gate.close()
 
     app = FastAPI(

@@ -255,7 +255,7 @@ class ChainDetail(BaseModel):
 class TrackOut(BaseModel):
     mmsi: int
     name: str
-    coords: list[list[float]] = Field(description="[lon, lat] in time order")
+    lonlat: list[float] = Field(description="lon, lat, lon, lat, … in time order (flat)")
     times: list[int] = Field(description="epoch seconds, one per coordinate")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 from pathlib import Path
 
 from oiltrail.api.auth import load_token, token_path
@@ -66,5 +67,18 @@ def run_server(db: Path, host: str, port: int) -> None:
     if simulated:
         err_console.print("[bold red]SIMULATED DATA[/bold red]: the store holds simulate output")
     err_console.print(f"serving {db} on {url} (Ctrl-C stops)", highlight=False)
-    with serving(db):
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # uvicorn re-raises the signal that stopped it: SIGTERM, like Ctrl-C, then ends here
+    # through `serving`'s clean-up (else <db>.serving would outlive the process).
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with serving(db):
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    err_console.print("stopped", highlight=False)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -28,9 +28,18 @@ DIRECT_ZOOM = 9  # from this zoom on, thinned from the positions of the box
 MIN_BUCKET_S = 6 * 3600  # at the widest cached level; halves with each zoom level
 MAX_POINTS = 150_000  # per answer; over it, the cell doubles until it fits
 
+RESPONSES_KEPT = 64  # answers kept per store version (a view asked again is not recomputed)
 Arrays = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
-_cache: dict[tuple[Any, ...], dict[int, Arrays]] = {}
+_cache: dict[tuple[Any, ...], dict[Any, Any]] = {}
 _lock = threading.Lock()
+
+
+def _slot(version: tuple[Any, ...]) -> dict[Any, Any]:
+    """This store version's cache (an older version's is dropped); call with `_lock` held."""
+    if version not in _cache:
+        _cache.clear()
+        _cache[version] = {}
+    return _cache[version]
 
 
 def cell_for_zoom(zoom: int) -> tuple[float, int]:
@@ -53,14 +62,25 @@ def _arrays(rows: list[tuple[int, int, float, float]]) -> Arrays:
 def _level(store: Store, level: int) -> Arrays:
     key = store_version(store)
     with _lock:  # one build per store version; requests meanwhile wait for it
-        levels = _cache.get(key)
-        if levels is None:
-            _cache.clear()
-            levels = _cache[key] = {}
+        levels = _slot(key)
         if level not in levels:
             cell, bucket = cell_for_zoom(level)
             levels[level] = _arrays(thinned_tracks(store, None, None, None, cell, bucket))
-        return levels[level]
+        found: Arrays = levels[level]
+        return found
+
+
+def _names(store: Store, mmsis: list[int]) -> dict[int, str]:
+    """Latest vessel names, kept per store version."""
+    version = store_version(store)
+    with _lock:
+        known: dict[int, str] = _slot(version).setdefault("names", {})
+        missing = [m for m in mmsis if m not in known]
+    if missing:
+        found = names_of(store, missing)
+        with _lock:
+            known.update({m: found.get(m, "") for m in missing})
+    return {m: known.get(m, "") for m in mmsis}
 
 
 def warm(gate: Any) -> None:
@@ -81,7 +101,32 @@ def tracks_json(
     zoom: int,
     mmsis: list[int],
 ) -> bytes:
-    """The /tracks answer as JSON bytes (built directly: tens of thousands of coordinates)."""
+    """The /tracks answer as JSON bytes; the same view asked again (another analyst, a shared
+    address, the app reloaded) is answered from memory until the store changes."""
+    version = store_version(store)
+    key = ("answer", box, start, end, zoom, tuple(mmsis))
+    with _lock:
+        kept = _slot(version).get(key)
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    body = _tracks_json(store, box, start, end, zoom, mmsis)
+    with _lock:
+        levels = _slot(version)
+        answers = [k for k in levels if isinstance(k, tuple)]
+        if len(answers) >= RESPONSES_KEPT:
+            levels.pop(answers[0])
+        levels[key] = body
+    return body
+
+
+def _tracks_json(
+    store: Store,
+    box: tuple[float, float, float, float] | None,
+    start: datetime | None,
+    end: datetime | None,
+    zoom: int,
+    mmsis: list[int],
+) -> bytes:
     widened = False
     if zoom >= DIRECT_ZOOM and box is not None:
         cell, bucket = cell_for_zoom(zoom)
@@ -124,14 +169,14 @@ def _encode(
     starts = np.flatnonzero(np.r_[True, m[1:] != m[:-1]]) if len(m) else np.zeros(0, np.int64)
     ends = np.r_[starts[1:], len(m)] if len(m) else starts
     vessels = [int(v) for v in m[starts]] if len(m) else []
-    names = names_of(store, vessels)
-    lon_r, lat_r = np.round(lon, 5).tolist(), np.round(lat, 5).tolist()
+    names = _names(store, vessels)
+    flat = np.round(np.column_stack([lon, lat]), 5).ravel()  # lon, lat, lon, lat, …
     times = t.tolist()
     tracks = [
         {
             "mmsi": v,
             "name": names.get(v, ""),
-            "coords": [[lon_r[i], lat_r[i]] for i in range(a, b)],
+            "lonlat": flat[2 * a : 2 * b].tolist(),
             "times": times[a:b],
         }
         for v, a, b in zip(vessels, starts.tolist(), ends.tolist(), strict=True)

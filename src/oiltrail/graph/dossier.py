@@ -8,6 +8,7 @@ loaded; the bundled watchlist is loaded into a writable one).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from oiltrail.ais.schema import EVENT_COLUMNS
@@ -17,7 +18,7 @@ from oiltrail.graph.fleet import _best_hit, _vessel_queries, _vessel_row
 from oiltrail.graph.query import graph_paths
 from oiltrail.records import DossierIdentity, iso_utc
 from oiltrail.screen.index import get_index
-from oiltrail.screen.match import screen_many
+from oiltrail.screen.match import SCREEN_COLUMNS, screen_many_decided
 from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
 from oiltrail.store import vessel_reads as reads
@@ -84,10 +85,10 @@ def screening(
     and the fleet row of its best hit (risk, path)."""
     vessel = reads.vessel_names_imos(store, mmsi)
     index = get_index(store)
-    hits = screen_many(index, _vessel_queries(vessel), 5, 0.5, threshold)
+    hits = screen_many_decided(index, _vessel_queries(vessel), 5, 0.5, threshold)
     best: dict[str, dict[str, Any]] = {}
     for query_hits in hits:
-        for h in query_hits:
+        for h in ({c: d[c] for c in SCREEN_COLUMNS} for d in query_hits):
             if h["entity_id"] not in best or best[h["entity_id"]]["score"] < h["score"]:
                 best[h["entity_id"]] = h
     ranked = sorted(best.values(), key=lambda h: (-h["score"], h["entity_id"]))
@@ -95,23 +96,28 @@ def screening(
     return fleet_row, ranked
 
 
-def dossier(store: Store, text: str) -> dict[str, Any]:
-    """The dossier of the vessel `text` names (see `resolve_vessel`)."""
+@lru_cache(maxsize=4096)
+def _links_for(name: str) -> list[dict[str, Any]]:
+    """What the bundled public record links to this name (the record never changes)."""
     from oiltrail.network import links_for
     from oiltrail.record import bundled_record
 
+    return links_for(bundled_record(), name)
+
+
+def dossier(store: Store, text: str) -> dict[str, Any]:
+    """The dossier of the vessel `text` names (see `resolve_vessel`)."""
     ensure_lists(store)
     mmsi = resolve_vessel(store, text)
     ids = reads.vessel_identities(store, mmsi)
     fleet_row, hits = screening(store, mmsi)
     paths: list[dict[str, Any]] = []
-    if fleet_row["entity_id"] and fleet_row["score"] >= 0.7:
+    if fleet_row["entity_id"] and fleet_row["status"] == "match":  # not a possible match
         paths = graph_paths(store, fleet_row["entity_id"])
-    record = bundled_record()
     names = sorted({str(i["name"]) for i in ids if i["name"]})
     links: list[dict[str, Any]] = []
     for name in names:
-        links += [x for x in links_for(record, name) if x not in links]
+        links += [x for x in _links_for(name) if x not in links]
     return {
         "mmsi": mmsi,
         "name": fleet_row["name"],

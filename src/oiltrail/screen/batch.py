@@ -100,7 +100,8 @@ class _Writer:
         if self.fmt == "csv":
             self.csv.writerow([spreadsheet_safe(row[c]) for c in SCREEN_COLUMNS])
             return
-        self.out.write(("\n" if self.first else ",\n") + json.dumps(row, ensure_ascii=False))
+        record = {c: row[c] for c in SCREEN_COLUMNS}
+        self.out.write(("\n" if self.first else ",\n") + json.dumps(record, ensure_ascii=False))
         self.first = False
 
     def close(self) -> None:

@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.readers.base import STUB_NOTE
 from oiltrail.screen.score import NameFeatures, listed_features, query_features
-from oiltrail.store.lists import cached_by_lists
+from oiltrail.store import Store
+from oiltrail.store.lists import cached_by_lists, loaded_files
 
 SCREENABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -36,6 +37,8 @@ class IndexedEntity:
     imos: tuple[str, ...]
     mmsis: tuple[str, ...]
     program: tuple[str, ...]
+    flags: tuple[str, ...] = ()  # ISO alpha-2, lower case
+    types: tuple[str, ...] = ()  # vessel types as listed ("Crude Oil Tanker")
 
 
 @dataclass
@@ -51,6 +54,8 @@ class ScreenIndex:
     by_mmsi: dict[str, list[int]] = field(default_factory=dict)
     # The scorer's precomputed view of every name (tokens, weights, numbers, whole names).
     features: NameFeatures = field(default_factory=lambda: listed_features([]))
+    # Each loaded list's date as `lists show` gives it ("2021 snapshot", "2026-02-27").
+    list_dates: dict[str, str] | None = None
 
     def candidates(self, forms: Sequence[NormName], k: int) -> NDArray[np.int64]:
         """Indices of the (at most k) names sharing the most trigrams with any form."""
@@ -95,7 +100,7 @@ def trigrams(joined: str) -> set[str]:
 
 def _entity(row: dict[str, Any]) -> IndexedEntity:
     props = row["properties"]
-    imos = tuple(str(v).removeprefix("IMO") for v in props.get("imoNumber", []))
+    imos = tuple(dict.fromkeys(str(v).removeprefix("IMO") for v in props.get("imoNumber", [])))
     return IndexedEntity(
         id=row["id"],
         schema=row["schema"],
@@ -105,6 +110,8 @@ def _entity(row: dict[str, Any]) -> IndexedEntity:
         imos=imos,
         mmsis=tuple(str(v) for v in props.get("mmsi", [])),
         program=tuple(props.get("program", [])),
+        flags=tuple(str(v).lower() for v in props.get("flag", [])),
+        types=tuple(props.get("type", [])),
     )
 
 
@@ -146,4 +153,12 @@ def build_index(rows: list[dict[str, Any]]) -> ScreenIndex:
 
 # The index of the store's lists, rebuilt only when the lists changed; the query-feature
 # cache's keys hold the former index's features, so it goes with it.
-get_index = cached_by_lists(build_index, on_rebuild=query_features.cache_clear)
+_cached_index = cached_by_lists(build_index, on_rebuild=query_features.cache_clear)
+
+
+def get_index(store: Store) -> ScreenIndex:
+    """The screening index of the store's lists, with each list's date."""
+    index = _cached_index(store)
+    if index.list_dates is None:
+        index.list_dates = {f["list_name"]: f["list_date"] for f in loaded_files(store)}
+    return index

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import json
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +29,14 @@ from oiltrail.screen.readers.un import read_un_xml
 from oiltrail.store import Store
 from oiltrail.store.lists import (
     count_entities,
+    delete_files,
     ensure_lists_tables,
-    file_loaded,
+    file_rows,
+    insert_file_rows,
+    loaded_files,
     read_entities,
     record_file,
-    upsert_entities,
+    replace_entities,
 )
 
 MAX_LIST_BYTES = 2_000_000_000  # refuse anything larger than any published list
@@ -46,12 +51,22 @@ class FileReport:
     entities: int
     skipped: int
     already_loaded: bool = False
+    list_date: str = ""
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    replaces: list[str] = field(default_factory=list)  # files of the same source and name
 
 
 @dataclass
 class LoadReport:
+    """What a load did: `entities_before` - `dropped` (with replaced lists) + `read` -
+    `merged` (the same entity by id or IMO number) = `entities_total`."""
+
     files: list[FileReport] = field(default_factory=list)
     entities_total: int = 0
+    entities_before: int = 0
+    read: int = 0
+    merged: int = 0
+    dropped: int = 0
 
 
 @dataclass
@@ -242,50 +257,209 @@ def _apply_remap(row: dict[str, Any], remap: dict[str, str]) -> dict[str, Any]:
     return row
 
 
-def load_lists(store: Store, paths: list[Path]) -> LoadReport:
+def list_date(result: ReadResult) -> str:
+    """The date a list gives itself, else one its file name gives ("..._2021_..." or
+    "..._2026-02-27_..."), else ''."""
+    if result.list_date:
+        return result.list_date
+    found = _DATE_IN_NAME_RE.search(Path(result.path).name)
+    return f"{found.group(1)} snapshot" if found else ""
+
+
+_DATE_IN_NAME_RE = re.compile(r"(?<!\d)((?:19|20)\d\d(?:-\d\d-\d\d)?)(?!\d)")
+
+
+def _fresh_copy(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [json.loads(json.dumps(r)) for r in rows]  # _merge changes rows in place
+
+
+def merge_files(files: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The lists' entities from each file's own rows, in load order: the same id merges,
+    and the same ship (IMO number, or a unique name) merges into the vessel holding it."""
+    merged: dict[str, dict[str, Any]] = {}
+    for rows in files:
+        rows = _fresh_copy(rows)
+        existing = [r for r in merged.values() if r["schema"] == "Vessel"]
+        remap = _dedupe_vessels(rows, existing)
+        for row in rows:
+            _merge(merged, _apply_remap(row, remap))
+    return list(merged.values())
+
+
+def _kept_rows(store: Store, files: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    old = [f["path"] for f in files if not f["has_rows"]]
+    if old:
+        raise UsageError(
+            f"the lists in this store were loaded by an older oiltrail ({old[0]}): run "
+            "`oiltrail lists reset`, then load the files again"
+        )
+    return [file_rows(store, f["file_hash"]) for f in files]
+
+
+def load_lists(
+    store: Store, paths: list[Path], reset: bool = False, bundled_first: list[Path] | None = None
+) -> LoadReport:
     """Load list files into the store in one transaction: all of them, or none on error.
+
+    A file of the same source (format) and list name as a loaded one replaces it; a file
+    loaded before (the same content) is left as it is.
 
     Args:
         store: the open store.
         paths: UN XML, OFAC CSV (sdn.csv with add/alt/sdn_comments) or XML, FtM JSON lines,
             or the DPRK vessels CSV; the format is detected from the content.
+        reset: forget every loaded list first (`lists reset`).
+        bundled_first: files loaded before `paths` in the same transaction when the store
+            holds no list yet (the bundled watchlist, which a load adds to).
 
     Returns:
-        Per-file counts of entities and skipped records.
+        Per-file counts of entities and skipped records, and how the totals add up.
     """
     if not paths:
         raise UsageError("give at least one list file")
     ensure_lists_tables(store)
+    parsed = []
+    if bundled_first and count_entities(store) == 0:
+        first, first_companions = _companions(bundled_first)
+        parsed = [_parse_file(p, _read_bytes(p), first_companions) for p in first]
+    n_bundled = len(parsed)
     main, companions = _companions(paths)
-    parsed = [_parse_file(p, _read_bytes(p), companions) for p in main]
-    report = LoadReport()
-    fresh = [p for p in parsed if not file_loaded(store, p.file_hash)]
+    parsed += [_parse_file(p, _read_bytes(p), companions) for p in main]
+    loaded = [] if reset else loaded_files(store)
+    hashes = {f["file_hash"] for f in loaded}
+    fresh = [p for p in parsed if p.file_hash not in hashes]
+    # A given file replaces a bundled one of the same source and name; the given files of
+    # one load never replace each other (a list may come in several files).
+    given = {(p.result.fmt, p.result.list_name) for p in parsed[n_bundled:]}
+    superseded = [p for p in parsed[:n_bundled] if (p.result.fmt, p.result.list_name) in given]
+    parsed = [p for p in parsed if p not in superseded]
+    fresh = [p for p in fresh if p not in superseded]
+    sources = {(p.result.fmt, p.result.list_name) for p in fresh}
+    replaced = [f for f in loaded if (f["format"], f["list_name"]) in sources]
+    kept = [f for f in loaded if f not in replaced]
+    report = LoadReport(entities_before=count_entities(store))
     for p in parsed:
+        r = p.result
         report.files.append(
             FileReport(
-                str(p.result.path),
-                p.result.fmt,
-                p.result.list_name,
-                len(p.result.entities),
-                len(p.result.skips),
+                str(r.path),
+                r.fmt,
+                r.list_name,
+                len(r.entities),
+                len(r.skips),
                 already_loaded=p not in fresh,
+                list_date=list_date(r),
+                skip_reasons=dict(Counter(reason for _, reason in r.skips).most_common()),
+                replaces=[
+                    f"{f['path']} ({f['loaded_at'][:19]})"
+                    for f in replaced
+                    if (f["format"], f["list_name"]) == (r.fmt, r.list_name)
+                ]
+                + [
+                    f"{o.result.path} (bundled, not loaded)"
+                    for o in superseded
+                    if (o.result.fmt, o.result.list_name) == (r.fmt, r.list_name)
+                ],
             )
         )
-    rows = [row for p in fresh for row in _to_rows(p)]
-    existing_vessels = [r for r in read_entities(store) if r["schema"] == "Vessel"]
-    remap = _dedupe_vessels(rows, existing_vessels)
-    merged: dict[str, dict[str, Any]] = {}
-    touched = {remap.get(r["id"], r["id"]) for r in rows}
-    for row in read_entities(store, touched):
-        merged[row["id"]] = row
-    for row in rows:
-        _merge(merged, _apply_remap(row, remap))
+    if not fresh and not reset:
+        report.entities_total = report.entities_before
+        return report
+    kept_rows = _kept_rows(store, kept)
+    fresh_rows = [_to_rows(p) for p in fresh]
+    without = merge_files(kept_rows)
+    entities = merge_files([*kept_rows, *fresh_rows])
+    report.read = sum(len(rows) for rows in fresh_rows)
+    report.dropped = report.entities_before - len(without)
+    report.merged = len(without) + report.read - len(entities)
     with store.transaction():
-        upsert_entities(store, list(merged.values()))
+        delete_files(store, [f["file_hash"] for f in (loaded_files(store) if reset else replaced)])
+        for p, rows in zip(fresh, fresh_rows, strict=True):
+            insert_file_rows(store, p.file_hash, rows)
+        replace_entities(store, entities)
         for p in fresh:
             r = p.result
             record_file(
-                store, p.file_hash, str(r.path), r.fmt, r.list_name, len(r.entities), r.skips
+                store,
+                p.file_hash,
+                str(r.path),
+                r.fmt,
+                r.list_name,
+                len(r.entities),
+                r.skips,
+                list_date(r),
             )
     report.entities_total = count_entities(store)
     return report
+
+
+def remove_list(store: Store, name: str) -> LoadReport:
+    """Forget every file of the list `name` (or the file at path `name`) and rebuild the
+    entities from the other files, in one transaction."""
+    loaded = loaded_files(store)
+    gone = [f for f in loaded if name in (f["list_name"], f["path"], Path(f["path"]).name)]
+    if not gone:
+        names = ", ".join(sorted({f["list_name"] for f in loaded})) or "none"
+        raise NotFoundError(f"no loaded list {name!r} (loaded: {names})")
+    report = LoadReport(entities_before=count_entities(store))
+    entities = merge_files(_kept_rows(store, [f for f in loaded if f not in gone]))
+    with store.transaction():
+        delete_files(store, [f["file_hash"] for f in gone])
+        replace_entities(store, entities)
+    report.entities_total = count_entities(store)
+    report.dropped = report.entities_before - report.entities_total
+    report.files = [
+        FileReport(f["path"], f["format"], f["list_name"], f["entities"], f["skipped"])
+        for f in gone
+    ]
+    return report
+
+
+LIST_COLUMNS = ("list", "source", "date", "entities", "schemas", "skipped", "file", "loaded_at")
+
+
+def list_summary(store: Store) -> list[dict[str, Any]]:
+    """One row per loaded file: its list, format, date, entities by schema, skipped records."""
+    by_list: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in read_entities(store):
+        for name in row["datasets"]:
+            by_list[name][row["schema"]] += 1
+    rows = []
+    for f in loaded_files(store):
+        schemas = by_list.get(f["list_name"], Counter())
+        rows.append(
+            {
+                "list": f["list_name"],
+                "source": f["format"],
+                "date": f["list_date"] or "undated",
+                "entities": f["entities"],
+                "schemas": ", ".join(f"{n} {s}" for s, n in schemas.most_common()),
+                "skipped": f["skipped"],
+                "file": f["path"],
+                "loaded_at": f["loaded_at"][:19],
+            }
+        )
+    return rows
+
+
+def describe_load(report: LoadReport) -> list[str]:
+    """What `lists load` says: per file, then how the totals add up."""
+    lines = []
+    for f in report.files:
+        date = f" ({f.list_date})" if f.list_date else " (undated)"
+        if f.already_loaded:
+            lines.append(f"{f.path}: {f.fmt} ({f.list_name}){date}: already loaded, unchanged")
+            continue
+        why = ", ".join(f"{n} {r}" for r, n in f.skip_reasons.items())
+        skipped = f"{f.skipped} skipped" + (f" ({why})" if why else "")
+        lines.append(f"{f.path}: {f.fmt} ({f.list_name}){date}: {f.entities} entities, {skipped}")
+        lines.extend(f"  replaces {old}: same source and list name" for old in f.replaces)
+    if report.read or report.dropped:
+        lines.append(
+            f"lists held {report.entities_before} entities; {report.dropped} went with replaced "
+            f"lists, {report.read} read, {report.merged} merged into entities already held (same "
+            f"id or IMO number): lists now hold {report.entities_total} entities"
+        )
+    else:
+        lines.append(f"lists hold {report.entities_total} entities")
+    return lines

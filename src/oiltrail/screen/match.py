@@ -13,6 +13,15 @@ from numpy.typing import NDArray
 from rigour.ids import IMO
 
 from oiltrail.errors import UsageError
+from oiltrail.screen.evidence import (
+    IMO_RULED_OUT_FACTOR,
+    IMO_SCORE,
+    MMSI_SCORE,
+    Evidence,
+    Listed,
+    decide,
+    flag_of_mmsi,
+)
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.normalize import NormName, normalize_name
 from oiltrail.screen.score import (
@@ -28,10 +37,9 @@ from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store
 
 SCREEN_COLUMNS = ("query_id", "entity_id", "name", "schema", "score", "match", "lists", "reasons")
+IMO_CONFLICT_FACTOR = IMO_RULED_OUT_FACTOR  # same name, another valid IMO: not a match
+__all__ = ["IMO_CONFLICT_FACTOR", "IMO_SCORE", "MMSI_SCORE"]  # read by screen/yente.py
 QUERY_SCHEMATA = ("Vessel", "Company", "Person", "Organization", "LegalEntity")
-IMO_SCORE = 0.95  # an IMO hit alone, as logic-v2's vessel_imo_mmsi_match weight
-MMSI_SCORE = 0.9  # MMSIs are reassigned and spoofed more often than IMO numbers
-IMO_CONFLICT_FACTOR = 0.7  # same name, different IMO number: most likely another ship
 WEAK_ALIAS_FACTOR = 0.9
 # Names scored per query: the best by shared trigrams (yente takes limit × 10 entities from
 # Elasticsearch; trigram ranking of names is sharper, so fewer suffice).
@@ -50,6 +58,9 @@ class Query:
     imo: str = ""
     mmsi: str = ""
     schema: str = ""
+    flag: str = ""  # ISO alpha-2 (the MMSI's MID gives it when empty)
+    ship_type: str = ""  # tanker | cargo, as evidence for a vessel with a common name
+    notes: tuple[str, ...] = ()  # what validation set aside (an IMO that fails its check)
 
 
 def parse_query(text: str) -> Query:
@@ -83,11 +94,23 @@ def validate_query(query: Query) -> Query:
         raise UsageError(f"unknown schema {query.schema!r}: expected Vessel, Company or Person")
     if not (query.name.strip() or query.imo.strip() or query.mmsi.strip()):
         raise UsageError("empty query: give a name, an IMO number or an MMSI")
-    imo = check_imo(query.imo) if query.imo.strip() else ""
     mmsi = query.mmsi.strip()
     if mmsi and not re.fullmatch(r"\d{9}", mmsi):
         raise UsageError(f"MMSI {mmsi!r} is not nine digits")
-    return Query(query.query_id, query.name.strip(), imo, mmsi, query.schema)
+    imo, notes = "", query.notes
+    if query.imo.strip():
+        try:
+            imo = check_imo(query.imo)
+        except UsageError as exc:
+            if not (query.name.strip() or mmsi):
+                raise
+            notes = (*notes, f"{exc.detail}: ignored, screened without it")
+    flag = query.flag.strip().lower()
+    if flag and not re.fullmatch(r"[a-z]{2}", flag):
+        raise UsageError(f"flag {query.flag!r} is not a two-letter country code")
+    return Query(
+        query.query_id, query.name.strip(), imo, mmsi, query.schema, flag, query.ship_type, notes
+    )
 
 
 NameHit = tuple[float, NormName, NormName]  # score, query form, list form
@@ -168,32 +191,6 @@ def _name_reason(score: float, q: NormName, r: NormName) -> str:
     return f"name {q.form!r} ~ {r.original!r} {score:.2f}{extra}"
 
 
-def _combine_score(
-    name: tuple[float, NormName, NormName] | None, imo_hit: bool, mmsi_hit: bool, conflict: bool
-) -> float:
-    score = 0.0 if name is None else name[0] * (IMO_CONFLICT_FACTOR if conflict else 1.0)
-    ident = IMO_SCORE if imo_hit else MMSI_SCORE if mmsi_hit else 0.0
-    if ident:
-        agree = name[0] if name is not None else 0.0
-        score = max(score, ident + (1.0 - ident) * agree)
-    return min(score, 1.0)
-
-
-def _reasons(
-    name: tuple[float, NormName, NormName] | None, imo_hit: bool, mmsi_hit: bool, conflict: bool
-) -> list[str]:
-    reasons = []
-    if imo_hit:
-        reasons.append("IMO number matches")
-    if mmsi_hit:
-        reasons.append("MMSI matches")
-    if name is not None:
-        reasons.append(_name_reason(*name))
-    if conflict:
-        reasons.append("IMO numbers differ")
-    return reasons
-
-
 def screen_prepared(
     index: ScreenIndex,
     query: Query,
@@ -220,6 +217,19 @@ def screen_many(
         For each query, the rows `screen_prepared` gives it. Memory grows with the number of
         queries: callers with many pass chunks of a few hundred.
     """
+    decided = screen_many_decided(index, queries, limit, cutoff, threshold, params)
+    return [[{c: row[c] for c in SCREEN_COLUMNS} for row in rows] for rows in decided]
+
+
+def screen_many_decided(
+    index: ScreenIndex,
+    queries: Sequence[Query],
+    limit: int = 5,
+    cutoff: float = 0.5,
+    threshold: float = 0.7,
+    params: NameScoring = DEFAULT_SCORING,
+) -> list[list[dict[str, Any]]]:
+    """`screen_many`'s rows, each with its `status` too: match, possible or no."""
     forms = [normalize_name(q.name) if q.name else () for q in queries]
     k = max(CANDIDATES_MIN, limit * CANDIDATES_PER_HIT)
     names = _name_scores(index, forms, k, cutoff, params)
@@ -236,23 +246,33 @@ def _rows(
     cutoff: float,
     threshold: float,
 ) -> list[dict[str, Any]]:
-    """One query's rows from its name hits and its IMO / MMSI hits."""
+    """One query's rows from its name hits and its IMO / MMSI hits, each decided by the
+    evidence rules (screen/evidence.py)."""
     imo_hits = set(index.by_imo.get(query.imo, [])) if query.imo else set()
     mmsi_hits = set(index.by_mmsi.get(query.mmsi, [])) if query.mmsi else set()
+    evidence = Evidence(
+        query.imo, query.mmsi, query.flag or flag_of_mmsi(query.mmsi), query.ship_type
+    )
     scored = []
     for e in set(names) | imo_hits | mmsi_hits:
         entity = index.entities[e]
         if not _schema_ok(query.schema, entity.schema):
             continue
-        conflict = bool(query.imo and entity.imos and e not in imo_hits)
-        score = _combine_score(names.get(e), e in imo_hits, e in mmsi_hits, conflict)
-        if score >= cutoff:
-            scored.append((-score, entity.id, e, conflict))
-    scored.sort()
+        name = names.get(e)
+        listed = Listed(entity.schema, entity.imos, entity.mmsis, entity.flags, entity.types)
+        reason = _name_reason(*name) if name is not None else ""
+        decision = decide(evidence, listed, name, reason, threshold)
+        if decision.score >= cutoff:
+            scored.append((-decision.score, not decision.match, entity.id, e, decision))
+    scored.sort(key=lambda s: s[:3])
+    dates = index.list_dates or {}
     rows = []
-    for neg_score, _, e, conflict in scored[:limit]:
+    for neg_score, _, _, e, decision in scored[:limit]:
         entity = index.entities[e]
-        reasons = _reasons(names.get(e), e in imo_hits, e in mmsi_hits, conflict)
+        reasons = [*decision.reasons, *query.notes]
+        dated = [f"{d} ({dates[d]})" for d in entity.datasets if dates.get(d)]
+        if dated:
+            reasons.append("list: " + ", ".join(dated))
         if not entity.sanctioned:
             reasons.append("listed, not designated: " + "; ".join(entity.program))
         rows.append(
@@ -262,9 +282,10 @@ def _rows(
                 "name": entity.caption,
                 "schema": entity.schema,
                 "score": round(-neg_score, 3),
-                "match": -neg_score >= threshold,
+                "match": decision.match,
                 "lists": "; ".join(entity.datasets),
                 "reasons": "; ".join(reasons),
+                "status": decision.status,  # match | possible | no (screen_many drops it)
             }
         )
     return rows

@@ -40,7 +40,7 @@ FEATURES: dict[str, tuple[str, float]] = {
     "imo_number_match": ("An IMO number of the query is the entity's", IMO_SCORE),
     "mmsi_match": ("An MMSI of the query is the entity's", MMSI_SCORE),
     "imo_number_mismatch": (
-        "Both have IMO numbers and they differ (the name score is scaled down)",
+        "Both have IMO numbers and they differ: not a match (the name score is halved)",
         IMO_CONFLICT_FACTOR,
     ),
     "not_designated": ("Listed (e.g. an advisory) but not under a sanctions designation", 0.0),

@@ -29,6 +29,11 @@ LISTS_DDL: tuple[str, ...] = (
     # Counted skips: records a reader could not turn into an entity, with the reason.
     """CREATE TABLE IF NOT EXISTS list_skips (
         file VARCHAR, line BIGINT, reason VARCHAR, file_hash VARCHAR)""",
+    "ALTER TABLE list_files ADD COLUMN IF NOT EXISTS list_date VARCHAR",
+    # Each file's entities as its reader gave them: list_entities is their merge, rebuilt when
+    # a list is replaced or removed.
+    """CREATE TABLE IF NOT EXISTS list_file_rows (
+        file_hash VARCHAR NOT NULL, seq BIGINT NOT NULL, data VARCHAR NOT NULL)""",
 )
 
 
@@ -154,10 +159,13 @@ def record_file(
     list_name: str,
     entities: int,
     skips: list[tuple[int, str]],
+    list_date: str = "",
 ) -> None:
     store.con.execute(
-        "INSERT OR REPLACE INTO list_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [file_hash, path, fmt, list_name, entities, len(skips), _now()],
+        """INSERT OR REPLACE INTO list_files
+           (file_hash, path, format, list_name, entities, skipped, loaded_at, list_date)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [file_hash, path, fmt, list_name, entities, len(skips), _now(), list_date],
     )
     if skips:
         store.con.executemany(
@@ -172,3 +180,73 @@ def list_names(store: Store) -> list[str]:
     ensure_lists_tables(store)
     rows = store.con.execute("SELECT DISTINCT list_name FROM list_files ORDER BY 1").fetchall()
     return [str(r[0]) for r in rows]
+
+
+def loaded_files(store: Store) -> list[dict[str, Any]]:
+    """The loaded files, first loaded first, each with whether its entities are kept
+    (`has_rows`: files loaded before list_file_rows existed have none)."""
+    ensure_lists_tables(store)
+    rows = store.con.execute(
+        """SELECT f.file_hash, f.path, f.format, f.list_name, f.entities, f.skipped,
+                  CAST(f.loaded_at AS VARCHAR), coalesce(f.list_date, ''),
+                  EXISTS (SELECT 1 FROM list_file_rows r WHERE r.file_hash = f.file_hash)
+           FROM list_files f ORDER BY f.loaded_at, f.file_hash"""
+    ).fetchall()
+    keys = ("file_hash", "path", "format", "list_name", "entities", "skipped", "loaded_at")
+    return [
+        {**dict(zip(keys, r[:7], strict=True)), "list_date": r[7], "has_rows": bool(r[8])}
+        for r in rows
+    ]
+
+
+def file_skip_reasons(store: Store, file_hash: str) -> dict[str, int]:
+    rows = store.con.execute(
+        "SELECT reason, count(*) FROM list_skips WHERE file_hash = ? GROUP BY 1 ORDER BY 2 DESC",
+        [file_hash],
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def file_rows(store: Store, file_hash: str) -> list[dict[str, Any]]:
+    """One file's entities as its reader gave them (before merging)."""
+    rows = store.con.execute(
+        "SELECT data FROM list_file_rows WHERE file_hash = ? ORDER BY seq", [file_hash]
+    ).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def insert_file_rows(store: Store, file_hash: str, rows: list[dict[str, Any]]) -> None:
+    """Keep a file's own entities; inside the caller's transaction."""
+    if not rows:
+        return
+    table = pa.table(
+        {
+            "file_hash": [file_hash] * len(rows),
+            "seq": list(range(len(rows))),
+            "data": [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows],
+        }
+    )
+    store.con.register("_new_list_file_rows", table)
+    try:
+        store.con.execute("INSERT INTO list_file_rows SELECT * FROM _new_list_file_rows")
+    finally:
+        store.con.unregister("_new_list_file_rows")
+
+
+def delete_files(store: Store, hashes: list[str]) -> None:
+    """Forget loaded files (their rows, skips and record); inside the caller's transaction."""
+    if not hashes:
+        return
+    for table in ("list_file_rows", "list_skips", "list_files"):
+        store.con.execute(
+            f"DELETE FROM {table} WHERE file_hash IN (SELECT unnest(?::VARCHAR[]))", [hashes]
+        )
+
+
+def replace_entities(store: Store, rows: list[dict[str, Any]]) -> None:
+    """The lists' entities become `rows`; inside the caller's transaction."""
+    store.con.execute("DELETE FROM list_entities")
+    if rows:
+        upsert_entities(store, rows)
+    else:
+        killpoints.reached("lists")

@@ -86,7 +86,8 @@ def identities(store: Store) -> list[Row]:
                   arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> ''),
                   arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL AND imo > 0),
                   list(DISTINCT name) FILTER (WHERE name IS NOT NULL AND name <> ''),
-                  list(DISTINCT imo) FILTER (WHERE imo IS NOT NULL AND imo > 0)
+                  list(DISTINCT imo) FILTER (WHERE imo IS NOT NULL AND imo > 0),
+                  arg_max(ship_type, ts) FILTER (WHERE ship_type IS NOT NULL AND ship_type > 0)
            FROM static_reports GROUP BY mmsi ORDER BY mmsi"""
     ).fetchall()
     return [
@@ -96,6 +97,7 @@ def identities(store: Store) -> list[Row]:
             "imo": int(r[2]) if r[2] else None,
             "names": sorted(r[3] or []),
             "imos": sorted(r[4] or []),
+            "ship_type": int(r[5]) if r[5] else None,  # the latest AIS ship type code
         }
         for r in found
     ]

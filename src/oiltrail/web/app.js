@@ -167,6 +167,12 @@ function initMap(view) {
   }
 }
 
+function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
 function viewBox() {
   const b = map.getBounds();
   const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
@@ -193,10 +199,10 @@ async function loadTracks() {
     const selected = Number(state.vessel);
     map.getSource("tracks").setData({
       type: "FeatureCollection",
-      features: tracks.tracks.filter((t) => t.coords.length > 1).map((t) => ({
+      features: tracks.tracks.filter((t) => t.times.length > 1).map((t) => ({
         type: "Feature",
         properties: { mmsi: t.mmsi, name: t.name, selected: t.mmsi === selected },
-        geometry: { type: "LineString", coordinates: t.coords },
+        geometry: { type: "LineString", coordinates: pairs(t.lonlat) },
       })),
     });
     map.getSource("events").setData({

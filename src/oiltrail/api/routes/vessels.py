@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -12,6 +13,9 @@ from oiltrail.api.params import MAX_LIMIT
 from oiltrail.store import Store
 
 router = APIRouter(tags=["vessels"])
+MAX_CACHED = 512  # dossiers kept, keyed by the store's and lists' versions: new data, new key
+_DOSSIERS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_LOCK = threading.Lock()
 StoreDep = Annotated[Store, Depends(read_store)]
 
 
@@ -34,5 +38,16 @@ def vessel(
     mmsi: Annotated[int, Path(ge=0, le=999_999_999, description="Nine-digit MMSI")],
 ) -> dict[str, Any]:
     from oiltrail.graph.dossier import dossier
+    from oiltrail.store.lists import lists_version
+    from oiltrail.store.vessel_reads import store_version
 
-    return dossier(store, f"{mmsi:09d}")
+    key = (store_version(store), lists_version(store), mmsi)
+    with _LOCK:
+        found = _DOSSIERS.get(key)
+    if found is None:
+        found = dossier(store, f"{mmsi:09d}")
+        with _LOCK:
+            if len(_DOSSIERS) >= MAX_CACHED:
+                _DOSSIERS.pop(next(iter(_DOSSIERS)))
+            _DOSSIERS[key] = found
+    return found

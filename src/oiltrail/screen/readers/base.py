@@ -30,6 +30,7 @@ class ReadResult:
     list_name: str
     entities: list[Entity] = field(default_factory=list)
     skips: list[tuple[int, str]] = field(default_factory=list)
+    list_date: str = ""  # the date the list itself gives (UN dateGenerated, OFAC DateOfIssue)
 
     def skip(self, line: int, reason: str) -> None:
         self.skips.append((line, reason))

@@ -102,6 +102,11 @@ def read_ofac_xml(root: Element, path: Path) -> ReadResult:
     """Read a parsed `sdn_advanced.xml` document."""
     _strip_namespaces(root)
     result = ReadResult(path, "ofac_xml", LIST_NAME)
+    issued = root.find("DateOfIssue")
+    if issued is not None:
+        parts = [issued.findtext(k, "").strip() for k in ("Year", "Month", "Day")]
+        if all(p.isdigit() for p in parts):
+            result.list_date = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
     refs = _refs(root)
     countries = _countries(root, refs)
     by_id: dict[str, Entity] = {}

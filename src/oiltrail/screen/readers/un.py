@@ -99,6 +99,7 @@ def _entity(node: Element, result: ReadResult, line: int) -> None:
 def read_un_xml(root: Element, path: Path) -> ReadResult:
     """Read a parsed `CONSOLIDATED_LIST` document."""
     result = ReadResult(path, "un_xml", LIST_NAME)
+    result.list_date = (root.get("dateGenerated") or "")[:10]
     for i, node in enumerate(root.iter("INDIVIDUAL"), start=1):
         _individual(node, result, i)
     for i, node in enumerate(root.iter("ENTITY"), start=1):
