@@ -11,6 +11,7 @@ import pytest
 
 from oiltrail.detect.params import DetectParams
 from oiltrail.kinds import KINDS
+from oiltrail.store.anchorages import ANCHORAGES_DDL
 from oiltrail.store.catalog import CORE_DDL
 from oiltrail.store.chains import CHAINS_DDL
 from oiltrail.store.events import DETECT_DDL
@@ -45,7 +46,9 @@ def test_events_doc_defines_every_kind_and_parameter() -> None:
             assert f"| `{f.name}.{p.name}` | {value!r} |" in text, (f.name, p.name)
 
 
-@pytest.mark.parametrize("ddl", [CORE_DDL, DETECT_DDL, REFERENCE_DDL, CHAINS_DDL, LISTS_DDL])
+@pytest.mark.parametrize(
+    "ddl", [CORE_DDL, DETECT_DDL, REFERENCE_DDL, CHAINS_DDL, LISTS_DDL, ANCHORAGES_DDL]
+)
 def test_store_doc_lists_every_table(ddl: tuple[str, ...]) -> None:
     text = _doc("store.md")
     for stmt in ddl:

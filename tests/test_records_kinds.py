@@ -17,7 +17,7 @@ from oiltrail.store.chains import CHAIN_COLUMNS
 
 
 def test_every_kind_has_parameters_and_a_detector_group() -> None:
-    assert [f.name for f in fields(DetectParams)] == list(KINDS)
+    assert [f.name for f in fields(DetectParams)] == [*KINDS, "anchorage"]
     assert set(VESSEL_KINDS) | set(STATIC_KINDS) | set(DERIVED_KINDS) | {"encounter"} == set(KINDS)
     assert EventKind.of("encounter").source is Source.PAIRS
     with pytest.raises(ValueError, match="unknown event kind 'dark'"):

@@ -366,18 +366,44 @@ def detect_cmd(
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark master URL (default local[2]).")
     ] = None,
+    no_learned_anchorages: Annotated[
+        bool,
+        typer.Option(
+            "--no-learned-anchorages",
+            help="Do not learn anchorages (ships waiting together near a port) from the data.",
+        ),
+    ] = False,
 ) -> None:
     """Detect behaviour events (encounters, loitering, gaps, port visits, spoofing, identity and
-    draught changes; see docs/events.md); incremental over newly ingested days."""
-    from oiltrail.detect.params import load_params, parse_kinds
+    draught changes, dark rendezvous, identity anomalies; see docs/events.md); incremental over
+    newly ingested days. Anchorages are learned on the way (`oiltrail anchorages`)."""
+    from oiltrail.detect.params import load_params, parse_kinds, with_override
     from oiltrail.engines.local import run_detect_command
 
     params = load_params(sets, config)
+    if no_learned_anchorages:
+        params = with_override(params, "anchorage.enabled", False)
     with db_flag(db):
         summary = run_detect_command(
             db, params, parse_kinds(kinds), since, until, ports, engine, spark_master
         )
     err_console.print(summary, highlight=False)
+
+
+@command("anchorages")
+def anchorages_cmd(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    out: OutOption = None,
+) -> None:
+    """Anchorages learned by detect: where at least 5 ships waited at anchor together near a
+    port (name, place, radius, vessels, hours; see docs/events.md)."""
+    from oiltrail.render import check_format
+    from oiltrail.store.anchorages import export_anchorages
+
+    check_format(fmt)
+    with open_db(db, "read") as store:
+        export_anchorages(store, fmt, out_path(out))
 
 
 @command("events")

@@ -4,6 +4,7 @@ Parquet into the store, so this measures detection alone."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from oiltrail.detect.evaluate import evaluate_store, read_truth
 from oiltrail.engines.local import detect
 from oiltrail.simulate import simulate
 from oiltrail.store import open_store
+from oiltrail.store.anchorages import read_anchorages
+from oiltrail.store.catalog import Store
 from oiltrail.store.writes import insert_canonical
 
 pytestmark = pytest.mark.slow
@@ -32,8 +35,38 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[dict]]:
                 insert_canonical(store.con, target, table)
             detect(store)
             out[seed] = evaluate_store(store, d / "truth_events.csv")
-        out[seed].append({"kinds": Counter(e["kind"] for e in read_truth(d / "truth_events.csv"))})
+            anchored = _anchored_decoy(store, d)
+        out[seed].append(
+            {
+                "kinds": Counter(e["kind"] for e in read_truth(d / "truth_events.csv")),
+                "anchored": anchored,
+            }
+        )
     return out
+
+
+def _anchored_decoy(store: Store, folder: Path) -> dict[str, object]:
+    """What detect made of the ships anchored together off Pusan (a simulator decoy)."""
+    meta = json.loads((folder / "scenario.json").read_text())
+    (decoy,) = [d for d in meta["decoys"] if d["kind"] == "anchored_together"]
+    ships = decoy["mmsis"]
+    marks = ",".join("?" * len(ships))
+    n = store.con.execute(
+        f"""SELECT count(*) FROM events WHERE kind IN ('encounter', 'loitering')
+            AND (mmsi IN ({marks}) OR other_mmsi IN ({marks}))""",
+        [*ships, *ships],
+    ).fetchone()
+    names = [a["name"] for a in read_anchorages(store) if set(ships) <= set(a["evidence"]["mmsis"])]
+    return {"events": n[0] if n else None, "anchorages": names}
+
+
+def test_ships_at_a_learned_anchorage_have_no_encounter_or_loitering(
+    scores: dict[int, list[dict]],
+) -> None:
+    for seed in SEEDS:
+        found = scores[seed][-1]["anchored"]
+        assert found["events"] == 0, (seed, found)
+        assert len(found["anchorages"]) == 1 and found["anchorages"][0].endswith("of Pusan")
 
 
 def test_every_kind_is_exercised(scores: dict[int, list[dict]]) -> None:
@@ -48,6 +81,8 @@ def test_every_kind_is_exercised(scores: dict[int, list[dict]]) -> None:
         "spoofing",
         "identity_change",
         "draught_change",
+        "dark_rendezvous",
+        "identity_anomaly",
     ):
         assert total[kind] >= 2, kind
 

@@ -201,9 +201,10 @@ def test_decoys_absent_from_truth(truth: list[dict[str, Any]], meta: dict[str, A
 
 
 def test_no_close_pair_outside_truth_encounters(
-    truth: list[dict[str, Any]], positions: pd.DataFrame
+    truth: list[dict[str, Any]], positions: pd.DataFrame, meta: dict[str, Any]
 ) -> None:
-    """Completeness: any two ships within 500 m for 2 h at sea (10-min bins) are a truth pair."""
+    """Completeness: any two ships within 500 m for 2 h at sea (10-min bins) are a truth pair,
+    but for the decoy of ships anchored together (a learned anchorage, never an encounter)."""
     p = positions.assign(tbin=positions.ts.astype("int64") // 600_000_000)
     p = p.groupby(["mmsi", "tbin"], as_index=False).first()
     p["cy"], p["cx"] = (p.lat * 100).astype(int), (p.lon * 100).astype(int)
@@ -219,7 +220,13 @@ def test_no_close_pair_outside_truth_encounters(
     truth_pairs = {
         frozenset((int(e["mmsi"]), int(e["other_mmsi"]))) for e in _of(truth, "encounter")
     }
+    anchored = {
+        int(m) for d in meta["decoys"] if d["kind"] == "anchored_together" for m in d["mmsis"]
+    }
+    assert anchored, "the anchored-together decoy is planted"
     for (a, b), g in close.groupby(["mmsi", "mmsi_o"]):
+        if int(a) in anchored and int(b) in anchored:
+            continue
         bins = np.sort(g.tbin.unique())
         runs = np.split(bins, np.flatnonzero(np.diff(bins) > 1) + 1)
         if max(len(r) for r in runs) >= 12:

@@ -193,10 +193,24 @@ def _mark(entities: list[dict[str, Any]], status: str, note: str) -> None:
 def _summary(hits: list[dict[str, Any]]) -> dict[str, Any]:
     keep = ("entity_id", "name", "schema", "score", "match", "lists", "reasons")
     slim = [{k: h.get(k) for k in keep} for h in hits[:3]]
+    ruled_out = [h for h in slim if str(h.get("reasons") or "").startswith(RULED_OUT)]
     if any(h.get("match") for h in hits):
         status = "match"
-    elif hits:
+    elif any(str(h.get("reasons") or "").startswith(POSSIBLE) for h in slim):
         status = "possible match"
     else:
         status = "no match"
-    return {"status": status, "hits": slim}
+    summary: dict[str, Any] = {"status": status, "hits": slim}
+    if status == "no match" and ruled_out:
+        # the nearest listed names, and why the screening rules them out
+        summary["note"] = "nearest listed names ruled out: " + "; ".join(
+            f"{h['name']} ({str(h['reasons']).split(';')[0][len(RULED_OUT) :].strip()})"
+            for h in ruled_out
+        )
+    return summary
+
+
+# How a screening hit's reasons open (screen/evidence.py): its rules exclude it, or it needs
+# another piece of evidence; a hit with neither is only a near name, under the threshold.
+RULED_OUT = "not a match:"
+POSSIBLE = "possible match:"

@@ -113,6 +113,23 @@ class IdentityAnomalyParams:
 
 
 @dataclass(frozen=True)
+class AnchorageParams:
+    # docs/events.md, learned anchorages: a stationary spell is under 0.5 kn (the port-visit
+    # stop speed, GFW) for >= 2 h; spells within 1 km link (GFW's anchorages join S2 cells of
+    # about 0.5 km); >= 5 distinct vessels (GFW anchorages: at least 20 vessels over years of
+    # data; 5 for days or weeks of data); only within 40 km of a port (farther is the open sea,
+    # where STS hotspots must never be learned away). `detect --no-learned-anchorages` sets
+    # `enabled` false.
+    enabled: bool = True
+    max_speed_knots: float = 0.5
+    min_spell_h: float = 2.0
+    max_silence_h: float = 2.0  # a longer silence ends a spell
+    link_distance_m: float = 1_000.0
+    min_vessels: int = 5
+    max_port_distance_m: float = 40_000.0
+
+
+@dataclass(frozen=True)
 class DetectParams:
     encounter: EncounterParams = field(default_factory=EncounterParams)
     loitering: LoiteringParams = field(default_factory=LoiteringParams)
@@ -123,14 +140,17 @@ class DetectParams:
     draught_change: DraughtParams = field(default_factory=DraughtParams)
     dark_rendezvous: RendezvousParams = field(default_factory=RendezvousParams)
     identity_anomaly: IdentityAnomalyParams = field(default_factory=IdentityAnomalyParams)
+    # not a kind: the learned anchorages the encounter and loitering rules keep away from
+    anchorage: AnchorageParams = field(default_factory=AnchorageParams)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
 
 # The kinds themselves are registered in oiltrail.kinds; each has its parameters here.
-if {f.name for f in fields(DetectParams)} != set(KINDS):  # pragma: no cover - a coding slip
-    raise RuntimeError("DetectParams needs one field per kind of oiltrail.kinds")
+GROUPS: tuple[str, ...] = (*KINDS, "anchorage")  # the parameter tables: each kind, anchorages
+if [f.name for f in fields(DetectParams)] != list(GROUPS):  # pragma: no cover - a coding slip
+    raise RuntimeError("DetectParams needs one field per kind of oiltrail.kinds, then anchorage")
 
 
 def parse_day(text: str | date | None, what: str) -> date | None:
@@ -182,8 +202,8 @@ def _coerce(kind: str, name: str, current: Any, value: Any) -> Any:
 def with_override(params: DetectParams, key: str, value: Any) -> DetectParams:
     """Return params with `kind.field` set to `value` (converted to the field's type)."""
     kind, _, name = key.strip().partition(".")
-    if kind not in KINDS:
-        raise UsageError(f"unknown parameter {key!r}: kind must be one of {', '.join(KINDS)}")
+    if kind not in GROUPS:
+        raise UsageError(f"unknown parameter {key!r}: kind must be one of {', '.join(GROUPS)}")
     group = getattr(params, kind)
     names = [f.name for f in fields(group)]
     if name not in names:

@@ -1,6 +1,8 @@
 """Derived kinds: detected after the kernels, from what the store then holds, by both engines.
 
-`dark_rendezvous` reads every stored gap (whatever run wrote it) and the draughts around it;
+Anchorages are learned from every stationary spell in the store, and the encounters and
+loitering events too close to one are dropped; `dark_rendezvous` reads every stored gap
+(whatever run wrote it) and the draughts around it;
 `identity_anomaly` reads all static reports and the positions of the few MMSIs sharing an
 IMO; the ship types of every event's vessels are written into its details last. Both engines
 call `detect_derived` inside their write transaction, so their derived events are the same.
@@ -10,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pyarrow as pa
 
 from oiltrail.detect import identity
+from oiltrail.detect.anchorages import AREA, learn_anchorages, near_anchorage
 from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import DetectParams
 from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous
 from oiltrail.kinds import DERIVED_KINDS
+from oiltrail.store.anchorages import ANCHORAGES_DDL, save_anchorages, stationary_spells
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import annotate_ship_types, insert_events
 
@@ -67,10 +72,59 @@ def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
     return make_events(detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous))
 
 
-def detect_derived(store: Store, params: DetectParams, kinds: Sequence[str], run_id: str) -> int:
-    """Replace the derived kinds in `kinds` and annotate ship types; returns events written."""
+def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id: str) -> int:
+    """Learn the anchorages and drop the encounters and loitering events that lie closer to
+    one than the rules allow from a port (docs/events.md); off: no anchorages stored.
+    Returns how many of the dropped events this run had written."""
+    p = params.anchorage
+    store.ensure(ANCHORAGES_DDL)
+    dropped_now = 0
+    if not p.enabled:
+        save_anchorages(store, [], AREA.empty_table(), run_id)
+        return 0
+    spells = stationary_spells(store, p.max_speed_knots, p.max_silence_h, p.min_spell_h)
+    rows, area = learn_anchorages(spells, ports, p, params.port_visit.radius_m)
+    by_id = {r["anchorage_id"]: r for r in rows}
+    for kind, min_m in (
+        ("encounter", params.encounter.min_port_distance_m),
+        ("loitering", params.loitering.min_port_distance_m),
+    ):
+        events = store.con.execute(
+            "SELECT event_id, lat, lon FROM events WHERE kind = ? AND lat IS NOT NULL "
+            "ORDER BY event_id",
+            [kind],
+        ).fetchall()
+        if not events or not rows:
+            continue
+        lat = np.array([e[1] for e in events], dtype=np.float64)
+        lon = np.array([e[2] for e in events], dtype=np.float64)
+        near, which = near_anchorage(lat, lon, area, min_m, p.link_distance_m)
+        drop = [events[k][0] for k in np.flatnonzero(near).tolist()]
+        for k in np.flatnonzero(near).tolist():
+            counts = by_id[str(which[k])].setdefault("suppressed_events", {})
+            counts[kind] = counts.get(kind, 0) + 1
+        if drop:
+            _drop = pa.table({"event_id": drop})
+            mine = store.con.execute(
+                "SELECT count(*) FROM events WHERE run_id = ? AND event_id IN "
+                "(SELECT event_id FROM _drop)",
+                [run_id],
+            ).fetchone()
+            dropped_now += int(mine[0]) if mine else 0
+            store.con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _drop)")
+    save_anchorages(store, rows, area, run_id)
+    return dropped_now
+
+
+def detect_derived(
+    store: Store, params: DetectParams, kinds: Sequence[str], run_id: str, ports: pa.Table
+) -> int:
+    """Apply the learned anchorages, replace the derived kinds in `kinds` and annotate ship
+    types; returns the change in the run's events written (anchorages drop some)."""
     written = 0
     want = [k for k in kinds if k in DERIVED_KINDS]
+    if "encounter" in kinds or "loitering" in kinds:
+        written -= apply_anchorages(store, params, ports, run_id)
     if "dark_rendezvous" in want:
         written += _replace(store, "dark_rendezvous", dark_rendezvous(store, params), run_id)
     if "identity_anomaly" in want:

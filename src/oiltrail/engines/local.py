@@ -195,7 +195,7 @@ def detect(
                 store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
             )
         written += _detect_static(store, params, kinds, port_table, run_id)
-        written += detect_derived(store, params, kinds, run_id)
+        written += detect_derived(store, params, kinds, run_id, port_table)
         origin = ports_from or describe_ports(ports)
         ports_digest = save_ports(store, port_table, origin)
         if not windowed:

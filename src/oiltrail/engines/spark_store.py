@@ -148,7 +148,7 @@ def detect(
     with store.transaction():
         _replace_events(store, events, chosen, window)
         written = insert_events(store, events, run_id)
-        written += detect_derived(store, params, chosen, run_id)
+        written += detect_derived(store, params, chosen, run_id, port_table)
         # The local engine's incremental state no longer describes the events table.
         store.set_meta("detect.config", "spark")
         report = DetectReport(

@@ -1,5 +1,6 @@
 """Dark-activity stories (docs/dark.md), planted after the rest of the fleet: a tanker under a
-fraudulent IMO, a "zombie" hull sailing under another ship's IMO far away, and their decoys.
+fraudulent IMO, a "zombie" hull sailing under another ship's IMO far away, and ships anchored
+together outside a port's radius (a decoy: an anchorage, never an encounter).
 
 Ground truth comes from the definitions over the emitted rows (simulate/truth_dark.py), so a
 story that does not come off (a zombie that happens to sail close) is simply not in the truth.
@@ -13,12 +14,18 @@ from typing import Any
 import numpy as np
 
 from oiltrail.simulate.fleet import MID_DPRK, SHIP_TYPE_TANKER, Registry, Vessel
-from oiltrail.simulate.plan import HOUR, berth, new_vessel, sail
+from oiltrail.simulate.geo import offset
+from oiltrail.simulate.lanes import WAYPOINTS
+from oiltrail.simulate.plan import HOUR, begin_towards, berth, new_vessel, sail, trade
 
 # Yellow Sea and East China Sea ports for the fraudulent-IMO tanker; the zombie keeps to the
 # Sea of Japan side, hundreds of km from where the ship whose IMO it borrows trades.
 WEST_PORTS = ("Dalian", "Yantai", "Qingdao Gang", "Shanghai")
 EAST_PORTS = ("Hamada Ko", "Maizuru Ko")
+# Ships waiting at anchor together 25 km off Pusan: outside every port's radius and more than
+# 10 km from every port, so without learned anchorages each close pair is an "encounter".
+ANCHORAGE_SPOT = (34.90, 129.15)
+ANCHORED_SHIPS = 6
 
 
 def bad_check_digit(imo: int) -> int:
@@ -66,3 +73,28 @@ def plant_dark_stories(
         zombie.destination = port
         _shuttle(zombie, EAST_PORTS, rng, end_s)
         vessels.append(zombie)
+    _anchored_together(vessels, decoys, reg, rng, end_s)
+
+
+def _anchored_together(
+    vessels: list[Vessel],
+    decoys: list[dict[str, Any]],
+    reg: Registry,
+    rng: np.random.Generator,
+    end_s: float,
+) -> None:
+    """Six ships at anchor 300-450 m apart off Pusan, their waits overlapping for hours."""
+    t0 = float(rng.uniform(0.15, 0.35) * end_s)
+    mmsis = []
+    for k in range(ANCHORED_SHIPS):
+        v = new_vessel(reg, rng, len(vessels), "anchored", feed="nmea", cls="A")
+        spot = offset(*ANCHORAGE_SPOT, 20.0, k * float(rng.uniform(300, 450)))
+        v.speed_kn = max(v.speed_kn, 9.0)
+        begin_towards(v, [WAYPOINTS["KS_W"], spot], v.speed_kn, t0 + k * 0.5 * HOUR)
+        v.track.stay(rng.uniform(10, 14) * HOUR, "port", label="anchor")
+        v.destination = "KS_W"
+        trade(v, rng, end_s)
+        vessels.append(v)
+        mmsis.append(v.mmsi)
+    decoys.append({"kind": "anchored_together", "mmsis": mmsis, "near_port": "Pusan",
+                   "start_s": t0})  # fmt: skip

@@ -1,0 +1,170 @@
+"""Anchorages learned from the data (docs/events.md): where many ships wait at anchor together.
+
+A stationary spell is a vessel under `max_speed_knots` for at least `min_spell_h` (its place:
+the spell's mean position). Spells within `link_distance_m` of another spell of the group
+(single linkage) form a group; a group with spells of at least `min_vessels` distinct vessels
+is an anchorage (its area: the spells' places, plus `link_distance_m`). Only groups within
+`max_port_distance_m` of a port are kept, so that an STS hotspot far out at sea is never
+learned away.
+
+Linkage goes through a 3-D grid of cubes (edge = the link distance, on the unit sphere) but
+every link is a true distance test between spells in neighbouring cubes, so the groups do not
+depend on where cube edges fall. Pure functions over one table of spells.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+from oiltrail.detect.params import AnchorageParams
+from oiltrail.detect.ports import PortIndex, build_port_index
+from oiltrail.geodesy import EARTH_RADIUS_M, haversine_m, mean_latlon, unit_xyz
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+SPELLS = pa.schema(
+    [
+        ("mmsi", pa.int64()),
+        ("start", pa.timestamp("us")),
+        ("end", pa.timestamp("us")),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+    ]
+)
+AREA = pa.schema([("anchorage_id", pa.string()), ("lat", pa.float64()), ("lon", pa.float64())])
+_OFFSETS = [(i, j, k) for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)]
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def _find(parent: I64, i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = int(parent[i])
+    return i
+
+
+def link_groups(lat: F64, lon: F64, link_m: float) -> I64:
+    """Single-linkage group label of each point (points within `link_m` share a group)."""
+    n = len(lat)
+    parent = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return parent
+    x, y, z = unit_xyz(lat, lon)
+    cube = np.floor(np.stack([x, y, z], axis=1) * (EARTH_RADIUS_M / link_m)).astype(np.int64)
+    home = pl.DataFrame({"i": np.arange(n), "cx": cube[:, 0], "cy": cube[:, 1], "cz": cube[:, 2]})
+    for dx, dy, dz in _OFFSETS:
+        moved = home.select(
+            pl.col("i").alias("j"),
+            (pl.col("cx") + dx).alias("cx"),
+            (pl.col("cy") + dy).alias("cy"),
+            (pl.col("cz") + dz).alias("cz"),
+        )
+        pairs = home.join(moved, on=["cx", "cy", "cz"]).filter(pl.col("i") < pl.col("j"))
+        if pairs.is_empty():
+            continue
+        i = pairs.get_column("i").to_numpy()
+        j = pairs.get_column("j").to_numpy()
+        close = haversine_m(lat[i], lon[i], lat[j], lon[j]) <= link_m
+        for a, b in zip(i[close].tolist(), j[close].tolist(), strict=True):
+            ra, rb = _find(parent, a), _find(parent, b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return np.array([_find(parent, k) for k in range(n)], dtype=np.int64)
+
+
+def bearing_name(lat0: float, lon0: float, lat1: float, lon1: float) -> str:
+    """The 8-point compass direction from (lat0, lon0) to (lat1, lon1)."""
+    p0, p1, dl = math.radians(lat0), math.radians(lat1), math.radians(lon1 - lon0)
+    y = math.sin(dl) * math.cos(p1)
+    x = math.cos(p0) * math.sin(p1) - math.sin(p0) * math.cos(p1) * math.cos(dl)
+    deg = (math.degrees(math.atan2(y, x)) + 360) % 360
+    return COMPASS[int((deg + 22.5) // 45) % 8]
+
+
+def learn_anchorages(
+    spells: pa.Table, ports: pa.Table, p: AnchorageParams, port_radius_m: float = 5_000.0
+) -> tuple[list[dict[str, Any]], pa.Table]:
+    """Anchorages (dicts, id order) and the spell places that make their areas
+    (`anchorage_id`, `lat`, `lon`), from stationary spells and the ports table. Spells inside
+    a port's radius are port visits, not anchorage evidence: they are left out."""
+    empty = AREA.empty_table()
+    if spells.num_rows == 0 or ports.num_rows == 0:
+        return [], empty
+    df = pl.from_arrow(spells.select(SPELLS.names))
+    assert isinstance(df, pl.DataFrame)
+    df = df.filter(pl.col("lat").is_finite() & pl.col("lon").is_finite()).sort(
+        ["lat", "lon", "mmsi", "start"]
+    )
+    lat, lon = df.get_column("lat").to_numpy(), df.get_column("lon").to_numpy()
+    in_port, _ = build_port_index(ports, port_radius_m).nearest(lat, lon)
+    outside = ~(in_port <= port_radius_m)
+    df, lat, lon = df.filter(pl.Series(outside)), lat[outside], lon[outside]
+    if df.is_empty():
+        return [], empty
+    df = df.with_columns(pl.Series("group", link_groups(lat, lon, p.link_distance_m)))
+    near = build_port_index(ports, p.max_port_distance_m)
+    names = [str(n) for n in ports.column("name").to_pylist()]
+    plat = ports.column("lat").to_numpy(zero_copy_only=False)
+    plon = ports.column("lon").to_numpy(zero_copy_only=False)
+    rows: list[dict[str, Any]] = []
+    places: list[pl.DataFrame] = []
+    for _, g in df.group_by("group", maintain_order=True):
+        vessels = g.get_column("mmsi").unique()
+        if len(vessels) < p.min_vessels:
+            continue
+        glat, glon = g.get_column("lat").to_numpy(), g.get_column("lon").to_numpy()
+        d, which = _nearest_port(near, glat, glon)
+        if which < 0:
+            continue  # no port within reach: a hotspot at sea is never learned away
+        clat, clon = mean_latlon(glat, glon)
+        radius = float(haversine_m(clat, clon, glat, glon).max()) + p.link_distance_m
+        port = names[which]
+        dist_km = float(haversine_m(float(plat[which]), float(plon[which]), clat, clon)) / 1000
+        direction = bearing_name(float(plat[which]), float(plon[which]), clat, clon)
+        hours = (g.get_column("end") - g.get_column("start")).dt.total_seconds().sum() / 3600
+        aid = _anchorage_id(glat, glon)
+        rows.append({
+            "anchorage_id": aid,
+            "name": f"anchorage {dist_km:.0f} km {direction} of {port}",
+            "lat": round(clat, 6), "lon": round(clon, 6), "radius_m": round(radius, 1),
+            "vessels": len(vessels), "spells": g.height, "hours": round(float(hours), 1),
+            "port": port, "port_distance_km": round(dist_km, 1),
+            "nearest_spell_port_km": round(d / 1000, 1),
+            "first": g.get_column("start").min(), "last": g.get_column("end").max(),
+            "mmsis": sorted(int(m) for m in vessels.to_list()),
+        })  # fmt: skip
+        places.append(g.select(pl.lit(aid).alias("anchorage_id"), "lat", "lon"))
+    rows.sort(key=lambda r: r["anchorage_id"])
+    area = pl.concat(places).to_arrow() if places else empty
+    return rows, area.cast(empty.schema)
+
+
+def _nearest_port(index: PortIndex, lat: F64, lon: F64) -> tuple[float, int]:
+    d, which = index.nearest(lat, lon)
+    k = int(np.argmin(d))
+    return float(d[k]), int(which[k])
+
+
+def _anchorage_id(lat: F64, lon: F64) -> str:
+    """Stable id: the group's south-westernmost spell place, to 1e-4 degrees."""
+    k = int(np.lexsort((lon, lat))[0])
+    return f"anc_{lat[k]:+.4f}_{lon[k]:+.4f}".replace("+", "p").replace("-", "m")
+
+
+def near_anchorage(
+    lat: F64, lon: F64, area: pa.Table, min_distance_m: float, link_m: float
+) -> tuple[npt.NDArray[np.bool_], list[str]]:
+    """Points closer than `min_distance_m` to an anchorage's area (its places plus `link_m`),
+    and the id of the nearest anchorage of each ("" where none is in reach)."""
+    if area.num_rows == 0 or len(lat) == 0:
+        return np.zeros(len(lat), dtype=bool), [""] * len(lat)
+    index = build_port_index(area.rename_columns(["name", "lat", "lon"]), min_distance_m + link_m)
+    d, which = index.nearest(np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64))
+    out: npt.NDArray[np.bool_] = (d - link_m) < min_distance_m
+    return out, [index.names[w] if w >= 0 else "" for w in which.tolist()]

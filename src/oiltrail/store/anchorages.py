@@ -1,0 +1,116 @@
+"""Learned anchorages in the store (docs/events.md): the table, its evidence, and the
+stationary spells they are learned from (one query over the positions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from oiltrail.render import emit
+from oiltrail.store.catalog import Store
+
+ANCHORAGES_DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS anchorages (
+        anchorage_id VARCHAR PRIMARY KEY, name VARCHAR, lat DOUBLE, lon DOUBLE,
+        radius_m DOUBLE, vessels BIGINT, spells BIGINT, hours DOUBLE, port VARCHAR,
+        port_distance_km DOUBLE, first TIMESTAMP, last TIMESTAMP, evidence VARCHAR,
+        run_id VARCHAR)""",
+    # the places of the spells that make each anchorage's area (plus the link distance)
+    """CREATE TABLE IF NOT EXISTS anchorage_spells (
+        anchorage_id VARCHAR NOT NULL, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL)""",
+)
+ANCHORAGE_COLUMNS = (
+    "anchorage_id", "name", "lat", "lon", "radius_m", "vessels", "spells", "hours", "port",
+    "port_distance_km", "first", "last",
+)  # fmt: skip
+
+
+def stationary_spells(
+    store: Store, max_speed_knots: float, max_silence_h: float, min_spell_h: float
+) -> pa.Table:
+    """Runs of one vessel's positions under the speed, none further apart than the silence,
+    lasting the spell time: (mmsi, start, end, lat, lon), the place the mean position."""
+    return store.con.execute(
+        """WITH p AS (
+             SELECT mmsi, ts, lat, lon, coalesce(sog < ?, false) AS slow,
+                    ts - lag(ts) OVER w AS step, lag(coalesce(sog < ?, false)) OVER w AS was
+             FROM positions WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)),
+           r AS (
+             SELECT *, sum(CASE WHEN was IS NULL OR slow <> was OR step > ? THEN 1 ELSE 0 END)
+                       OVER (PARTITION BY mmsi ORDER BY ts, lat, lon ROWS UNBOUNDED PRECEDING)
+                       AS run
+             FROM p)
+           SELECT mmsi::BIGINT AS mmsi, min(ts) AS start, max(ts) AS "end",
+                  degrees(atan2(avg(sin(radians(lat))),
+                      sqrt(avg(cos(radians(lat)) * cos(radians(lon))) ** 2
+                           + avg(cos(radians(lat)) * sin(radians(lon))) ** 2))) AS lat,
+                  degrees(atan2(avg(cos(radians(lat)) * sin(radians(lon))),
+                                avg(cos(radians(lat)) * cos(radians(lon))))) AS lon
+           FROM r WHERE slow GROUP BY mmsi, run
+           HAVING max(ts) - min(ts) >= ?
+           ORDER BY mmsi, start""",
+        [
+            max_speed_knots,
+            max_speed_knots,
+            f"{max_silence_h * 3600:.0f} seconds",
+            f"{min_spell_h * 3600:.0f} seconds",
+        ],
+    ).to_arrow_table()
+
+
+def save_anchorages(store: Store, rows: list[dict[str, Any]], area: pa.Table, run_id: str) -> None:
+    """Replace the stored anchorages (inside the caller's transaction)."""
+    store.ensure(ANCHORAGES_DDL)
+    store.con.execute("DELETE FROM anchorages")
+    store.con.execute("DELETE FROM anchorage_spells")
+    for r in rows:
+        evidence = {"mmsis": r["mmsis"], "nearest_spell_port_km": r["nearest_spell_port_km"],
+                    "suppressed_events": r.get("suppressed_events", {})}  # fmt: skip
+        store.con.execute(
+            "INSERT INTO anchorages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*(r[c] for c in ANCHORAGE_COLUMNS), json.dumps(evidence, sort_keys=True), run_id],
+        )
+    if area.num_rows:
+        _area = area
+        store.con.execute("INSERT INTO anchorage_spells SELECT anchorage_id, lat, lon FROM _area")
+
+
+def read_anchorages(store: Store) -> list[dict[str, Any]]:
+    """Stored anchorages in the export columns plus `evidence` (parsed), by id."""
+    has = store.con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'anchorages'"
+    ).fetchone()
+    if not has:
+        return []
+    cur = store.con.execute(
+        f"SELECT {', '.join(ANCHORAGE_COLUMNS)}, evidence FROM anchorages ORDER BY anchorage_id"
+    )
+    out = []
+    for r in cur.fetchall():
+        row = dict(zip((*ANCHORAGE_COLUMNS, "evidence"), r, strict=True))
+        row["evidence"] = json.loads(row["evidence"] or "{}")
+        out.append(row)
+    return out
+
+
+def anchorage_area(store: Store) -> pa.Table:
+    """The stored spell places of every anchorage (anchorage_id, lat, lon)."""
+    has = store.con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'anchorage_spells'"
+    ).fetchone()
+    if not has:
+        return pa.table(
+            {"anchorage_id": pa.array([], pa.string()), "lat": pa.array([], pa.float64()),
+             "lon": pa.array([], pa.float64())}
+        )  # fmt: skip
+    return store.con.execute("SELECT anchorage_id, lat, lon FROM anchorage_spells").to_arrow_table()
+
+
+def export_anchorages(store: Store, fmt: str = "table", out: Path | None = None) -> int:
+    """`oiltrail anchorages`: the learned anchorages, one row each; returns the row count."""
+    rows = read_anchorages(store)
+    emit(rows, ANCHORAGE_COLUMNS, fmt, out, title="learned anchorages")
+    return len(rows)
