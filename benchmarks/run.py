@@ -16,8 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = [
-    "ingest", "scale", "simulate", "detect", "screen", "engines", "trace", "claims", "report",
-    "demo", "serve",
+    "ingest", "scale", "simulate", "detect", "screen", "screen_precision", "engines", "trace",
+    "claims", "report", "demo", "serve",
 ]  # fmt: skip
 
 

@@ -145,7 +145,8 @@ KOREAN_SURNAMES = frozenset(
     gang cho jo yun yoon jang chang rim lim im han o oh so suh seo sin shin kwon gwon hwang an
     ahn song ryu yu yoo hong jon jeon chon ko go ho hyon hyun mun moon son sohn ryang yang paek
     baek ra na nam sim shim ro no noh ha sung cha ku gu u woo ju pyon tong kye thae tae kil
-    chu min nho om um yom pae bae""".split()  # noqa: SIM905
+    chu min nho om um yom pae bae ji chi kwak gwak pang bang pyo ok kong gong maeng tak wang
+    yo ryo yeo sok seok myong chin kum keum""".split()  # noqa: SIM905
 )
 
 
@@ -268,6 +269,12 @@ def decide(
             f"not a match: {differs} ({' '.join(q.tokens).upper()} vs {' '.join(r.tokens).upper()})"
         )
         return Decision(NO_MATCH, capped, (why, *named, *notes))
+    if listed.schema == "Person" and korean_parts(r) and not korean_parts(q):
+        why = (
+            "possible match: a Korean name is listed and the query does not read as one "
+            "(surname and given-name syllables); would settle it: a date of birth or passport"
+        )
+        return Decision(POSSIBLE, name_score, (why, *named, *notes))
     if listed.schema != "Vessel":
         return Decision(
             MATCH, name_score, ("match: the name (nothing else to compare)", *named, *notes)
