@@ -216,14 +216,23 @@ def entity_data(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 
 def anchorages(store: Store) -> list[dict[str, Any]]:
-    """Learned anchorages, when the store has them (an empty list when it does not)."""
-    if not has_table(store, "anchorages"):
-        return []
-    cur = store.con.execute("SELECT * FROM anchorages")
-    cols = [d[0] for d in cur.description or []]
+<<<<<<< HEAD
+    """Learned anchorages (`oiltrail anchorages` columns, store/anchorages.py), times as ISO
+    8601; an empty list when the store has none."""
+    from oiltrail.store.anchorages import read_anchorages
+
     return [
-        {c: iso_utc(v) if isinstance(v, datetime) else v for c, v in zip(cols, r, strict=True)}
-        for r in cur.fetchall()
+        {k: iso_utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
+        for row in read_anchorages(store)
+=======
+    """Learned anchorages in the columns of `oiltrail anchorages` plus their evidence (an empty
+    list when the store has none)."""
+    from oiltrail.store.anchorages import read_anchorages
+
+    return [
+        {c: iso_utc(v) if isinstance(v, datetime) else v for c, v in r.items()}
+        for r in read_anchorages(store)
+>>>>>>> main
     ]
 
 
