@@ -45,6 +45,12 @@ def test_a_common_one_word_name_alone_is_only_possible(store: Store, name: str) 
     assert "would settle it: an IMO number or MMSI" in str(top["reasons"])
 
 
+def test_a_former_name_says_whose(store: Store) -> None:
+    top = screen_query(store, name="FREEDOM", schema="Vessel", limit=5)
+    amber = next(h for h in top if h["name"] == "AMBER")
+    assert "'FREEDOM' is a former name of AMBER" in amber["reasons"] and not amber["match"]
+
+
 def test_the_listed_imo_makes_a_common_name_a_match(store: Store) -> None:
     top = _top(store, name="PATRIOT", imo="9003550", schema="Vessel")
     assert top["match"] and str(top["reasons"]).startswith("match: IMO number matches")
