@@ -10,6 +10,8 @@ from oiltrail.api.auth import load_token, token_path
 from oiltrail.api.config import ServeConfig
 from oiltrail.render import err_console
 
+KEEP_ALIVE_S = 30  # an idle connection is kept this long (uvicorn's 5 s races busy clients)
+
 
 def prepare_store(db: Path) -> bool:
     """Refuse a missing or unusable store before binding; load the bundled watchlist into a
@@ -72,7 +74,14 @@ def run_server(db: Path, host: str, port: int) -> None:
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with serving(db):
-            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+                timeout_keep_alive=KEEP_ALIVE_S,
+            )
     except KeyboardInterrupt:
         pass
     finally:

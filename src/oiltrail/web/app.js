@@ -15,6 +15,7 @@ const state = { token: null, vessel: null, chain: null, tab: "dossier", start: "
 let map = null;
 let trackTimer = null;
 let trackRequest = 0;
+let ready = null; // resolves when the store's time span and the watchlist are known
 
 // --- small DOM helpers: text only -------------------------------------------------------------
 
@@ -157,7 +158,7 @@ function initMap(view) {
     },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
-  map.on("load", () => { document.body.dataset.mapLoaded = "1"; scheduleTracks(); });
+  map.on("load", () => { document.body.dataset.mapLoaded = "1"; loadTracks(); });
   map.on("moveend", () => { scheduleTracks(); saveState(); });
   map.on("click", "tracks", (e) => { const f = e.features[0]; if (f) openVessel(f.properties.mmsi); });
   map.on("click", "events", (e) => { const f = e.features[0]; if (f) eventPopup(f, e.lngLat); });
@@ -187,6 +188,7 @@ function scheduleTracks() {
 
 async function loadTracks() {
   if (!map || !state.token) return;
+  try { await ready; } catch { return; }
   const mine = ++trackRequest;
   const common = { bbox: viewBox(), start: state.start, end: state.end };
   try {
@@ -471,15 +473,17 @@ async function start() {
       saveState();
     });
   }
+  // the map starts loading (library, land) while the store's time span is asked for
+  ready = Promise.all([api("/status"), api("/watchlist")]);
+  if (!map) initMap(view);
   try {
-    const st = await api("/status");
+    const [st, watch] = await ready;
     $("simulated").hidden = !st.simulated;
     if (!state.start && !state.end) { state.start = st.first || ""; state.end = st.last || ""; }
     $("start").value = inputOf(state.start);
     $("end").value = inputOf(state.end);
-    state.watch = await api("/watchlist");
+    state.watch = watch;
   } catch (err) { status(err.message); return; }
-  if (!map) initMap(view);
   showTab(state.tab);
   if (state.vessel) openVessel(state.vessel);
   if (state.chain && state.tab !== "chains") openChain(state.chain, false);
