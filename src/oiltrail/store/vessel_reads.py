@@ -216,15 +216,6 @@ def entity_data(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 
 def anchorages(store: Store) -> list[dict[str, Any]]:
-<<<<<<< HEAD
-    """Learned anchorages (`oiltrail anchorages` columns, store/anchorages.py), times as ISO
-    8601; an empty list when the store has none."""
-    from oiltrail.store.anchorages import read_anchorages
-
-    return [
-        {k: iso_utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
-        for row in read_anchorages(store)
-=======
     """Learned anchorages in the columns of `oiltrail anchorages` plus their evidence (an empty
     list when the store has none)."""
     from oiltrail.store.anchorages import read_anchorages
@@ -232,7 +223,6 @@ def anchorages(store: Store) -> list[dict[str, Any]]:
     return [
         {c: iso_utc(v) if isinstance(v, datetime) else v for c, v in r.items()}
         for r in read_anchorages(store)
->>>>>>> main
     ]
 
 
