@@ -81,6 +81,11 @@ def detect_stage() -> list[str]:
         rows.append(_row(label, r))
         results[limit] = _events(copy)
     same = all(v == results["0"] for v in results.values())
+    differ = {
+        limit: sorted({str(r[1]) for r in set(v) ^ set(results["0"])})
+        for limit, v in results.items()
+        if v != results["0"]
+    }
     shutil.copyfile(BIG / "detect_4000000.duckdb", BIG / "s30_detected.duckdb")
     for limit in results:
         (BIG / f"detect_{limit}.duckdb").unlink()
@@ -96,7 +101,8 @@ def detect_stage() -> list[str]:
         *rows,
         "",
         f"Events identical in all three runs: **{same}** ({len(results['0']):,} events, "
-        "compared row by row: id, kind, vessels, times, place, port, details).",
+        "compared row by row: id, kind, vessels, times, place, port, details)"
+        + (f"; differing kinds by partition size: {differ}." if differ else "."),
     ]
     if ingest is not None:
         lines.append(f"\nIngest of that store from Parquet: {ingest.wall:.0f} s wall, "

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from oiltrail.cli import app
 
 ROW_COMMANDS = (
+    "anchorages",
     "status",
     "events",
     "evaluate",
@@ -23,13 +24,15 @@ ROW_COMMANDS = (
     "trace",
     "estimate",
     "routes",
+    "lists show",
     "check-claims",
 )
 
 
 def _options(name: str) -> set[str]:
-    group = get_command(app)
-    cmd = group.commands[name]  # type: ignore[attr-defined]
+    cmd = get_command(app)
+    for part in name.split():  # "lists show": a group's subcommand
+        cmd = cmd.commands[part]  # type: ignore[attr-defined]
     return {o for p in cmd.params for o in getattr(p, "opts", [])}
 
 

@@ -42,6 +42,7 @@ OutOption = Annotated[
     Path | None,
     typer.Option("-o", "--output", "--out", help="Write to this file (default: standard output)."),
 ]
+FormatOption = Annotated[str, typer.Option("--format", help="table | csv | json")]
 
 
 def deprecated(value: str | None, old: str, new: str) -> str | None:
@@ -187,6 +188,16 @@ def db_flag(db: Path) -> Iterator[None]:
         ) from None
 
 
+def checked_output(
+    fmt: str, out: Path | None, formats: tuple[str, ...] = ("table", "csv", "json")
+) -> None:
+    """A row-printing command's --format and -o, checked before any work."""
+    from oiltrail.render import check_format
+
+    check_format(fmt, formats)
+    out_path(out)
+
+
 def out_path(path: Path | None, flag: str = "-o") -> Path | None:
     """Check an output file before any work: its folder exists and it is not a folder."""
     from oiltrail.errors import UsageError
@@ -265,17 +276,16 @@ def ingest_cmd(
 @command("status")
 def status_cmd(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
     """Counts in the store: positions, vessels, time span, static reports, quarantine."""
     import json
 
-    from oiltrail.render import check_format, console, emit, write_text
+    from oiltrail.render import console, emit, write_text
     from oiltrail.store.status import STATUS_KEYS, store_status
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
     with open_db(db, "read") as store:
         status = store_status(store)
     if fmt == "json":  # one object, not rows: the keys are the store's counts
@@ -393,15 +403,14 @@ def detect_cmd(
 @command("anchorages")
 def anchorages_cmd(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
     """Anchorages learned by detect: where at least 5 ships waited at anchor together near a
     port (name, place, radius, vessels, hours; see docs/events.md)."""
-    from oiltrail.render import check_format
     from oiltrail.store.anchorages import export_anchorages
 
-    check_format(fmt)
+    checked_output(fmt, out)
     with open_db(db, "read") as store:
         export_anchorages(store, fmt, out_path(out))
 
@@ -439,7 +448,7 @@ def evaluate_cmd(
         Path, typer.Argument(help="Ground-truth events CSV (the columns of `oiltrail events`).")
     ],
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     slack_min: Annotated[
         float, typer.Option("--slack-min", help="Minutes of time slack when matching.")
     ] = 30.0,
@@ -447,10 +456,9 @@ def evaluate_cmd(
 ) -> None:
     """Precision, recall and median start-time error per kind against ground truth."""
     from oiltrail.detect.evaluate import SCORE_COLUMNS, evaluate_store
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
     with open_db(db, "read") as store:
         rows = evaluate_store(store, truth, slack_min)
     emit(rows, SCORE_COLUMNS, fmt, out, title="detection vs truth")
@@ -478,16 +486,17 @@ def lists_load_cmd(
 @_guarded(lists_app.command, "show")
 def lists_show_cmd(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """The loaded lists: source, date, file, entities by schema, skipped records."""
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
     from oiltrail.screen.load import LIST_COLUMNS, list_summary
 
-    check_format(fmt)
+    checked_output(fmt, out)
     with open_db(db, "read") as store:
         rows = list_summary(store)
-    emit(rows, LIST_COLUMNS, fmt, title="sanctions lists")
+    emit(rows, LIST_COLUMNS, fmt, out, title="sanctions lists")
 
 
 @_guarded(lists_app.command, "remove")
@@ -524,7 +533,7 @@ def screen_cmd(
         Path | None, typer.Option("--file", help="CSV query_id,name,imo,mmsi,schema.")
     ] = None,
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     limit: Annotated[int, typer.Option("--limit", help="Hits per query.")] = 5,
     threshold: Annotated[float, typer.Option("--threshold", help="Score for match=true.")] = 0.7,
     cutoff: Annotated[float, typer.Option("--cutoff", help="Lowest score shown.")] = 0.5,
@@ -537,12 +546,11 @@ def screen_cmd(
     import sys
 
     from oiltrail.errors import UsageError
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
     from oiltrail.screen.batch import screen_file
     from oiltrail.screen.match import SCREEN_COLUMNS, check_imo, parse_query, screen_query
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
     if (query is None) == (file is None):
         raise UsageError("give either a QUERY or --file queries.csv")
     if file is not None and not file.is_file():
@@ -585,18 +593,17 @@ def vessels_cmd(
     review: Annotated[
         bool, typer.Option("--review", help="Possible matches, with what would settle them.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
     """Vessels seen in the AIS store, screened against the lists."""
     from oiltrail.errors import UsageError
     from oiltrail.graph.fleet import VESSEL_COLUMNS, flagged_vessels, review_vessels, screen_fleet
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
 
-    check_format(fmt)
+    checked_output(fmt, out)
     if flagged and review:
         raise UsageError("give --flagged or --review, not both")
-    out_path(out)
     with open_db(db, "cache") as store:
         if flagged:
             rows = flagged_vessels(store)
@@ -611,15 +618,14 @@ def vessels_cmd(
 def graph_cmd(
     entity: Annotated[str, typer.Argument(help="Entity id, name, IMO1234567 or MMSI.")],
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
     """Paths from an entity or vessel to sanctioned parties, with hop counts."""
     from oiltrail.graph.query import GRAPH_COLUMNS, graph_paths
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
     with open_db(db, "cache") as store:
         rows = graph_paths(store, entity)
     emit(rows, GRAPH_COLUMNS, fmt, out, title=f"paths from {entity!r} to sanctioned parties")
@@ -631,19 +637,18 @@ def graph_cmd(
 @command("trace")
 def trace_cmd(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
     detail: Annotated[
         bool, typer.Option("--detail", help="JSON with each link's reason, volume, screening.")
     ] = False,
 ) -> None:
     """Delivery chains: a load at a source port, a ship-to-ship transfer, a DPRK arrival."""
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
     from oiltrail.store.chains import CHAIN_COLUMNS
     from oiltrail.trace.chains import chains_json, trace_chains, trace_summary
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
     with open_db(db, "write") as store:
         rows = trace_chains(store)
         summary = trace_summary(store, rows)
@@ -659,7 +664,7 @@ def trace_cmd(
 @command("estimate")
 def estimate_cmd(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
     detail: Annotated[
         bool, typer.Option("--detail", help="JSON: by supplier, published estimates, constants.")
@@ -671,10 +676,9 @@ def estimate_cmd(
 ) -> None:
     """Barrels per year: reported, estimated (low-mid-high) and the 500,000-barrel cap."""
     from oiltrail.estimate.cap import CAP_COLUMNS, cap_detail, detail_json
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
     with open_db(db, "cache") as store:
         result = cap_detail(store, reported)
     if detail:
@@ -703,7 +707,7 @@ def routes_cmd(
             "crude_pipeline, sts, russian_ports.",
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
     """Supply routes into North Korea, barrels per year with sources, and what remains when
@@ -715,10 +719,9 @@ def routes_cmd(
     """
     from oiltrail.estimate.routes import ROUTE_COLUMNS, routes_table
     from oiltrail.record import bundled_record
-    from oiltrail.render import check_format, emit
+    from oiltrail.render import emit
 
-    check_format(fmt)
-    out_path(out)
+    checked_output(fmt, out)
 
     chains: list[dict[str, Any]] = []
     simulated = False
@@ -793,10 +796,9 @@ def check_claims_cmd(
     from oiltrail.claims.check import CLAIM_ROW_COLUMNS, check_article, claim_rows
     from oiltrail.claims.markdown import render_markdown
     from oiltrail.errors import UsageError
-    from oiltrail.render import check_format, emit, write_text
+    from oiltrail.render import emit, write_text
 
-    check_format(fmt, ("json", "md", "table", "csv"))
-    out_path(out)
+    checked_output(fmt, out, ("json", "md", "table", "csv"))
     published = None
     if on is not None:
         try:

@@ -164,7 +164,7 @@ class Chain(_Row):
         "barrels_high",
         "confidence",
         "evidence",
-        # `relay_mmsi` joins these columns when trace writes relay chains
+        "relay_mmsi",  # the relay tankers between donor and receiver, in order, `;`-separated
     )
     chain_id: str
     source_port: str | None

@@ -134,3 +134,15 @@ def test_request_text_never_reaches_sql(live: Live) -> None:
     with open_store(live.db, read_only=True) as store:  # served: readers share the file
         row = store.con.execute("SELECT count(*) FROM events").fetchone()
     assert row is not None and row[0] > 0
+
+
+def test_search_by_where_and_when_seen(live: Live) -> None:
+    wonsan = live.client.get("/vessels", params={"q": "paek", "bbox": "127.3,39,127.6,39.3"})
+    assert [v["mmsi"] for v in wonsan.json()["items"]] == [PAEK_MA]
+    far = live.client.get("/vessels", params={"bbox": "0,0,1,1"}).json()
+    assert far["total"] == 0
+    later = live.client.get("/vessels", params={"start": "2026-03-01"}).json()
+    assert later["total"] == 0
+    some = live.client.get("/vessels", params={"start": "2026-01-08", "end": "2026-01-08T06:00"})
+    assert 0 < some.json()["total"] <= live.client.get("/vessels").json()["total"]
+    assert live.client.get("/vessels", params={"bbox": "1,2"}).status_code == 422

@@ -135,12 +135,11 @@ def test_estimate_anchorages_routes(live: Live) -> None:
     cap = live.client.get("/estimate").json()
     years = [r["year"] for r in cap["rows"]]
     assert 2026 in years and cap["cap"]["barrels"] == 500_000 and cap["simulated"] is True
-    assert live.client.get("/anchorages").json() == {
-        "total": 0,
-        "limit": 500,
-        "offset": 0,
-        "items": [],
-    }
+    learned = live.client.get("/anchorages").json()
+    # the demo scenario's ships anchored together off Pusan (docs/events.md)
+    assert learned["total"] == 1 and learned["items"][0]["name"].endswith("of Pusan")
+    assert learned["items"][0]["vessels"] >= 5
+    assert live.client.get("/anchorages", params={"bbox": "0,0,1,1"}).json()["total"] == 0
     routes = live.client.get("/routes", params={"year": 2023}).json()
     assert routes["total"] > 0 and all(r["year"] == 2023 for r in routes["items"])
     assert live.client.get("/routes", params={"cut": "teleport"}).status_code == 400

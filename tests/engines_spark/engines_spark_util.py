@@ -122,3 +122,24 @@ def edge_scenario() -> tuple[pa.Table, pa.Table]:
     ]
     static = pa.Table.from_pylist(static_rows).cast(STATIC)
     return positions, static
+
+
+H = 445_000_077  # goes dark with E, near it: a dark rendezvous; reports a fraudulent IMO
+
+
+def dark_scenario() -> tuple[pa.Table, pa.Table]:
+    """The edge scenario plus H: dark from 16 h to 30 h like E, 11 km from E's last and first
+    fixes, its draught rising 4.0 -> 7.0 m across, under an IMO whose check digit fails."""
+    positions, static = edge_scenario()
+    h_rows = _track(H, 12, 16, 33.0 + 10 / 6 + 0.1, 126.0, 0.0, 0.0, 5.0, step_min=3)
+    h_rows += _track(H, 30, 34, 37.1, 126.0, 0.0, 0.0, 5.0, step_min=3)
+    extra = [
+        {"mmsi": H, "ts": T0 + timedelta(hours=h), "imo": 9_074_728, "name": "H",
+         "callsign": "H1", "ship_type": 80, "length": 90.0, "width": 15.0, "draught": dr,
+         "destination": "X", "source": "edges"}
+        for h, dr in ((12, 4.0), (31, 7.0))
+    ]  # fmt: skip
+    return (
+        pa.concat_tables([positions, pa.Table.from_pylist(h_rows).cast(POSITIONS)]),
+        pa.concat_tables([static, pa.Table.from_pylist(extra).cast(STATIC)]),
+    )

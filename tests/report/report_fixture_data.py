@@ -257,6 +257,7 @@ def scenario(rng: random.Random) -> tuple[list[Any], list[Any], list[Any], list[
                     91000.0,
                     0.86,
                     ";".join(events[i][0] for i in (0, 1, 2, 4, 5)),
+                    "",  # relay_mmsi: a direct chain
                 ),
                 strict=True,
             ),
@@ -285,6 +286,7 @@ def scenario(rng: random.Random) -> tuple[list[Any], list[Any], list[Any], list[
                     85000.0,
                     0.62,
                     ";".join(events[i][0] for i in (6, 7, 8, 9)),
+                    "",  # relay_mmsi: a direct chain
                 ),
                 strict=True,
             ),

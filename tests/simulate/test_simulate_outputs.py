@@ -21,7 +21,8 @@ MARINECADASTRE = (
 )
 CHAIN_HEADER = (
     "chain_id,source_port,load_start,donor_mmsi,encounter_event_id,receiver_mmsi,destination,"
-    "arrival,barrels_low,barrels_mid,barrels_high,confidence,evidence,cargo_tonnes,cargo_barrels"
+    "arrival,barrels_low,barrels_mid,barrels_high,confidence,evidence,relay_mmsi,cargo_tonnes,"
+    "cargo_barrels"
 )
 
 

@@ -103,3 +103,32 @@ def test_chains_keep_to_tankers_by_default(db_path: Path) -> None:
         _dark_chain(store, types=types)
         assert trace_chains(store) == []
         assert len(trace_chains(store, TraceParams(ship_types=()))) == 1
+
+
+RELAY, FINAL = 445_000_002, 445_000_003
+
+
+def test_a_relay_chain_names_donor_relay_and_receiver(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        load = port_visit(store, DONOR, VOSTOCHNY, 0, 12)
+        draughts(store, DONOR, (100, 16), [(-5, 4.0), (10, 7.0), (100, 7.0), (125, 4.1)])
+        draughts(store, RELAY, (90, 14), [(90, 3.0), (124, 7.8), (149, 7.8), (154, 3.2)])
+        draughts(store, FINAL, (80, 12), [(140, 3.0), (155, 7.5)])
+        first = add_event(store, "encounter", DONOR, h(120), h(126), other=RELAY,
+                          lat=SEA[0], lon=SEA[1])  # fmt: skip
+        second = add_event(store, "encounter", RELAY, h(150), h(156), other=FINAL,
+                           lat=SEA[0] + 1, lon=SEA[1])  # fmt: skip
+        arrival = port_visit(store, FINAL, NAMPO, 190, 200)
+        for m in (DONOR, RELAY, FINAL):
+            add_position(store, m, h(-5), SEA[0], SEA[1])
+            add_position(store, m, h(210), SEA[0], SEA[1])
+        (c,) = trace_chains(store)
+    assert (c["donor_mmsi"], c["relay_mmsi"], c["receiver_mmsi"]) == (DONOR, str(RELAY), FINAL)
+    assert c["source_port"] == VOSTOCHNY[0] and c["destination"] == NAMPO[0]
+    assert c["encounter_event_id"] == second  # the transfer to the receiver
+    assert {load, first, second, arrival} <= set(c["evidence"].split(";"))
+    links = c["details"]["links"]
+    assert [t["score"] for t in links["transfers"]] == [1.0, 1.0]
+    assert links["transfers"][0]["receiver"]["delta_m"] == 4.8  # the relay loaded at sea
+    assert links["transfers"][1]["donor"]["delta_m"] == -4.6  # and passed it on
+    assert c["confidence"] == 1.0 and c["details"]["kind"] == "relay"

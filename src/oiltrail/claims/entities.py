@@ -6,7 +6,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
+
 from oiltrail.claims.gazetteer import alias_pattern, country_aliases, is_place, port_aliases
+from oiltrail.errors import OiltrailError
 
 TOKEN = r"(?:[A-Z][\w'’\-]*\.?|\d{1,4})"
 VESSEL_CUE = re.compile(
@@ -146,7 +149,7 @@ def screen_entities(store: Any, entities: list[dict[str, Any]]) -> None:
 
     try:
         ensure_lists(store)
-    except Exception as exc:  # a peer's module: any failure means "no lists", not a crash
+    except (OiltrailError, duckdb.Error, OSError) as exc:  # a store or file fault: "no lists"
         note = f"could not load the bundled watchlist ({type(exc).__name__})"
         for e in targets:
             e["screening"]["note"] = note

@@ -8,6 +8,7 @@ loaded; the bundled watchlist is loaded into a writable one).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +32,13 @@ _IMO = re.compile(r"^\s*(?:IMO[\s:#-]*)?(\d{7})\s*$", re.IGNORECASE)
 
 
 def search_vessels(
-    store: Store, q: str = "", limit: int = 50, offset: int = 0
+    store: Store,
+    q: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    box: tuple[float, float, float, float] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Vessels whose MMSI, IMO or any name (any case) contains `q` (all when empty): the total
     and one page of rows (`SEARCH_COLUMNS`), by MMSI."""
@@ -40,7 +47,8 @@ def search_vessels(
         raise UsageError(f"query is {len(q)} characters: at most {MAX_QUERY_CHARS}")
     if _IMO.match(q):
         q = q.upper().removeprefix("IMO").strip(" :#-")
-    return reads.search_vessels(store, like_pattern(q) if q else None, limit, offset)
+    pattern = like_pattern(q) if q else None
+    return reads.search_vessels(store, pattern, limit, offset, box, start, end)
 
 
 def resolve_vessel(store: Store, text: str) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from oiltrail.errors import UsageError
 from oiltrail.graph.build import Graph, get_graph
 from oiltrail.graph.risk import vessel_risk
 from oiltrail.screen.evidence import ship_type_category
@@ -33,7 +34,7 @@ def _valid_imo(imo: int | None) -> str:
         return ""
     try:
         return check_imo(f"{imo:07d}")
-    except Exception:  # an AIS IMO field with a bad check digit is not evidence
+    except UsageError:  # an AIS IMO field with a bad check digit is not evidence
         return ""
 
 

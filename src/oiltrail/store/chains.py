@@ -19,7 +19,9 @@ CHAINS_DDL: tuple[str, ...] = (
         donor_mmsi UINTEGER, encounter_event_id VARCHAR, receiver_mmsi UINTEGER,
         destination VARCHAR, arrival TIMESTAMP, barrels_low DOUBLE, barrels_mid DOUBLE,
         barrels_high DOUBLE, confidence DOUBLE, evidence VARCHAR, details VARCHAR,
-        traced_at TIMESTAMP)""",
+        traced_at TIMESTAMP, relay_mmsi VARCHAR)""",
+    # a store traced before relay chains (docs/store.md): the column is added, empty
+    """ALTER TABLE chains ADD COLUMN IF NOT EXISTS relay_mmsi VARCHAR""",
 )
 TRACED_META_KEY = "chains_traced_at"
 
@@ -35,7 +37,9 @@ def replace_chains(store: Store, rows: Sequence[dict[str, Any]]) -> None:
     with store.transaction() as con:
         con.execute("DELETE FROM chains")
         if values:
-            con.executemany(f"INSERT INTO chains VALUES ({', '.join('?' * 15)})", values)
+            names = ", ".join([*CHAIN_COLUMNS, "details", "traced_at"])
+            marks = ", ".join("?" * (len(CHAIN_COLUMNS) + 2))
+            con.executemany(f"INSERT INTO chains ({names}) VALUES ({marks})", values)
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [TRACED_META_KEY, now.isoformat()])
 
 
@@ -58,4 +62,6 @@ def read_chains(store: Store) -> list[dict[str, Any]] | None:
 
 
 def _cell(row: dict[str, Any], column: str) -> Any:
+    if column == "relay_mmsi":
+        return row.get(column) or ""
     return row.get(column)

@@ -117,7 +117,7 @@ def hull_reports(
     con = store.con
     con.execute("CREATE OR REPLACE TEMP TABLE _hull_mmsi (mmsi UINTEGER)")
     try:
-        con.executemany("INSERT INTO _hull_mmsi VALUES (?)", [[m] for m in wanted])
+        con.execute("INSERT INTO _hull_mmsi SELECT unnest(?::UINTEGER[])", [wanted])
         dims = con.execute(
             "SELECT s.mmsi, median(s.length) FILTER (WHERE s.length BETWEEN ? AND ?), "
             "median(s.width) FILTER (WHERE s.width BETWEEN ? AND ?) FROM static_reports s "
@@ -144,7 +144,10 @@ def positions_at(
     con = store.con
     con.execute("CREATE OR REPLACE TEMP TABLE _fix_at (mmsi UINTEGER, ts TIMESTAMP)")
     try:
-        con.executemany("INSERT INTO _fix_at VALUES (?, ?)", [list(f) for f in wanted])
+        con.execute(
+            "INSERT INTO _fix_at SELECT unnest(?::UINTEGER[]), unnest(?::TIMESTAMP[])",
+            [[m for m, _ in wanted], [t for _, t in wanted]],
+        )
         found = con.execute(
             "SELECT p.mmsi, p.ts, any_value(p.lat), any_value(p.lon) FROM positions p "
             "JOIN _fix_at f ON p.mmsi = f.mmsi AND p.ts = f.ts GROUP BY p.mmsi, p.ts"
@@ -159,10 +162,12 @@ def track_ends(store: Store, mmsis: Iterable[int]) -> dict[int, tuple[datetime, 
     wanted = sorted(set(mmsis))
     if not wanted:
         return {}
+    # A join, not `mmsi IN (?, ?, ...)`: DuckDB filtered 30M positions by 2,000 listed values
+    # in 124 s, and joins them in 3 s.
     found = store.con.execute(
-        f"SELECT mmsi, max(ts), arg_max(lat, ts), arg_max(lon, ts) FROM positions "
-        f"WHERE mmsi IN ({', '.join('?' * len(wanted))}) GROUP BY mmsi",
-        wanted,
+        "SELECT p.mmsi, max(p.ts), arg_max(p.lat, p.ts), arg_max(p.lon, p.ts) FROM positions p "
+        "JOIN (SELECT unnest(?::UINTEGER[]) AS mmsi) w USING (mmsi) GROUP BY p.mmsi",
+        [wanted],
     ).fetchall()
     return {int(m): (ts, float(lat), float(lon)) for m, ts, lat, lon in found}
 

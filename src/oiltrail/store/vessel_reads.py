@@ -27,15 +27,28 @@ def like_pattern(text: str) -> str:
 
 
 def search_vessels(
-    store: Store, pattern: str | None, limit: int, offset: int
+    store: Store,
+    pattern: str | None,
+    limit: int,
+    offset: int,
+    box: tuple[float, float, float, float] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Vessels whose MMSI, IMO or a name matches the LIKE `pattern` (all when None)."""
+    """Vessels whose MMSI, IMO or a name matches the LIKE `pattern` (all when None) and,
+    when a box or time range is given, with a position in it."""
     where, params = "", []
     if pattern is not None:
-        where = """WHERE CAST(mmsi AS VARCHAR) LIKE ? ESCAPE '\\'
+        where = """WHERE (CAST(mmsi AS VARCHAR) LIKE ? ESCAPE '\\'
                       OR CAST(imo AS VARCHAR) LIKE ? ESCAPE '\\'
-                      OR name ILIKE ? ESCAPE '\\'"""
+                      OR name ILIKE ? ESCAPE '\\')"""
         params = [pattern, pattern, pattern]
+    seen, seen_params = _positions_where(box, start, end)
+    if seen:
+        where += (" AND " if where else "WHERE ") + (
+            f"mmsi IN (SELECT DISTINCT mmsi FROM positions WHERE {seen})"
+        )
+        params += seen_params
     base = f"""SELECT mmsi,
                    arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> '') AS name,
                    arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL AND imo > 0) AS imo,
@@ -59,6 +72,23 @@ def search_vessels(
         for r in cur.fetchall()
     ]
     return (int(total_row[0]) if total_row else 0), rows
+
+
+def _positions_where(
+    box: tuple[float, float, float, float] | None, start: datetime | None, end: datetime | None
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if box is not None:
+        where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+        params += [box[0], box[2], box[1], box[3]]
+    if start is not None:
+        where.append("ts >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("ts <= ?")
+        params.append(end)
+    return " AND ".join(where), params
 
 
 def mmsi_seen(store: Store, mmsi: int) -> bool:
@@ -186,14 +216,13 @@ def entity_data(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 
 def anchorages(store: Store) -> list[dict[str, Any]]:
-    """Learned anchorages, when the store has them (an empty list when it does not)."""
-    if not has_table(store, "anchorages"):
-        return []
-    cur = store.con.execute("SELECT * FROM anchorages")
-    cols = [d[0] for d in cur.description or []]
+    """Learned anchorages in the columns of `oiltrail anchorages` plus their evidence (an empty
+    list when the store has none)."""
+    from oiltrail.store.anchorages import read_anchorages
+
     return [
-        {c: iso_utc(v) if isinstance(v, datetime) else v for c, v in zip(cols, r, strict=True)}
-        for r in cur.fetchall()
+        {c: iso_utc(v) if isinstance(v, datetime) else v for c, v in r.items()}
+        for r in read_anchorages(store)
     ]
 
 

@@ -21,6 +21,7 @@ from oiltrail.trace.direct import direct_chains
 from oiltrail.trace.links import Context, Link, find_delivery, find_load
 from oiltrail.trace.load import gap_endpoints, load_events, load_hulls, load_ports
 from oiltrail.trace.model import TraceParams
+from oiltrail.trace.relay import relay_chains
 from oiltrail.trace.rows import make_row
 from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
 
@@ -88,8 +89,7 @@ def assemble(ctx: Context) -> list[dict[str, Any]]:
         if row is not None:
             rows.append(row)
     rows += direct_chains(ctx)
-    rows.sort(key=lambda r: (r["details"]["start"], r["chain_id"]))
-    return rows
+    return relay_chains(rows, ctx.params)
 
 
 def _of_types(enc: Event, wanted: tuple[str, ...]) -> bool:

@@ -69,6 +69,7 @@ def make_row(
         "barrels_high": round(volume.barrels_high) if volume else None,
         "confidence": round(confidence, 2),
         "evidence": ";".join(evidence),
+        "relay_mmsi": "",
         "details": details,
     }
 

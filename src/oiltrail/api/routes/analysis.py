@@ -116,11 +116,27 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/anchorages", response_model=Page[dict[str, Any]])
-def anchorages(store: StoreDep, limit: Limit = 500, offset: Offset = 0) -> dict[str, Any]:
-    """Learned anchorages, when the store has them (else an empty list)."""
+def anchorages(
+    store: StoreDep,
+    bbox: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Learned anchorages, when the store has them (else an empty list), in the box."""
     from oiltrail.store.vessel_reads import anchorages as read
 
-    rows = read(store)
+    box = parse_bbox(bbox)
+    rows = [
+        a
+        for a in read(store)
+        if box is None
+        or (
+            isinstance(a.get("lat"), int | float)
+            and isinstance(a.get("lon"), int | float)
+            and box.min_lat <= a["lat"] <= box.max_lat
+            and box.min_lon <= a["lon"] <= box.max_lon
+        )
+    ]
     return {"total": len(rows), "limit": limit, "offset": offset, "items": rows[offset:][:limit]}
 
 

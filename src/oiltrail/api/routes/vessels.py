@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from oiltrail.api.deps import read_store
 from oiltrail.api.models import Dossier, Page, VesselOut
-from oiltrail.api.params import MAX_LIMIT
+from oiltrail.api.params import MAX_LIMIT, parse_bbox, parse_range
 from oiltrail.store import Store
 
 router = APIRouter(tags=["vessels"])
@@ -23,12 +23,19 @@ StoreDep = Annotated[Store, Depends(read_store)]
 def vessels(
     store: StoreDep,
     q: Annotated[str, Query(max_length=200, description="MMSI, IMO or name, any part")] = "",
+    bbox: Annotated[str | None, Query(max_length=200, description="seen in this box")] = None,
+    start: Annotated[str | None, Query(max_length=40, description="seen from, ISO 8601")] = None,
+    end: Annotated[str | None, Query(max_length=40, description="seen until, ISO 8601")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
+    """Vessels by MMSI, IMO or name; with a box or time range, those with a position in it."""
     from oiltrail.graph.dossier import search_vessels
 
-    total, rows = search_vessels(store, q, limit, offset)
+    box = parse_bbox(bbox)
+    corners = None if box is None else (box.min_lon, box.min_lat, box.max_lon, box.max_lat)
+    s, e = parse_range(start, end)
+    total, rows = search_vessels(store, q, limit, offset, corners, s, e)
     return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
 
