@@ -174,3 +174,15 @@ def test_fleet_flags_matches_only_and_reviews_the_possible(tmp_path: Path) -> No
     assert set(review) == {366907630}
     assert "would settle it" in review[366907630]["reasons"] and review[366907630]["risk"] == 0
     assert everything[367164250]["entity_id"] == ""  # ruled out by its IMO number
+
+
+def test_a_batch_row_brings_its_flag(tmp_path: Path, store: Store) -> None:
+    import io
+
+    from oiltrail.screen.batch import screen_file
+
+    queries = tmp_path / "q.csv"
+    queries.write_text("query_id,name,imo,mmsi,schema,flag,ship_type\na,PATRIOT,,,Vessel,RU,\n")
+    out = io.StringIO()
+    report = screen_file(store, queries, out, "json", progress=False)
+    assert report.matched_queries == 1 and "match: name and flag RU" in out.getvalue()
