@@ -67,6 +67,11 @@ def test_ships_anchored_together_near_a_port_are_an_anchorage_not_encounters(
     assert anc["radius_m"] > 1000
     table_out = runner.invoke(app, ["anchorages", "--db", str(db)])
     assert "of Nakhodka" in table_out.output
+    html = tmp_path / "report.html"
+    res = runner.invoke(app, ["report", "--db", str(db), "-o", str(html)])
+    assert res.exit_code == 0, res.output
+    text = html.read_text()
+    assert 'class="anchorage"' in text and "anchorage 20 km S of Nakhodka: 6 vessels" in text
 
 
 def test_a_hotspot_far_at_sea_is_never_learned_away(tmp_path: Path) -> None:
