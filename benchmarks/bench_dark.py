@@ -191,8 +191,8 @@ def run(quick: bool = False) -> str:
         "pairs (checked). Gaps: one per 200 positions, around six Yellow and East China Sea "
         "hotspots, 60 days per 5,000 gaps (a longer record, the same density). Medians of 3 runs (the all-pairs peer at 4M: one run).\n\n"
         + _rendezvous(quick)
-        + "\n\nAnchorage learning (the stationary-spell query over a DuckDB store, then the "
-        "single-linkage grouping), ships waiting off 40 ports and sailing between waits; "
+        + "\n\nAnchorage learning (positions read from a DuckDB store a group of vessels at a "
+        "time, the stationary-spell kernel, then the single-linkage grouping), ships waiting off 40 ports and sailing between waits; "
         "medians of 3 runs.\n\n"
         + _anchorages(quick)
         + "\n\nCommand: `uv run python -m benchmarks.run dark` (part of `make bench`).\n"
