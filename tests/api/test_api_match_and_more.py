@@ -139,6 +139,7 @@ def test_estimate_anchorages_routes(live: Live) -> None:
     # the demo scenario's ships anchored together off Pusan (docs/events.md)
     assert learned["total"] == 1 and learned["items"][0]["name"].endswith("of Pusan")
     assert learned["items"][0]["vessels"] >= 5
+    assert live.client.get("/anchorages", params={"bbox": "0,0,1,1"}).json()["total"] == 0
     routes = live.client.get("/routes", params={"year": 2023}).json()
     assert routes["total"] > 0 and all(r["year"] == 2023 for r in routes["items"])
     assert live.client.get("/routes", params={"cut": "teleport"}).status_code == 400

@@ -45,6 +45,12 @@ def test_a_common_one_word_name_alone_is_only_possible(store: Store, name: str) 
     assert "would settle it: an IMO number or MMSI" in str(top["reasons"])
 
 
+def test_a_former_name_says_whose(store: Store) -> None:
+    top = screen_query(store, name="FREEDOM", schema="Vessel", limit=5)
+    amber = next(h for h in top if h["name"] == "AMBER")
+    assert "'FREEDOM' is a former name of AMBER" in amber["reasons"] and not amber["match"]
+
+
 def test_the_listed_imo_makes_a_common_name_a_match(store: Store) -> None:
     top = _top(store, name="PATRIOT", imo="9003550", schema="Vessel")
     assert top["match"] and str(top["reasons"]).startswith("match: IMO number matches")
@@ -168,3 +174,15 @@ def test_fleet_flags_matches_only_and_reviews_the_possible(tmp_path: Path) -> No
     assert set(review) == {366907630}
     assert "would settle it" in review[366907630]["reasons"] and review[366907630]["risk"] == 0
     assert everything[367164250]["entity_id"] == ""  # ruled out by its IMO number
+
+
+def test_a_batch_row_brings_its_flag(tmp_path: Path, store: Store) -> None:
+    import io
+
+    from oiltrail.screen.batch import screen_file
+
+    queries = tmp_path / "q.csv"
+    queries.write_text("query_id,name,imo,mmsi,schema,flag,ship_type\na,PATRIOT,,,Vessel,RU,\n")
+    out = io.StringIO()
+    report = screen_file(store, queries, out, "json", progress=False)
+    assert report.matched_queries == 1 and "match: name and flag RU" in out.getvalue()

@@ -1,4 +1,5 @@
-"""Screen a CSV of queries (`query_id,name,imo,mmsi,schema`), streaming: bounded memory."""
+"""Screen a CSV of queries (`query_id,name,imo,mmsi,schema`, optionally `flag` and `ship_type`
+as evidence for a vessel's common name), streaming: bounded memory."""
 
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ def read_queries(path: Path, report: BatchReport) -> Iterator[Query]:
                 values.get("imo", ""),
                 values.get("mmsi", ""),
                 values.get("schema", ""),
+                values.get("flag", ""),  # optional: evidence for a vessel's common name
+                values.get("ship_type", "").lower(),
             )
             try:
                 yield validate_query(query)

@@ -39,6 +39,7 @@ class IndexedEntity:
     program: tuple[str, ...]
     flags: tuple[str, ...] = ()  # ISO alpha-2, lower case
     types: tuple[str, ...] = ()  # vessel types as listed ("Crude Oil Tanker")
+    previous: tuple[str, ...] = ()  # former names as listed
 
 
 @dataclass
@@ -112,6 +113,7 @@ def _entity(row: dict[str, Any]) -> IndexedEntity:
         program=tuple(props.get("program", [])),
         flags=tuple(str(v).lower() for v in props.get("flag", [])),
         types=tuple(props.get("type", [])),
+        previous=tuple(props.get("previousName", [])),
     )
 
 

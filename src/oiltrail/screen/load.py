@@ -34,7 +34,6 @@ from oiltrail.store.lists import (
     file_rows,
     insert_file_rows,
     loaded_files,
-    read_entities,
     record_file,
     replace_entities,
 )
@@ -420,13 +419,9 @@ LIST_COLUMNS = ("list", "source", "date", "entities", "schemas", "skipped", "fil
 
 def list_summary(store: Store) -> list[dict[str, Any]]:
     """One row per loaded file: its list, format, date, entities by schema, skipped records."""
-    by_list: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in read_entities(store):
-        for name in row["datasets"]:
-            by_list[name][row["schema"]] += 1
     rows = []
-    for f in loaded_files(store):
-        schemas = by_list.get(f["list_name"], Counter())
+    for f in loaded_files(store):  # the schemas of the file's own entities, before merging
+        schemas = Counter(r["schema"] for r in file_rows(store, f["file_hash"]))
         rows.append(
             {
                 "list": f["list_name"],

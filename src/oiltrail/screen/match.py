@@ -270,6 +270,9 @@ def _rows(
     for neg_score, _, _, e, decision in scored[:limit]:
         entity = index.entities[e]
         reasons = [*decision.reasons, *query.notes]
+        hit = names.get(e)
+        if hit is not None and hit[2].original in entity.previous:
+            reasons.append(f"{hit[2].original!r} is a former name of {entity.caption}")
         dated = [f"{d} ({dates[d]})" for d in entity.datasets if dates.get(d)]
         if dated:
             reasons.append("list: " + ", ".join(dated))
