@@ -12,9 +12,10 @@ same events as a result (tests/engines/test_partition.py):
   promises: detect/kernels.py).
 - Encounters: each bucket is resampled to 10-min samples, which go to a DuckDB temporary
   table (DuckDB spills it to disk beyond `OILTRAIL_DETECT_DUCKDB_MEMORY_MB`). The samples
-  are then read back one UTC day at a time (pairs form only between samples of the same
-  instant, so days need no overlap) through the cell kernel, in the order the local engine
-  gives them; the pair kernel then runs once on all adjacency rows (only close pairs: small),
+  are then read back one UTC day at a time, and paired an hour at a time (pairs form only
+  between samples of the same instant, so neither needs an overlap) through the cell kernel,
+  in the order the local engine gives them; the pair kernel then runs once on all adjacency
+  rows (only close pairs; it sorts them by pair and instant, so their order does not count),
   so an encounter that spans days or buckets is found whole, once.
 
 Before each bucket is read, its rows are checked against the memory the machine has free:
@@ -62,6 +63,7 @@ DUCKDB_SETTING = "OILTRAIL_DETECT_DUCKDB_MEMORY_MB"
 # 30.7M-position store: see BENCHMARKS.md); used only to refuse a partition that cannot fit.
 BYTES_PER_ROW = 400
 SAMPLE_BATCH_ROWS = 1_000_000  # samples read back from DuckDB per batch
+SLICE_BINS = 6  # instants paired together (an hour of 10-min samples)
 CHUNK_ROWS = 1_000_000  # positions per resample job: bounds the working set
 BLOCK_DEG = 10.0  # spatial block of an encounter cell
 ALL_ROWS = 1 << 62  # a limit no store reaches: one bucket
@@ -298,10 +300,13 @@ def encounter_events(
     with duckdb_memory(store.con):
         try:
             for day in sample_days(store, params):
-                use_pool = parallel if parallel is not None else day.num_rows >= parallel_min_rows
-                cells = cell_partitions(day, params, BLOCK_DEG)
-                jobs = [(part, params, home) for _, part, home in cells]
-                adjacency.extend(fan_out(run_cell_kernel, jobs, use_pool))
+                for hour in time_slices(day, SLICE_BINS):
+                    use_pool = (
+                        parallel if parallel is not None else hour.num_rows >= parallel_min_rows
+                    )
+                    cells = cell_partitions(hour, params, BLOCK_DEG)
+                    jobs = [(part, params, home) for _, part, home in cells]
+                    adjacency.extend(fan_out(run_cell_kernel, jobs, use_pool))
         except duckdb.OutOfMemoryException as exc:
             raise out_of_memory(exc) from exc
         finally:
@@ -331,6 +336,18 @@ def sample_days(store: Store, params: DetectParams) -> Iterator[pa.Table]:
             held_day = d
     if held:
         yield _one_day(held)
+
+
+def time_slices(day: pa.Table, bins: int) -> Iterator[pa.Table]:
+    """A day's samples `bins` instants at a time, each in the day's order. The pairing step
+    holds its candidate pairs for every instant it is given at once: in a crowded port a
+    whole day of them took gigabytes, and pairs form only within one instant anyway."""
+    tbin = day.column("tbin").to_numpy()
+    if not len(tbin):
+        return
+    slot = (tbin - tbin.min()) // bins
+    for k in np.unique(slot).tolist():
+        yield day.filter(pa.array(slot == k))
 
 
 def _one_day(batches: list[pa.RecordBatch]) -> pa.Table:
