@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = [
     "ingest", "scale", "simulate", "detect", "screen", "screen_precision", "engines", "trace",
-    "claims", "report", "demo", "serve",
+    "claims", "report", "demo", "serve", "dark",
 ]  # fmt: skip
 
 

@@ -103,6 +103,16 @@ def _detect(store: Store, result: DemoResult) -> None:
     for kind, n in kind_counts(store).items():
         table.add_row(kind, str(n))
     console.print(table)
+    from oiltrail.store.anchorages import read_anchorages
+
+    learned = read_anchorages(store)
+    if learned:
+        anchorages = Table(title="Learned anchorages (oiltrail anchorages)")
+        for column in ("name", "vessels", "hours"):
+            anchorages.add_column(column)
+        for a in learned:
+            anchorages.add_row(str(a["name"]), str(a["vessels"]), str(a["hours"]))
+        console.print(anchorages)
 
 
 def _screen(store: Store, result: DemoResult) -> None:

@@ -4,20 +4,12 @@ detect, lists, trace) per session, and real uvicorn servers on 127.0.0.1 over co
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-
-from oiltrail.api import ServeConfig, create_app
-
-TOKEN = "test-token-0123456789abcdef"
+from live_server import TOKEN, Live, start_server
 
 
 @pytest.fixture(scope="session")
@@ -30,39 +22,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(db) as store:
         run_demo(store, folder / "out")
     return db
-
-
-@dataclass
-class Live:
-    """A running server: its base URL, a client with the token, the store it serves."""
-
-    url: str
-    client: httpx.Client
-    db: Path
-    server: uvicorn.Server
-    app: object
-
-
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-def start_server(db: Path, **config: object) -> tuple[uvicorn.Server, threading.Thread, str]:
-    app = create_app(ServeConfig(db=db, token=TOKEN, **config))  # type: ignore[arg-type]
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    return server, thread, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from live_server import TOKEN, Live
 
-from conftest import TOKEN, Live
 from oiltrail.store import open_store
 
 PAEK_MA = 445944506  # the demo's DPRK tanker (receiver of the Vostochny chain)

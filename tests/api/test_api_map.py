@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import httpx
+from live_server import Live
 
-from conftest import Live
 from oiltrail.store import open_store
 
 REGION = "115,25,145,50"

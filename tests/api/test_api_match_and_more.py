@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from live_server import Live
 from yente_client import YenteClient
 
-from conftest import Live
 from oiltrail.demo import SAMPLE_ARTICLE
 
 PAEK_MA = {"schema": "Vessel", "properties": {"name": ["PAEK MA"], "imoNumber": ["IMO9066978"]}}

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import TOKEN, start_server
 from serving import OILTRAIL, free_port, nampo_visit_csv, serve, stop
 
-from conftest import TOKEN, start_server
 from oiltrail.errors import StoreBusyError, StoreCorruptError
 from oiltrail.store import open_store
 from oiltrail.store.handoff import server_pid, serving_path, wanted_path, when_free

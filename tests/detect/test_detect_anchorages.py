@@ -67,6 +67,11 @@ def test_ships_anchored_together_near_a_port_are_an_anchorage_not_encounters(
     assert anc["radius_m"] > 1000
     table_out = runner.invoke(app, ["anchorages", "--db", str(db)])
     assert "of Nakhodka" in table_out.output
+    html = tmp_path / "report.html"
+    res = runner.invoke(app, ["report", "--db", str(db), "-o", str(html)])
+    assert res.exit_code == 0, res.output
+    text = html.read_text()
+    assert 'class="anchorage"' in text and "anchorage 20 km S of Nakhodka: 6 vessels" in text
 
 
 def test_a_hotspot_far_at_sea_is_never_learned_away(tmp_path: Path) -> None:
@@ -123,3 +128,22 @@ def test_groups_are_single_linkage_wherever_the_cells_fall(
     for i, g in enumerate(labels.tolist()):
         got.setdefault(g, set()).add(i)
     assert {frozenset(g) for g in got.values()} == _brute_groups(lat, lon, 1000.0)
+
+
+def test_spells_need_a_reported_slow_speed_for_long_enough_and_mean_across_the_antimeridian() -> (
+    None
+):
+    from oiltrail.detect.anchorages import stationary_spells
+    from oiltrail.detect.params import AnchorageParams
+
+    fixes = []
+    for s in range(40):  # 3 h 15 min at anchor astride 180°, a fix every 5 minutes
+        t = T0 + timedelta(minutes=5 * s)
+        fixes.append((273000001, t, 50.0, 179.999 if s % 2 else -179.999, 0.1))
+    for s in range(40):  # as long, but no speed reported: not a stationary spell
+        fixes.append((273000002, T0 + timedelta(minutes=5 * s), 50.0, 10.0, None))
+    for s in range(12):  # under 2 h: too short
+        fixes.append((273000003, T0 + timedelta(minutes=5 * s), 51.0, 10.0, 0.0))
+    (spell,) = stationary_spells(table(fixes), AnchorageParams()).to_pylist()
+    assert spell["mmsi"] == 273000001 and abs(abs(spell["lon"]) - 180) < 0.01
+    assert spell["end"] - spell["start"] == timedelta(minutes=195)

@@ -176,3 +176,35 @@ def test_one_far_moment_is_not_a_shared_imo(tmp_path: Path) -> None:
         detect(store)
         n = store.con.execute("SELECT count(*) FROM events WHERE kind = 'identity_anomaly'")
         assert n.fetchone() == (0,)  # one sighting of b, however many of a lie near it in time
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([412000001, 412000002, 412000003]),
+            st.integers(0, 72),
+            st.one_of(
+                st.none(),
+                st.sampled_from([0, 123456, 9074729, 9074728, 9166778, 99999999]),
+                st.integers(0, 2**32 - 1),
+            ),
+        ),
+        max_size=30,
+    )
+)
+def test_odd_imo_values_never_crash_or_invent_an_anomaly(
+    rows: list[tuple[int, int, int | None]],
+) -> None:
+    from oiltrail.detect.identity import detect_invalid_imos, detect_shared_imos, shared_imo_pairs
+    from oiltrail.detect.params import IdentityAnomalyParams
+
+    static = _static([(m, T0 + h(hr), imo, None) for m, hr, imo in rows])
+    for ev in detect_invalid_imos(static):
+        imo = ev["details"]["imo"]
+        assert 1_000_000 <= imo <= 9_999_999 and check_digit(imo) != imo % 10
+        assert (ev["mmsi"], imo) in {(m, i) for m, _, i in rows}
+    pairs = shared_imo_pairs(static)
+    assert all(check_digit(i) == i % 10 for i in pairs.get_column("imo").to_list())
+    no_positions = table([])
+    assert detect_shared_imos(pairs, no_positions, IdentityAnomalyParams()) == []

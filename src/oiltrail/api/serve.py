@@ -16,9 +16,16 @@ KEEP_ALIVE_S = 30  # an idle connection is kept this long (uvicorn's 5 s races b
 def prepare_store(db: Path) -> bool:
     """Refuse a missing or unusable store before binding; load the bundled watchlist into a
     store with no lists (the server itself only reads). Returns True when simulated."""
+    from oiltrail.errors import StoreReadOnlyError
     from oiltrail.screen.watchlist import has_entities
     from oiltrail.store import open_store
+    from oiltrail.store.layout import upgrade
 
+    try:  # an older store gains this version's columns now: the server only reads
+        with open_store(db, read_only=False, create=False) as store:
+            upgrade(store)
+    except StoreReadOnlyError:
+        pass  # a read-only file is served as it is
     with open_store(db, read_only=True, create=False) as store:
         lists = has_entities(store)
         simulated = store.simulated

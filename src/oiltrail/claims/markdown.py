@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 
 def _cell(value: Any) -> str:
     """Article text as inert Markdown: raw HTML from an article (`<script>`, `<img onerror>`)
-    is escaped to entities, so a Markdown viewer shows it instead of rendering it."""
+    is escaped to entities, so a Markdown viewer shows it instead of rendering it. Only `&` and
+    `<` are escaped (no tag or entity opens without them): "Russia -> North Korea" stays as
+    written."""
     text = str(value if value not in (None, "") else "—")
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _quantity(q: dict[str, Any] | None) -> str:

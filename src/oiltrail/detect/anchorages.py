@@ -24,7 +24,8 @@ import pyarrow as pa
 
 from oiltrail.detect.params import AnchorageParams
 from oiltrail.detect.ports import PortIndex, build_port_index
-from oiltrail.geodesy import EARTH_RADIUS_M, haversine_m, mean_latlon, unit_xyz
+from oiltrail.detect.tracks import US_PER_H, run_bounds
+from oiltrail.geodesy import EARTH_RADIUS_M, haversine_m, mean_latlon, unit_xyz, xyz_to_latlon
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -40,6 +41,47 @@ SPELLS = pa.schema(
 AREA = pa.schema([("anchorage_id", pa.string()), ("lat", pa.float64()), ("lon", pa.float64())])
 _OFFSETS = [(i, j, k) for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)]
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def stationary_spells(positions: pa.Table, p: AnchorageParams) -> pa.Table:
+    """Spells (`SPELLS`) in (mmsi, ts)-sorted positions (mmsi, ts, lat, lon, sog): runs of one
+    vessel's positions under the speed (its reported sog; none reported is not slow), none
+    further apart than the silence, lasting the spell time; the place the mean position."""
+    if positions.num_rows == 0:
+        return SPELLS.empty_table()
+    mmsi = positions.column("mmsi").cast(pa.int64()).to_numpy()
+    ts = positions.column("ts").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    lat = positions.column("lat").cast(pa.float64()).to_numpy()
+    lon = positions.column("lon").cast(pa.float64()).to_numpy()
+    sog = positions.column("sog").cast(pa.float64()).fill_null(np.nan).to_numpy()
+    slow = sog < p.max_speed_knots
+    link = np.zeros(len(mmsi), dtype=bool)
+    link[1:] = (mmsi[1:] == mmsi[:-1]) & (np.diff(ts) <= p.max_silence_h * US_PER_H)
+    starts, ends = run_bounds(slow, link)
+    long = ts[ends] - ts[starts] >= p.min_spell_h * US_PER_H
+    starts, ends = starts[long], ends[long]
+    if len(starts) == 0:
+        return SPELLS.empty_table()
+    # mean place of each spell through unit vectors (no seam at the antimeridian), summed
+    # over the slow positions only (the spells' members are contiguous runs of them)
+    member = np.flatnonzero(slow)
+    x, y, z = unit_xyz(lat[member], lon[member])
+    csum = [np.concatenate([[0.0], np.cumsum(v)]) for v in (x, y, z)]
+    a = np.searchsorted(member, starts)
+    b = np.searchsorted(member, ends) + 1
+    n = (b - a).astype(np.float64)
+    mx, my, mz = ((c[b] - c[a]) / n for c in csum)
+    mlat, mlon = xyz_to_latlon(mx, my, mz)
+    return pa.table(
+        {
+            "mmsi": mmsi[starts],
+            "start": pa.array(ts[starts], pa.timestamp("us")),
+            "end": pa.array(ts[ends], pa.timestamp("us")),
+            "lat": mlat,
+            "lon": mlon,
+        },
+        schema=SPELLS,
+    )
 
 
 def _find(parent: I64, i: int) -> int:
@@ -102,6 +144,9 @@ def learn_anchorages(
         ["lat", "lon", "mmsi", "start"]
     )
     lat, lon = df.get_column("lat").to_numpy(), df.get_column("lon").to_numpy()
+    ports = _ports_near(ports, lat, lon, p.max_port_distance_m)
+    if ports.num_rows == 0:
+        return [], empty
     in_port, _ = build_port_index(ports, port_radius_m).nearest(lat, lon)
     outside = ~(in_port <= port_radius_m)
     df, lat, lon = df.filter(pl.Series(outside)), lat[outside], lon[outside]
@@ -143,6 +188,18 @@ def learn_anchorages(
     rows.sort(key=lambda r: r["anchorage_id"])
     area = pl.concat(places).to_arrow() if places else empty
     return rows, area.cast(empty.schema)
+
+
+def _ports_near(ports: pa.Table, lat: F64, lon: F64, reach_m: float) -> pa.Table:
+    """The ports in the spells' bounding box widened by `reach_m` (fewer to index)."""
+    pad = math.degrees(reach_m / EARTH_RADIUS_M) * 2
+    plat = np.asarray(ports.column("lat").to_numpy(zero_copy_only=False), dtype=np.float64)
+    plon = np.asarray(ports.column("lon").to_numpy(zero_copy_only=False), dtype=np.float64)
+    keep = (plat >= lat.min() - pad) & (plat <= lat.max() + pad)
+    coslat = max(math.cos(math.radians(min(89.0, max(abs(lat.min()), abs(lat.max())) + pad))), 1e-6)
+    if lon.max() - lon.min() < 180:  # else the spells straddle the antimeridian: keep all
+        keep &= (plon >= lon.min() - pad / coslat) & (plon <= lon.max() + pad / coslat)
+    return ports.filter(pa.array(keep))
 
 
 def _nearest_port(index: PortIndex, lat: F64, lon: F64) -> tuple[float, int]:

@@ -16,12 +16,12 @@ import numpy as np
 import pyarrow as pa
 
 from oiltrail.detect import identity
-from oiltrail.detect.anchorages import AREA, learn_anchorages, near_anchorage
+from oiltrail.detect.anchorages import AREA, learn_anchorages, near_anchorage, stationary_spells
 from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import DetectParams
 from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous
 from oiltrail.kinds import DERIVED_KINDS
-from oiltrail.store.anchorages import ANCHORAGES_DDL, save_anchorages, stationary_spells
+from oiltrail.store.anchorages import ANCHORAGES_DDL, positions_for_spells, save_anchorages
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import annotate_ship_types, insert_events
 
@@ -82,7 +82,7 @@ def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id
     if not p.enabled:
         save_anchorages(store, [], AREA.empty_table(), run_id)
         return 0
-    spells = stationary_spells(store, p.max_speed_knots, p.max_silence_h, p.min_spell_h)
+    spells = pa.concat_tables([stationary_spells(t, p) for t in positions_for_spells(store)])
     rows, area = learn_anchorages(spells, ports, p, params.port_visit.radius_m)
     by_id = {r["anchorage_id"]: r for r in rows}
     for kind, min_m in (

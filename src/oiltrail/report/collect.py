@@ -17,6 +17,7 @@ from typing import Any
 from oiltrail.errors import InputFormatError, MissingDataError, NotFoundError, OiltrailError
 from oiltrail.render import err_console
 from oiltrail.store import Store, reads
+from oiltrail.store.anchorages import read_anchorages
 from oiltrail.store.chains import read_chains
 from oiltrail.store.reads import (
     count,
@@ -78,6 +79,7 @@ class ReportData:
     claims: list[tuple[str, Section]]
     provenance: dict[str, Section]
     generated_at: datetime
+    anchorages: list[Row] = field(default_factory=list)  # learned by detect (docs/events.md)
 
 
 def attempt(what: str, hint: str, fn: Callable[[], list[Row]]) -> Section:
@@ -283,4 +285,5 @@ def collect(store: Store, articles: list[Path], params: ReportParams) -> ReportD
         claims=[(p.name, s) for p, s in texts],
         provenance={**load_provenance(store), "report": report_parameters(params)},
         generated_at=datetime.now().astimezone().replace(microsecond=0),
+        anchorages=read_anchorages(store),
     )

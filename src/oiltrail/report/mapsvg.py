@@ -15,6 +15,7 @@ from oiltrail.report.marks import event_title, fmt_time, marker
 MAP_WIDTH_PX = 1000
 MAP_HEIGHT_PX = 700
 CHAIN_COLOUR = "#b30000"
+ANCHORAGE_COLOUR = "#6b8e23"  # learned anchorages: olive, apart from ports and events
 PORT_ROLE_COLOURS = {"destination": "#b30000"}
 GRATICULE_STEPS_DEG = (1, 2, 5, 10, 15, 30, 45, 60, 90)
 SCALE_KM = (10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000)
@@ -225,6 +226,26 @@ def _bbl(value: Any) -> str:
     return "— bbl"
 
 
+def anchorages_layer(data: ReportData, proj: Projection) -> str:
+    """Learned anchorages: a dashed circle of each one's radius, its name and evidence on hover."""
+    out = ['<g class="layer anchorages" data-layer="anchorages">']
+    for a in data.anchorages:
+        lat, lon = float(a["lat"]), float(a["lon"])
+        if not proj.contains(lon, lat):
+            continue
+        x, y = proj.xy(lon, lat)
+        _, y_north = proj.xy(lon, lat + float(a["radius_m"]) / 111_195)
+        r = max(abs(y - y_north), 4.0)
+        title = f"{a['name']}: {a['vessels']} vessels, {a['hours']} h at anchor (learned)"
+        out.append(
+            f'<g class="anchorage"><title>{escape(title)}</title>'
+            f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="none" stroke="{ANCHORAGE_COLOUR}" '
+            'stroke-width="1.5" stroke-dasharray="3 2"/></g>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
 def map_projection(data: ReportData) -> Projection:
     """The map's frame: around the data (tracks, events, chains), wherever in the world."""
     return projection(data, chain_paths(data))
@@ -245,7 +266,8 @@ def render_map(data: ReportData) -> str:
         f'role="img" aria-label="Map of vessel tracks, events and delivery chains">{defs}'
         f'<rect class="sea" width="{MAP_WIDTH_PX}" height="{MAP_HEIGHT_PX}"/>'
         f'<path class="land" fill-rule="evenodd" d="{land_path(proj)}"/>'
-        f"{graticule(proj)}{tracks_layer(data, proj, hot)}{ports_layer(data, proj)}"
+        f"{graticule(proj)}{tracks_layer(data, proj, hot)}{anchorages_layer(data, proj)}"
+        f"{ports_layer(data, proj)}"
         f"{events_layer(data, proj)}{chains_layer(chains, data.routes, proj)}"
         f"{scale_bar(proj)}</svg>"
     )

@@ -4,6 +4,7 @@ stationary spells they are learned from (one query over the positions)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,37 +29,20 @@ ANCHORAGE_COLUMNS = (
 )  # fmt: skip
 
 
-def stationary_spells(
-    store: Store, max_speed_knots: float, max_silence_h: float, min_spell_h: float
-) -> pa.Table:
-    """Runs of one vessel's positions under the speed, none further apart than the silence,
-    lasting the spell time: (mmsi, start, end, lat, lon), the place the mean position."""
-    return store.con.execute(
-        """WITH p AS (
-             SELECT mmsi, ts, lat, lon, coalesce(sog < ?, false) AS slow,
-                    ts - lag(ts) OVER w AS step, lag(coalesce(sog < ?, false)) OVER w AS was
-             FROM positions WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)),
-           r AS (
-             SELECT *, sum(CASE WHEN was IS NULL OR slow <> was OR step > ? THEN 1 ELSE 0 END)
-                       OVER (PARTITION BY mmsi ORDER BY ts, lat, lon ROWS UNBOUNDED PRECEDING)
-                       AS run
-             FROM p)
-           SELECT mmsi::BIGINT AS mmsi, min(ts) AS start, max(ts) AS "end",
-                  degrees(atan2(avg(sin(radians(lat))),
-                      sqrt(avg(cos(radians(lat)) * cos(radians(lon))) ** 2
-                           + avg(cos(radians(lat)) * sin(radians(lon))) ** 2))) AS lat,
-                  degrees(atan2(avg(cos(radians(lat)) * sin(radians(lon))),
-                                avg(cos(radians(lat)) * cos(radians(lon))))) AS lon
-           FROM r WHERE slow GROUP BY mmsi, run
-           HAVING max(ts) - min(ts) >= ?
-           ORDER BY mmsi, start""",
-        [
-            max_speed_knots,
-            max_speed_knots,
-            f"{max_silence_h * 3600:.0f} seconds",
-            f"{min_spell_h * 3600:.0f} seconds",
-        ],
-    ).to_arrow_table()
+SPELL_CHUNK_ROWS = 4_000_000  # positions read at a time (whole vessels): bounds the memory
+
+
+def positions_for_spells(store: Store) -> Iterator[pa.Table]:
+    """Every position (mmsi, ts, lat, lon, sog) sorted as detect sorts them, a group of whole
+    vessels at a time (at most about SPELL_CHUNK_ROWS rows each), for the stationary spells."""
+    row = store.con.execute("SELECT count(*) FROM positions").fetchone()
+    n = max(1, -(-(int(row[0]) if row else 0) // SPELL_CHUNK_ROWS))
+    for part in range(n):
+        yield store.con.execute(
+            "SELECT mmsi, ts, lat, lon, sog FROM positions WHERE mmsi % ? = ? "
+            "ORDER BY mmsi, ts, lat, lon, sog",
+            [n, part],
+        ).to_arrow_table()
 
 
 def save_anchorages(store: Store, rows: list[dict[str, Any]], area: pa.Table, run_id: str) -> None:

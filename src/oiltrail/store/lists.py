@@ -186,10 +186,16 @@ def loaded_files(store: Store) -> list[dict[str, Any]]:
     """The loaded files, first loaded first, each with whether its entities are kept
     (`has_rows`: files loaded before list_file_rows existed have none)."""
     ensure_lists_tables(store)
+    # A read-only store of an older layout (no list_date, no list_file_rows) is read as it is.
+    date = "coalesce(f.list_date, '')" if _has(store, "list_files", "list_date") else "''"
+    kept = (
+        "EXISTS (SELECT 1 FROM list_file_rows r WHERE r.file_hash = f.file_hash)"
+        if _has(store, "list_file_rows")
+        else "false"
+    )
     rows = store.con.execute(
-        """SELECT f.file_hash, f.path, f.format, f.list_name, f.entities, f.skipped,
-                  CAST(f.loaded_at AS VARCHAR), coalesce(f.list_date, ''),
-                  EXISTS (SELECT 1 FROM list_file_rows r WHERE r.file_hash = f.file_hash)
+        f"""SELECT f.file_hash, f.path, f.format, f.list_name, f.entities, f.skipped,
+                  CAST(f.loaded_at AS VARCHAR), {date}, {kept}
            FROM list_files f ORDER BY f.loaded_at, f.file_hash"""
     ).fetchall()
     keys = ("file_hash", "path", "format", "list_name", "entities", "skipped", "loaded_at")
@@ -250,3 +256,14 @@ def replace_entities(store: Store, rows: list[dict[str, Any]]) -> None:
         upsert_entities(store, rows)
     else:
         killpoints.reached("lists")
+
+
+def _has(store: Store, table: str, column: str | None = None) -> bool:
+    """Whether the store has `table` (and its `column`): older layouts lack the newer ones."""
+    sql = "SELECT count(*) FROM information_schema.columns WHERE table_name = ?"
+    args = [table]
+    if column is not None:
+        sql += " AND column_name = ?"
+        args.append(column)
+    row = store.con.execute(sql, args).fetchone()
+    return bool(row and row[0])
