@@ -249,17 +249,8 @@ def thinned_tracks(
 
     A hash aggregate, not a sort of every position: the cost grows with the positions in view
     and the answer with what the map can draw."""
-    where: list[str] = []
-    params: list[Any] = []
-    if box is not None:
-        where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
-        params += [box[0], box[2], box[1], box[3]]
-    if start is not None:
-        where.append("ts >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("ts <= ?")
-        params.append(end)
+    clause, params = _positions_where(box, start, end)
+    where = [clause] if clause else []
     if mmsis:
         where.append(f"mmsi IN ({', '.join('?' * len(mmsis))})")
         params += list(mmsis)
