@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from oiltrail.errors import OiltrailError
 
@@ -27,13 +26,6 @@ class BBox:
     min_lat: float
     max_lon: float
     max_lat: float
-
-    def sql(self, lat: str = "lat", lon: str = "lon") -> tuple[str, list[Any]]:
-        """A parameterised WHERE fragment (never the text of the request in SQL)."""
-        return (
-            f"{lat} BETWEEN ? AND ? AND {lon} BETWEEN ? AND ?",
-            [self.min_lat, self.max_lat, self.min_lon, self.max_lon],
-        )
 
     @property
     def width(self) -> float:
@@ -86,17 +78,3 @@ def parse_range(start: str | None, end: str | None) -> tuple[datetime | None, da
         if e - s > MAX_SPAN:
             raise BadParameter("time range longer than twenty years")
     return s, e
-
-
-def time_sql(
-    start: datetime | None, end: datetime | None, first: str, last: str
-) -> tuple[list[str], list[Any]]:
-    """WHERE fragments for rows [first, last] overlapping [start, end]."""
-    where, params = [], []
-    if start is not None:
-        where.append(f"{last} >= ?")
-        params.append(start)
-    if end is not None:
-        where.append(f"{first} <= ?")
-        params.append(end)
-    return where, params

@@ -17,9 +17,9 @@ def prepare_store(db: Path) -> bool:
     """Refuse a missing or unusable store before binding; load the bundled watchlist into a
     store with no lists (the server itself only reads). Returns True when simulated."""
     from oiltrail.errors import StoreReadOnlyError
-    from oiltrail.screen.watchlist import has_entities
     from oiltrail.store import open_store
     from oiltrail.store.layout import upgrade
+    from oiltrail.store.lists import has_entities
 
     try:  # an older store gains this version's columns now: the server only reads
         with open_store(db, read_only=False, create=False) as store:

@@ -136,9 +136,7 @@ def dossier(store: Store, text: str) -> dict[str, Any]:
         "simulated": store.simulated,
         "identities": ids,
         "track": reads.track_extent(store, mmsi),
-        "events": reads.events_where(
-            store, ["(mmsi = ? OR other_mmsi = ?)"], [mmsi, mmsi], 10**6, 0
-        )[1],
+        "events": reads.events_matching(store, mmsi=mmsi, limit=10**6)[1],
         "screening": hits,
         "paths": paths,
         "chains": vessel_chains(store, mmsi),

@@ -5,12 +5,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import duckdb
-
 from oiltrail.errors import StoreReadOnlyError
 from oiltrail.screen.load import LoadReport, load_lists
 from oiltrail.store import Store
-from oiltrail.store.lists import count_entities
+from oiltrail.store.lists import count_entities, has_entities
 
 WATCHLIST_FILES = (
     "un_sc_consolidated_2026-02-27_dprk.xml",
@@ -40,12 +38,3 @@ def ensure_lists(store: Store) -> LoadReport | None:
     if count_entities(store) > 0:
         return None
     return load_lists(store, watchlist_paths())
-
-
-def has_entities(store: Store) -> bool:
-    """True when the store's list tables exist and hold an entity (no DDL: may be read-only)."""
-    try:
-        row = store.con.execute("SELECT 1 FROM list_entities LIMIT 1").fetchone()
-    except duckdb.CatalogException:
-        return False
-    return row is not None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import duckdb
 import pyarrow as pa
 
 from oiltrail.store import killpoints
@@ -267,3 +268,12 @@ def _has(store: Store, table: str, column: str | None = None) -> bool:
         args.append(column)
     row = store.con.execute(sql, args).fetchone()
     return bool(row and row[0])
+
+
+def has_entities(store: Store) -> bool:
+    """True when the store's list tables exist and hold an entity (no DDL: may be read-only)."""
+    try:
+        row = store.con.execute("SELECT 1 FROM list_entities LIMIT 1").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None

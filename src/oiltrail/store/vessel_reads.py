@@ -179,10 +179,36 @@ def event_row(record: Sequence[Any]) -> dict[str, Any]:
     return row
 
 
-def events_where(
-    store: Store, where: Sequence[str], params: Sequence[Any], limit: int, offset: int
+def events_matching(
+    store: Store,
+    *,
+    kinds: Sequence[str] = (),
+    mmsi: int | None = None,
+    box: tuple[float, float, float, float] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 500,
+    offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Events matching the AND of `where` fragments (this package's, with ? for `params`)."""
+    """Events of these kinds, of this vessel (either party), in the box (min_lon, min_lat,
+    max_lon, max_lat) and overlapping [start, end], by start: (how many match, one page)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        where.append('"end" >= ?')
+        params.append(start)
+    if end is not None:
+        where.append("start <= ?")
+        params.append(end)
+    if kinds:
+        where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+        params += list(kinds)
+    if mmsi is not None:
+        where.append("(mmsi = ? OR other_mmsi = ?)")
+        params += [mmsi, mmsi]
+    if box is not None:
+        where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+        params += [box[0], box[2], box[1], box[3]]
     sql_where = f"WHERE {' AND '.join(where)}" if where else ""
     total = store.con.execute(f"SELECT count(*) FROM events {sql_where}", list(params)).fetchone()
     cur = store.con.execute(

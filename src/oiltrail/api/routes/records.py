@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from oiltrail.api.deps import read_store
 from oiltrail.api.models import EventOut, Page
-from oiltrail.api.params import MAX_LIMIT, BadParameter, parse_bbox, parse_range, time_sql
+from oiltrail.api.params import MAX_LIMIT, BadParameter, parse_bbox, parse_range
 from oiltrail.store import Store
 
 router = APIRouter(tags=["records"])
@@ -33,23 +33,22 @@ def events(
     """Events overlapping [start, end], in the box, of these kinds, of this vessel (either
     party): the columns of `oiltrail events`, by start."""
     from oiltrail.kinds import KINDS
-    from oiltrail.store.vessel_reads import events_where
+    from oiltrail.store.vessel_reads import events_matching
 
-    where, params = time_sql(*parse_range(start, end), "start", '"end"')
-    if kind:
-        kinds = [k.strip() for k in kind.split(",") if k.strip()]
-        bad = [k for k in kinds if k not in KINDS]
-        if bad:
-            raise BadParameter(f"unknown kind {bad[0][:40]!r}: expected one of {', '.join(KINDS)}")
-        where.append(f"kind IN ({', '.join('?' * len(kinds))})")
-        params += kinds
-    if mmsi is not None:
-        where.append("(mmsi = ? OR other_mmsi = ?)")
-        params += [mmsi, mmsi]
+    kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind else []
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise BadParameter(f"unknown kind {bad[0][:40]!r}: expected one of {', '.join(KINDS)}")
+    first, last = parse_range(start, end)
     box = parse_bbox(bbox)
-    if box is not None:
-        frag, more = box.sql()
-        where.append(frag)
-        params += more
-    total, items = events_where(store, where, params, limit, offset)
+    total, items = events_matching(
+        store,
+        kinds=kinds,
+        mmsi=mmsi,
+        box=None if box is None else (box.min_lon, box.min_lat, box.max_lon, box.max_lat),
+        start=first,
+        end=last,
+        limit=limit,
+        offset=offset,
+    )
     return {"total": total, "limit": limit, "offset": offset, "items": items}
