@@ -103,7 +103,7 @@ def test_screening_is_capped_and_says_so(monkeypatch: pytest.MonkeyPatch) -> Non
 
     queries: list[str] = []
     match = types.ModuleType("oiltrail.screen.match")
-    match.screen_query = lambda store, name, schema: queries.append(name) or []  # type: ignore[attr-defined]
+    match.screen_query = lambda store, name, schema, **_: queries.append(name) or []  # type: ignore[attr-defined]
     watchlist = types.ModuleType("oiltrail.screen.watchlist")
     watchlist.ensure_lists = lambda store: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "oiltrail.screen.match", match)

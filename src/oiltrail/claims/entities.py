@@ -155,7 +155,7 @@ def screen_entities(store: Any, entities: list[dict[str, Any]]) -> None:
             e["screening"]["note"] = note
     for e in targets:
         try:
-            hits = screen_query(store, name=e["name"], schema=SCHEMA[e["type"]])
+            hits = screen_query(store, name=e["name"], schema=SCHEMA[e["type"]], with_status=True)
         except Exception as exc:  # degrade per entity: screening is evidence, not a gate
             lines = str(getattr(exc, "detail", exc)).splitlines() or [type(exc).__name__]
             _mark([e], "unavailable", f"screening unavailable: {lines[0]}")
@@ -197,9 +197,9 @@ def _summary(hits: list[dict[str, Any]]) -> dict[str, Any]:
     keep = ("entity_id", "name", "schema", "score", "match", "lists", "reasons")
     slim = [{k: h.get(k) for k in keep} for h in hits[:3]]
     ruled_out = [h for h in slim if str(h.get("reasons") or "").startswith(RULED_OUT)]
-    if any(h.get("match") for h in hits):
+    if any(h.get("status") == "match" for h in hits):
         status = "match"
-    elif any(str(h.get("reasons") or "").startswith(POSSIBLE) for h in slim):
+    elif any(h.get("status") == "possible" for h in hits[:3]):
         status = "possible match"
     else:
         status = "no match"
@@ -213,7 +213,6 @@ def _summary(hits: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
-# How a screening hit's reasons open (screen/evidence.py): its rules exclude it, or it needs
-# another piece of evidence; a hit with neither is only a near name, under the threshold.
+# How a screening hit's reasons open when its rules exclude it (screen/evidence.py), as opposed
+# to a near name that only scored under the threshold.
 RULED_OUT = "not a match:"
-POSSIBLE = "possible match:"

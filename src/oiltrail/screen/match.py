@@ -303,15 +303,19 @@ def screen_query(
     limit: int = 5,
     cutoff: float = 0.5,
     threshold: float = 0.7,
+    with_status: bool = False,
 ) -> list[dict[str, Any]]:
     """Screen one name / IMO / MMSI against the store's lists (the bundled list if none).
 
     Returns:
-        Rows with `query_id, entity_id, name, schema, score, match, lists, reasons`.
+        Rows with `query_id, entity_id, name, schema, score, match, lists, reasons`, and
+        with `with_status` the decision's `status` too (match | possible | no).
     """
     check_limits(limit, cutoff, threshold)
     query = validate_query(Query("1", name or "", imo or "", str(mmsi or ""), schema or ""))
     ensure_lists(store)
+    if with_status:
+        return screen_many_decided(get_index(store), [query], limit, cutoff, threshold)[0]
     return screen_prepared(get_index(store), query, limit, cutoff, threshold)
 
 
