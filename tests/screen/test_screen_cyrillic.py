@@ -16,7 +16,7 @@ from oiltrail.screen.match import screen_query
 from oiltrail.screen.normalize import normalize_form, normalize_name
 from oiltrail.screen.score import score_names
 from oiltrail.screen.translit import any_to_latin, romanisation_note, romanisations
-from oiltrail.store import Store, open_store
+from oiltrail.store import Store
 
 THRESHOLD = 0.7
 
@@ -104,13 +104,6 @@ RUSSIAN_PAIRS = [
 
 def _plain(name: str) -> str:
     return " ".join(re.sub(r"[^A-Z0-9]+", " ", name.upper()).split())
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    st = open_store(tmp_path_factory.mktemp("cyr") / "store.duckdb")
-    yield st
-    st.close()
 
 
 @pytest.mark.parametrize(("cyrillic", "listed", "schema"), CYRILLIC_FORMS)

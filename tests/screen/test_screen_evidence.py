@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,16 +18,7 @@ from oiltrail.screen.evidence import (
 from oiltrail.screen.index import get_index
 from oiltrail.screen.match import Query, screen_many_decided, screen_query
 from oiltrail.screen.normalize import normalize_name
-from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store, open_store
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    st = open_store(tmp_path_factory.mktemp("ev") / "store.duckdb")
-    ensure_lists(st)
-    yield st
-    st.close()
 
 
 def _top(store: Store, **query: str) -> dict[str, object]:

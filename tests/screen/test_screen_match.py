@@ -16,13 +16,6 @@ from oiltrail.screen.score import score_names, score_one_to_many, score_pairs
 from oiltrail.store import Store, open_store
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    st = open_store(tmp_path_factory.mktemp("m") / "store.duckdb")
-    yield st
-    st.close()
-
-
 def _score(a: str, b: str) -> float:
     return score_names(normalize_name(a), normalize_name(b))[0]
 

@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: benchmarks/
 from benchmarks.bench_screen_precision import (
@@ -18,24 +15,10 @@ from benchmarks.bench_screen_precision import (
 )
 
 from oiltrail.graph.fleet import _vessel_queries
-from oiltrail.screen.index import ScreenIndex, get_index
+from oiltrail.screen.index import ScreenIndex
 from oiltrail.screen.match import Query
-from oiltrail.screen.watchlist import ensure_lists
-from oiltrail.store import Store, open_store
+from oiltrail.store import Store
 from oiltrail.store.lists import read_entities
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    st = open_store(tmp_path_factory.mktemp("prec") / "store.duckdb")
-    ensure_lists(st)
-    yield st
-    st.close()
-
-
-@pytest.fixture(scope="module")
-def index(store: Store) -> ScreenIndex:
-    return get_index(store)
 
 
 def test_korean_given_name_near_misses(store: Store, index: ScreenIndex) -> None:

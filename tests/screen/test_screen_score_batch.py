@@ -14,23 +14,9 @@ from oiltrail.graph import fleet
 from oiltrail.graph.fleet import fleet_identities, screen_fleet, screen_vessel
 from oiltrail.screen import batch
 from oiltrail.screen.batch import screen_file
-from oiltrail.screen.index import ScreenIndex, get_index
+from oiltrail.screen.index import ScreenIndex
 from oiltrail.screen.match import SCREEN_COLUMNS, Query, screen_many, screen_prepared
-from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store, open_store
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    st = open_store(tmp_path_factory.mktemp("b") / "store.duckdb")
-    ensure_lists(st)
-    yield st
-    st.close()
-
-
-@pytest.fixture(scope="module")
-def index(store: Store) -> ScreenIndex:
-    return get_index(store)
 
 
 def _real_names(screen_fixtures: Path, count: int) -> list[str]:

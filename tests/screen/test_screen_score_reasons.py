@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,10 @@ from typer.testing import CliRunner
 
 from oiltrail.cli import app
 from oiltrail.screen.match import screen_query
-from oiltrail.screen.watchlist import ensure_lists
 from oiltrail.store import Store, open_store
 
 KONTSEVICH = "Cyrillic read as a Korean name (Kontsevich) in McCune-Reischauer"
 KIM_JONG_UN = "KIM, Jong Un"  # the caption of OFAC's entry (UN lists him too)
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    st = open_store(tmp_path_factory.mktemp("r") / "store.duckdb")
-    ensure_lists(st)
-    yield st
-    st.close()
 
 
 @pytest.mark.parametrize("query", ["Ким Чен Ын", "Ким Чонъын"])
