@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from oiltrail.store import Store
-from oiltrail.store.vessel_reads import names_of, store_version, thinned_tracks
+from oiltrail.store.reads import latest_names
+from oiltrail.store.vessel_reads import store_version, thinned_tracks
 
 TILE_PX = 256
 CELL_PX = 2
@@ -77,7 +78,7 @@ def _names(store: Store, mmsis: list[int]) -> dict[int, str]:
         known: dict[int, str] = _slot(version).setdefault("names", {})
         missing = [m for m in mmsis if m not in known]
     if missing:
-        found = names_of(store, missing)
+        found = latest_names(store, missing)
         with _lock:
             known.update({m: found.get(m, "") for m in missing})
     return {m: known.get(m, "") for m in mmsis}

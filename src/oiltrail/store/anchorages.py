@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from oiltrail.render import emit
 from oiltrail.store.catalog import Store
+from oiltrail.store.reads import has_table
 
 ANCHORAGES_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS anchorages (
@@ -64,10 +65,7 @@ def save_anchorages(store: Store, rows: list[dict[str, Any]], area: pa.Table, ru
 
 def read_anchorages(store: Store) -> list[dict[str, Any]]:
     """Stored anchorages in the export columns plus `evidence` (parsed), by id."""
-    has = store.con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'anchorages'"
-    ).fetchone()
-    if not has:
+    if not has_table(store, "anchorages"):
         return []
     cur = store.con.execute(
         f"SELECT {', '.join(ANCHORAGE_COLUMNS)}, evidence FROM anchorages ORDER BY anchorage_id"

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
+from oiltrail.store.reads import has_table
 
 LISTS_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS list_entities (
@@ -188,10 +189,10 @@ def loaded_files(store: Store) -> list[dict[str, Any]]:
     (`has_rows`: files loaded before list_file_rows existed have none)."""
     ensure_lists_tables(store)
     # A read-only store of an older layout (no list_date, no list_file_rows) is read as it is.
-    date = "coalesce(f.list_date, '')" if _has(store, "list_files", "list_date") else "''"
+    date = "coalesce(f.list_date, '')" if has_table(store, "list_files", "list_date") else "''"
     kept = (
         "EXISTS (SELECT 1 FROM list_file_rows r WHERE r.file_hash = f.file_hash)"
-        if _has(store, "list_file_rows")
+        if has_table(store, "list_file_rows")
         else "false"
     )
     rows = store.con.execute(
@@ -257,17 +258,6 @@ def replace_entities(store: Store, rows: list[dict[str, Any]]) -> None:
         upsert_entities(store, rows)
     else:
         killpoints.reached("lists")
-
-
-def _has(store: Store, table: str, column: str | None = None) -> bool:
-    """Whether the store has `table` (and its `column`): older layouts lack the newer ones."""
-    sql = "SELECT count(*) FROM information_schema.columns WHERE table_name = ?"
-    args = [table]
-    if column is not None:
-        sql += " AND column_name = ?"
-        args.append(column)
-    row = store.con.execute(sql, args).fetchone()
-    return bool(row and row[0])
 
 
 def has_entities(store: Store) -> bool:

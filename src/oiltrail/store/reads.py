@@ -24,10 +24,14 @@ def rows(store: Store, sql: str, params: Sequence[Any] = ()) -> list[Row]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def has_table(store: Store, name: str) -> bool:
-    found = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
+def has_table(store: Store, name: str, column: str | None = None) -> bool:
+    """Whether the store has table `name` (and its `column`): older layouts lack newer ones."""
+    if column is None:
+        sql, args = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    else:
+        sql = "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND "
+        sql, args = sql + "column_name = ?", [name, column]
+    found = store.con.execute(sql, args).fetchone()
     return bool(found and found[0])
 
 
@@ -47,11 +51,15 @@ def data_end(store: Store) -> datetime | None:
     return None if row is None else row[0]
 
 
-def latest_names(store: Store) -> dict[int, str]:
-    """Each vessel's latest non-empty reported name."""
+def latest_names(store: Store, mmsis: Sequence[int] | None = None) -> dict[int, str]:
+    """Each vessel's latest non-empty reported name (of the `mmsis` given, else of all)."""
+    if mmsis is not None and not mmsis:
+        return {}
+    only = f"AND mmsi IN ({', '.join('?' * len(mmsis))})" if mmsis else ""
     found = store.con.execute(
-        """SELECT mmsi, arg_max(name, ts) FROM static_reports
-           WHERE name IS NOT NULL AND trim(name) <> '' GROUP BY mmsi"""
+        f"""SELECT mmsi, arg_max(name, ts) FROM static_reports
+           WHERE name IS NOT NULL AND trim(name) <> '' {only} GROUP BY mmsi""",
+        list(mmsis or []),
     ).fetchall()
     return {int(m): str(n).strip() for m, n in found}
 

@@ -291,19 +291,6 @@ def thinned_tracks(
     return [(int(m), int(t), float(la), float(lo)) for m, t, la, lo in cur.fetchall()]
 
 
-def names_of(store: Store, mmsis: Sequence[int]) -> dict[int, str]:
-    """The latest name each of these vessels broadcast."""
-    if not mmsis:
-        return {}
-    cur = store.con.execute(
-        f"""SELECT mmsi, arg_max(name, ts) FROM static_reports
-            WHERE name IS NOT NULL AND name <> '' AND mmsi IN ({", ".join("?" * len(mmsis))})
-            GROUP BY mmsi""",
-        list(mmsis),
-    )
-    return {int(m): str(n) for m, n in cur.fetchall()}
-
-
 def events_added_since(
     store: Store, since: datetime, mmsis: Sequence[int], limit: int
 ) -> list[dict[str, Any]]:

@@ -73,11 +73,11 @@ def alerts(
     trace, list hits by when the list entry was loaded."""
     from oiltrail.graph.dossier import screening
     from oiltrail.store.chains import TRACED_META_KEY, read_chains
+    from oiltrail.store.reads import latest_names
     from oiltrail.store.vessel_reads import (
         events_added_since,
         lists_loaded_since,
         mmsis_of_entities,
-        names_of,
     )
 
     after = parse_time(since, "since") if since else datetime(1990, 1, 1)
@@ -86,7 +86,7 @@ def alerts(
     mmsis = dict.fromkeys(watched.vessels, "")
     for m, eid in mmsis_of_entities(store, watched.entities).items():
         mmsis.setdefault(m, eid)
-    names = names_of(store, list(mmsis))
+    names = latest_names(store, list(mmsis))
     items: list[dict[str, Any]] = []
     for e in events_added_since(store, after, list(mmsis), limit):
         who = e["mmsi"] if e["mmsi"] in mmsis else e["other_mmsi"]
