@@ -491,7 +491,7 @@ def lists_show_cmd(
 ) -> None:
     """The loaded lists: source, date, file, entities by schema, skipped records."""
     from oiltrail.render import emit
-    from oiltrail.screen.load import LIST_COLUMNS, list_summary
+    from oiltrail.store.lists import LIST_COLUMNS, list_summary
 
     checked_output(fmt, out)
     with open_db(db, "read") as store:

@@ -9,11 +9,12 @@ import pytest
 
 from oiltrail.graph.fleet import flagged_vessels, review_vessels, screen_fleet
 from oiltrail.screen.evidence import (
+    _count_rows,
     commonness,
     flag_of_mmsi,
     korean_key,
     korean_name_differs,
-    name_counts,
+    name_count,
 )
 from oiltrail.screen.index import get_index
 from oiltrail.screen.match import Query, screen_many_decided, screen_query
@@ -83,8 +84,11 @@ def test_a_bad_imo_is_ignored_with_a_reason(store: Store) -> None:
 
 
 def test_counts_table_is_shipped_and_says_why() -> None:
-    counts = name_counts()
-    assert counts["patriot"].ais_vessels >= 2 and counts["patriot"].word
+    patriot = name_count("patriot")
+    assert patriot is not None and patriot.ais_vessels >= 2 and patriot.word
+    assert name_count("no such vessel qxz") is None
+    # read by splitting on commas: the table must hold no quoted field
+    assert all(len(row.split(",")) == 3 for row in _count_rows().values())
     assert commonness(normalize_name("FREEDOM")[0]).endswith("is one common word")
     assert commonness(normalize_name("CHON MA SAN")[0]) == ""
 

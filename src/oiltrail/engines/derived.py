@@ -2,7 +2,8 @@
 
 Anchorages are learned from every stationary spell in the store, and the encounters and
 loitering events too close to one are dropped; `dark_rendezvous` reads every stored gap
-(whatever run wrote it) and the draughts around it;
+(whatever run wrote it) and the draughts around it, and leaves out the archive's holes (hours
+with no data from any vessel, across which several vessels' gaps run); gaps across one say so;
 `identity_anomaly` reads all static reports and the positions of the few MMSIs sharing an
 IMO; the ship types of every event's vessels are written into its details last. Both engines
 call `detect_derived` inside their write transaction, so their derived events are the same.
@@ -26,7 +27,8 @@ from oiltrail.detect.anchorages import (
 )
 from oiltrail.detect.ids import make_events
 from oiltrail.detect.params import AnchorageParams, DetectParams
-from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous
+from oiltrail.detect.rendezvous import GAPS, Holes, detect_dark_rendezvous, in_holes_us
+from oiltrail.detect.tracks import US_PER_H
 from oiltrail.kinds import DERIVED_KINDS
 from oiltrail.store.anchorages import (
     ANCHORAGES_DDL,
@@ -65,7 +67,52 @@ def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
     return make_events(rows)
 
 
-def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
+def data_holes(store: Store, params: DetectParams) -> Holes:
+    """The archive's holes: runs of whole hours in which the store holds no position from any
+    vessel, across which the gaps of at least `gap.data_hole_min_vessels` vessels run or which
+    last at least `gap.data_hole_min_h`."""
+    hole = store.con.execute(
+        f"""WITH h AS (SELECT DISTINCT epoch_us(ts) // {US_PER_H} AS h FROM positions),
+           r AS (SELECT h + 1 AS h0, lead(h) OVER (ORDER BY h) AS h1 FROM h),
+           runs AS (SELECT h0 * {US_PER_H} AS t0, h1 * {US_PER_H} AS t1 FROM r WHERE h1 > h0)
+           SELECT runs.t0, runs.t1 FROM runs JOIN events g
+             ON g.kind = 'gap' AND epoch_us(g.start) <= runs.t0 AND epoch_us(g."end") >= runs.t1
+           GROUP BY runs.t0, runs.t1
+           HAVING count(DISTINCT g.mmsi) >= ? OR runs.t1 - runs.t0 >= ?
+           ORDER BY runs.t0""",
+        [params.gap.data_hole_min_vessels, round(params.gap.data_hole_min_h * US_PER_H)],
+    ).fetchnumpy()
+    return np.asarray(hole["t0"], np.int64), np.asarray(hole["t1"], np.int64)
+
+
+def mark_data_holes(store: Store, params: DetectParams, holes: Holes) -> None:
+    """Write into each gap that spans a hole in the archive how long the store itself was
+    silent (`store_silent_h`), and `data_hole` when what is left is shorter than a gap: such
+    a gap is a hole in the data, not evidence of going dark."""
+    if not len(holes[0]):
+        return
+    gaps = store.con.execute(
+        """SELECT event_id, epoch_us(start) AS s, epoch_us("end") AS e FROM events
+           WHERE kind = 'gap' ORDER BY event_id"""
+    ).fetchnumpy()
+    s, e = np.asarray(gaps["s"], np.int64), np.asarray(gaps["e"], np.int64)
+    silent = in_holes_us(s, e, holes)
+    hit = np.flatnonzero(silent > 0)
+    _holes = pa.table(
+        {
+            "event_id": [str(gaps["event_id"][k]) for k in hit.tolist()],
+            "silent_h": np.round(silent[hit] / US_PER_H, 3),
+            "hole": (e[hit] - s[hit] - silent[hit]) < params.gap.min_duration_h * US_PER_H,
+        }
+    )
+    store.con.execute(
+        """UPDATE events SET details = json_merge_patch(coalesce(details, '{}'),
+             json_object('store_silent_h', h.silent_h, 'data_hole', h.hole))::VARCHAR
+           FROM _holes h WHERE events.event_id = h.event_id"""
+    )
+
+
+def dark_rendezvous(store: Store, params: DetectParams, holes: Holes) -> pa.Table:
     """Dark rendezvous among the store's gaps, with each vessel's draught before and after."""
     gaps = store.con.execute(
         """WITH g AS (
@@ -73,7 +120,8 @@ def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
                     TRY_CAST(details->>'start_lat' AS DOUBLE) AS start_lat,
                     TRY_CAST(details->>'start_lon' AS DOUBLE) AS start_lon,
                     TRY_CAST(details->>'end_lat' AS DOUBLE) AS end_lat,
-                    TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon
+                    TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon,
+                    TRY_CAST(details->>'positions_before' AS BIGINT) AS positions_before
              FROM events WHERE kind = 'gap'),
            d AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught
                  FROM static_reports WHERE draught > 0 AND draught <= 30)
@@ -84,7 +132,8 @@ def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
                AS draught_after_m
            FROM g ORDER BY mmsi, start, event_id"""
     ).to_arrow_table()
-    return make_events(detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous))
+    found = detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous, holes)
+    return make_events(found)
 
 
 def spell_key(p: AnchorageParams) -> str:
@@ -159,8 +208,12 @@ def detect_derived(
     want = [k for k in kinds if k in DERIVED_KINDS]
     if "encounter" in kinds or "loitering" in kinds:
         written -= apply_anchorages(store, params, ports, run_id, spells_current)
-    if "dark_rendezvous" in want:
-        written += _replace(store, "dark_rendezvous", dark_rendezvous(store, params), run_id)
+    holes = data_holes(store, params) if "gap" in kinds or "dark_rendezvous" in want else None
+    if "gap" in kinds and holes is not None:
+        mark_data_holes(store, params, holes)
+    if "dark_rendezvous" in want and holes is not None:
+        found = dark_rendezvous(store, params, holes)
+        written += _replace(store, "dark_rendezvous", found, run_id)
     if "identity_anomaly" in want:
         written += _replace(store, "identity_anomaly", identity_anomalies(store, params), run_id)
     annotate_ship_types(store)

@@ -11,10 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from followthemoney import model
-
 from oiltrail.screen.index import is_stub
 from oiltrail.screen.normalize import normalize_name
+from oiltrail.screen.schemata import related
 from oiltrail.store.lists import cached_by_lists
 
 # Edge schema → (from property, to property); the graph is walked in both directions.
@@ -78,8 +77,7 @@ def _node(row: dict[str, Any]) -> Node:
 
 
 def _compatible(stub_schema: str, schema: str) -> bool:
-    a, b = model.get(stub_schema), model.get(schema)
-    return a is not None and b is not None and (a.is_a(b) or b.is_a(a))
+    return related(stub_schema, schema)
 
 
 def _resolve_stubs(rows: list[dict[str, Any]]) -> dict[str, str]:

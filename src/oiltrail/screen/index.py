@@ -15,7 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from oiltrail.screen.normalize import NormName, normalize_name
-from oiltrail.screen.readers.base import STUB_NOTE
 from oiltrail.screen.score import NameFeatures, listed_features, query_features
 from oiltrail.store import Store
 from oiltrail.store.lists import cached_by_lists, loaded_files
@@ -23,6 +22,8 @@ from oiltrail.store.lists import cached_by_lists, loaded_files
 SCREENABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 WEAK_PROPS = frozenset({"weakAlias"})
+# The note a list reader puts on a party named only in another entry's remarks (a stub).
+STUB_NOTE = "mentioned only: resolved to a listed entity by name in the graph"
 
 
 @dataclass(frozen=True)

@@ -414,29 +414,6 @@ def remove_list(store: Store, name: str) -> LoadReport:
     return report
 
 
-LIST_COLUMNS = ("list", "source", "date", "entities", "schemas", "skipped", "file", "loaded_at")
-
-
-def list_summary(store: Store) -> list[dict[str, Any]]:
-    """One row per loaded file: its list, format, date, entities by schema, skipped records."""
-    rows = []
-    for f in loaded_files(store):  # the schemas of the file's own entities, before merging
-        schemas = Counter(r["schema"] for r in file_rows(store, f["file_hash"]))
-        rows.append(
-            {
-                "list": f["list_name"],
-                "source": f["format"],
-                "date": f["list_date"] or "undated",
-                "entities": f["entities"],
-                "schemas": ", ".join(f"{n} {s}" for s, n in schemas.most_common()),
-                "skipped": f["skipped"],
-                "file": f["path"],
-                "loaded_at": f["loaded_at"][:19],
-            }
-        )
-    return rows
-
-
 def describe_load(report: LoadReport) -> list[str]:
     """What `lists load` says: per file, then how the totals add up."""
     lines = []

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from followthemoney import model
 from numpy.typing import NDArray
 from rigour.ids import IMO
 
@@ -24,6 +23,7 @@ from oiltrail.screen.evidence import (
 )
 from oiltrail.screen.index import ScreenIndex, get_index
 from oiltrail.screen.normalize import NormName, normalize_name
+from oiltrail.screen.schemata import related
 from oiltrail.screen.score import (
     DEFAULT_SCORING,
     NameScoring,
@@ -85,8 +85,7 @@ def check_imo(imo: str) -> str:
 def _schema_ok(query_schema: str, entity_schema: str) -> bool:
     if not query_schema:
         return True
-    q, e = model.get(query_schema), model.get(entity_schema)
-    return q is not None and e is not None and (q.is_a(e) or e.is_a(q))
+    return related(query_schema, entity_schema)
 
 
 def validate_query(query: Query) -> Query:

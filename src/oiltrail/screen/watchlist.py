@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oiltrail.errors import StoreReadOnlyError
-from oiltrail.screen.load import LoadReport, load_lists
 from oiltrail.store import Store
 from oiltrail.store.lists import count_entities, has_entities
+
+if TYPE_CHECKING:  # loading lists imports FollowTheMoney (0.6 s): only when there are none
+    from oiltrail.screen.load import LoadReport
 
 WATCHLIST_FILES = (
     "un_sc_consolidated_2026-02-27_dprk.xml",
@@ -37,4 +40,6 @@ def ensure_lists(store: Store) -> LoadReport | None:
         )
     if count_entities(store) > 0:
         return None
+    from oiltrail.screen.load import load_lists
+
     return load_lists(store, watchlist_paths())

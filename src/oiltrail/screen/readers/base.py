@@ -13,11 +13,11 @@ from followthemoney import model, registry
 from followthemoney.proxy import EntityProxy
 
 from oiltrail.errors import InputFormatError
+from oiltrail.screen.index import STUB_NOTE
 
 Entity = EntityProxy
 # Free-text owner/manager mentions: "Registered owner of DPRK tanker CHON MA SAN".
 _CAPS_NAME_RE = re.compile(r"\b([A-Z][A-Z'\-]+(?: (?:[A-Z][A-Z'\-]+|\d+))*)\b")
-STUB_NOTE = "mentioned only: resolved to a listed entity by name in the graph"
 _NOT_NAMES = frozenset({"DPRK", "IMO", "UN", "MMSI", "STS", "US", "USA"})
 
 
