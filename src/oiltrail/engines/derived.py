@@ -11,19 +11,34 @@ call `detect_derived` inside their write transaction, so their derived events ar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
 
 from oiltrail.detect import identity
-from oiltrail.detect.anchorages import AREA, learn_anchorages, near_anchorage, stationary_spells
+from oiltrail.detect.anchorages import (
+    AREA,
+    SPELLS,
+    learn_anchorages,
+    near_anchorage,
+    stationary_spells,
+)
 from oiltrail.detect.ids import make_events
-from oiltrail.detect.params import DetectParams
+from oiltrail.detect.params import AnchorageParams, DetectParams
 from oiltrail.detect.rendezvous import GAPS, Holes, detect_dark_rendezvous, in_holes_us
 from oiltrail.detect.tracks import US_PER_H
 from oiltrail.kinds import DERIVED_KINDS
-from oiltrail.store.anchorages import ANCHORAGES_DDL, positions_for_spells, save_anchorages
+from oiltrail.store.anchorages import (
+    ANCHORAGES_DDL,
+    positions_for_spells,
+    read_spells,
+    replace_spells,
+    restore_suppressed,
+    save_anchorages,
+    suppress,
+)
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import annotate_ship_types, insert_events
 
@@ -121,17 +136,36 @@ def dark_rendezvous(store: Store, params: DetectParams, holes: Holes) -> pa.Tabl
     return make_events(found)
 
 
-def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id: str) -> int:
+def spell_key(p: AnchorageParams) -> str:
+    """The rules a stored stationary spell follows (a spell made under others is stale)."""
+    return json.dumps([p.max_speed_knots, p.min_spell_h, p.max_silence_h])
+
+
+def spell_rules(params: DetectParams, kinds: Sequence[str]) -> str | None:
+    """`spell_key` when a run of `kinds` learns anchorages, else None."""
+    learns = params.anchorage.enabled and ("encounter" in kinds or "loitering" in kinds)
+    return spell_key(params.anchorage) if learns else None
+
+
+def apply_anchorages(
+    store: Store, params: DetectParams, ports: pa.Table, run_id: str, spells_current: bool = False
+) -> int:
     """Learn the anchorages and drop the encounters and loitering events that lie closer to
     one than the rules allow from a port (docs/events.md); off: no anchorages stored.
+    The stationary spells are the stored ones when `spells_current` (the local engine's pass
+    over the tracks keeps them), else found again in every position and stored.
     Returns how many of the dropped events this run had written."""
     p = params.anchorage
     store.ensure(ANCHORAGES_DDL)
     dropped_now = 0
+    restore_suppressed(store)
     if not p.enabled:
         save_anchorages(store, [], AREA.empty_table(), run_id)
         return 0
-    spells = pa.concat_tables([stationary_spells(t, p) for t in positions_for_spells(store)])
+    if not spells_current:
+        found = [stationary_spells(t, p) for t in positions_for_spells(store)]
+        replace_spells(store, pa.concat_tables([SPELLS.empty_table(), *found]), False, spell_key(p))
+    spells = read_spells(store).cast(SPELLS)
     rows, area = learn_anchorages(spells, ports, p, params.port_visit.radius_m)
     by_id = {r["anchorage_id"]: r for r in rows}
     for kind, min_m in (
@@ -139,41 +173,41 @@ def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id
         ("loitering", params.loitering.min_port_distance_m),
     ):
         events = store.con.execute(
-            "SELECT event_id, lat, lon FROM events WHERE kind = ? AND lat IS NOT NULL "
-            "ORDER BY event_id",
-            [kind],
+            "SELECT event_id, lat, lon, run_id = ? FROM events WHERE kind = ? "
+            "AND lat IS NOT NULL ORDER BY event_id",
+            [run_id, kind],
         ).fetchall()
         if not events or not rows:
             continue
         lat = np.array([e[1] for e in events], dtype=np.float64)
         lon = np.array([e[2] for e in events], dtype=np.float64)
         near, which = near_anchorage(lat, lon, area, min_m, p.link_distance_m)
-        drop = [events[k][0] for k in np.flatnonzero(near).tolist()]
-        for k in np.flatnonzero(near).tolist():
+        hits = np.flatnonzero(near).tolist()
+        for k in hits:
             counts = by_id[str(which[k])].setdefault("suppressed_events", {})
             counts[kind] = counts.get(kind, 0) + 1
-        if drop:
-            _drop = pa.table({"event_id": drop})
-            mine = store.con.execute(
-                "SELECT count(*) FROM events WHERE run_id = ? AND event_id IN "
-                "(SELECT event_id FROM _drop)",
-                [run_id],
-            ).fetchone()
-            dropped_now += int(mine[0]) if mine else 0
-            store.con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _drop)")
+        if hits:
+            dropped_now += sum(1 for k in hits if events[k][3])
+            suppress(store, [events[k][0] for k in hits], [str(which[k]) for k in hits])
     save_anchorages(store, rows, area, run_id)
     return dropped_now
 
 
 def detect_derived(
-    store: Store, params: DetectParams, kinds: Sequence[str], run_id: str, ports: pa.Table
+    store: Store,
+    params: DetectParams,
+    kinds: Sequence[str],
+    run_id: str,
+    ports: pa.Table,
+    spells_current: bool = False,
 ) -> int:
     """Apply the learned anchorages, replace the derived kinds in `kinds` and annotate ship
-    types; returns the change in the run's events written (anchorages drop some)."""
+    types; returns the change in the run's events written (anchorages drop some).
+    `spells_current`: the stored stationary spells are up to date (apply_anchorages)."""
     written = 0
     want = [k for k in kinds if k in DERIVED_KINDS]
     if "encounter" in kinds or "loitering" in kinds:
-        written -= apply_anchorages(store, params, ports, run_id)
+        written -= apply_anchorages(store, params, ports, run_id, spells_current)
     holes = data_holes(store, params) if "gap" in kinds or "dark_rendezvous" in want else None
     if "gap" in kinds and holes is not None:
         mark_data_holes(store, params, holes)
