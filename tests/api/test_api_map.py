@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from live_server import Live
 
 from oiltrail.store import open_store
@@ -34,6 +35,47 @@ def test_tracks_of_a_day_and_a_vessel_close_up(live: Live) -> None:
     assert one["tracks"][0]["name"] == "PAEK MA"
     first, last = one["tracks"][0]["times"][0], one["tracks"][0]["times"][-1]
     assert 1767830400 <= first <= last <= 1767916799  # within 2026-01-08 UTC
+
+
+def test_cached_levels_are_what_reading_the_positions_gives(live: Live) -> None:
+    """Zoom 2 and the coarser levels are derived from zoom 5's cells, not read again: the
+    same vessels, cells, first times and counts as thinning the positions at their cell."""
+    import numpy as np
+
+    from oiltrail.api import tracks
+    from oiltrail.store.vessel_reads import thinned_tracks
+
+    with open_store(live.db, read_only=True) as store:
+        levels = tracks._levels(store)
+        assert sorted(levels) == [-1, 0, 1, 2, 5]
+        for zoom in (2, 0):
+            cell, bucket, derived = levels[zoom]
+            read = thinned_tracks(store, None, None, None, cell, bucket)
+            assert len(read["mmsi"]) == len(derived["mmsi"]) > 0
+            for key in ("mmsi", "t", "n", "ci", "cj", "tb"):
+                assert np.array_equal(read[key], derived[key]), (zoom, key)
+            assert np.allclose(read["lat"], derived["lat"]) and np.allclose(
+                read["lon"], derived["lon"]
+            )
+        assert len(levels[0][2]["mmsi"]) < len(levels[2][2]["mmsi"]) < len(levels[5][2]["mmsi"])
+
+
+def test_close_view_of_a_long_time_range_is_cut_from_the_cached_level(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zoom-9 view whose time range holds more positions than a request reads is cut from
+    zoom 5's cells (marked thinned); a short time range is read from the positions."""
+    from oiltrail.api import tracks
+
+    box = {"bbox": "124,37,126,39", "zoom": 9}
+    monkeypatch.setattr(tracks, "DIRECT_MAX_POSITIONS", 1_000)
+    wide = live.client.get("/tracks", params=box).json()
+    assert wide["thinned"] is True and wide["cell_deg"] == tracks.cell_for_zoom(5)[0]
+    monkeypatch.setattr(tracks, "DIRECT_MAX_POSITIONS", 10**9)
+    hour = {"start": "2026-01-08T10:00:00Z", "end": "2026-01-08T10:59:59Z"}
+    close = live.client.get("/tracks", params={**box, **hour}).json()
+    assert close["thinned"] is False and close["cell_deg"] == tracks.cell_for_zoom(9)[0]
+    assert close["points"] > 0
 
 
 def test_tracks_bad_input(live: Live) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import numpy as np
 import pyarrow as pa
 from detect_synth import SEA, T0, h, legs, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oiltrail.detect.params import RendezvousParams
-from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous
+from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous, in_holes_us
 from oiltrail.engines.local import detect
 from oiltrail.geodesy import distance_km
 from oiltrail.store import open_store
@@ -35,6 +36,7 @@ def _gaps(
             "start_lon": list(cols[4]),
             "end_lat": list(cols[5]),
             "end_lon": list(cols[6]),
+            "positions_before": [20] * len(rows),
             "draught_before_m": [d[0] for d in draughts],
             "draught_after_m": [d[1] for d in draughts],
         },
@@ -139,9 +141,9 @@ def test_the_index_finds_exactly_the_pairs_every_pair_comparison_finds(
 def test_detect_writes_dark_rendezvous_from_the_stored_gaps(tmp_path) -> None:  # type: ignore[no-untyped-def]
     a, b = 412000001, 445000002
     positions = table(
-        legs(a, T0, LAT, LON, [(2, 10, 0)], every_s=600),
+        legs(a, T0, LAT, LON, [(2, 10, 0)], every_s=300),  # 24 positions before going dark
         legs(a, T0 + h(22), LAT + 0.05, LON, [(2, 10, 0)], every_s=600),
-        legs(b, T0, LAT + 0.1, LON, [(2, 10, 0)], every_s=600),
+        legs(b, T0, LAT + 0.1, LON, [(2, 10, 0)], every_s=300),
         legs(b, T0 + h(22), LAT + 0.15, LON, [(2, 10, 0)], every_s=600),
     )
     with open_store(tmp_path / "s.duckdb") as store:
@@ -163,3 +165,82 @@ def test_detect_writes_dark_rendezvous_from_the_stored_gaps(tmp_path) -> None:  
     sides = {v["mmsi"]: (v["draught_before_m"], v["draught_after_m"]) for v in d["vessels"]}
     assert sides == {a: (9.0, 5.0), b: (4.0, 7.5)}
     assert d["ship_types"] == {str(a): "tanker", str(b): "unknown"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 200), st.integers(1, 30)), max_size=6),
+    st.lists(st.tuples(st.integers(-20, 260), st.integers(0, 80)), min_size=1, max_size=8),
+)
+def test_time_in_holes_is_what_a_minute_by_minute_count_gives(
+    raw: list[tuple[int, int]], spans: list[tuple[int, int]]
+) -> None:
+    cuts: list[tuple[int, int]] = []
+    for start, length in sorted(raw):  # disjoint, sorted holes
+        if not cuts or start > cuts[-1][1]:
+            cuts.append((start, start + length))
+    holes = (np.array([c[0] for c in cuts], np.int64), np.array([c[1] for c in cuts], np.int64))
+    s = np.array([a for a, _ in spans], np.int64)
+    e = s + np.array([n for _, n in spans], np.int64)
+    want = [
+        sum(1 for t in range(a, b) if any(x <= t < y for x, y in cuts))
+        for a, b in zip(s, e, strict=True)
+    ]
+    assert in_holes_us(s, e, holes).tolist() == want
+
+
+def _insert(store, *tracks) -> None:  # type: ignore[no-untyped-def]
+    store.con.register("_p", table(*tracks))
+    store.con.execute("INSERT INTO positions (mmsi, ts, lat, lon, sog) SELECT * FROM _p")
+    store.con.unregister("_p")
+
+
+def test_files_of_different_months_are_a_hole_in_the_archive_not_a_rendezvous(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Three ships in a January file and again in a March file: every one 'silent' for weeks,
+    the store silent too. Their gaps say so, and no dark rendezvous or dark delivery is made."""
+    march = T0 + timedelta(days=60)
+    ships = [412000001, 412000002, 445000003]
+    tracks = [
+        legs(m, t, LAT + 0.05 * k, LON, [(3, 10, 0)], every_s=300)
+        for k, m in enumerate(ships)
+        for t in (T0, march)
+    ]
+    with open_store(tmp_path / "s.duckdb") as store:
+        _insert(store, *tracks)
+        detect(store)
+        gaps = store.con.execute(
+            "SELECT details FROM events WHERE kind = 'gap' ORDER BY mmsi"
+        ).fetchall()
+        n = store.con.execute(
+            "SELECT count(*) FROM events WHERE kind = 'dark_rendezvous'"
+        ).fetchone()
+    assert len(gaps) == 3 and n == (0,)
+    for (raw,) in gaps:
+        d = json.loads(raw)
+        assert d["data_hole"] is True and d["store_silent_h"] > 24 * 55
+
+
+def test_a_pair_exported_alone_still_meets_and_a_seldom_reporter_does_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Only the two tankers in the store (an analyst's export): the store is silent while they
+    are, and that is their rendezvous. A ship with a few positions before its gap is not dark."""
+    a, b, c, d = 412000001, 445000002, 412000003, 445000004
+    tracks = [
+        legs(a, T0, LAT, LON, [(2, 10, 0)], every_s=300),
+        legs(a, T0 + h(22), LAT + 0.05, LON, [(2, 10, 0)], every_s=300),
+        legs(b, T0, LAT + 0.1, LON, [(2, 10, 0)], every_s=300),
+        legs(b, T0 + h(22), LAT + 0.15, LON, [(2, 10, 0)], every_s=300),
+        # far away, the same story but one of them reported 7 times in the 12 h before
+        legs(c, T0 + h(100), LAT, LON + 8, [(2, 10, 0)], every_s=300),
+        legs(c, T0 + h(122), LAT + 0.05, LON + 8, [(2, 10, 0)], every_s=300),
+        legs(d, T0 + h(100), LAT + 0.1, LON + 8, [(6, 10, 0)], every_s=3600),
+        legs(d, T0 + h(122), LAT + 0.15, LON + 8, [(2, 10, 0)], every_s=300),
+    ]
+    with open_store(tmp_path / "s.duckdb") as store:
+        _insert(store, *tracks)
+        detect(store)
+        rows = store.con.execute(
+            "SELECT mmsi, other_mmsi, details FROM events WHERE kind = 'dark_rendezvous'"
+        ).fetchall()
+    (row,) = rows
+    assert row[:2] == (a, b)
+    assert json.loads(row[2])["covered_overlap_h"] == json.loads(row[2])["overlap_h"]

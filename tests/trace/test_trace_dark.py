@@ -34,6 +34,7 @@ def _dark_chain(
     receiver_draughts: tuple[float, float] = (3.0, 7.8),
     types: dict[str, str] | None = None,
     port_call: bool = True,
+    gap_extra: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     ids = {"load": port_visit(store, DONOR, VOSTOCHNY, 0, 12)}
     draughts(store, DONOR, (100, 16), [(-5, 4.0), (10, 7.0)])
@@ -53,7 +54,8 @@ def _dark_chain(
         store, "gap", RECEIVER, h(140), h(170), lat=SEA[0], lon=SEA[1],
         details={"start_lat": SEA[0], "start_lon": SEA[1], "end_lat": SEA[0], "end_lon": SEA[1],
                  "feasible_ports": calls, "speed_knots": 11.0,
-                 "speed_origin": "highest speed reported in the 24 h before"},
+                 "speed_origin": "highest speed reported in the 24 h before",
+                 **(gap_extra or {})},
     )  # fmt: skip
     for m, t in ((DONOR, -5), (DONOR, 200), (RECEIVER, 90), (RECEIVER, 200)):
         add_position(store, m, h(t), SEA[0], SEA[1])
@@ -93,6 +95,13 @@ def test_draughts_moving_the_same_way_or_not_at_all_are_no_transfer(db_path: Pat
 def test_a_gap_with_no_dprk_port_in_reach_is_no_delivery(db_path: Path) -> None:
     with open_store(db_path) as store:
         _dark_chain(store, port_call=False)
+        (c,) = trace_chains(store)
+    assert c["destination"] is None and "delivery" in c["details"]["missing"]
+
+
+def test_a_gap_across_a_hole_in_the_archive_is_no_dark_delivery(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        _dark_chain(store, gap_extra={"store_silent_h": 25.0, "data_hole": True})
         (c,) = trace_chains(store)
     assert c["destination"] is None and "delivery" in c["details"]["missing"]
 

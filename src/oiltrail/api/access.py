@@ -2,11 +2,13 @@
 
 DuckDB lets one process write a file, or any number of processes read it, never both. The
 server only reads: requests share one read-only connection (a cursor each), opened when the
-first request needs it and closed after the server has been idle for `LINGER_S`, or at once
-when a command line writer asks for the store (`oiltrail ingest`/`detect` finding it busy
-touch `<db>.write-wanted`, see `oiltrail.store.handoff`). While the writer holds the file,
-requests wait for it up to `busy_wait_s`, then get 503 with Retry-After. The next request
-after the writer finished opens the store anew and sees the new data: no restart.
+first request needs it and kept open (its buffer pool warm: a closed connection's next
+request reads and decompresses the store again) until the server has been idle for
+`LINGER_S`, or at once when a command line writer asks for the store (`oiltrail ingest` or
+`detect` finding it busy touch `<db>.write-wanted`, see `oiltrail.store.handoff`). While the
+writer holds the file, requests wait for it up to `busy_wait_s`, then get 503 with
+Retry-After. The next request after the writer finished opens the store anew and sees the
+new data: no restart.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from oiltrail.store import Store
 from oiltrail.store.catalog import open_store
 from oiltrail.store.handoff import write_wanted
 
-LINGER_S = 0.5  # idle time after which the read connection is closed (a writer may come)
+# Idle time after which the read connection is closed. An oiltrail writer does not wait for it
+# (it asks, and gets the store at once: store/handoff.py); another program's would.
+LINGER_S = 30.0
 POLL_S = 0.05
 
 

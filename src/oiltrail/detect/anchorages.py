@@ -62,15 +62,19 @@ def stationary_spells(positions: pa.Table, p: AnchorageParams) -> pa.Table:
     starts, ends = starts[long], ends[long]
     if len(starts) == 0:
         return SPELLS.empty_table()
-    # mean place of each spell through unit vectors (no seam at the antimeridian), summed
-    # over the slow positions only (the spells' members are contiguous runs of them)
-    member = np.flatnonzero(slow)
+    # A spell's members are the contiguous run starts..ends (all slow). Its mean place goes
+    # through unit vectors (no seam at the antimeridian), each spell summed over its own
+    # members only, so a spell's place does not depend on what else the table holds (the
+    # detect pass computes spells a vessel bucket at a time: engines/partition.py).
+    # Only the spells' members are converted; they tile `member` spell after spell.
+    edge = np.zeros(len(ts) + 1, dtype=np.int64)
+    np.add.at(edge, starts, 1)
+    np.add.at(edge, ends + 1, -1)
+    member = np.flatnonzero(np.cumsum(edge[:-1]) > 0)
+    first = np.searchsorted(member, starts)
+    n = (ends + 1 - starts).astype(np.float64)
     x, y, z = unit_xyz(lat[member], lon[member])
-    csum = [np.concatenate([[0.0], np.cumsum(v)]) for v in (x, y, z)]
-    a = np.searchsorted(member, starts)
-    b = np.searchsorted(member, ends) + 1
-    n = (b - a).astype(np.float64)
-    mx, my, mz = ((c[b] - c[a]) / n for c in csum)
+    mx, my, mz = (np.add.reduceat(v, first) / n for v in (x, y, z))
     mlat, mlon = xyz_to_latlon(mx, my, mz)
     return pa.table(
         {

@@ -60,6 +60,13 @@ class GapParams:
     # A vessel that only drifted (under 2 kn, the loitering speed) reported no sailing speed.
     min_sailing_speed_knots: float = 2.0
     max_other_ports: int = 10  # ports of role `other` listed (DPRK and source ports: all)
+    # docs/events.md "Holes in the archive": whole hours with no position from any vessel are a
+    # hole in the data (files of different periods, an outage), not vessels going dark, when the
+    # gaps of at least 3 vessels run across them (one more than a dark rendezvous's pair), or
+    # when they last 240 h or more, however few vessels the store holds (longer than trace's
+    # 10-day delivery window: no chain could be read across them).
+    data_hole_min_vessels: int = 3
+    data_hole_min_h: float = 240.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,10 @@ class RendezvousParams:
     # 1.5 h at 14 kn: close enough to meet at sea while both are dark).
     min_overlap_h: float = 2.0
     max_distance_m: float = 40_000.0
+    # Welch et al. 2022 (AIS disabling): a gap counts only after >= 14 positions in the 12 h
+    # before it (`positions_12_hours_before_sat >= 14`): a ship that seldom reports was out of
+    # reach, not dark.
+    min_positions_before: int = 14
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Dark rendezvous (docs/events.md): two vessels go dark at once, near each other.
 
-Each has a `gap`; the two gaps overlap by at least `min_overlap_h`, and the two vessels' last
+Each has a `gap` after reporting steadily (`min_positions_before` in the 12 h before it, Welch
+et al. 2022's test for a transponder switched off rather than out of reach); the two gaps
+overlap by at least `min_overlap_h`, and the two vessels' last
 positions before their gaps lie within `max_distance_m` of each other, or their first
 positions after them do (subtype `both_ends` when both hold, else `one_end`).
 
@@ -8,6 +10,10 @@ The search never compares all pairs of gaps: every gap end is put in a cube of t
 (edge `max_distance_m`, on the unit sphere: no seam at the antimeridian or the poles) for each
 UTC day its gap spans, and only gaps meeting in the same or a neighbouring cube on the same day
 are compared. A pure function over one table of gaps (the caller reads them from the store).
+
+Only the part of the overlap outside the archive's holes counts towards `min_overlap_h`: two
+vessels "silent" across hours with no data from any vessel (files of different periods, a
+receiver outage) show a hole in the archive, not two ships gone dark (`data_holes`).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ GAPS = pa.schema(
         ("start_lon", pa.float64()),
         ("end_lat", pa.float64()),
         ("end_lon", pa.float64()),
+        ("positions_before", pa.int64()),  # the gap's own count over `gap.context_h`
         ("draught_before_m", pa.float64()),
         ("draught_after_m", pa.float64()),
     ]
@@ -77,8 +84,33 @@ def _candidates(gaps: pl.DataFrame, end: str, p: RendezvousParams) -> pl.DataFra
     return pl.concat(parts).unique()
 
 
-def detect_dark_rendezvous(gaps: pa.Table, p: RendezvousParams) -> list[Row]:
-    """Dark rendezvous events from the gaps of all vessels (`GAPS` columns)."""
+Holes = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # sorted, disjoint [start, end) µs
+
+
+def in_holes_us(
+    start_us: npt.NDArray[np.int64], end_us: npt.NDArray[np.int64], holes: Holes | None
+) -> npt.NDArray[np.int64]:
+    """Microseconds of each [start, end) that fall inside the holes."""
+    s, e = np.asarray(start_us, np.int64), np.asarray(end_us, np.int64)
+    if holes is None or len(holes[0]) == 0:
+        return np.zeros(len(s), dtype=np.int64)
+    h0, h1 = holes
+    before = np.concatenate([[0], np.cumsum(h1 - h0)])
+
+    def upto(t: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:  # hole time before t
+        k = np.searchsorted(h0, t, "right")  # holes starting at or before t
+        last = np.maximum(k - 1, 0)
+        part = np.where(k > 0, np.minimum(t, h1[last]) - h0[last], 0)
+        return np.asarray(before[last] + np.maximum(part, 0))
+
+    return np.where(e > s, upto(e) - upto(s), 0).astype(np.int64)
+
+
+def detect_dark_rendezvous(
+    gaps: pa.Table, p: RendezvousParams, holes: Holes | None = None
+) -> list[Row]:
+    """Dark rendezvous events from the gaps of all vessels (`GAPS` columns); `holes`: the
+    store's holes in the archive (`data_holes`), which do not count as overlap."""
     if gaps.num_rows < 2:
         return []
     df = pl.from_arrow(gaps.select(GAPS.names))
@@ -87,6 +119,7 @@ def detect_dark_rendezvous(gaps: pa.Table, p: RendezvousParams) -> list[Row]:
         pl.all_horizontal(
             pl.col(c).is_finite() for c in ("start_lat", "start_lon", "end_lat", "end_lon")
         )
+        & (pl.col("positions_before").fill_null(0) >= p.min_positions_before)
         & pl.col("start").is_not_null()
         & pl.col("end").is_not_null()
         & (pl.col("end") > pl.col("start"))
@@ -106,6 +139,9 @@ def detect_dark_rendezvous(gaps: pa.Table, p: RendezvousParams) -> list[Row]:
     overlap_us = np.minimum(col["e_us"][i], col["e_us"][j]) - np.maximum(
         col["s_us"][i], col["s_us"][j]
     )
+    s_pair = np.maximum(col["s_us"][i], col["s_us"][j])
+    e_pair = s_pair + np.maximum(overlap_us, 0)
+    covered = (e_pair - s_pair) - in_holes_us(s_pair, e_pair, holes)
     d_off = haversine_m(
         col["start_lat"][i], col["start_lon"][i], col["start_lat"][j], col["start_lon"][j]
     )
@@ -113,7 +149,7 @@ def detect_dark_rendezvous(gaps: pa.Table, p: RendezvousParams) -> list[Row]:
     off_ok, on_ok = d_off <= p.max_distance_m, d_on <= p.max_distance_m
     keep = (
         (col["mmsi"][i] != col["mmsi"][j])
-        & (overlap_us >= p.min_overlap_h * US_PER_H)
+        & (covered >= p.min_overlap_h * US_PER_H)
         & (off_ok | on_ok)
     )
     rows: list[Row] = []
@@ -143,6 +179,7 @@ def detect_dark_rendezvous(gaps: pa.Table, p: RendezvousParams) -> list[Row]:
                 "details": {
                     "subtype": "both_ends" if off_ok[k] and on_ok[k] else "one_end",
                     "overlap_h": float(overlap_us[k]) / US_PER_H,
+                    "covered_overlap_h": float(covered[k]) / US_PER_H,
                     "off_distance_km": float(d_off[k]) / 1000,
                     "on_distance_km": float(d_on[k]) / 1000,
                     "max_distance_km": p.max_distance_m / 1000,

@@ -2,7 +2,8 @@
 
 Anchorages are learned from every stationary spell in the store, and the encounters and
 loitering events too close to one are dropped; `dark_rendezvous` reads every stored gap
-(whatever run wrote it) and the draughts around it;
+(whatever run wrote it) and the draughts around it, and leaves out the archive's holes (hours
+with no data from any vessel, across which several vessels' gaps run); gaps across one say so;
 `identity_anomaly` reads all static reports and the positions of the few MMSIs sharing an
 IMO; the ship types of every event's vessels are written into its details last. Both engines
 call `detect_derived` inside their write transaction, so their derived events are the same.
@@ -10,18 +11,34 @@ call `detect_derived` inside their write transaction, so their derived events ar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
 
 from oiltrail.detect import identity
-from oiltrail.detect.anchorages import AREA, learn_anchorages, near_anchorage, stationary_spells
+from oiltrail.detect.anchorages import (
+    AREA,
+    SPELLS,
+    learn_anchorages,
+    near_anchorage,
+    stationary_spells,
+)
 from oiltrail.detect.ids import make_events
-from oiltrail.detect.params import DetectParams
-from oiltrail.detect.rendezvous import GAPS, detect_dark_rendezvous
+from oiltrail.detect.params import AnchorageParams, DetectParams
+from oiltrail.detect.rendezvous import GAPS, Holes, detect_dark_rendezvous, in_holes_us
+from oiltrail.detect.tracks import US_PER_H
 from oiltrail.kinds import DERIVED_KINDS
-from oiltrail.store.anchorages import ANCHORAGES_DDL, positions_for_spells, save_anchorages
+from oiltrail.store.anchorages import (
+    ANCHORAGES_DDL,
+    positions_for_spells,
+    read_spells,
+    replace_spells,
+    restore_suppressed,
+    save_anchorages,
+    suppress,
+)
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import annotate_ship_types, insert_events
 
@@ -50,7 +67,52 @@ def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
     return make_events(rows)
 
 
-def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
+def data_holes(store: Store, params: DetectParams) -> Holes:
+    """The archive's holes: runs of whole hours in which the store holds no position from any
+    vessel, across which the gaps of at least `gap.data_hole_min_vessels` vessels run or which
+    last at least `gap.data_hole_min_h`."""
+    hole = store.con.execute(
+        f"""WITH h AS (SELECT DISTINCT epoch_us(ts) // {US_PER_H} AS h FROM positions),
+           r AS (SELECT h + 1 AS h0, lead(h) OVER (ORDER BY h) AS h1 FROM h),
+           runs AS (SELECT h0 * {US_PER_H} AS t0, h1 * {US_PER_H} AS t1 FROM r WHERE h1 > h0)
+           SELECT runs.t0, runs.t1 FROM runs JOIN events g
+             ON g.kind = 'gap' AND epoch_us(g.start) <= runs.t0 AND epoch_us(g."end") >= runs.t1
+           GROUP BY runs.t0, runs.t1
+           HAVING count(DISTINCT g.mmsi) >= ? OR runs.t1 - runs.t0 >= ?
+           ORDER BY runs.t0""",
+        [params.gap.data_hole_min_vessels, round(params.gap.data_hole_min_h * US_PER_H)],
+    ).fetchnumpy()
+    return np.asarray(hole["t0"], np.int64), np.asarray(hole["t1"], np.int64)
+
+
+def mark_data_holes(store: Store, params: DetectParams, holes: Holes) -> None:
+    """Write into each gap that spans a hole in the archive how long the store itself was
+    silent (`store_silent_h`), and `data_hole` when what is left is shorter than a gap: such
+    a gap is a hole in the data, not evidence of going dark."""
+    if not len(holes[0]):
+        return
+    gaps = store.con.execute(
+        """SELECT event_id, epoch_us(start) AS s, epoch_us("end") AS e FROM events
+           WHERE kind = 'gap' ORDER BY event_id"""
+    ).fetchnumpy()
+    s, e = np.asarray(gaps["s"], np.int64), np.asarray(gaps["e"], np.int64)
+    silent = in_holes_us(s, e, holes)
+    hit = np.flatnonzero(silent > 0)
+    _holes = pa.table(
+        {
+            "event_id": [str(gaps["event_id"][k]) for k in hit.tolist()],
+            "silent_h": np.round(silent[hit] / US_PER_H, 3),
+            "hole": (e[hit] - s[hit] - silent[hit]) < params.gap.min_duration_h * US_PER_H,
+        }
+    )
+    store.con.execute(
+        """UPDATE events SET details = json_merge_patch(coalesce(details, '{}'),
+             json_object('store_silent_h', h.silent_h, 'data_hole', h.hole))::VARCHAR
+           FROM _holes h WHERE events.event_id = h.event_id"""
+    )
+
+
+def dark_rendezvous(store: Store, params: DetectParams, holes: Holes) -> pa.Table:
     """Dark rendezvous among the store's gaps, with each vessel's draught before and after."""
     gaps = store.con.execute(
         """WITH g AS (
@@ -58,7 +120,8 @@ def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
                     TRY_CAST(details->>'start_lat' AS DOUBLE) AS start_lat,
                     TRY_CAST(details->>'start_lon' AS DOUBLE) AS start_lon,
                     TRY_CAST(details->>'end_lat' AS DOUBLE) AS end_lat,
-                    TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon
+                    TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon,
+                    TRY_CAST(details->>'positions_before' AS BIGINT) AS positions_before
              FROM events WHERE kind = 'gap'),
            d AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught
                  FROM static_reports WHERE draught > 0 AND draught <= 30)
@@ -69,20 +132,40 @@ def dark_rendezvous(store: Store, params: DetectParams) -> pa.Table:
                AS draught_after_m
            FROM g ORDER BY mmsi, start, event_id"""
     ).to_arrow_table()
-    return make_events(detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous))
+    found = detect_dark_rendezvous(gaps.cast(GAPS), params.dark_rendezvous, holes)
+    return make_events(found)
 
 
-def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id: str) -> int:
+def spell_key(p: AnchorageParams) -> str:
+    """The rules a stored stationary spell follows (a spell made under others is stale)."""
+    return json.dumps([p.max_speed_knots, p.min_spell_h, p.max_silence_h])
+
+
+def spell_rules(params: DetectParams, kinds: Sequence[str]) -> str | None:
+    """`spell_key` when a run of `kinds` learns anchorages, else None."""
+    learns = params.anchorage.enabled and ("encounter" in kinds or "loitering" in kinds)
+    return spell_key(params.anchorage) if learns else None
+
+
+def apply_anchorages(
+    store: Store, params: DetectParams, ports: pa.Table, run_id: str, spells_current: bool = False
+) -> int:
     """Learn the anchorages and drop the encounters and loitering events that lie closer to
     one than the rules allow from a port (docs/events.md); off: no anchorages stored.
+    The stationary spells are the stored ones when `spells_current` (the local engine's pass
+    over the tracks keeps them), else found again in every position and stored.
     Returns how many of the dropped events this run had written."""
     p = params.anchorage
     store.ensure(ANCHORAGES_DDL)
     dropped_now = 0
+    restore_suppressed(store)
     if not p.enabled:
         save_anchorages(store, [], AREA.empty_table(), run_id)
         return 0
-    spells = pa.concat_tables([stationary_spells(t, p) for t in positions_for_spells(store)])
+    if not spells_current:
+        found = [stationary_spells(t, p) for t in positions_for_spells(store)]
+        replace_spells(store, pa.concat_tables([SPELLS.empty_table(), *found]), False, spell_key(p))
+    spells = read_spells(store).cast(SPELLS)
     rows, area = learn_anchorages(spells, ports, p, params.port_visit.radius_m)
     by_id = {r["anchorage_id"]: r for r in rows}
     for kind, min_m in (
@@ -90,43 +173,47 @@ def apply_anchorages(store: Store, params: DetectParams, ports: pa.Table, run_id
         ("loitering", params.loitering.min_port_distance_m),
     ):
         events = store.con.execute(
-            "SELECT event_id, lat, lon FROM events WHERE kind = ? AND lat IS NOT NULL "
-            "ORDER BY event_id",
-            [kind],
+            "SELECT event_id, lat, lon, run_id = ? FROM events WHERE kind = ? "
+            "AND lat IS NOT NULL ORDER BY event_id",
+            [run_id, kind],
         ).fetchall()
         if not events or not rows:
             continue
         lat = np.array([e[1] for e in events], dtype=np.float64)
         lon = np.array([e[2] for e in events], dtype=np.float64)
         near, which = near_anchorage(lat, lon, area, min_m, p.link_distance_m)
-        drop = [events[k][0] for k in np.flatnonzero(near).tolist()]
-        for k in np.flatnonzero(near).tolist():
+        hits = np.flatnonzero(near).tolist()
+        for k in hits:
             counts = by_id[str(which[k])].setdefault("suppressed_events", {})
             counts[kind] = counts.get(kind, 0) + 1
-        if drop:
-            _drop = pa.table({"event_id": drop})
-            mine = store.con.execute(
-                "SELECT count(*) FROM events WHERE run_id = ? AND event_id IN "
-                "(SELECT event_id FROM _drop)",
-                [run_id],
-            ).fetchone()
-            dropped_now += int(mine[0]) if mine else 0
-            store.con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _drop)")
+        if hits:
+            dropped_now += sum(1 for k in hits if events[k][3])
+            suppress(store, [events[k][0] for k in hits], [str(which[k]) for k in hits])
     save_anchorages(store, rows, area, run_id)
     return dropped_now
 
 
 def detect_derived(
-    store: Store, params: DetectParams, kinds: Sequence[str], run_id: str, ports: pa.Table
+    store: Store,
+    params: DetectParams,
+    kinds: Sequence[str],
+    run_id: str,
+    ports: pa.Table,
+    spells_current: bool = False,
 ) -> int:
     """Apply the learned anchorages, replace the derived kinds in `kinds` and annotate ship
-    types; returns the change in the run's events written (anchorages drop some)."""
+    types; returns the change in the run's events written (anchorages drop some).
+    `spells_current`: the stored stationary spells are up to date (apply_anchorages)."""
     written = 0
     want = [k for k in kinds if k in DERIVED_KINDS]
     if "encounter" in kinds or "loitering" in kinds:
-        written -= apply_anchorages(store, params, ports, run_id)
-    if "dark_rendezvous" in want:
-        written += _replace(store, "dark_rendezvous", dark_rendezvous(store, params), run_id)
+        written -= apply_anchorages(store, params, ports, run_id, spells_current)
+    holes = data_holes(store, params) if "gap" in kinds or "dark_rendezvous" in want else None
+    if "gap" in kinds and holes is not None:
+        mark_data_holes(store, params, holes)
+    if "dark_rendezvous" in want and holes is not None:
+        found = dark_rendezvous(store, params, holes)
+        written += _replace(store, "dark_rendezvous", found, run_id)
     if "identity_anomaly" in want:
         written += _replace(store, "identity_anomaly", identity_anomalies(store, params), run_id)
     annotate_ship_types(store)

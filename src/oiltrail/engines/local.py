@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS
+from oiltrail.detect.anchorages import stationary_spells
 from oiltrail.detect.kernels import (
     cell_partitions,
     port_lookup,
@@ -31,11 +32,12 @@ from oiltrail.detect.kernels import (
 from oiltrail.detect.params import DetectParams, parse_day
 from oiltrail.engines import partition
 from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
-from oiltrail.engines.derived import detect_derived
+from oiltrail.engines.derived import detect_derived, spell_key, spell_rules
 from oiltrail.errors import UsageError
 from oiltrail.kinds import KINDS, STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import ports_hash, read_ports
 from oiltrail.settings import get_settings
+from oiltrail.store.anchorages import ANCHORAGES_DDL, SPELLS_KEY, replace_spells, spells_key
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import (
     ensure_detect_tables,
@@ -46,6 +48,7 @@ from oiltrail.store.events import (
 )
 from oiltrail.store.reference import save_ports
 
+STATIC_MARK_KEY = "detect.static_mark"  # meta: "<last rowid>:<rows>" of static_reports
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
 PARALLEL_MIN_ROWS = 200_000  # below this, splitting costs more than it saves
 FAR_PAST = datetime(1900, 1, 1)
@@ -104,8 +107,9 @@ def _cell_job(samples: pa.Table, params: DetectParams) -> pa.Table:
     return run_cell_kernel(samples, params)
 
 
-def _cutoffs(store: Store, w0: datetime, ctx: timedelta) -> None:
-    """Per dirty vessel, a cut-off no stored event spans: temp table _cut(mmsi, t)."""
+def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -> None:
+    """Per dirty vessel, a cut-off no stored event spans (nor, with `spells`, a stored
+    stationary spell): temp table _cut(mmsi, t)."""
     con = store.con
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _cut AS
@@ -119,12 +123,15 @@ def _cutoffs(store: Store, w0: datetime, ctx: timedelta) -> None:
     # Numbered parameters: DuckDB binds an UPDATE's FROM subquery before its SET clause, so
     # plain `?` placeholders reached the INTERVAL cast with a kind name (issue 14).
     kind_params = ",".join(f"${i + 2}" for i in range(len(kinds)))
+    spans = f"""SELECT mmsi, start, "end" FROM events WHERE kind IN ({kind_params})"""
+    if spells:
+        spans += ' UNION ALL SELECT mmsi, start, "end" FROM stationary_spells'
     for _ in range(1000):
         changed = con.execute(
             f"""UPDATE _cut SET t = s.t0 - $1::INTERVAL FROM (
-                   SELECT c.mmsi, min(e.start) AS t0 FROM _cut c JOIN events e
-                   ON e.mmsi = c.mmsi AND e.kind IN ({kind_params})
-                   AND e.start < c.t AND e."end" >= c.t GROUP BY c.mmsi) s
+                   SELECT c.mmsi, min(e.start) AS t0 FROM _cut c JOIN ({spans}) e
+                   ON e.mmsi = c.mmsi AND e.start < c.t AND e."end" >= c.t
+                   GROUP BY c.mmsi) s
                 WHERE _cut.mmsi = s.mmsi""",
             [ctx, *kinds],
         ).fetchone()
@@ -186,20 +193,44 @@ def detect(
     upper = datetime.combine(d1 + timedelta(days=1), datetime.min.time()) if d1 else datetime.max
     run_id = hashlib.sha256(f"{started.isoformat()}|{key}".encode()).hexdigest()[:16]
     ctx = timedelta(hours=CONTEXT_H)
+    static_mark = _static_mark(store)
+    # Nothing appended since a run with this configuration: every kind, derived ones
+    # included, would come out as it is stored.
+    unchanged = (
+        not windowed
+        and not full
+        and w0 == datetime.max
+        and store.get_meta(STATIC_MARK_KEY) == static_mark
+    )
+    rules = spell_rules(params, kinds)
+    store.ensure(ANCHORAGES_DDL)
+    # The stored stationary spells are brought up to date by this run's own pass over the
+    # tracks when they were up to date before it (or it reads every vessel from the start).
+    # A spell is a slow run of at least min_spell_h: one that crosses a cut-off is stored
+    # (and so moves it) when the context before the first new position is at least that.
+    keep_spells = rules is not None and (
+        w0 == FAR_PAST or (spells_key(store) == rules and params.anchorage.min_spell_h <= CONTEXT_H)
+    )
     written = 0
     positions_read = vessels = 0
     with store.transaction():
         pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
-        if pos_kinds or "encounter" in kinds:
+        if pos_kinds or "encounter" in kinds or keep_spells:
             positions_read, vessels, written = _detect_positions(
-                store, params, kinds, port_table, w0, upper, ctx, run_id, parallel
+                store, params, kinds, port_table, w0, upper, ctx, run_id, parallel, keep_spells
             )
-        written += _detect_static(store, params, kinds, port_table, run_id)
-        written += detect_derived(store, params, kinds, run_id, port_table)
+        if rules is None:
+            store.set_meta(SPELLS_KEY, "")  # not kept by this run
+        if not unchanged:
+            written += _detect_static(store, params, kinds, port_table, run_id)
+            written += detect_derived(
+                store, params, kinds, run_id, port_table, spells_current=keep_spells
+            )
         origin = ports_from or describe_ports(ports)
         ports_digest = save_ports(store, port_table, origin)
         if not windowed:
             partition.save_fingerprints(store, prints, hashed_to)
+            store.set_meta(STATIC_MARK_KEY, static_mark)
             store.set_meta("detect.config", key)
         else:
             store.set_meta("detect.config", "windowed")  # the next plain run is a full one
@@ -250,22 +281,28 @@ def _detect_positions(
     ctx: timedelta,
     run_id: str,
     parallel: bool | None,
+    keep_spells: bool = False,
 ) -> tuple[int, int, int]:
+    """The kinds read from positions, and (`keep_spells`) the stored stationary spells, for
+    each dirty vessel from its cut-off; returns (positions read, vessels, events written)."""
     if w0 == datetime.max:
         return 0, 0, 0
     con = store.con
     pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
-    _cutoffs(store, w0, ctx)
+    _cutoffs(store, w0, ctx, spells=keep_spells)
     t_enc = _encounter_cutoff(store, w0, ctx) if "encounter" in kinds else None
     gap = timedelta(hours=params.encounter.max_interp_gap_h)
-    plan = partition.Plan(pos_kinds, None if t_enc is None else t_enc - gap)
+    plan = partition.Plan(
+        pos_kinds, None if t_enc is None else t_enc - gap,
+        params.anchorage if keep_spells else None,
+    )  # fmt: skip
     # More positions than OILTRAIL_DETECT_PARTITION_ROWS: read a vessel bucket at a time
     # (engines/partition.py), with the same events as a result.
     limit = partition.partition_rows()
     buckets = partition.vessel_buckets(store, plan, limit or partition.ALL_ROWS)
     enc_events: pa.Table | None = None
     if len(buckets.ranges) > 1:
-        read_v, read_e, vessels, vessel_events = partition.detect_positions(
+        read_v, read_e, vessels, vessel_events, spells = partition.detect_positions(
             store, params, plan, ports, parallel, buckets,
             _split_by_vessel, _map, PARALLEL_MIN_ROWS,
         )  # fmt: skip
@@ -291,6 +328,7 @@ def _detect_positions(
         port_lookup(ports, params)  # build once, before the threads share it
         jobs = [(part, ports, params, pos_kinds, False) for part in _split_by_vessel(positions, n)]
         results = _map(_vessel_job, jobs, use_pool) if pos_kinds else []
+        spells = stationary_spells(positions, params.anchorage) if keep_spells else None
         vessel_events = (
             pa.concat_tables([r[0] for r in results]) if results else EVENTS.empty_table()
         )
@@ -305,12 +343,15 @@ def _detect_positions(
     vessel_events = _starting_before(vessel_events, upper)
     kind_list = ",".join("?" * len(pos_kinds)) or "NULL"
     if pos_kinds:
-        con.execute(
-            f"""DELETE FROM events WHERE kind IN ({kind_list}) AND start < ? AND EXISTS (
-                SELECT 1 FROM _cut c WHERE c.mmsi = events.mmsi AND events.start >= c.t)""",
-            [*pos_kinds, upper],
-        )
+        for table in ("events", "suppressed_events"):  # suppressed ones are found again
+            con.execute(
+                f"""DELETE FROM {table} WHERE kind IN ({kind_list}) AND start < ? AND EXISTS (
+                    SELECT 1 FROM _cut c WHERE c.mmsi = {table}.mmsi AND {table}.start >= c.t)""",
+                [*pos_kinds, upper],
+            )
     written = insert_events(store, vessel_events, run_id)
+    if plan.spells is not None and spells is not None:
+        replace_spells(store, spells, w0 != FAR_PAST, spell_key(params.anchorage))
     if enc_events is not None and t_enc is not None:
         written += _write_encounters(store, enc_events, t_enc, upper, run_id)
     # The two passes (vessel kinds, encounters) read overlapping rows: report the larger.
@@ -354,10 +395,21 @@ def _write_encounters(
         start = events.column("start").cast(pa.int64()).to_numpy() // 1
         t0 = int((t_enc - datetime(1970, 1, 1)) / timedelta(microseconds=1))
         events = _starting_before(events.filter(pa.array(start >= t0)), upper)
-    store.con.execute(
-        "DELETE FROM events WHERE kind = 'encounter' AND start >= ? AND start < ?", [t_enc, upper]
-    )
+    for table in ("events", "suppressed_events"):
+        store.con.execute(
+            f"DELETE FROM {table} WHERE kind = 'encounter' AND start >= ? AND start < ?",
+            [t_enc, upper],
+        )
     return insert_events(store, events, run_id)
+
+
+def _static_mark(store: Store) -> str:
+    """The static reports' last rowid and count: reports are only ever appended, so an
+    unchanged mark means no report was added since it was saved."""
+    row = store.con.execute(
+        "SELECT coalesce(max(rowid), -1), count(*) FROM static_reports"
+    ).fetchone()
+    return f"{row[0]}:{row[1]}" if row else "-1:0"
 
 
 def _detect_static(

@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS
+from oiltrail.detect.anchorages import SPELLS, stationary_spells
 from oiltrail.detect.encounters import SAMPLES
 from oiltrail.detect.kernels import (
     STEP_US_PER_DAY,
@@ -49,7 +50,7 @@ from oiltrail.detect.kernels import (
     run_pair_kernel,
     run_vessel_kernels,
 )
-from oiltrail.detect.params import DetectParams
+from oiltrail.detect.params import AnchorageParams, DetectParams
 from oiltrail.errors import UsageError
 from oiltrail.settings import get_settings
 from oiltrail.store.catalog import Store
@@ -74,11 +75,17 @@ FanOut = Callable[[Callable[..., Any], list[tuple[Any, ...]], bool], list[Any]]
 
 @dataclass(frozen=True)
 class Plan:
-    """What to read: vessel kinds from each dirty vessel's cut-off (temp table `_cut`),
-    encounters from `enc_from` (None: no encounters)."""
+    """What to read: vessel kinds (and the stationary spells, when `spells` names their
+    rules) from each dirty vessel's cut-off (temp table `_cut`), encounters from `enc_from`
+    (None: no encounters)."""
 
     pos_kinds: tuple[str, ...]
     enc_from: datetime | None
+    spells: AnchorageParams | None = None
+
+    @property
+    def per_vessel(self) -> bool:
+        return bool(self.pos_kinds) or self.spells is not None
 
 
 @dataclass
@@ -99,7 +106,7 @@ def partition_rows() -> int:
 def _where(plan: Plan) -> tuple[str, list[Any]]:
     """The rows either pass needs, as a WHERE clause over positions p LEFT JOIN _cut c."""
     parts, args = [], []
-    if plan.pos_kinds:
+    if plan.per_vessel:
         parts.append("(c.t IS NOT NULL AND p.ts >= c.t)")
     if plan.enc_from is not None:
         parts.append("p.ts >= ?")
@@ -199,7 +206,7 @@ def _bucket_rows(store: Store, plan: Plan, lo: int, hi: int) -> pa.Table:
     """One bucket's positions, sorted as the local engine sorts them, with flags `v` (read by
     the vessel kinds) and `e` (read by the encounters)."""
     where, args = _where(plan)
-    v = "(c.t IS NOT NULL AND p.ts >= c.t)" if plan.pos_kinds else "FALSE"
+    v = "(c.t IS NOT NULL AND p.ts >= c.t)" if plan.per_vessel else "FALSE"
     e = "p.ts >= ?" if plan.enc_from is not None else "FALSE"
     flag_args = [plan.enc_from] if plan.enc_from is not None else []
     return store.con.execute(
@@ -225,15 +232,16 @@ def detect_positions(
     split: Split,
     fan_out: FanOut,
     parallel_min_rows: int,
-) -> tuple[int, int, int, pa.Table]:
+) -> tuple[int, int, int, pa.Table, pa.Table]:
     """The local engine's position pass, bucket by bucket. Returns (positions read by the
-    vessel kinds, by the encounters, vessels, vessel-kind events); writes nothing but the
-    temporary samples table (read by `encounter_events`)."""
+    vessel kinds, by the encounters, vessels, vessel-kind events, stationary spells); writes
+    nothing but the temporary samples table (read by `encounter_events`)."""
     workers = max(1, get_settings().workers)
     port_lookup(ports, params)  # build once, before the threads share it
     limit = partition_rows()
     read_v = read_e = vessels = 0
     events: list[pa.Table] = []
+    spells: list[pa.Table] = []
     with duckdb_memory(store.con):
         try:
             _new_samples(store)
@@ -252,6 +260,8 @@ def detect_positions(
                     jobs = [(p, ports, params, plan.pos_kinds) for p in split(pos, n)]
                     parts = fan_out(_vessel_kernels, jobs, use_pool)
                     events.extend(parts)
+                if plan.spells is not None and pos.num_rows:
+                    spells.append(stationary_spells(pos, plan.spells))
                 del pos
                 if plan.enc_from is not None and enc.num_rows:
                     chunks = max(n, -(-enc.num_rows // CHUNK_ROWS))
@@ -262,7 +272,8 @@ def detect_positions(
         except duckdb.OutOfMemoryException as exc:
             raise out_of_memory(exc) from exc
     vessel_events = pa.concat_tables(events) if events else EVENTS.empty_table()
-    return read_v, read_e, vessels, vessel_events
+    spell_table = pa.concat_tables(spells) if spells else SPELLS.empty_table()
+    return read_v, read_e, vessels, vessel_events, spell_table
 
 
 def _vessel_kernels(

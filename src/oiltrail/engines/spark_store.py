@@ -28,6 +28,7 @@ from oiltrail.engines.spark_session import require_spark
 from oiltrail.errors import UsageError
 from oiltrail.kinds import STATIC_KINDS, VESSEL_KINDS
 from oiltrail.reference.ports import read_ports
+from oiltrail.store.anchorages import ANCHORAGES_DDL
 from oiltrail.store.catalog import Store
 from oiltrail.store.events import ensure_detect_tables, input_hashes, insert_events, record_run
 from oiltrail.store.parquet import export_positions
@@ -103,10 +104,12 @@ def _replace_events(
     pos_kinds = [k for k in chosen if k not in STATIC_KINDS]
     if pos_kinds:
         marks = ",".join("?" * len(pos_kinds))
-        store.con.execute(
-            f"DELETE FROM events WHERE kind IN ({marks}) AND start >= ? AND start < ?",
-            [*pos_kinds, lo, hi or datetime.max],
-        )
+        store.ensure(ANCHORAGES_DDL)
+        for table in ("events", "suppressed_events"):  # suppressed ones are found again
+            store.con.execute(
+                f"DELETE FROM {table} WHERE kind IN ({marks}) AND start >= ? AND start < ?",
+                [*pos_kinds, lo, hi or datetime.max],
+            )
     static_kinds = [k for k in chosen if k in STATIC_KINDS]
     if static_kinds:  # static kinds are recomputed from all reports, as the local engine does
         marks = ",".join("?" * len(static_kinds))

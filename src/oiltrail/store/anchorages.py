@@ -23,7 +23,22 @@ ANCHORAGES_DDL: tuple[str, ...] = (
     # the places of the spells that make each anchorage's area (plus the link distance)
     """CREATE TABLE IF NOT EXISTS anchorage_spells (
         anchorage_id VARCHAR NOT NULL, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL)""",
+    # every vessel's stationary spells, kept by detect's pass over the tracks so that it
+    # learns the anchorages without reading the positions again (replaced per vessel from
+    # its cut-off, like the events)
+    """CREATE TABLE IF NOT EXISTS stationary_spells (
+        mmsi BIGINT NOT NULL, start TIMESTAMP NOT NULL, "end" TIMESTAMP NOT NULL,
+        lat DOUBLE NOT NULL, lon DOUBLE NOT NULL)""",
+    # the encounters and loitering events an anchorage suppressed, whole (the events columns
+    # and the anchorage's id): each run learns the anchorages again and puts back those no
+    # longer near one, so the events are what a run over the whole store would leave
+    """CREATE TABLE IF NOT EXISTS suppressed_events (
+        event_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, mmsi UINTEGER NOT NULL,
+        other_mmsi UINTEGER, start TIMESTAMP NOT NULL, "end" TIMESTAMP NOT NULL,
+        lat DOUBLE, lon DOUBLE, port VARCHAR, details VARCHAR, run_id VARCHAR,
+        anchorage_id VARCHAR)""",
 )
+SPELLS_KEY = "detect.spells"  # meta: the spell rules the stored spells were made with
 ANCHORAGE_COLUMNS = (
     "anchorage_id", "name", "lat", "lon", "radius_m", "vessels", "spells", "hours", "port",
     "port_distance_km", "first", "last",
@@ -44,6 +59,61 @@ def positions_for_spells(store: Store) -> Iterator[pa.Table]:
             "ORDER BY mmsi, ts, lat, lon, sog",
             [n, part],
         ).to_arrow_table()
+
+
+def replace_spells(store: Store, spells: pa.Table, from_cut: bool, key: str) -> None:
+    """Store `spells` (detect/anchorages.SPELLS) in place of the stored spells that start at
+    or after each vessel's cut-off (temp table `_cut`), or of all of them; `key` names the
+    spell rules they follow (read back by `spells_key`)."""
+    store.ensure(ANCHORAGES_DDL)
+    if from_cut:
+        store.con.execute(
+            """DELETE FROM stationary_spells WHERE EXISTS (SELECT 1 FROM _cut c
+               WHERE c.mmsi = stationary_spells.mmsi AND stationary_spells.start >= c.t)"""
+        )
+    else:
+        store.con.execute("DELETE FROM stationary_spells")
+    if spells.num_rows:
+        _spells = spells
+        store.con.execute(
+            'INSERT INTO stationary_spells SELECT mmsi, start, "end", lat, lon FROM _spells'
+        )
+    store.set_meta(SPELLS_KEY, key)
+
+
+def restore_suppressed(store: Store) -> None:
+    """Put every suppressed event back into the events (the caller then suppresses again
+    those near an anchorage learned now)."""
+    store.ensure(ANCHORAGES_DDL)
+    store.con.execute(
+        """INSERT OR REPLACE INTO events SELECT event_id, kind, mmsi, other_mmsi, start,
+           "end", lat, lon, port, details, run_id FROM suppressed_events"""
+    )
+    store.con.execute("DELETE FROM suppressed_events")
+
+
+def suppress(store: Store, event_ids: list[str], anchorage_ids: list[str]) -> None:
+    """Move these events out of the events table, into `suppressed_events`."""
+    _drop = pa.table({"event_id": event_ids, "anchorage_id": anchorage_ids})
+    store.con.execute(
+        """INSERT OR REPLACE INTO suppressed_events SELECT e.*, d.anchorage_id
+           FROM events e JOIN _drop d USING (event_id)"""
+    )
+    store.con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _drop)")
+
+
+def spells_key(store: Store) -> str | None:
+    """The spell rules the stored spells follow (None: none stored, or not kept up)."""
+    if not has_table(store, "stationary_spells"):
+        return None
+    return store.get_meta(SPELLS_KEY)
+
+
+def read_spells(store: Store) -> pa.Table:
+    """Every stored stationary spell (mmsi, start, end, lat, lon)."""
+    return store.con.execute(
+        'SELECT mmsi, start, "end", lat, lon FROM stationary_spells'
+    ).to_arrow_table()
 
 
 def save_anchorages(store: Store, rows: list[dict[str, Any]], area: pa.Table, run_id: str) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.records import DossierIdentity, iso_utc
 from oiltrail.store.catalog import Store
 from oiltrail.store.reads import has_table
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 SEARCH_COLUMNS = ("mmsi", "imo", "name", "names", "imos", "first", "last")
 _EVENT_SELECT = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
@@ -269,12 +272,18 @@ def thinned_tracks(
     cell_deg: float,
     bucket_s: int,
     mmsis: Sequence[int] = (),
-) -> list[tuple[int, int, float, float]]:
+) -> dict[str, NDArray[Any]]:
     """Positions in the box and time range thinned to one per vessel, grid cell (`cell_deg`)
-    and time bucket (`bucket_s`): (mmsi, epoch seconds, lat, lon), by vessel and time.
+    and time bucket (`bucket_s`), by vessel and time, as arrays: `mmsi`, `t` (the cell's first
+    epoch second), `lat` and `lon` (the mean of its positions), `n` (how many), and the cell's
+    integer indices `ci` (latitude), `cj` (longitude), `tb` (time bucket), from which coarser
+    levels are derived without reading the positions again.
 
     A hash aggregate, not a sort of every position: the cost grows with the positions in view
-    and the answer with what the map can draw."""
+    (a time range reads only the row groups of that time) and the answer with what the map can
+    draw."""
+    import numpy as np
+
     clause, params = _positions_where(box, start, end)
     where = [clause] if clause else []
     if mmsis:
@@ -282,13 +291,16 @@ def thinned_tracks(
         params += list(mmsis)
     sql_where = f"WHERE {' AND '.join(where)}" if where else ""
     cur = store.con.execute(
-        f"""SELECT mmsi, min(epoch(ts))::BIGINT AS t, avg(lat), avg(lon)
-            FROM positions {sql_where}
-            GROUP BY mmsi, floor(lat / ?), floor(lon / ?), floor(epoch(ts) / ?)
+        f"""SELECT mmsi, min(epoch(ts))::BIGINT AS t, avg(lat) AS lat, avg(lon) AS lon,
+                   count(*)::BIGINT AS n, ci, cj, tb
+            FROM (SELECT mmsi, ts, lat, lon, floor(lat / ?)::BIGINT AS ci,
+                         floor(lon / ?)::BIGINT AS cj, floor(epoch(ts) / ?)::BIGINT AS tb
+                  FROM positions {sql_where})
+            GROUP BY mmsi, ci, cj, tb
             ORDER BY mmsi, t""",
-        [*params, cell_deg, cell_deg, bucket_s],
+        [cell_deg, cell_deg, bucket_s, *params],
     )
-    return [(int(m), int(t), float(la), float(lo)) for m, t, la, lo in cur.fetchall()]
+    return {k: np.asarray(v) for k, v in cur.fetchnumpy().items()}
 
 
 def events_added_since(

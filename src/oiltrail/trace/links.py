@@ -170,6 +170,7 @@ def find_delivery(ctx: Context, receiver: int, after: datetime) -> Link | None:
         g
         for g in ctx.of(receiver, "gap")
         if after - timedelta(hours=1) <= g.start <= after + window
+        and not g.details.get("data_hole")  # the archive was silent, not the ship
     ]
     if visits:
         visit = min(visits, key=lambda e: e.start)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -14,6 +15,8 @@ from oiltrail.store import Store
 router = APIRouter(tags=["map"])
 StoreDep = Annotated[Store, Depends(read_store)]
 MAX_MMSIS = 200
+_STATUS: dict[tuple[Any, ...], dict[str, Any]] = {}  # the latest store version's counts
+_LOCK = threading.Lock()
 
 
 @router.get("/tracks", response_model=TracksOut)
@@ -38,7 +41,16 @@ def tracks(
 
 @router.get("/status", response_model=StatusOut)
 def status(store: StoreDep) -> dict[str, Any]:
-    """The store's counts and time span (`oiltrail status`)."""
+    """The store's counts and time span (`oiltrail status`), counted once per store version."""
     from oiltrail.store.status import store_status
+    from oiltrail.store.vessel_reads import store_version
 
-    return store_status(store)
+    version = store_version(store)
+    with _LOCK:
+        found = _STATUS.get(version)
+    if found is None:
+        found = store_status(store)
+        with _LOCK:
+            _STATUS.clear()
+            _STATUS[version] = found
+    return found
