@@ -36,10 +36,12 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[dict]]:
             detect(store)
             out[seed] = evaluate_store(store, d / "truth_events.csv")
             anchored = _anchored_decoy(store, d)
+            dark = _dark_decoys(store, d)
         out[seed].append(
             {
                 "kinds": Counter(e["kind"] for e in read_truth(d / "truth_events.csv")),
                 "anchored": anchored,
+                "dark_decoys": dark,
             }
         )
     return out
@@ -58,6 +60,38 @@ def _anchored_decoy(store: Store, folder: Path) -> dict[str, object]:
     ).fetchone()
     names = [a["name"] for a in read_anchorages(store) if set(ships) <= set(a["evidence"]["mmsis"])]
     return {"events": n[0] if n else None, "anchorages": names}
+
+
+def _dark_decoys(store: Store, folder: Path) -> dict[str, dict[str, object]]:
+    """Per decoy pair (dark far apart, dark at one place a day apart, an IMO handed over): the
+    kinds of the events detect wrote for either ship."""
+    meta = json.loads((folder / "scenario.json").read_text())
+    out: dict[str, dict[str, object]] = {}
+    for d in meta["decoys"]:
+        if d["kind"] not in ("dark_far_apart", "dark_same_place_a_day_apart", "imo_handover"):
+            continue
+        rows = store.con.execute(
+            """SELECT kind, mmsi, other_mmsi FROM events WHERE kind IN
+               ('gap', 'dark_rendezvous', 'identity_anomaly', 'identity_change')
+               AND (mmsi IN (?, ?) OR other_mmsi IN (?, ?))""",
+            [d["mmsi"], d["other_mmsi"]] * 2,
+        ).fetchall()
+        out[d["kind"]] = {"kinds": Counter(r[0] for r in rows), "ships": {r[1] for r in rows}}
+    return out
+
+
+def test_dark_decoys_make_gaps_but_no_rendezvous_and_a_handover_no_anomaly(
+    scores: dict[int, list[dict]],
+) -> None:
+    for seed in SEEDS:
+        dark = scores[seed][-1]["dark_decoys"]
+        assert set(dark) == {"dark_far_apart", "dark_same_place_a_day_apart", "imo_handover"}
+        for kind in ("dark_far_apart", "dark_same_place_a_day_apart"):
+            found = dark[kind]
+            assert found["kinds"]["gap"] == 2 and len(found["ships"]) == 2, (seed, kind, found)
+            assert found["kinds"]["dark_rendezvous"] == 0, (seed, kind, found)
+        handover = dark["imo_handover"]["kinds"]
+        assert handover["identity_change"] == 1 and handover["identity_anomaly"] == 0, seed
 
 
 def test_ships_at_a_learned_anchorage_have_no_encounter_or_loitering(

@@ -197,6 +197,24 @@ def test_decoys_absent_from_truth(truth: list[dict[str, Any]], meta: dict[str, A
                 and _ts(e["end"]) >= t
                 for e in truth
             )
+    rdv_pairs = {
+        frozenset((int(e["mmsi"]), int(e["other_mmsi"]))) for e in _of(truth, "dark_rendezvous")
+    }
+    gap_ships = {int(e["mmsi"]) for e in _of(truth, "gap")}
+    dark = [d for d in decoys if d["kind"] in ("dark_far_apart", "dark_same_place_a_day_apart")]
+    assert len(dark) == 2
+    for d in dark:  # both ships go dark, and not together
+        assert {d["mmsi"], d["other_mmsi"]} <= gap_ships, d
+        assert frozenset((d["mmsi"], d["other_mmsi"])) not in rdv_pairs, d
+    (handover,) = [d for d in decoys if d["kind"] == "imo_handover"]
+    anomalies = {int(e["mmsi"]) for e in _of(truth, "identity_anomaly")}
+    anomalies |= {int(e["other_mmsi"]) for e in _of(truth, "identity_anomaly") if e["other_mmsi"]}
+    assert not {handover["mmsi"], handover["other_mmsi"]} & anomalies
+    assert any(
+        e["details"].get("change") == "same_imo_new_mmsi"
+        and int(e["mmsi"]) == handover["other_mmsi"]
+        for e in _of(truth, "identity_change")
+    )
     assert json.dumps(decoys)
 
 

@@ -1,6 +1,8 @@
 """Dark-activity stories (docs/dark.md), planted after the rest of the fleet: a tanker under a
 fraudulent IMO, a "zombie" hull sailing under another ship's IMO far away, and ships anchored
-together outside a port's radius (a decoy: an anchorage, never an encounter).
+together outside a port's radius (a decoy: an anchorage, never an encounter), and the dark
+decoys that must not become a dark rendezvous: two tankers dark at the same time 400+ km apart,
+and two tankers dark at the same place a day apart.
 
 Ground truth comes from the definitions over the emitted rows (simulate/truth_dark.py), so a
 story that does not come off (a zombie that happens to sail close) is simply not in the truth.
@@ -13,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from oiltrail.geodesy import haversine_m
 from oiltrail.simulate.fleet import MID_DPRK, SHIP_TYPE_TANKER, Registry, Vessel
 from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import WAYPOINTS
@@ -26,6 +29,13 @@ EAST_PORTS = ("Hamada Ko", "Maizuru Ko")
 # 10 km from every port, so without learned anchorages each close pair is an "encounter".
 ANCHORAGE_SPOT = (34.90, 129.15)
 ANCHORED_SHIPS = 6
+# Dark decoys. Far apart: one tanker goes dark in the Yellow Sea at YS_C, another at the same
+# time off the Korea Strait at SK_1 (about 420 km away); each reappears further on its lane.
+DARK_APART = (("YS_S", "YS_C", "YS_N"), ("KS_W", "SK_1", "JJ_E"))
+# Same place, a day apart: two tankers switch off at SJ_W (open water in the Sea of Japan, far
+# from the STS and loitering spots), the second 24-30 h after the first.
+DARK_SAME_PLACE = (("SJ_S", "SJ_W", "SJ_C"), ("SJ_C", "SJ_W", "SJ_S"))
+DARK_H = (13.0, 18.0)  # each decoy's silence: over the 12 h gap threshold
 
 
 def bad_check_digit(imo: int) -> int:
@@ -74,6 +84,7 @@ def plant_dark_stories(
         _shuttle(zombie, EAST_PORTS, rng, end_s)
         vessels.append(zombie)
     _anchored_together(vessels, decoys, reg, rng, end_s)
+    _dark_decoys(vessels, decoys, reg, rng, end_s)
 
 
 def _anchored_together(
@@ -98,3 +109,54 @@ def _anchored_together(
         mmsis.append(v.mmsi)
     decoys.append({"kind": "anchored_together", "mmsis": mmsis, "near_port": "Pusan",
                    "start_s": t0})  # fmt: skip
+
+
+def _dark_spell(
+    v: Vessel, legs: tuple[str, str, str], t_off: float, rng: np.random.Generator, end_s: float
+) -> float:
+    """Sail `legs[0]` -> `legs[1]`, arriving at `t_off`; dark from there to `legs[2]` and on
+    for 13-18 h in all; then trade. Returns when the vessel reappears."""
+    begin_towards(v, [WAYPOINTS[legs[0]], WAYPOINTS[legs[1]]], v.speed_kn, t_off)
+    v.track.move([WAYPOINTS[legs[2]]], v.speed_kn, emit=False)
+    rest = rng.uniform(*DARK_H) * HOUR - (v.track.now - t_off)
+    if rest > 0:
+        v.track.stay(rest, "dark", emit=False, label="decoy:dark")
+    back = v.track.now
+    v.destination = legs[2]
+    trade(v, rng, end_s)
+    return back
+
+
+def _dark_decoys(
+    vessels: list[Vessel],
+    decoys: list[dict[str, Any]],
+    reg: Registry,
+    rng: np.random.Generator,
+    end_s: float,
+) -> None:
+    """Two tankers dark at once far apart, and two dark at one place a day apart."""
+    t0 = float(rng.uniform(0.2, 0.5) * end_s)
+    pair, ends = [], []
+    for k, legs in enumerate(DARK_APART):
+        v = new_vessel(reg, rng, len(vessels), "dark_apart", feed="nmea",
+                       ship_type=SHIP_TYPE_TANKER)  # fmt: skip
+        v.speed_kn = max(v.speed_kn, 10.0)
+        ends.append(_dark_spell(v, legs, t0 + k * float(rng.uniform(0, 0.5)) * HOUR, rng, end_s))
+        vessels.append(v)
+        pair.append(v.mmsi)
+    apart = haversine_m(*WAYPOINTS[DARK_APART[0][1]], *WAYPOINTS[DARK_APART[1][1]])
+    decoys.append({"kind": "dark_far_apart", "mmsi": pair[0], "other_mmsi": pair[1],
+                   "distance_km": round(float(apart) / 1000), "start_s": t0,
+                   "end_s": min(ends)})  # fmt: skip
+    t1 = float(rng.uniform(0.15, 0.45) * end_s)
+    pair = []
+    for k, legs in enumerate(DARK_SAME_PLACE):
+        v = new_vessel(reg, rng, len(vessels), "dark_same_place", feed="nmea",
+                       ship_type=SHIP_TYPE_TANKER)  # fmt: skip
+        v.speed_kn = max(v.speed_kn, 10.0)
+        _dark_spell(v, legs, t1 + k * float(rng.uniform(24, 30)) * HOUR, rng, end_s)
+        vessels.append(v)
+        pair.append(v.mmsi)
+    decoys.append({"kind": "dark_same_place_a_day_apart", "mmsi": pair[0],
+                   "other_mmsi": pair[1], "place": DARK_SAME_PLACE[0][1],
+                   "start_s": t1})  # fmt: skip

@@ -103,7 +103,12 @@ def build(s: ScenarioSettings) -> Built:
             vessels.append(lo)
     for k in range(1 if s.days < 10 else 2):
         vessels.append(build_renamed(len(vessels), reg, rng, end_s, k))
-    vessels.append(build_reflagged(len(vessels), reg, rng, end_s))
+    reflagged = build_reflagged(len(vessels), reg, rng, end_s)
+    vessels.append(reflagged)
+    (_, old, *_), (t_switch, new, *_) = reflagged.identities
+    # one IMO on two MMSIs, handed over cleanly in port: an identity change, never a shared IMO
+    decoys.append({"kind": "imo_handover", "mmsi": old, "other_mmsi": new, "imo": reflagged.imo,
+                   "start_s": t_switch})  # fmt: skip
     plant_decoys(vessels, decoys, reg, rng, end_s)
     for _ in range(s.vessels):
         feed = "nmea" if rng.random() < 2 / 3 else "csv"
