@@ -26,6 +26,7 @@ ROW_COMMANDS = (
     "routes",
     "lists show",
     "check-claims",
+    "vessel",
 )
 
 

@@ -856,22 +856,33 @@ def report_cmd(
 def vessel_cmd(
     vessel: Annotated[str, typer.Argument(help="An MMSI, IMO1234567 or a name.")],
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """A vessel's dossier: identities over time, track, events, list hits with reasons,
-    ownership paths, chains (the page `oiltrail serve` shows; docs/serve.md)."""
+    ownership paths, chains (the page `oiltrail serve` shows; docs/serve.md). csv: one row
+    per value (section, index, field, value); json: the document of GET /vessels/{mmsi}."""
     import json
 
-    from oiltrail.graph.dossier import dossier, print_dossier
-    from oiltrail.render import check_format
+    from oiltrail.graph.dossier import DOSSIER_ROW_COLUMNS, dossier, dossier_rows, print_dossier
+    from oiltrail.render import PIPE_WIDTH, emit, write_text
 
-    check_format(fmt, ("table", "json"))
+    checked_output(fmt, out)
+    out = None if out is not None and str(out) == "-" else out
     with open_db(db, "cache") as store:
         found = dossier(store, vessel)
     if fmt == "json":
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
-    else:
+        write_text(json.dumps(found, ensure_ascii=False, indent=2) + "\n", out)
+    elif fmt == "csv":
+        emit(dossier_rows(found), DOSSIER_ROW_COLUMNS, "csv", out)
+    elif out is None:
         print_dossier(found)
+    else:  # the tables as printed, at full width, without colours
+        from rich.console import Console
+
+        with out.open("w", encoding="utf-8") as f:
+            print_dossier(found, Console(file=f, width=PIPE_WIDTH, no_color=True, highlight=False))
+        err_console.print(f"wrote the dossier of {found['mmsi']} to {out}", highlight=False)
 
 
 @command("serve")

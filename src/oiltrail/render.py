@@ -78,8 +78,10 @@ def emit(
     fmt: str = "table",
     out: Path | None = None,
     title: str | None = None,
+    target: Console | None = None,
 ) -> None:
-    """Write `rows` (dicts) with `columns` in `fmt` to `out` or standard output."""
+    """Write `rows` (dicts) with `columns` in `fmt` to `out` or standard output (a table: to
+    `target` when given, a console writing to a file)."""
     check_format(fmt)
     if fmt == "table" and out is None:
         table = Table(title=title)
@@ -87,7 +89,8 @@ def emit(
             table.add_column(c)
         for row in rows:
             table.add_row(*["" if row.get(c) is None else str(_plain(row.get(c))) for c in columns])
-        target = console if console.is_terminal else Console(width=PIPE_WIDTH)
+        if target is None:
+            target = console if console.is_terminal else Console(width=PIPE_WIDTH)
         target.print(table)
         return
     text = rows_to_json(rows, columns) if fmt == "json" else rows_to_csv(rows, columns)

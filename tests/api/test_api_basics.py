@@ -95,6 +95,10 @@ def test_events_filters(live: Live) -> None:
     assert 0 < box["total"] < 4
     paged = live.client.get("/events", params={"limit": 2, "offset": 1}).json()
     assert len(paged["items"]) == 2 and paged["total"] > 2
+    full = live.client.get("/events", params={"kind": "encounter"}).json()["items"]
+    bare = live.client.get("/events", params={"kind": "encounter", "details": "false"}).json()
+    assert all(e["details"] for e in full) and [e["details"] for e in bare["items"]] == [{}] * 4
+    assert [{**e, "details": {}} for e in full] == bare["items"]  # the rest as it was
 
 
 @pytest.mark.parametrize(
@@ -104,6 +108,7 @@ def test_events_filters(live: Live) -> None:
         ("/vessels/abc", {}, 422),
         ("/vessels/-5", {}, 422),
         ("/events", {"kind": "teleport"}, 422),
+        ("/events", {"details": "maybe"}, 422),
         ("/events", {"bbox": "0,0,500,1"}, 422),
         ("/events", {"bbox": "10,10,0,0"}, 422),
         ("/events", {"bbox": "nan,0,1,1"}, 422),

@@ -57,6 +57,33 @@ def test_vessel_dossier_on_the_command_line(demo_db: Path) -> None:
     assert table.exit_code == 0 and "PAEK MA" in table.output and "ownership paths" in table.output
 
 
+def test_vessel_dossier_to_files_in_each_format(demo_db: Path, tmp_path: Path) -> None:
+    """-o writes what --format would print: the JSON document, one CSV row per value, the
+    tables at full width without colour codes."""
+    import csv
+
+    files = {fmt: tmp_path / f"paek.{fmt}" for fmt in ("json", "csv", "table")}
+    for fmt, path in files.items():
+        args = ["vessel", "445944506", "--db", str(demo_db), "--format", fmt, "-o", str(path)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    found = json.loads(files["json"].read_text(encoding="utf-8"))
+    assert found["name"] == "PAEK MA" and found["events"]
+    rows = list(csv.DictReader(files["csv"].open(encoding="utf-8")))
+    assert list(rows[0]) == ["section", "index", "field", "value"]
+    cell = {(r["section"], int(r["index"]), r["field"]): r["value"] for r in rows}
+    assert cell[("vessel", 0, "name")] == "PAEK MA"
+    assert cell[("track", 0, "positions")] == str(found["track"]["positions"])
+    last = len(found["events"]) - 1
+    assert cell[("events", last, "event_id")] == found["events"][last]["event_id"]
+    assert ("screening", 0, "entity_id") in cell
+    text = files["table"].read_text(encoding="utf-8")
+    assert text.startswith("PAEK MA — MMSI 445944506") and "identities" in text
+    assert "\x1b[" not in text  # no colour codes in a file
+    bad = runner.invoke(app, ["vessel", "445944506", "--db", str(demo_db), "--format", "xml"])
+    assert bad.exit_code == 2 and "unknown format 'xml'" in bad.output
+
+
 @pytest.mark.parametrize(
     ("arg", "code", "text"),
     [

@@ -151,6 +151,20 @@ def _install_errors(app: FastAPI) -> None:
         return _error(500, f"internal error: {type(exc).__name__} (a bug: see the server log)")
 
 
+def _warm(gate: StoreGate) -> None:
+    """What the first page asks of a new server, computed at start (in a thread): the store's
+    status and the map's cached levels."""
+    from oiltrail.api.routes.maps import status_of
+    from oiltrail.api.tracks import warm
+
+    try:
+        with gate.read() as store:
+            status_of(store)
+            warm(store)
+    except Exception:  # a busy or empty store: the first requests compute them instead
+        return
+
+
 def create_app(config: ServeConfig) -> FastAPI:
     """The FastAPI app serving `config.db`; every route but /healthz wants the token."""
     from fastapi.staticfiles import StaticFiles
@@ -172,9 +186,7 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        from oiltrail.api.tracks import warm
-
-        warming = threading.Thread(target=warm, args=(gate,), daemon=True)
+        warming = threading.Thread(target=_warm, args=(gate,), daemon=True)
         warming.start()
         yield
         warming.join(timeout=120)  # DuckDB must not be mid-query when the process ends

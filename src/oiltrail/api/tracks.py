@@ -136,13 +136,9 @@ def _names(store: Store, mmsis: list[int]) -> dict[int, str]:
     return {m: known.get(m, "") for m in mmsis}
 
 
-def warm(gate: Any) -> None:
-    """Build the cached levels before the first map asks (run in a thread at start)."""
-    try:
-        with gate.read() as store:
-            _levels(store)
-    except Exception:  # a busy or empty store: the first request builds them instead
-        return
+def warm(store: Store) -> None:
+    """Build this store version's cached levels (at start, before the first map asks)."""
+    _levels(store)
 
 
 def tracks_json(

@@ -8,9 +8,10 @@ loaded; the bundled watchlist is loaded into a writable one).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.errors import NotFoundError, UsageError
@@ -25,6 +26,9 @@ from oiltrail.store import Store
 from oiltrail.store import vessel_reads as reads
 from oiltrail.store.chains import CHAIN_COLUMNS, read_chains
 from oiltrail.store.vessel_reads import like_pattern
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MAX_QUERY_CHARS = 200
 _MMSI = re.compile(r"^\s*(\d{9})\s*$")
@@ -144,9 +148,37 @@ def dossier(store: Store, text: str) -> dict[str, Any]:
     }
 
 
-def print_dossier(found: dict[str, Any]) -> None:
-    """The dossier as tables, section by section (`oiltrail vessel`)."""
-    from oiltrail.render import console, emit
+DOSSIER_ROW_COLUMNS = ("section", "index", "field", "value")
+DOSSIER_SECTIONS = ("identities", "events", "screening", "paths", "chains", "links")
+
+
+def dossier_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dossier as rows of (section, index, field, value), every value of its JSON once
+    (`oiltrail vessel --format csv`): the vessel's own fields, its track's, then each item of
+    each section, numbered from 0 (lists and objects as JSON text)."""
+    rows: list[dict[str, Any]] = []
+    for field, value in found.items():
+        if field != "track" and field not in DOSSIER_SECTIONS:
+            rows.append({"section": "vessel", "index": 0, "field": field, "value": value})
+    for field, value in (found.get("track") or {}).items():
+        rows.append({"section": "track", "index": 0, "field": field, "value": value})
+    for section in DOSSIER_SECTIONS:
+        for index, item in enumerate(found.get(section) or []):
+            for field, value in item.items():
+                rows.append({"section": section, "index": index, "field": field, "value": value})
+    return rows
+
+
+def print_dossier(found: dict[str, Any], target: Console | None = None) -> None:
+    """The dossier as tables, section by section (`oiltrail vessel`), to the terminal or to
+    `target` (a file's console)."""
+    from oiltrail.render import console as terminal
+    from oiltrail.render import emit
+
+    console = target or terminal
+
+    def table(rows: list[dict[str, Any]], columns: Sequence[str], title: str) -> None:
+        emit(rows, columns, "table", title=title, target=target)
 
     head = f"{found['name'] or '(no name)'} — MMSI {found['mmsi']}"
     if found["imo"]:
@@ -164,18 +196,13 @@ def print_dossier(found: dict[str, Any]) -> None:
         f"track: {track['positions']} positions, {track['first']} .. {track['last']}",
         highlight=False,
     )
-    emit(found["identities"], DossierIdentity.COLUMNS, "table", title="identities")
+    table(found["identities"], DossierIdentity.COLUMNS, "identities")
     events = [{**e, "details": ""} for e in found["events"]]
-    emit(events, [c for c in EVENT_COLUMNS if c != "details"], "table", title="events")
+    table(events, [c for c in EVENT_COLUMNS if c != "details"], "events")
     hit_cols = ("entity_id", "name", "schema", "score", "match", "lists", "reasons")
-    emit(found["screening"], hit_cols, "table", title="list hits")
+    table(found["screening"], hit_cols, "list hits")
     if found["paths"]:
-        emit(
-            found["paths"],
-            ("hops", "sanctioned", "lists", "risk", "path"),
-            "table",
-            title="ownership paths",
-        )
+        table(found["paths"], ("hops", "sanctioned", "lists", "risk", "path"), "ownership paths")
     if found["chains"]:
         cols = (
             "chain_id",
@@ -188,7 +215,7 @@ def print_dossier(found: dict[str, Any]) -> None:
             "barrels_mid",
             "confidence",
         )
-        emit(found["chains"], cols, "table", title="chains")
+        table(found["chains"], cols, "chains")
     for link in found["links"]:
         console.print(
             f"link: {link.get('stage')}: {link.get('from')} -> {link.get('to')} "

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SEARCH_COLUMNS = ("mmsi", "imo", "name", "names", "imos", "first", "last")
 _EVENT_SELECT = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+_EVENT_SELECT_BARE = ", ".join("NULL" if c == "details" else f'"{c}"' for c in EVENT_COLUMNS)
 
 
 def like_pattern(text: str) -> str:
@@ -192,9 +193,11 @@ def events_matching(
     end: datetime | None = None,
     limit: int = 500,
     offset: int = 0,
+    details: bool = True,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Events of these kinds, of this vessel (either party), in the box (min_lon, min_lat,
-    max_lon, max_lat) and overlapping [start, end], by start: (how many match, one page)."""
+    max_lon, max_lat) and overlapping [start, end], by start: (how many match, one page).
+    Without `details` each row's details are left empty (a map needs only where and when)."""
     where: list[str] = []
     params: list[Any] = []
     if start is not None:
@@ -215,7 +218,8 @@ def events_matching(
     sql_where = f"WHERE {' AND '.join(where)}" if where else ""
     total = store.con.execute(f"SELECT count(*) FROM events {sql_where}", list(params)).fetchone()
     cur = store.con.execute(
-        f"SELECT {_EVENT_SELECT} FROM events {sql_where} ORDER BY start, kind, mmsi, event_id "
+        f"SELECT {_EVENT_SELECT if details else _EVENT_SELECT_BARE} FROM events {sql_where} "
+        "ORDER BY start, kind, mmsi, event_id "
         "LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )

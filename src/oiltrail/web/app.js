@@ -16,6 +16,7 @@ let map = null;
 let trackTimer = null;
 let trackRequest = 0;
 let ready = null; // resolves when the store's time span and the watchlist are known
+let mapLoaded = null; // resolves when the map has its style and land drawn
 
 // --- small DOM helpers: text only -------------------------------------------------------------
 
@@ -158,7 +159,8 @@ function initMap(view) {
     },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
-  map.on("load", () => { document.body.dataset.mapLoaded = "1"; loadTracks(); });
+  mapLoaded = new Promise((resolve) => map.on("load", resolve));
+  map.on("load", () => { document.body.dataset.mapLoaded = "1"; });
   map.on("moveend", () => { scheduleTracks(); saveState(); });
   map.on("click", "tracks", (e) => { const f = e.features[0]; if (f) openVessel(f.properties.mmsi); });
   map.on("click", "events", (e) => { const f = e.features[0]; if (f) eventPopup(f, e.lngLat); });
@@ -186,6 +188,8 @@ function scheduleTracks() {
   trackTimer = setTimeout(loadTracks, 200);
 }
 
+// The view's tracks, events and anchorages; the first view's are asked for while the map is
+// still loading (its library, worker and land), and drawn once it has loaded.
 async function loadTracks() {
   if (!map || !state.token) return;
   try { await ready; } catch { return; }
@@ -194,9 +198,10 @@ async function loadTracks() {
   try {
     const [tracks, events, anch] = await Promise.all([
       api(`/tracks?${query({ ...common, zoom: Math.floor(map.getZoom()) })}`),
-      api(`/events?${query({ ...common, limit: 5000 })}`),
+      api(`/events?${query({ ...common, limit: 5000, details: "false" })}`),
       api("/anchorages?limit=5000"),
     ]);
+    await mapLoaded;
     if (mine !== trackRequest) return; // a newer view was asked for meanwhile
     const selected = Number(state.vessel);
     map.getSource("tracks").setData({
@@ -221,8 +226,13 @@ async function loadTracks() {
         type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [a.lon, a.lat] },
       })),
     });
-    document.body.dataset.tracks = String(tracks.tracks.length);
-    document.body.dataset.events = String(events.items.length);
+    // marked once the map has drawn them (its next idle: the worker has cut them into tiles)
+    map.once("idle", () => {
+      if (mine !== trackRequest) return;
+      if (!document.body.dataset.tracks) document.body.dataset.firstDrawnMs = String(Math.round(performance.now()));
+      document.body.dataset.tracks = String(tracks.tracks.length);
+      document.body.dataset.events = String(events.items.length);
+    });
     status(`${tracks.tracks.length} tracks, ${tracks.points} points (cell ${tracks.cell_deg.toFixed(3)}°), ${events.total} events in view`);
   } catch (err) {
     status(`map: ${err.message}`);
@@ -473,9 +483,11 @@ async function start() {
       saveState();
     });
   }
-  // the map starts loading (library, land) while the store's time span is asked for
+  // the map starts loading (library, land) while the store's time span, and then the view's
+  // tracks, are asked for
   ready = Promise.all([api("/status"), api("/watchlist")]);
   if (!map) initMap(view);
+  const firstView = loadTracks();
   try {
     const [st, watch] = await ready;
     $("simulated").hidden = !st.simulated;
@@ -487,8 +499,7 @@ async function start() {
   showTab(state.tab);
   if (state.vessel) openVessel(state.vessel);
   if (state.chain && state.tab !== "chains") openChain(state.chain, false);
-  pollAlerts();
-  setInterval(pollAlerts, 5000);
+  firstView.finally(() => { pollAlerts(); setInterval(pollAlerts, 5000); }); // after the map
 }
 
 start();

@@ -42,6 +42,11 @@ def tracks(
 @router.get("/status", response_model=StatusOut)
 def status(store: StoreDep) -> dict[str, Any]:
     """The store's counts and time span (`oiltrail status`), counted once per store version."""
+    return status_of(store)
+
+
+def status_of(store: Store) -> dict[str, Any]:
+    """`oiltrail status` of this store version (counted at the first ask, or at start)."""
     from oiltrail.store.status import store_status
     from oiltrail.store.vessel_reads import store_version
 

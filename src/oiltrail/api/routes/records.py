@@ -29,9 +29,11 @@ def events(
     bbox: BBoxQ = None,
     limit: Limit = 500,
     offset: Offset = 0,
+    details: Annotated[bool, Query(description="false: each row's details left empty")] = True,
 ) -> dict[str, Any]:
     """Events overlapping [start, end], in the box, of these kinds, of this vessel (either
-    party): the columns of `oiltrail events`, by start."""
+    party): the columns of `oiltrail events`, by start (`details=false`, as the map asks:
+    the details left empty)."""
     from oiltrail.kinds import KINDS
     from oiltrail.store.vessel_reads import events_matching
 
@@ -50,5 +52,6 @@ def events(
         end=last,
         limit=limit,
         offset=offset,
+        details=details,
     )
     return {"total": total, "limit": limit, "offset": offset, "items": items}
