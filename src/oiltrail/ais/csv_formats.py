@@ -261,11 +261,12 @@ class CsvReader:
         canon = _canonical_frame(df, self.fmt, cols)
         reason = _unparseable(df, canon, cols)
         bad = np.flatnonzero(reason != "")
-        all_cols = [pl.col(h).fill_null("") for h in self.names]
-        raw_text = df.select(pl.concat_str(all_cols, separator=",").alias("raw"))["raw"]
-
         def raw_of(rows: np.ndarray) -> list[str]:
-            return [str(raw_text[int(r)]) for r in rows]
+            """The rows' text as read (only quarantined rows need it: not made for the rest)."""
+            all_cols = [pl.col(h).fill_null("") for h in self.names]
+            picked = df[pl.Series(np.asarray(rows, np.int64))]
+            raw = picked.select(pl.concat_str(all_cols, separator=",").alias("raw"))["raw"]
+            return [str(r) for r in raw]
 
         if len(bad):
             lines = canon["line"].to_numpy()[bad]
