@@ -17,10 +17,18 @@ $(UV):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; } || \
 	  echo "ICU headers missing: install libicu-dev and pkg-config"
 	$(UV) sync --frozen --all-extras --compile-bytecode --python $(PYTHON)
+	touch $@
+
+# Ingest's kernels: numba's JIT cache, and the same kernels compiled ahead of time into an
+# extension module, so that an ingest imports no numba (src/oiltrail/ais/compiled.py). Without
+# a C compiler the build says so and ingest uses the JIT kernels. Redone when a kernel changes.
+KERNEL_SOURCES := $(addprefix src/oiltrail/ais/,nmea_kernel.py payload_kernel.py repeat_kernel.py sixbit.py)
+.venv/.kernels: .venv/.synced $(KERNEL_SOURCES) src/oiltrail/ais/aot_build.py
+	$(RUN) python -m oiltrail.ais.aot_build
 	$(RUN) python -c "from oiltrail.store.ingest import compile_kernels; compile_kernels()"
 	touch $@
 
-setup: .venv/.synced
+setup: .venv/.synced .venv/.kernels
 
 # Debian's chromium for the report's browser tests (Playwright's own download does not work here).
 browser:

@@ -13,6 +13,7 @@ import pyarrow as pa
 from detect_synth import SEA, T0, h, legs, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rigour.ids import IMO
 from typer.testing import CliRunner
 
 from oiltrail.ais.schema import STATIC
@@ -104,6 +105,12 @@ def test_the_stored_flag_agrees_with_the_check_digit_rule(values: list[int]) -> 
     ok, _ = valid_imo(np.array(values, dtype=np.int64))
     assert [bool(g[0]) for g in got] == [not v for v in ok.tolist()]
     assert all((check_digit(v) == v % 10) == bool(o) for v, o in zip(values, ok, strict=True))
+    assert ok.tolist() == [IMO.is_valid_vessel(f"{v:07d}") for v in values]  # rigour's rule
+
+
+def test_valid_imo_refuses_what_is_not_seven_digits() -> None:
+    ok, failed = valid_imo(np.array([0, 9074729, 907472, 19074729, 9074728], dtype=np.int64))
+    assert ok.tolist() == [False, True, False, False, False] and failed == 3
 
 
 def _static(rows: list[tuple[int, datetime, int | None, int | None]]) -> pa.Table:

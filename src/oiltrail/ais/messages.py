@@ -17,14 +17,14 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from oiltrail.ais import payload_kernel as k
-from oiltrail.ais.sixbit import I64, Payloads
+from oiltrail.ais import compiled as k
+from oiltrail.ais.sixbit import I64, OK, REASONS, Payloads
 
 F64 = npt.NDArray[np.float64]
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 STATIC_TYPES = (5, 19, 24)
-_REASONS = np.array(k.REASONS, dtype=object)
+_REASONS = np.array(REASONS, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def decode_messages(p: Payloads) -> DecodedMessages:
     msg_type, reason, pos_kind, st_kind = k.classify(p.data, p.starts, p.n_chars, p.fill)
     bad_rows = np.flatnonzero(reason)
     skipped: Counter[str] = Counter()
-    other = msg_type[(reason == k.OK) & ~np.isin(msg_type, POSITION_TYPES + STATIC_TYPES)]
+    other = msg_type[(reason == OK) & ~np.isin(msg_type, POSITION_TYPES + STATIC_TYPES)]
     for t, cnt in zip(*np.unique(other, return_counts=True), strict=True):
         skipped[f"message_type_{int(t)}"] += int(cnt)
     return DecodedMessages(

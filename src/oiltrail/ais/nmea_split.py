@@ -1,6 +1,7 @@
 """The fields of every line of a block of NMEA, as columns of byte offsets.
 
-The compiled pass that finds them is ais.nmea_kernel; the columnar decode reads from here.
+The compiled pass that finds them is ais.nmea_kernel (as ais.compiled gives it); the columnar
+decode reads from here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from oiltrail.ais.nmea_kernel import scan
+from oiltrail.ais.compiled import scan
 from oiltrail.ais.sixbit import I64, U8
 from oiltrail.ais.sources import Block
 

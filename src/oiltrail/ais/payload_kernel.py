@@ -13,13 +13,8 @@ from typing import Any
 import numpy as np
 
 from oiltrail.ais.nmea_kernel import njit
+from oiltrail.ais.sixbit import BAD_PAYLOAD, EMPTY, OK, TRUNCATED, UNKNOWN_24_PART, UNKNOWN_TYPE
 
-# Reason codes, in the order a later check overrides an earlier one.
-OK, UNKNOWN_TYPE, UNKNOWN_24_PART, TRUNCATED, BAD_PAYLOAD, EMPTY = range(6)
-REASONS = (
-    "", "unknown_type", "unknown_type:24_part", "truncated", "unparseable:payload",
-    "truncated:empty_payload",
-)  # fmt: skip
 # Position kinds 1–3 (Class A 1–3, Class B 18/19, long range 27); static kinds 4–7
 # (type 5, type 19, type 24 part A, part B). A type 19 is both a position and a static report.
 KIND_A, KIND_B, KIND_L, KIND_5, KIND_19, KIND_24A, KIND_24B = range(1, 8)

@@ -11,6 +11,14 @@ import numpy.typing as npt
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
 
+# A payload's problem (ais.payload_kernel.classify), in the order a later check overrides an
+# earlier one; here, not beside the kernel, so that reading them needs no numba.
+OK, UNKNOWN_TYPE, UNKNOWN_24_PART, TRUNCATED, BAD_PAYLOAD, EMPTY = range(6)
+REASONS = (
+    "", "unknown_type", "unknown_type:24_part", "truncated", "unparseable:payload",
+    "truncated:empty_payload",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Payloads:

@@ -20,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
-from rigour.ids import IMO
 
 from oiltrail.ais.schema import POSITIONS, STATIC, TS
 
@@ -146,15 +145,18 @@ def _null_where(arr: pa.Array, mask: npt.NDArray[np.bool_]) -> pa.Array:
 
 
 def valid_imo(imo: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.bool_], int]:
-    """Mask of IMO numbers passing rigour's ship check digit, and how many non-zero failed.
+    """Mask of IMO numbers passing the ship check digit, and how many non-zero failed.
 
-    The ship scheme only: rigour's `is_valid` also admits company IMO numbers (another
-    checksum), which no ship's AIS report should carry."""
-    ok = np.zeros(len(imo), dtype=bool)
-    for value in np.unique(imo[imo > 0]):
-        ok[imo == value] = 1_000_000 <= value <= 9_999_999 and bool(
-            IMO.is_valid_vessel(f"{int(value):07d}")
-        )
+    The ship scheme only (rigour's `IMO.is_valid_vessel`: digits 1-6 weighted 7..2, the sum's
+    last digit is digit 7); rigour's `is_valid` also admits company IMO numbers (another
+    checksum), which no ship's AIS report should carry. Computed here in numpy, not through
+    rigour, whose import is 0.05 s of every ingest; a test checks the two agree, and the
+    store's SQL flag (store.writes.INVALID_IMO_SQL)."""
+    ok = seven_digits(imo)
+    total = np.zeros(len(imo), dtype=np.int64)
+    for weight in range(7, 1, -1):  # digit 1 (millions) weighs 7, ..., digit 6 (tens) 2
+        total += (imo // 10 ** (weight - 1) % 10) * weight
+    ok &= total % 10 == imo % 10
     return ok, int(((imo > 0) & ~ok).sum())
 
 

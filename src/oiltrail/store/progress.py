@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from types import TracebackType
-
-from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
+from typing import TYPE_CHECKING
 
 from oiltrail.render import err_console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
 
 
 class Progress:
     def __init__(self, enabled: bool = True) -> None:
-        self._bar = (
-            RichProgress(
+        self._bar: RichProgress | None = None
+        if enabled and err_console.is_terminal:  # rich.progress: imported only to be shown
+            from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
                 TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                 TimeElapsedColumn(), console=err_console, transient=True,
-            )
-            if enabled and err_console.is_terminal
-            else None
-        )  # fmt: skip
+            )  # fmt: skip
         self._task: int | None = None
 
     def start(self, name: str, total_bytes: int | None) -> None:

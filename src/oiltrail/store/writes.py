@@ -13,8 +13,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from oiltrail.ais.compiled import has_repeat
 from oiltrail.ais.decoded import Decoded
-from oiltrail.ais.nmea_kernel import njit
 from oiltrail.ais.schema import STATIC_FIELDS
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def maybe_repeats(table: pa.Table, key: tuple[str, ...]) -> bool:
         for i, name in enumerate(key):
             mix = np.uint64((0x9E3779B97F4A7C15 * (2 * i + 1)) % 2**64)
             h ^= (_key_bits(table[name]) + mix) * mix
-    return _has_repeat(h)
+    return has_repeat(h)
 
 
 def _key_bits(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.uint64]:
@@ -74,26 +74,6 @@ def _key_bits(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.uint64]:
         )
     v = np.asarray(col.to_numpy(zero_copy_only=False))
     return v.astype(np.float64).view(np.uint64) if v.dtype.kind == "f" else v.astype(np.uint64)
-
-
-@njit
-def _has_repeat(h: npt.NDArray[np.uint64]) -> bool:
-    """True when two values of `h` are equal: an open-addressing set (a sort took 4× longer)."""
-    size = 16
-    while size < 2 * len(h):
-        size *= 2
-    table = np.zeros(size, np.uint64)
-    full = np.zeros(size, np.bool_)
-    mask = np.uint64(size - 1)
-    for v in h:
-        i = (v ^ (v >> np.uint64(29))) & mask
-        while full[i]:
-            if table[i] == v:
-                return True
-            i = (i + np.uint64(1)) & mask
-        table[i] = v
-        full[i] = True
-    return False
 
 
 class SourceIds:
