@@ -35,8 +35,10 @@ def _rows(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
 def _ranges(db: Path, limit: int) -> list[tuple[int, int, int]]:
     """The buckets a full run at `limit` uses."""
     with open_store(db, read_only=True) as store:
-        store.con.execute("CREATE TEMP TABLE _cut AS SELECT DISTINCT mmsi, ts AS t FROM positions")
-        store.con.execute("UPDATE _cut SET t = TIMESTAMP '1900-01-01'")
+        store.con.execute(
+            "CREATE TEMP TABLE _cut AS SELECT DISTINCT mmsi, ts AS t, ts AS r FROM positions"
+        )
+        store.con.execute("UPDATE _cut SET t = TIMESTAMP '1900-01-01', r = TIMESTAMP '1900-01-01'")
         plan = partition.Plan(("gap",), None)
         return partition.vessel_buckets(store, plan, limit).ranges
 

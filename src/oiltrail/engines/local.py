@@ -109,7 +109,9 @@ def _cell_job(samples: pa.Table, params: DetectParams) -> pa.Table:
 
 def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -> None:
     """Per dirty vessel, a cut-off no stored event spans (nor, with `spells`, a stored
-    stationary spell): temp table _cut(mmsi, t)."""
+    stationary spell): temp table _cut(mmsi, t, r), positions read from r = t - `ctx` so that
+    an event starting just after the cut-off has the history its details count (a gap's
+    positions and speed before it); only events starting at or after t are kept."""
     con = store.con
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _cut AS
@@ -137,6 +139,18 @@ def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -
         ).fetchone()
         if not changed or not changed[0]:
             break
+    con.execute("CREATE OR REPLACE TEMP TABLE _cut AS SELECT mmsi, t, t - ? AS r FROM _cut", [ctx])
+
+
+def _after_cut(store: Store, rows: pa.Table) -> pa.Table:
+    """The rows (events or spells) that start at or after their vessel's cut-off: those
+    before it were read only as history, and their stored versions stay."""
+    if rows.num_rows == 0:
+        return rows
+    cut = store.con.execute("SELECT mmsi::BIGINT AS mmsi, t FROM _cut").to_arrow_table()
+    at = pc.index_in(rows.column("mmsi").cast(pa.int64()), value_set=cut.column("mmsi"))
+    t = pc.take(cut.column("t"), at).cast(rows.column("start").type)
+    return rows.filter(pc.fill_null(pc.greater_equal(rows.column("start"), t), True))
 
 
 def _encounter_cutoff(store: Store, w0: datetime, ctx: timedelta) -> datetime:
@@ -314,7 +328,7 @@ def _detect_positions(
         partition.check_fits(buckets.rows, "the whole store at once", limit)
         positions = con.execute(
             f"""SELECT {", ".join("p." + c for c in POS_COLS.split(", "))} FROM positions p
-                JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.t
+                JOIN _cut c ON p.mmsi = c.mmsi WHERE p.ts >= c.r
                 ORDER BY p.mmsi, p.ts, p.lat, p.lon, p.sog"""
         ).to_arrow_table()
         enc_positions = None
@@ -340,7 +354,7 @@ def _detect_positions(
         del positions, enc_positions
     # A window (--until) replaces only the events that start in it; reads run past its end
     # so that those events are whole.
-    vessel_events = _starting_before(vessel_events, upper)
+    vessel_events = _starting_before(_after_cut(store, vessel_events), upper)
     kind_list = ",".join("?" * len(pos_kinds)) or "NULL"
     if pos_kinds:
         for table in ("events", "suppressed_events"):  # suppressed ones are found again
@@ -351,6 +365,7 @@ def _detect_positions(
             )
     written = insert_events(store, vessel_events, run_id)
     if plan.spells is not None and spells is not None:
+        spells = _after_cut(store, spells)
         replace_spells(store, spells, w0 != FAR_PAST, spell_key(params.anchorage))
     if enc_events is not None and t_enc is not None:
         written += _write_encounters(store, enc_events, t_enc, upper, run_id)

@@ -107,7 +107,7 @@ def _where(plan: Plan) -> tuple[str, list[Any]]:
     """The rows either pass needs, as a WHERE clause over positions p LEFT JOIN _cut c."""
     parts, args = [], []
     if plan.per_vessel:
-        parts.append("(c.t IS NOT NULL AND p.ts >= c.t)")
+        parts.append("(c.t IS NOT NULL AND p.ts >= c.r)")  # from the history before the cut
     if plan.enc_from is not None:
         parts.append("p.ts >= ?")
         args.append(plan.enc_from)
@@ -206,7 +206,7 @@ def _bucket_rows(store: Store, plan: Plan, lo: int, hi: int) -> pa.Table:
     """One bucket's positions, sorted as the local engine sorts them, with flags `v` (read by
     the vessel kinds) and `e` (read by the encounters)."""
     where, args = _where(plan)
-    v = "(c.t IS NOT NULL AND p.ts >= c.t)" if plan.per_vessel else "FALSE"
+    v = "(c.t IS NOT NULL AND p.ts >= c.r)" if plan.per_vessel else "FALSE"
     e = "p.ts >= ?" if plan.enc_from is not None else "FALSE"
     flag_args = [plan.enc_from] if plan.enc_from is not None else []
     return store.con.execute(

@@ -307,25 +307,23 @@ def thinned_tracks(
     return {k: np.asarray(v) for k, v in cur.fetchnumpy().items()}
 
 
-def events_added_since(
-    store: Store, since: datetime, mmsis: Sequence[int], limit: int
-) -> list[dict[str, Any]]:
-    """Events of these vessels (either party) written by a detect run that finished after
-    `since`, with the run's finish time as `added`."""
-    if not mmsis or not has_table(store, "detect_runs"):
+def events_of_vessels(store: Store, mmsis: Sequence[int]) -> list[dict[str, Any]]:
+    """Every event of these vessels (either party), by start, each with `written`: the finish
+    time of the detect run that last wrote it (None when the store keeps no runs)."""
+    if not mmsis:
         return []
     marks = ", ".join("?" * len(mmsis))
-    cur = store.con.execute(
-        f"""SELECT {", ".join(f'e."{c}"' for c in EVENT_COLUMNS)}, r.finished_at
-            FROM events e JOIN detect_runs r USING (run_id)
-            WHERE r.finished_at > ? AND (e.mmsi IN ({marks}) OR e.other_mmsi IN ({marks}))
-            ORDER BY r.finished_at DESC, e.start DESC LIMIT ?""",
-        [since, *mmsis, *mmsis, limit],
-    )
+    cols = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
+    if has_table(store, "detect_runs"):
+        sql = f"""SELECT {cols}, r.finished_at FROM events e LEFT JOIN detect_runs r USING (run_id)
+                  WHERE e.mmsi IN ({marks}) OR e.other_mmsi IN ({marks}) ORDER BY e.start"""
+    else:
+        sql = f"""SELECT {cols}, NULL FROM events e
+                  WHERE e.mmsi IN ({marks}) OR e.other_mmsi IN ({marks}) ORDER BY e.start"""
     out = []
-    for r in cur.fetchall():
+    for r in store.con.execute(sql, [*mmsis, *mmsis]).fetchall():
         row = event_row(r[:-1])
-        row["added"] = iso_utc(r[-1])
+        row["written"] = r[-1]
         out.append(row)
     return out
 

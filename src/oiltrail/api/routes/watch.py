@@ -45,20 +45,37 @@ def get_watchlist(request: Request) -> Watchlist:
 
 
 @router.put("/watchlist", response_model=Watchlist)
-def put_watchlist(request: Request, body: Annotated[Watchlist, Body()]) -> Watchlist:
-    """Replace the watchlist (saved with mode 0600, atomically)."""
+def put_watchlist(
+    request: Request, store: StoreDep, body: Annotated[Watchlist, Body()]
+) -> Watchlist:
+    """Replace the watchlist (saved with mode 0600, atomically). A vessel watched from now on
+    alerts on events the store did not have yet (its present events are noted now)."""
+    from oiltrail.api.alerts import new_events
+
     clean = Watchlist(
         vessels=sorted({v for v in body.vessels if 0 <= v <= 999_999_999}),
         entities=sorted({e.strip()[:200] for e in body.entities if e.strip()}),
     )
-    path = watchlist_path(request.app.state.config.db)
+    db = request.app.state.config.db
+    path = watchlist_path(db)
     tmp = path.with_suffix(".tmp")
     with _LOCK:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(json.dumps(clean.model_dump()))
         os.replace(tmp, path)
+        new_events(store, db, list(_watched_mmsis(store, clean)))
     return clean
+
+
+def _watched_mmsis(store: Store, watched: Watchlist) -> dict[int, str]:
+    """The watched vessels, and the AIS vessels of the watched entities (their entity id)."""
+    from oiltrail.store.vessel_reads import mmsis_of_entities
+
+    mmsis = dict.fromkeys(watched.vessels, "")
+    for m, eid in mmsis_of_entities(store, watched.entities).items():
+        mmsis.setdefault(m, eid)
+    return mmsis
 
 
 @router.get("/alerts", response_model=AlertsOut)
@@ -69,27 +86,29 @@ def alerts(
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """New events, chains and list entries about watched vessels and entities since `since`
-    (default: everything): events by the detect run that wrote them, chains by the last
-    trace, list hits by when the list entry was loaded."""
+    (default: since each was watched): events the store did not have when the vessel was
+    watched, by when they were first seen; chains by the last trace; list hits by when the
+    list entry was loaded."""
+    from oiltrail.api.alerts import new_events
     from oiltrail.graph.dossier import screening
     from oiltrail.store.chains import TRACED_META_KEY, read_chains
     from oiltrail.store.reads import latest_names
-    from oiltrail.store.vessel_reads import (
-        events_added_since,
-        lists_loaded_since,
-        mmsis_of_entities,
-    )
+    from oiltrail.store.vessel_reads import lists_loaded_since
 
     after = parse_time(since, "since") if since else datetime(1990, 1, 1)
     assert after is not None
-    watched = read_watchlist(request.app.state.config.db)
-    mmsis = dict.fromkeys(watched.vessels, "")
-    for m, eid in mmsis_of_entities(store, watched.entities).items():
-        mmsis.setdefault(m, eid)
+    db = request.app.state.config.db
+    watched = read_watchlist(db)
+    mmsis = _watched_mmsis(store, watched)
     names = latest_names(store, list(mmsis))
     items: list[dict[str, Any]] = []
-    for e in events_added_since(store, after, list(mmsis), limit):
-        who = e["mmsi"] if e["mmsi"] in mmsis else e["other_mmsi"]
+    since_iso = iso_utc(after) or ""
+    with _LOCK:
+        fresh = new_events(store, db, list(mmsis))
+    for e in fresh:
+        if e["added"] <= since_iso:
+            continue
+        who = e["mmsi_watched"]
         items.append(
             {
                 "kind": "event",
