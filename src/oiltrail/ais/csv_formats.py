@@ -261,6 +261,7 @@ class CsvReader:
         canon = _canonical_frame(df, self.fmt, cols)
         reason = _unparseable(df, canon, cols)
         bad = np.flatnonzero(reason != "")
+
         def raw_of(rows: np.ndarray) -> list[str]:
             """The rows' text as read (only quarantined rows need it: not made for the rest)."""
             all_cols = [pl.col(h).fill_null("") for h in self.names]
