@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from oiltrail.cli import app
-from oiltrail.detect.anchorages import bearing_name, link_groups
+from oiltrail.detect.anchorages import bearing_name, components, link_groups
 from oiltrail.geodesy import haversine_m
 from oiltrail.store import open_store
 
@@ -128,6 +128,39 @@ def test_groups_are_single_linkage_wherever_the_cells_fall(
     for i, g in enumerate(labels.tolist()):
         got.setdefault(g, set()).add(i)
     assert {frozenset(g) for g in got.values()} == _brute_groups(lat, lon, 1000.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 60), st.lists(st.tuples(st.integers(0, 59), st.integers(0, 59)), max_size=80))
+def test_components_label_each_point_with_its_components_smallest_index(
+    n: int, edges: list[tuple[int, int]]
+) -> None:
+    pairs = [(a, b) for a, b in edges if a < n and b < n]
+    i = np.array([a for a, _ in pairs], dtype=np.int64)
+    j = np.array([b for _, b in pairs], dtype=np.int64)
+    label = components(n, i, j)
+    # the reference: grow each component from its smallest point
+    want = list(range(n))
+    for start in range(n):
+        if want[start] != start:
+            continue
+        todo, seen = [start], {start}
+        while todo:
+            x = todo.pop()
+            for a, b in pairs:
+                for u, v in ((a, b), (b, a)):
+                    if u == x and v not in seen:
+                        seen.add(v)
+                        todo.append(v)
+        for x in seen:
+            want[x] = start
+    assert label.tolist() == want
+
+
+def test_components_of_a_long_shuffled_path_are_one() -> None:
+    order = np.random.default_rng(3).permutation(5_000)
+    label = components(5_000, order[:-1], order[1:])
+    assert set(label.tolist()) == {0}
 
 
 def test_spells_need_a_reported_slow_speed_for_long_enough_and_mean_across_the_antimeridian() -> (

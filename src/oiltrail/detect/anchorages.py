@@ -88,22 +88,39 @@ def stationary_spells(positions: pa.Table, p: AnchorageParams) -> pa.Table:
     )
 
 
-def _find(parent: I64, i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = int(parent[i])
-    return i
+def components(n: int, i: I64, j: I64) -> I64:
+    """Connected components of n points joined by the edges (i, j): each point's label is the
+    smallest index in its component. Vectorised hooking and pointer jumping (Shiloach-Vishkin
+    style): every round hooks each root to the smallest root across its edges, then jumps
+    every pointer to its root; labels only decrease, so it ends when no edge joins two labels."""
+    label = np.arange(n, dtype=np.int64)
+    while len(i):
+        li, lj = label[i], label[j]
+        apart = li != lj
+        if not apart.any():
+            break
+        li, lj = li[apart], lj[apart]
+        low = np.minimum(li, lj)
+        np.minimum.at(label, li, low)
+        np.minimum.at(label, lj, low)
+        while True:  # pointer jumping: every label to its root
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
+    return label
 
 
 def link_groups(lat: F64, lon: F64, link_m: float) -> I64:
     """Single-linkage group label of each point (points within `link_m` share a group)."""
     n = len(lat)
-    parent = np.arange(n, dtype=np.int64)
     if n < 2:
-        return parent
+        return np.arange(n, dtype=np.int64)
     x, y, z = unit_xyz(lat, lon)
     cube = np.floor(np.stack([x, y, z], axis=1) * (EARTH_RADIUS_M / link_m)).astype(np.int64)
     home = pl.DataFrame({"i": np.arange(n), "cx": cube[:, 0], "cy": cube[:, 1], "cz": cube[:, 2]})
+    edges_i: list[I64] = [np.zeros(0, np.int64)]
+    edges_j: list[I64] = [np.zeros(0, np.int64)]
     for dx, dy, dz in _OFFSETS:
         moved = home.select(
             pl.col("i").alias("j"),
@@ -117,11 +134,9 @@ def link_groups(lat: F64, lon: F64, link_m: float) -> I64:
         i = pairs.get_column("i").to_numpy()
         j = pairs.get_column("j").to_numpy()
         close = haversine_m(lat[i], lon[i], lat[j], lon[j]) <= link_m
-        for a, b in zip(i[close].tolist(), j[close].tolist(), strict=True):
-            ra, rb = _find(parent, a), _find(parent, b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return np.array([_find(parent, k) for k in range(n)], dtype=np.int64)
+        edges_i.append(i[close])
+        edges_j.append(j[close])
+    return components(n, np.concatenate(edges_i), np.concatenate(edges_j))
 
 
 def bearing_name(lat0: float, lon0: float, lat1: float, lon1: float) -> str:
