@@ -58,6 +58,8 @@ def _gaps(n: int, seed: int = 0) -> pa.Table:
             "start_lon": lon,
             "end_lat": lat + rng.normal(0, 0.2, n),
             "end_lon": lon + rng.normal(0, 0.2, n),
+            # reports in the 12 h before: a few below `min_positions_before` (no rendezvous)
+            "positions_before": rng.integers(0, 80, n),
             "draught_before_m": rng.uniform(3, 9, n),
             "draught_after_m": rng.uniform(3, 9, n),
         },
@@ -72,6 +74,7 @@ def _all_pairs(gaps: pa.Table, p: RendezvousParams) -> int:
     e = gaps.column("end").cast(pa.int64()).to_numpy()
     la0, lo0 = gaps.column("start_lat").to_numpy(), gaps.column("start_lon").to_numpy()
     la1, lo1 = gaps.column("end_lat").to_numpy(), gaps.column("end_lon").to_numpy()
+    steady = gaps.column("positions_before").to_numpy() >= p.min_positions_before
     found, block = 0, 500
     for a in range(0, len(m), block):
         i = np.arange(a, min(a + block, len(m)))[:, None]
@@ -81,7 +84,8 @@ def _all_pairs(gaps: pa.Table, p: RendezvousParams) -> int:
         near = (haversine_m(la0[i], lo0[i], la0[j], lo0[j]) <= p.max_distance_m) | (
             haversine_m(la1[i], lo1[i], la1[j], lo1[j]) <= p.max_distance_m
         )
-        found += int((upper & overlap & near & (m[i] != m[j])).sum())
+        both = steady[i] & steady[j]
+        found += int((upper & overlap & near & both & (m[i] != m[j])).sum())
     return found
 
 

@@ -244,3 +244,19 @@ def test_a_pair_exported_alone_still_meets_and_a_seldom_reporter_does_not(tmp_pa
     (row,) = rows
     assert row[:2] == (a, b)
     assert json.loads(row[2])["covered_overlap_h"] == json.loads(row[2])["overlap_h"]
+
+
+def test_the_benchmark_input_is_what_detect_takes_and_its_peer_agrees() -> None:
+    """benchmarks/bench_dark.py builds gaps of the detector's schema (a column added to GAPS
+    once broke it unnoticed), and its all-pairs peer counts the same pairs."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: benchmarks/
+    from benchmarks.bench_dark import _all_pairs
+    from benchmarks.bench_dark import _gaps as bench_gaps
+
+    gaps, p = bench_gaps(600), RendezvousParams()
+    rows = detect_dark_rendezvous(gaps, p)
+    assert gaps.schema.equals(GAPS) and rows
+    assert _all_pairs(gaps, p) == len(rows)

@@ -18,6 +18,7 @@ receiver outage) show a hole in the archive, not two ships gone dark (`data_hole
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -152,30 +153,27 @@ def detect_dark_rendezvous(
         & (covered >= p.min_overlap_h * US_PER_H)
         & (off_ok | on_ok)
     )
+    keep_k = np.flatnonzero(keep)
+    a_k, b_k = i[keep_k], j[keep_k]
+    swap = col["mmsi"][a_k] > col["mmsi"][b_k]
+    a_k, b_k = np.where(swap, b_k, a_k), np.where(swap, a_k, b_k)
+    lat_k, lon_k = _meeting_places(col, a_k, b_k, off_ok[keep_k], on_ok[keep_k])
+    times = ([to_datetime(int(us)) for us in col["s_us"]],
+             [to_datetime(int(us)) for us in col["e_us"]])  # fmt: skip
+    # one gap is often in several pairs: each side is built once
+    sides = {r: _side(col, ids, times, r) for r in np.unique(np.concatenate([a_k, b_k])).tolist()}
     rows: list[Row] = []
-    for k in np.flatnonzero(keep).tolist():
-        a, b = int(i[k]), int(j[k])
-        if col["mmsi"][a] > col["mmsi"][b]:
-            a, b = b, a
-        lats, lons = [], []
-        if off_ok[k]:
-            lats += [col["start_lat"][a], col["start_lat"][b]]
-            lons += [col["start_lon"][a], col["start_lon"][b]]
-        if on_ok[k]:
-            lats += [col["end_lat"][a], col["end_lat"][b]]
-            lons += [col["end_lon"][a], col["end_lon"][b]]
-        lat, lon = mean_latlon(np.array(lats), np.array(lons))
-        s_us = max(int(col["s_us"][a]), int(col["s_us"][b]))
-        e_us = min(int(col["e_us"][a]), int(col["e_us"][b]))
+    for n, k in enumerate(keep_k.tolist()):
+        a, b = int(a_k[n]), int(b_k[n])
         rows.append(
             {
                 "kind": "dark_rendezvous",
                 "mmsi": int(col["mmsi"][a]),
                 "other_mmsi": int(col["mmsi"][b]),
-                "start": to_datetime(s_us),
-                "end": to_datetime(e_us),
-                "lat": lat,
-                "lon": lon,
+                "start": max(times[0][a], times[0][b]),
+                "end": min(times[1][a], times[1][b]),
+                "lat": float(lat_k[n]),
+                "lon": float(lon_k[n]),
                 "details": {
                     "subtype": "both_ends" if off_ok[k] and on_ok[k] else "one_end",
                     "overlap_h": float(overlap_us[k]) / US_PER_H,
@@ -183,21 +181,54 @@ def detect_dark_rendezvous(
                     "off_distance_km": float(d_off[k]) / 1000,
                     "on_distance_km": float(d_on[k]) / 1000,
                     "max_distance_km": p.max_distance_m / 1000,
-                    "vessels": [_side(col, ids, a), _side(col, ids, b)],
+                    "vessels": [sides[a], sides[b]],
                 },
             }
         )
     return rows
 
 
-def _side(col: dict[str, np.ndarray], ids: list[Any], r: int) -> dict[str, Any]:
+def _meeting_places(
+    col: dict[str, np.ndarray],
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    off_ok: npt.NDArray[np.bool_],
+    on_ok: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each pair's place: the mean of the two vessels' off positions, on positions, or both
+    (whichever were within reach), as `mean_latlon` gives it, for every pair at once."""
+    ends = [(off_ok, "start_lat", "start_lon"), (on_ok, "end_lat", "end_lon")]
+    lat = np.zeros(len(a))
+    lon = np.zeros(len(a))
+    hi, lo_min, lo_max = np.zeros(len(a)), np.full(len(a), np.inf), np.full(len(a), -np.inf)
+    for ok, la, lo in ends:  # summed in mean_latlon's order: off a, off b, on a, on b
+        for r in (a, b):
+            lat = np.where(ok, lat + col[la][r], lat)
+            lon = np.where(ok, lon + col[lo][r], lon)
+            hi = np.where(ok, np.maximum(hi, np.abs(col[la][r])), hi)
+            lo_min = np.where(ok, np.minimum(lo_min, col[lo][r]), lo_min)
+            lo_max = np.where(ok, np.maximum(lo_max, col[lo][r]), lo_max)
+    count = 2.0 * (off_ok.astype(np.float64) + on_ok.astype(np.float64))
+    lat, lon = lat / count, lon / count
+    for n in np.flatnonzero((lo_max - lo_min >= 90.0) | (hi >= 80.0)).tolist():
+        pts = [(col[la][r[n]], col[lo][r[n]]) for ok, la, lo in ends if ok[n] for r in (a, b)]
+        lat[n], lon[n] = mean_latlon(np.array([q[0] for q in pts]), np.array([q[1] for q in pts]))
+    return lat, lon
+
+
+def _side(
+    col: dict[str, np.ndarray],
+    ids: list[Any],
+    times: tuple[list[datetime], list[datetime]],
+    r: int,
+) -> dict[str, Any]:
     """One vessel's gap: when and where it went dark and reappeared, and its draughts."""
     return {
         "mmsi": int(col["mmsi"][r]),
         "gap_event_id": ids[r],
-        "off": {"ts": iso(to_datetime(int(col["s_us"][r]))),
+        "off": {"ts": iso(times[0][r]),
                 "lat": float(col["start_lat"][r]), "lon": float(col["start_lon"][r])},
-        "on": {"ts": iso(to_datetime(int(col["e_us"][r]))),
+        "on": {"ts": iso(times[1][r]),
                "lat": float(col["end_lat"][r]), "lon": float(col["end_lon"][r])},
         "draught_before_m": _num(col["draught_before_m"][r]),
         "draught_after_m": _num(col["draught_after_m"][r]),
