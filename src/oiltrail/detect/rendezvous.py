@@ -18,6 +18,9 @@ receiver outage) show a hole in the archive, not two ships gone dark (`data_hole
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -70,17 +73,31 @@ def _candidates(gaps: pl.DataFrame, end: str, p: RendezvousParams) -> pl.DataFra
     day = np.repeat(d0, n_days) + (
         np.arange(n_days.sum()) - np.repeat(np.cumsum(n_days) - n_days, n_days)
     )
-    home = pl.DataFrame(
-        {"i": row, "day": day, "cx": cell[row, 0], "cy": cell[row, 1], "cz": cell[row, 2]}
-    )
+    c = cell[row] - cell.min(axis=0) + 1  # from 1: a neighbour's coordinate stays >= 0
+    day = day - d0.min()
+    base = int(c.max()) + 2
+    # (day, cube) packed into one int64 where it fits: a neighbouring cube's key is the key
+    # plus a constant, and one integer column joins several times faster than four
+    packed = base**3 * (int(day.max()) + 1) < 2**62
+    if packed:
+        key = ((day * base + c[:, 0]) * base + c[:, 1]) * base + c[:, 2]
+        home = pl.DataFrame({"i": row, "key": key})
+    else:  # tiny cubes over a long record
+        home = pl.DataFrame({"i": row, "day": day, "cx": c[:, 0], "cy": c[:, 1], "cz": c[:, 2]})
+    on = ["key"] if packed else ["day", "cx", "cy", "cz"]
     parts = []
     for dx, dy, dz in _OFFSETS.tolist():
-        moved = home.select(
-            pl.col("i").alias("j"), "day",
-            (pl.col("cx") + dx).alias("cx"), (pl.col("cy") + dy).alias("cy"),
-            (pl.col("cz") + dz).alias("cz"),
-        )  # fmt: skip
-        hit = home.join(moved, on=["day", "cx", "cy", "cz"]).filter(pl.col("i") < pl.col("j"))
+        if packed:
+            moved = home.select(
+                pl.col("i").alias("j"), pl.col("key") + ((dx * base + dy) * base + dz)
+            )
+        else:
+            moved = home.select(
+                pl.col("i").alias("j"), "day",
+                (pl.col("cx") + dx).alias("cx"), (pl.col("cy") + dy).alias("cy"),
+                (pl.col("cz") + dz).alias("cz"),
+            )  # fmt: skip
+        hit = home.join(moved, on=on).filter(pl.col("i") < pl.col("j"))
         parts.append(hit.select("i", "j"))
     return pl.concat(parts).unique()
 
@@ -153,17 +170,43 @@ def detect_dark_rendezvous(
         & (covered >= p.min_overlap_h * US_PER_H)
         & (off_ok | on_ok)
     )
-    keep_k = np.flatnonzero(keep)
-    a_k, b_k = i[keep_k], j[keep_k]
-    swap = col["mmsi"][a_k] > col["mmsi"][b_k]
-    a_k, b_k = np.where(swap, b_k, a_k), np.where(swap, a_k, b_k)
-    lat_k, lon_k = _meeting_places(col, a_k, b_k, off_ok[keep_k], on_ok[keep_k])
+    k = np.flatnonzero(keep)
+    swap = col["mmsi"][i[k]] > col["mmsi"][j[k]]  # a: the lower MMSI
+    kept = {
+        "a": np.where(swap, j[k], i[k]), "b": np.where(swap, i[k], j[k]),
+        "off_ok": off_ok[k], "on_ok": on_ok[k], "overlap_us": overlap_us[k],
+        "covered_us": covered[k], "d_off": d_off[k], "d_on": d_on[k],
+    }  # fmt: skip
+    with _gc_paused():
+        return _rows(col, ids, kept, p)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while many acyclic rows are built: its passes
+    scan every live object, so they cost more the more rows exist (a fifth of the time at
+    180,000 rendezvous, growing faster than the rows)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _rows(
+    col: dict[str, np.ndarray], ids: list[Any], kept: dict[str, np.ndarray], p: RendezvousParams
+) -> list[Row]:
+    """One event row per kept pair of gaps (a, b)."""
+    a_k, b_k, off_ok, on_ok = kept["a"], kept["b"], kept["off_ok"], kept["on_ok"]
     times = ([to_datetime(int(us)) for us in col["s_us"]],
              [to_datetime(int(us)) for us in col["e_us"]])  # fmt: skip
     # one gap is often in several pairs: each side is built once
     sides = {r: _side(col, ids, times, r) for r in np.unique(np.concatenate([a_k, b_k])).tolist()}
+    lat_k, lon_k = _meeting_places(col, a_k, b_k, off_ok, on_ok)
     rows: list[Row] = []
-    for n, k in enumerate(keep_k.tolist()):
+    for n in range(len(a_k)):
         a, b = int(a_k[n]), int(b_k[n])
         rows.append(
             {
@@ -175,11 +218,11 @@ def detect_dark_rendezvous(
                 "lat": float(lat_k[n]),
                 "lon": float(lon_k[n]),
                 "details": {
-                    "subtype": "both_ends" if off_ok[k] and on_ok[k] else "one_end",
-                    "overlap_h": float(overlap_us[k]) / US_PER_H,
-                    "covered_overlap_h": float(covered[k]) / US_PER_H,
-                    "off_distance_km": float(d_off[k]) / 1000,
-                    "on_distance_km": float(d_on[k]) / 1000,
+                    "subtype": "both_ends" if off_ok[n] and on_ok[n] else "one_end",
+                    "overlap_h": float(kept["overlap_us"][n]) / US_PER_H,
+                    "covered_overlap_h": float(kept["covered_us"][n]) / US_PER_H,
+                    "off_distance_km": float(kept["d_off"][n]) / 1000,
+                    "on_distance_km": float(kept["d_on"][n]) / 1000,
                     "max_distance_km": p.max_distance_m / 1000,
                     "vessels": [sides[a], sides[b]],
                 },
