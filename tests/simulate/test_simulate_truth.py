@@ -249,3 +249,30 @@ def test_no_close_pair_outside_truth_encounters(
         runs = np.split(bins, np.flatnonzero(np.diff(bins) > 1) + 1)
         if max(len(r) for r in runs) >= 12:
             assert frozenset((int(a), int(b))) in truth_pairs, (a, b)
+
+
+def test_dark_sts_story_is_a_true_dark_rendezvous_with_draughts_moved_opposite_ways(
+    truth: list[dict[str, Any]], meta: dict[str, Any]
+) -> None:
+    (story,) = [s for s in meta["stories"] if s["kind"] == "dark_sts"]
+    donor, receiver = story["donor_mmsi"], story["receiver_mmsi"]
+    assert 1000 <= story["switch_off_apart_m"] <= 3000
+    (rdv,) = [
+        e
+        for e in _of(truth, "dark_rendezvous")
+        if {int(e["mmsi"]), int(e["other_mmsi"])} == {donor, receiver}
+    ]
+    t0, t1 = _ts(rdv["start"]), _ts(rdv["end"])
+    assert t1 - t0 >= pd.Timedelta(hours=4)
+    deltas = {}
+    for mmsi in (donor, receiver):
+        (gap,) = [e for e in _of(truth, "gap") if int(e["mmsi"]) == mmsi and _ts(e["start"]) <= t0]
+        back = _ts(gap["end"])
+        assert pd.Timedelta(hours=14) <= back - _ts(gap["start"]) <= pd.Timedelta(hours=21)
+        (change,) = [
+            e
+            for e in _of(truth, "draught_change")
+            if int(e["mmsi"]) == mmsi and back <= _ts(e["start"]) <= back + pd.Timedelta(hours=1)
+        ]
+        deltas[mmsi] = change["details"]["delta_m"]
+    assert deltas[donor] <= -0.5 and deltas[receiver] >= 0.5, deltas

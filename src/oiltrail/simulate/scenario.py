@@ -13,7 +13,7 @@ import numpy as np
 from oiltrail.errors import OiltrailError, UsageError
 from oiltrail.simulate import spoof, truth_dark
 from oiltrail.simulate import truth as tr
-from oiltrail.simulate.dark_stories import plant_dark_stories
+from oiltrail.simulate.dark_stories import OWN_RNG_ROLES, plant_dark_stories
 from oiltrail.simulate.decoys import plant_decoys
 from oiltrail.simulate.emit import Rows, emit_vessel
 from oiltrail.simulate.fleet import DONOR_TANKERS, DPRK_TANKERS, Registry, Vessel
@@ -71,6 +71,8 @@ class Built:
     vessels: list[Vessel]
     chains: list[Chain]
     decoys: list[dict[str, Any]]
+    # stories planted to be found (dark STS, relay chain): what, who, when; truth is by definition
+    stories: list[dict[str, Any]] = field(default_factory=list)
 
 
 def build(s: ScenarioSettings) -> Built:
@@ -118,8 +120,9 @@ def build(s: ScenarioSettings) -> Built:
         quirk = str(rng.choice(["", "", "", "slow", "silence"]))
         trade(v, rng, end_s, quirk, decoys)
         vessels.append(v)
-    plant_dark_stories(vessels, decoys, reg, s.seed, end_s)
-    return Built(vessels, chains, decoys)
+    stories: list[dict[str, Any]] = []
+    plant_dark_stories(vessels, decoys, reg, s.seed, end_s, stories)
+    return Built(vessels, chains, decoys, stories)
 
 
 def emit_all(
@@ -133,8 +136,9 @@ def emit_all(
     n_tele = max(1, s.days // 7)
     tele_ids = {v.vid for v in bg[:n_tele]}
     victim = bg[n_tele] if len(bg) > n_tele else None
+    own = np.random.default_rng([s.seed, 16])  # later stories: the others' rows stay the same
     for v in b.vessels:
-        pos, st = emit_vessel(v, rng, end_s)
+        pos, st = emit_vessel(v, own if v.role in OWN_RNG_ROLES else rng, end_s)
         if v.vid in tele_ids:
             ep = spoof.plant_teleport(v, pos, rng, end_s)
             if ep:
@@ -324,6 +328,15 @@ def _scenario_json(
             }
             for d in b.decoys
             if d.get("start_s", 0.0) < s.days * 86_400.0
+        ],
+        "stories": [
+            {
+                **{k: val for k, val in d.items() if not k.endswith("_s")},
+                "time": iso(start, d["start_s"]),
+                **({"hours": round((d["end_s"] - d["start_s"]) / 3600, 2)} if "end_s" in d else {}),
+            }
+            for d in b.stories
+            if d["start_s"] < s.days * 86_400.0
         ],
         "files": summary.files,
         "truth_definitions": (_truth_doc() or "").strip(),
