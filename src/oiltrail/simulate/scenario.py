@@ -18,6 +18,8 @@ from oiltrail.simulate.decoys import plant_decoys
 from oiltrail.simulate.emit import Rows, emit_vessel
 from oiltrail.simulate.fleet import DONOR_TANKERS, DPRK_TANKERS, Registry, Vessel
 from oiltrail.simulate.plan import new_vessel, start_background, trade
+from oiltrail.simulate.relay_story import ROLES as RELAY_ROLES
+from oiltrail.simulate.relay_story import RelayChain, plant_relay_chain
 from oiltrail.simulate.story import (
     Chain,
     Reservations,
@@ -73,6 +75,7 @@ class Built:
     decoys: list[dict[str, Any]]
     # stories planted to be found (dark STS, relay chain): what, who, when; truth is by definition
     stories: list[dict[str, Any]] = field(default_factory=list)
+    relays: list[RelayChain] = field(default_factory=list)
 
 
 def build(s: ScenarioSettings) -> Built:
@@ -122,7 +125,8 @@ def build(s: ScenarioSettings) -> Built:
         vessels.append(v)
     stories: list[dict[str, Any]] = []
     plant_dark_stories(vessels, decoys, reg, s.seed, end_s, stories)
-    return Built(vessels, chains, decoys, stories)
+    relay = plant_relay_chain(vessels, reg, s.seed, end_s, res, stories)
+    return Built(vessels, chains, decoys, stories, [relay] if relay else [])
 
 
 def emit_all(
@@ -138,7 +142,7 @@ def emit_all(
     victim = bg[n_tele] if len(bg) > n_tele else None
     own = np.random.default_rng([s.seed, 16])  # later stories: the others' rows stay the same
     for v in b.vessels:
-        pos, st = emit_vessel(v, own if v.role in OWN_RNG_ROLES else rng, end_s)
+        pos, st = emit_vessel(v, own if v.role in (*OWN_RNG_ROLES, *RELAY_ROLES) else rng, end_s)
         if v.vid in tele_ids:
             ep = spoof.plant_teleport(v, pos, rng, end_s)
             if ep:
@@ -160,6 +164,7 @@ def compute_truth(
     visits = tr.port_visits(t, b.vessels)
     tr.loitering(t, b.vessels)
     encs = tr.encounters(t, b.chains)
+    relay_encs = tr.relay_encounters(t, b.relays)
     gap_events = tr.gaps(t, [e for e in t.events if e["kind"] == "port_visit"])
     tr.static_changes(t, st)
     truth_dark.dark_rendezvous(t, gap_events)
@@ -168,6 +173,7 @@ def compute_truth(
         d = {k: v for k, v in ep.items() if k not in ("mmsi", "start_s", "end_s", "vid")}
         t.add("spoofing", int(ep["mmsi"]), float(ep["start_s"]), float(ep["end_s"]), details=d)
     chains = tr.chain_rows(t, b.chains, visits, encs, gap_events)
+    chains += tr.relay_rows(t, b.relays, visits, relay_encs)
     return t.rows(), chains
 
 
