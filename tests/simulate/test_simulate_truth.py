@@ -250,7 +250,7 @@ def test_no_close_pair_outside_truth_encounters(
 
 
 def test_dark_sts_story_is_a_true_dark_rendezvous_with_draughts_moved_opposite_ways(
-    truth: list[dict[str, Any]], meta: dict[str, Any]
+    truth: list[dict[str, Any]], chains: list[dict[str, str]], meta: dict[str, Any]
 ) -> None:
     (story,) = [s for s in meta["stories"] if s["kind"] == "dark_sts"]
     donor, receiver = story["donor_mmsi"], story["receiver_mmsi"]
@@ -274,6 +274,10 @@ def test_dark_sts_story_is_a_true_dark_rendezvous_with_draughts_moved_opposite_w
         ]
         deltas[mmsi] = change["details"]["delta_m"]
     assert deltas[donor] <= -0.5 and deltas[receiver] >= 0.5, deltas
+    assert story["chain"], "10 days leave room for the whole chain: load, dark STS, Nampo"
+    (row,) = [c for c in chains if c["encounter_event_id"] == rdv["event_id"]]
+    assert (int(row["donor_mmsi"]), int(row["receiver_mmsi"])) == (donor, receiver)
+    assert row["destination"] == "Nampo (Chinnampo)" and row["relay_mmsi"] == ""
 
 
 def test_relay_chain_story_is_a_true_chain_through_its_relay(

@@ -7,6 +7,7 @@ Skips while the simulator or detection is absent.
 
 from __future__ import annotations
 
+import csv
 import statistics
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,25 @@ def test_relay_chains_found_with_their_donor_relays_and_receiver(
         relayed = {t["chain_id"] for t in truth if t["relay_mmsi"]}
         cases += len(relayed)
         right += len(relayed & {true_id for true_id, _ in score.pairs})
+    assert cases >= len(SEEDS)
+    assert right / cases >= 0.9, (right, cases)
+
+
+@pytest.mark.slow
+def test_chains_through_a_dark_transfer_are_found(
+    runs: list[tuple[ChainScore, Path, float]],
+) -> None:
+    """Each seed's dark STS is a whole chain (simulate/dark_stories.py); its true transfer is a
+    dark rendezvous, matched by id or by the rendezvous's span."""
+    cases = right = 0
+    for score, db, _ in runs:
+        truth, spans = read_truth(db.with_suffix(""))
+        with (db.with_suffix("") / "truth_events.csv").open(encoding="utf-8") as f:
+            dark = {r["event_id"] for r in csv.DictReader(f) if r["kind"] == "dark_rendezvous"}
+        through = {t["chain_id"] for t in truth if t["encounter_event_id"] in dark}
+        assert through <= {t["chain_id"] for t in truth} and dark <= set(spans)
+        cases += len(through)
+        right += len(through & {true_id for true_id, _ in score.pairs})
     assert cases >= len(SEEDS)
     assert right / cases >= 0.9, (right, cases)
 

@@ -16,11 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from oiltrail.geodesy import haversine_m
+from oiltrail.geodesy import KNOT_M_S, haversine_m
 from oiltrail.simulate.fleet import DONOR_MIDS, MID_DPRK, SHIP_TYPE_TANKER, Registry, Vessel
 from oiltrail.simulate.geo import offset
-from oiltrail.simulate.lanes import WAYPOINTS
-from oiltrail.simulate.plan import HOUR, begin_towards, berth, new_vessel, sail, trade
+from oiltrail.simulate.lanes import RU_OIL_PORTS, WAYPOINTS, route
+from oiltrail.simulate.plan import HOUR, begin_towards, berth, call, new_vessel, sail, trade
+from oiltrail.simulate.story import Chain
+from oiltrail.simulate.track import path_length_m
 
 # Yellow Sea and East China Sea ports for the fraudulent-IMO tanker; the zombie keeps to the
 # Sea of Japan side, hundreds of km from where the ship whose IMO it borrows trades.
@@ -44,6 +46,9 @@ DARK_H = (13.0, 18.0)  # each decoy's silence: over the 12 h gap threshold
 DARK_STS_SPOT = (32.70, 125.75)
 DARK_STS_H = (14.0, 20.0)
 DARK_STS_LEGS = (("ECS_C", "ECS_N"), ("JJ_E", "JJ_S"))
+# As a whole chain (when the scenario is long enough): the donor loads at a Russian oil port and
+# comes round through the Korea Strait; the receiver comes from Nampo and discharges there after.
+DARK_STS_PORT, DARK_STS_NO = "Nampo (Chinnampo)", 200
 # Vessel roles planted here whose reports are sampled with their own generator (scenario.emit_all)
 # so the rows of every vessel planned before them stay the same for a seed.
 OWN_RNG_ROLES = ("dark_sts_donor", "dark_sts_receiver")
@@ -69,9 +74,10 @@ def plant_dark_stories(
     seed: int,
     end_s: float,
     stories: list[dict[str, Any]],
-) -> None:
+) -> list[Chain]:
     """Append the dark-activity story vessels to `vessels` (and their decoys to `decoys`; the
-    dark STS, planned last, is described in `stories`)."""
+    dark STS, planned last, is described in `stories`). Returns the dark STS as a delivery
+    chain when it is one."""
     rng = np.random.default_rng([seed, 15])
     # a DPRK tanker reporting an IMO whose check digit fails
     fake = new_vessel(reg, rng, len(vessels), "fraudulent_imo", feed="nmea",
@@ -98,7 +104,8 @@ def plant_dark_stories(
         vessels.append(zombie)
     _anchored_together(vessels, decoys, reg, rng, end_s)
     _dark_decoys(vessels, decoys, reg, rng, end_s)
-    _dark_sts(vessels, stories, reg, rng, end_s)
+    chain = _dark_sts(vessels, stories, reg, rng, end_s)
+    return [chain] if chain else []
 
 
 def _anchored_together(
@@ -199,42 +206,89 @@ def _dark_sts(
     reg: Registry,
     rng: np.random.Generator,
     end_s: float,
-) -> None:
+) -> Chain | None:
     """A laden tanker and a DPRK tanker go dark together off Jeju for 14-20 h; while dark the
     cargo passes (the donor's draught falls, the receiver's rises: the static reports after the
-    gap carry it); they reappear 10-20 km apart and trade on. Truth comes from the definitions:
-    two true gaps, a dark_rendezvous and a draught_change on each side."""
+    gap carry it); they reappear 10-20 km apart. When the scenario is long enough it is a whole
+    delivery chain (returned): the donor first loads at a Russian oil port, the receiver comes
+    from Nampo and goes back there to discharge; otherwise both come off the lanes and trade on.
+    Truth comes from the definitions: two true gaps, a dark_rendezvous and a draught_change on
+    each side (and the chain row, simulate/truth.py)."""
     donor = _sts_tanker(reg, rng, len(vessels), "dark_sts_donor", int(rng.choice(DONOR_MIDS)),
                         (105, 150))  # fmt: skip
     recv = _sts_tanker(reg, rng, len(vessels) + 1, "dark_sts_receiver", MID_DPRK, (65, 100))
     if abs(recv.speed_kn - donor.speed_kn) < 1.0:
         recv.speed_kn = round(donor.speed_kn + (1.5 if donor.speed_kn < 11.5 else -1.5), 1)
     cargo = float(np.round(rng.uniform(0.55, 0.85) * recv.length_m * recv.beam_m * 0.8 * 2.6, -1))
-    ballast = donor.draught_m
-    donor.draughts = [(-1e18, round(ballast + donor.draught_delta_m(cargo), 1))]
-    t_off = float(rng.uniform(0.25, 0.55) * end_s)
+    ballast, recv_ballast = donor.draught_m, recv.draught_m
     meet = offset(*DARK_STS_SPOT, float(rng.uniform(0, 360)), float(rng.uniform(0, 5000)))
     apart = float(rng.uniform(1000, 3000))
     bearing = float(rng.uniform(0, 360))
     offs = (offset(*meet, bearing, apart / 2), offset(*meet, (bearing + 180) % 360, apart / 2))
-    starts = (t_off, t_off + float(rng.uniform(0, 1)) * HOUR)
+    lag = float(rng.uniform(0, 1)) * HOUR
     spans = [float(rng.uniform(*DARK_STS_H)) * HOUR for _ in range(2)]
+    source = str(rng.choice(RU_OIL_PORTS))
+    b_load = berth(source, rng)
+    load_s = float(rng.uniform(16, 30)) * HOUR
+    d_pts = [b_load, *route(source, "JJ_S"), offs[0]]
+    r_pts = [*route(DARK_STS_PORT, "ECS_N"), offs[1]]
+    to_off = path_length_m(d_pts) / (donor.speed_kn * KNOT_M_S)
+    back = path_length_m([offs[1], *route("ECS_N", DARK_STS_PORT)]) / (recv.speed_kn * KNOT_M_S)
+    latest = end_s - max(spans) - lag - back - 18 * HOUR  # latest switch-off for a whole chain
+    whole = 2 * HOUR + load_s + to_off <= latest
+    load_phase = -1
+    if whole:
+        t_load = float(rng.uniform(2 * HOUR, latest - load_s - to_off))
+        begin_towards(donor, [*route("SJ_N", source)[:-1], b_load], donor.speed_kn, t_load)
+        donor.destination = source
+        donor.track.stay(load_s, "port", port=source, label=f"load:{DARK_STS_NO}")
+        load_phase = len(donor.track.phases) - 1
+        donor.set_draught(t_load + load_s * float(rng.uniform(0.3, 0.7)),
+                          ballast + donor.draught_delta_m(cargo))  # fmt: skip
+        donor.track.move(d_pts[1:], donor.speed_kn)
+        t_off = donor.track.now
+    else:
+        donor.draughts = [(-1e18, round(ballast + donor.draught_delta_m(cargo), 1))]
+        t_off = float(rng.uniform(0.25, 0.55) * end_s)
+        begin_towards(donor, [*(WAYPOINTS[n] for n in DARK_STS_LEGS[0]), offs[0]],
+                      donor.speed_kn, t_off)  # fmt: skip
+    starts = (t_off, t_off + lag)
+    if whole:
+        recv.track.start(0.0, *berth(DARK_STS_PORT, rng))
+        recv.track.stay(max(starts[1] - recv.track.duration_to(r_pts, recv.speed_kn), 600.0),
+                        "port", port=DARK_STS_PORT, label=f"port:{DARK_STS_PORT}")  # fmt: skip
+        recv.destination = DARK_STS_PORT
+        recv.track.move(r_pts, recv.speed_kn)
+    else:
+        begin_towards(recv, [*(WAYPOINTS[n] for n in DARK_STS_LEGS[1]), offs[1]],
+                      recv.speed_kn, starts[1])  # fmt: skip
     t_on = min(a + b for a, b in zip(starts, spans, strict=True))  # the first to reappear
     t_mid = (starts[1] + t_on) / 2
     donor.set_draught(t_mid, ballast)
-    recv.set_draught(t_mid, recv.draught_m + recv.draught_delta_m(cargo))
+    recv.set_draught(t_mid, recv_ballast + recv.draught_delta_m(cargo))
     for k, v in enumerate((donor, recv)):
-        legs = DARK_STS_LEGS[k]
-        begin_towards(v, [WAYPOINTS[legs[0]], WAYPOINTS[legs[1]], offs[k]], v.speed_kn, starts[k])
         v.track.move([meet], 4.0, emit=False, label="dark_sts")
         away = offset(*meet, bearing + (0 if k == 0 else 180), float(rng.uniform(5000, 10000)))
         rest = spans[k] - (v.track.duration_to([away], v.speed_kn) + v.track.now - starts[k])
         v.track.stay(max(rest, 0.0), "dark", emit=False, label="dark_sts")
         v.track.move([away], v.speed_kn, emit=False, label="dark_sts")
-        v.destination = legs[1]
-        trade(v, rng, end_s)
         vessels.append(v)
+    donor.destination = "JJ_S" if whole else DARK_STS_LEGS[0][1]
+    trade(donor, rng, end_s)
     stories.append({"kind": "dark_sts", "mmsi": donor.mmsi, "other_mmsi": recv.mmsi,
                     "donor_mmsi": donor.mmsi, "receiver_mmsi": recv.mmsi,
                     "cargo_tonnes": cargo, "switch_off_apart_m": round(apart),
-                    "start_s": starts[0], "end_s": t_on})  # fmt: skip
+                    "chain": whole, "start_s": starts[0], "end_s": t_on})  # fmt: skip
+    if not whole:
+        recv.destination = DARK_STS_LEGS[1][1]
+        trade(recv, rng, end_s)
+        return None
+    recv.destination = "ECS_N"
+    call(recv, DARK_STS_PORT, 0.0, rng)
+    recv.track.phases.pop()
+    t0 = recv.track.now
+    recv.set_draught(t0 + float(rng.uniform(4, 10)) * HOUR, recv_ballast)
+    recv.track.stay(max(end_s - t0 + HOUR, 12 * HOUR), "port", port=DARK_STS_PORT,
+                    label=f"port:{DARK_STS_PORT}")  # fmt: skip
+    return Chain(DARK_STS_NO, donor, recv, source, load_phase, starts[1], t_mid, "dark_sts",
+                 DARK_STS_PORT, cargo, len(recv.track.phases) - 1)  # fmt: skip

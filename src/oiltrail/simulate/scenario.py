@@ -76,6 +76,7 @@ class Built:
     # stories planted to be found (dark STS, relay chain): what, who, when; truth is by definition
     stories: list[dict[str, Any]] = field(default_factory=list)
     relays: list[RelayChain] = field(default_factory=list)
+    dark_chains: list[Chain] = field(default_factory=list)  # chains whose transfer was dark
 
 
 def build(s: ScenarioSettings) -> Built:
@@ -124,9 +125,9 @@ def build(s: ScenarioSettings) -> Built:
         trade(v, rng, end_s, quirk, decoys)
         vessels.append(v)
     stories: list[dict[str, Any]] = []
-    plant_dark_stories(vessels, decoys, reg, s.seed, end_s, stories)
+    dark_chains = plant_dark_stories(vessels, decoys, reg, s.seed, end_s, stories)
     relay = plant_relay_chain(vessels, reg, s.seed, end_s, res, stories)
-    return Built(vessels, chains, decoys, stories, [relay] if relay else [])
+    return Built(vessels, chains, decoys, stories, [relay] if relay else [], dark_chains)
 
 
 def emit_all(
@@ -174,6 +175,9 @@ def compute_truth(
         t.add("spoofing", int(ep["mmsi"]), float(ep["start_s"]), float(ep["end_s"]), details=d)
     chains = tr.chain_rows(t, b.chains, visits, encs, gap_events)
     chains += tr.relay_rows(t, b.relays, visits, relay_encs)
+    chains += tr.chain_rows(
+        t, b.dark_chains, visits, tr.dark_transfers(t, b.dark_chains), gap_events
+    )
     return t.rows(), chains
 
 

@@ -414,6 +414,22 @@ def chain_rows(
     return rows
 
 
+def dark_transfers(truth: Truth, chains: list[Chain]) -> dict[int, dict[str, Any]]:
+    """The true dark rendezvous of each chain whose transfer was made dark (its donor and
+    receiver, overlapping the planned transfer): the chain's `encounter_event_id`."""
+    out: dict[int, dict[str, Any]] = {}
+    for c in chains:
+        pair = {c.donor.mmsi, c.receiver.mmsi}
+        for e in truth.events:
+            if (
+                e["kind"] == "dark_rendezvous"
+                and {e["mmsi"], e["other_mmsi"]} == pair
+                and e["start_s"] <= c.sts_end_s <= e["end_s"]
+            ):
+                out[c.no] = e
+    return out
+
+
 def relay_encounters(truth: Truth, relays: list[RelayChain]) -> dict[int, list[dict[str, Any]]]:
     """Both transfers of each relay chain (donor -> relay, relay -> receiver), when both are
     encounters by the definition."""
