@@ -37,11 +37,13 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[dict]]:
             out[seed] = evaluate_store(store, d / "truth_events.csv")
             anchored = _anchored_decoy(store, d)
             dark = _dark_decoys(store, d)
+            dark_sts = _dark_sts(store, d)
         out[seed].append(
             {
                 "kinds": Counter(e["kind"] for e in read_truth(d / "truth_events.csv")),
                 "anchored": anchored,
                 "dark_decoys": dark,
+                "dark_sts": dark_sts,
             }
         )
     return out
@@ -78,6 +80,39 @@ def _dark_decoys(store: Store, folder: Path) -> dict[str, dict[str, object]]:
         ).fetchall()
         out[d["kind"]] = {"kinds": Counter(r[0] for r in rows), "ships": {r[1] for r in rows}}
     return out
+
+
+def _dark_sts(store: Store, folder: Path) -> list[dict[str, object]]:
+    """The dark_rendezvous events detect wrote for the simulator's dark STS pair."""
+    meta = json.loads((folder / "scenario.json").read_text())
+    (story,) = [s for s in meta["stories"] if s["kind"] == "dark_sts"]
+    rows = store.con.execute(
+        """SELECT details FROM events WHERE kind = 'dark_rendezvous'
+           AND least(mmsi, other_mmsi) = ? AND greatest(mmsi, other_mmsi) = ?""",
+        sorted([story["donor_mmsi"], story["receiver_mmsi"]]),
+    ).fetchall()
+    return [{"story": story, "details": json.loads(r[0])} for r in rows]
+
+
+def test_dark_sts_story_is_found_as_a_dark_rendezvous_with_its_draughts(
+    scores: dict[int, list[dict]],
+) -> None:
+    for seed in SEEDS:
+        (found,) = scores[seed][-1]["dark_sts"]
+        story, details = found["story"], found["details"]
+        sides = {int(v["mmsi"]): v for v in details["vessels"]}
+        donor, receiver = sides[story["donor_mmsi"]], sides[story["receiver_mmsi"]]
+        assert donor["draught_after_m"] < donor["draught_before_m"], (seed, details)
+        assert receiver["draught_after_m"] > receiver["draught_before_m"], (seed, details)
+
+
+def test_dark_kinds_precision_and_recall_over_the_seeds(scores: dict[int, list[dict]]) -> None:
+    for kind in ("dark_rendezvous", "identity_anomaly"):
+        rows = [r for seed in SEEDS for r in scores[seed][:-1] if r["kind"] == kind]
+        truth, found = sum(r["truth"] for r in rows), sum(r["found"] for r in rows)
+        matched = sum(r["matched"] for r in rows)
+        assert truth >= len(SEEDS), (kind, rows)
+        assert matched / truth >= 0.95 and matched / found >= 0.95, (kind, rows)
 
 
 def test_dark_decoys_make_gaps_but_no_rendezvous_and_a_handover_no_anomaly(

@@ -169,11 +169,9 @@ def test_chain_evidence_points_at_truth_events(
         ev = c["evidence"].split(";")
         assert all(i in ids for i in ev)
         assert c["encounter_event_id"] in ev
-        enc = ids[c["encounter_event_id"]]
-        assert {int(enc["mmsi"]), int(enc["other_mmsi"])} == {
-            int(c["donor_mmsi"]),
-            int(c["receiver_mmsi"]),
-        }
+        enc = ids[c["encounter_event_id"]]  # the transfer to the receiver
+        giver = c["relay_mmsi"].split(";")[-1] if c["relay_mmsi"] else c["donor_mmsi"]
+        assert {int(enc["mmsi"]), int(enc["other_mmsi"])} == {int(giver), int(c["receiver_mmsi"])}
         assert str(c["receiver_mmsi"]).startswith("445")
 
 
@@ -249,3 +247,57 @@ def test_no_close_pair_outside_truth_encounters(
         runs = np.split(bins, np.flatnonzero(np.diff(bins) > 1) + 1)
         if max(len(r) for r in runs) >= 12:
             assert frozenset((int(a), int(b))) in truth_pairs, (a, b)
+
+
+def test_dark_sts_story_is_a_true_dark_rendezvous_with_draughts_moved_opposite_ways(
+    truth: list[dict[str, Any]], meta: dict[str, Any]
+) -> None:
+    (story,) = [s for s in meta["stories"] if s["kind"] == "dark_sts"]
+    donor, receiver = story["donor_mmsi"], story["receiver_mmsi"]
+    assert 1000 <= story["switch_off_apart_m"] <= 3000
+    (rdv,) = [
+        e
+        for e in _of(truth, "dark_rendezvous")
+        if {int(e["mmsi"]), int(e["other_mmsi"])} == {donor, receiver}
+    ]
+    t0, t1 = _ts(rdv["start"]), _ts(rdv["end"])
+    assert t1 - t0 >= pd.Timedelta(hours=4)
+    deltas = {}
+    for mmsi in (donor, receiver):
+        (gap,) = [e for e in _of(truth, "gap") if int(e["mmsi"]) == mmsi and _ts(e["start"]) <= t0]
+        back = _ts(gap["end"])
+        assert pd.Timedelta(hours=14) <= back - _ts(gap["start"]) <= pd.Timedelta(hours=21)
+        (change,) = [
+            e
+            for e in _of(truth, "draught_change")
+            if int(e["mmsi"]) == mmsi and back <= _ts(e["start"]) <= back + pd.Timedelta(hours=1)
+        ]
+        deltas[mmsi] = change["details"]["delta_m"]
+    assert deltas[donor] <= -0.5 and deltas[receiver] >= 0.5, deltas
+
+
+def test_relay_chain_story_is_a_true_chain_through_its_relay(
+    truth: list[dict[str, Any]], chains: list[dict[str, str]], meta: dict[str, Any]
+) -> None:
+    (story,) = [s for s in meta["stories"] if s["kind"] == "relay_chain"]
+    donor, relay, receiver = story["donor_mmsi"], story["relay_mmsi"], story["receiver_mmsi"]
+    (row,) = [c for c in chains if c["relay_mmsi"]]
+    assert (int(row["donor_mmsi"]), row["relay_mmsi"], int(row["receiver_mmsi"])) == (
+        donor,
+        str(relay),
+        receiver,
+    )
+    assert row["source_port"] == story["source_port"] and row["destination"] == "Wonsan"
+    assert not str(relay).startswith("445") and str(receiver).startswith("445")
+    ids = {e["event_id"]: e for e in truth}
+    legs = [ids[i] for i in row["evidence"].split(";") if ids[i]["kind"] == "encounter"]
+    pairs = [{int(e["mmsi"]), int(e["other_mmsi"])} for e in sorted(legs, key=lambda e: e["start"])]
+    assert pairs == [{donor, relay}, {relay, receiver}]
+    assert row["encounter_event_id"] == sorted(legs, key=lambda e: e["start"])[-1]["event_id"]
+    moved = {
+        (int(e["mmsi"]), e["details"]["delta_m"] > 0)
+        for e in (ids[i] for i in row["evidence"].split(";"))
+        if e["kind"] == "draught_change"
+    }
+    assert {(donor, False), (relay, True), (relay, False), (receiver, True)} <= moved
+    assert all(c["relay_mmsi"] == "" for c in chains if c is not row)

@@ -1,11 +1,12 @@
-"""Scoring found chains against truth: roles and encounter overlap decide a match."""
+"""Scoring found chains against truth: roles, relays and transfer overlap decide a match."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from oiltrail.trace.evaluate import score_chains
+from oiltrail.trace.evaluate import read_truth, score_chains
 
 T = datetime(2026, 1, 10, 12)
 
@@ -47,3 +48,38 @@ def test_match_needs_roles_and_overlap() -> None:
 def test_no_truth_no_found_is_perfect() -> None:
     s = score_chains([], [], {})
     assert (s.recall, s.precision, s.median_abs_error) == (1.0, 1.0, None)
+
+
+def _true(cid: str, relay: str | None, event: str = "e1") -> dict[str, Any]:
+    row = {"chain_id": cid, "donor_mmsi": "1", "receiver_mmsi": "2", "encounter_event_id": event,
+           "barrels_mid": "1000", "cargo_barrels": "1000", "load_start": cid}  # fmt: skip
+    if relay is not None:
+        row["relay_mmsi"] = relay
+    return row
+
+
+def test_relays_must_agree_in_order_and_none_matches_none() -> None:
+    spans = {"e1": (T, datetime(2026, 1, 10, 15))}
+    relayed = {**_found("f1", 1, 2, "2026-01-10T12:30:00", 1000), "relay_mmsi": "7;8"}
+    direct = {**_found("f2", 1, 2, "2026-01-10T12:30:00", 1000), "relay_mmsi": ""}
+    assert score_chains([relayed], [_true("t", "7;8")], spans).matched == 1
+    assert score_chains([relayed], [_true("t", "8;7")], spans).matched == 0
+    assert score_chains([relayed], [_true("t", "")], spans).matched == 0
+    assert score_chains([direct], [_true("t", "7")], spans).matched == 0
+    assert score_chains([direct], [_true("t", None)], spans).matched == 1  # no column: no relay
+
+
+def test_a_dark_transfer_matches_by_the_dark_rendezvous_span(tmp_path: Path) -> None:
+    (tmp_path / "truth_chains.csv").write_text(
+        "chain_id,donor_mmsi,receiver_mmsi,encounter_event_id,barrels_mid,load_start,relay_mmsi\n"
+        "t,1,2,r1,1000,a,\n"
+    )
+    (tmp_path / "truth_events.csv").write_text(
+        "event_id,kind,mmsi,other_mmsi,start,end\n"
+        "r1,dark_rendezvous,1,2,2026-01-10T12:00:00Z,2026-01-10T18:00:00Z\n"
+        "g1,gap,1,,2026-01-10T11:00:00Z,2026-01-11T03:00:00Z\n"
+    )
+    truth, spans = read_truth(tmp_path)
+    assert set(spans) == {"r1"}
+    found = _found("f", 1, 2, "2026-01-10T13:00:00", 1000)  # another event id, same span
+    assert score_chains([found], truth, spans).matched == 1

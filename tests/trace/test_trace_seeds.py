@@ -74,6 +74,22 @@ def test_chain_recall_and_precision(scores: list[ChainScore]) -> None:
 
 
 @pytest.mark.slow
+def test_relay_chains_found_with_their_donor_relays_and_receiver(
+    runs: list[tuple[ChainScore, Path, float]],
+) -> None:
+    """Each seed plants one relay chain (simulate/relay_story.py); a match needs the donor,
+    every relay in order and the receiver right (trace.evaluate)."""
+    cases = right = 0
+    for score, db, _ in runs:
+        truth, _ = read_truth(db.with_suffix(""))
+        relayed = {t["chain_id"] for t in truth if t["relay_mmsi"]}
+        cases += len(relayed)
+        right += len(relayed & {true_id for true_id, _ in score.pairs})
+    assert cases >= len(SEEDS)
+    assert right / cases >= 0.9, (right, cases)
+
+
+@pytest.mark.slow
 def test_volume_error_and_range(scores: list[ChainScore]) -> None:
     errors = [e for s in scores for e in s.errors]
     inside = [i for s in scores for i in s.inside]

@@ -2,7 +2,8 @@
 fraudulent IMO, a "zombie" hull sailing under another ship's IMO far away, and ships anchored
 together outside a port's radius (a decoy: an anchorage, never an encounter), and the dark
 decoys that must not become a dark rendezvous: two tankers dark at the same time 400+ km apart,
-and two tankers dark at the same place a day apart.
+and two tankers dark at the same place a day apart; and a true dark ship-to-ship transfer: two
+tankers that go dark together at sea and reappear with their draughts moved opposite ways.
 
 Ground truth comes from the definitions over the emitted rows (simulate/truth_dark.py), so a
 story that does not come off (a zombie that happens to sail close) is simply not in the truth.
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from oiltrail.geodesy import haversine_m
-from oiltrail.simulate.fleet import MID_DPRK, SHIP_TYPE_TANKER, Registry, Vessel
+from oiltrail.simulate.fleet import DONOR_MIDS, MID_DPRK, SHIP_TYPE_TANKER, Registry, Vessel
 from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import WAYPOINTS
 from oiltrail.simulate.plan import HOUR, begin_towards, berth, new_vessel, sail, trade
@@ -36,6 +37,16 @@ DARK_APART = (("YS_S", "YS_C", "YS_N"), ("KS_W", "SK_1", "JJ_E"))
 # from the STS and loitering spots), the second 24-30 h after the first.
 DARK_SAME_PLACE = (("SJ_S", "SJ_W", "SJ_C"), ("SJ_C", "SJ_W", "SJ_S"))
 DARK_H = (13.0, 18.0)  # each decoy's silence: over the 12 h gap threshold
+# A dark STS: open water south-west of Jeju, 70 km off the JJ_S - ECS_N lane's waypoints, 115 km
+# from the nearest port and 139+ km from every STS, loitering and dark-decoy spot. The donor comes
+# up from the East China Sea, the receiver round Jeju; each is dark 14-20 h, switching off 1-3 km
+# from the other and 0-1 h after it, so their silences overlap by 13 h or more (truth needs 2 h).
+DARK_STS_SPOT = (32.70, 125.75)
+DARK_STS_H = (14.0, 20.0)
+DARK_STS_LEGS = (("ECS_C", "ECS_N"), ("JJ_E", "JJ_S"))
+# Vessel roles planted here whose reports are sampled with their own generator (scenario.emit_all)
+# so the rows of every vessel planned before them stay the same for a seed.
+OWN_RNG_ROLES = ("dark_sts_donor", "dark_sts_receiver")
 
 
 def bad_check_digit(imo: int) -> int:
@@ -57,8 +68,10 @@ def plant_dark_stories(
     reg: Registry,
     seed: int,
     end_s: float,
+    stories: list[dict[str, Any]],
 ) -> None:
-    """Append the dark-activity story vessels to `vessels` (and their decoys to `decoys`)."""
+    """Append the dark-activity story vessels to `vessels` (and their decoys to `decoys`; the
+    dark STS, planned last, is described in `stories`)."""
     rng = np.random.default_rng([seed, 15])
     # a DPRK tanker reporting an IMO whose check digit fails
     fake = new_vessel(reg, rng, len(vessels), "fraudulent_imo", feed="nmea",
@@ -85,6 +98,7 @@ def plant_dark_stories(
         vessels.append(zombie)
     _anchored_together(vessels, decoys, reg, rng, end_s)
     _dark_decoys(vessels, decoys, reg, rng, end_s)
+    _dark_sts(vessels, stories, reg, rng, end_s)
 
 
 def _anchored_together(
@@ -160,3 +174,67 @@ def _dark_decoys(
     decoys.append({"kind": "dark_same_place_a_day_apart", "mmsi": pair[0],
                    "other_mmsi": pair[1], "place": DARK_SAME_PLACE[0][1],
                    "start_s": t1})  # fmt: skip
+
+
+def _sts_tanker(
+    reg: Registry,
+    rng: np.random.Generator,
+    vid: int,
+    role: str,
+    mid: int,
+    length: tuple[float, float],
+) -> Vessel:
+    v = new_vessel(reg, rng, vid, role, feed="nmea", ship_type=SHIP_TYPE_TANKER, mid=mid)
+    v.length_m = float(np.round(rng.uniform(*length)))
+    v.beam_m = float(np.round(v.length_m / rng.uniform(6.0, 7.0)))
+    v.draught_m = float(np.round(0.035 * v.length_m + rng.uniform(0, 0.5), 1))
+    v.draughts = [(-1e18, v.draught_m)]
+    v.speed_kn = float(np.round(rng.uniform(10.5, 13.0), 1))
+    return v
+
+
+def _dark_sts(
+    vessels: list[Vessel],
+    stories: list[dict[str, Any]],
+    reg: Registry,
+    rng: np.random.Generator,
+    end_s: float,
+) -> None:
+    """A laden tanker and a DPRK tanker go dark together off Jeju for 14-20 h; while dark the
+    cargo passes (the donor's draught falls, the receiver's rises: the static reports after the
+    gap carry it); they reappear 10-20 km apart and trade on. Truth comes from the definitions:
+    two true gaps, a dark_rendezvous and a draught_change on each side."""
+    donor = _sts_tanker(reg, rng, len(vessels), "dark_sts_donor", int(rng.choice(DONOR_MIDS)),
+                        (105, 150))  # fmt: skip
+    recv = _sts_tanker(reg, rng, len(vessels) + 1, "dark_sts_receiver", MID_DPRK, (65, 100))
+    if abs(recv.speed_kn - donor.speed_kn) < 1.0:
+        recv.speed_kn = round(donor.speed_kn + (1.5 if donor.speed_kn < 11.5 else -1.5), 1)
+    cargo = float(np.round(rng.uniform(0.55, 0.85) * recv.length_m * recv.beam_m * 0.8 * 2.6, -1))
+    ballast = donor.draught_m
+    donor.draughts = [(-1e18, round(ballast + donor.draught_delta_m(cargo), 1))]
+    t_off = float(rng.uniform(0.25, 0.55) * end_s)
+    meet = offset(*DARK_STS_SPOT, float(rng.uniform(0, 360)), float(rng.uniform(0, 5000)))
+    apart = float(rng.uniform(1000, 3000))
+    bearing = float(rng.uniform(0, 360))
+    offs = (offset(*meet, bearing, apart / 2), offset(*meet, (bearing + 180) % 360, apart / 2))
+    starts = (t_off, t_off + float(rng.uniform(0, 1)) * HOUR)
+    spans = [float(rng.uniform(*DARK_STS_H)) * HOUR for _ in range(2)]
+    t_on = min(a + b for a, b in zip(starts, spans, strict=True))  # the first to reappear
+    t_mid = (starts[1] + t_on) / 2
+    donor.set_draught(t_mid, ballast)
+    recv.set_draught(t_mid, recv.draught_m + recv.draught_delta_m(cargo))
+    for k, v in enumerate((donor, recv)):
+        legs = DARK_STS_LEGS[k]
+        begin_towards(v, [WAYPOINTS[legs[0]], WAYPOINTS[legs[1]], offs[k]], v.speed_kn, starts[k])
+        v.track.move([meet], 4.0, emit=False, label="dark_sts")
+        away = offset(*meet, bearing + (0 if k == 0 else 180), float(rng.uniform(5000, 10000)))
+        rest = spans[k] - (v.track.duration_to([away], v.speed_kn) + v.track.now - starts[k])
+        v.track.stay(max(rest, 0.0), "dark", emit=False, label="dark_sts")
+        v.track.move([away], v.speed_kn, emit=False, label="dark_sts")
+        v.destination = legs[1]
+        trade(v, rng, end_s)
+        vessels.append(v)
+    stories.append({"kind": "dark_sts", "mmsi": donor.mmsi, "other_mmsi": recv.mmsi,
+                    "donor_mmsi": donor.mmsi, "receiver_mmsi": recv.mmsi,
+                    "cargo_tonnes": cargo, "switch_off_apart_m": round(apart),
+                    "start_s": starts[0], "end_s": t_on})  # fmt: skip

@@ -13,11 +13,13 @@ import numpy as np
 from oiltrail.errors import OiltrailError, UsageError
 from oiltrail.simulate import spoof, truth_dark
 from oiltrail.simulate import truth as tr
-from oiltrail.simulate.dark_stories import plant_dark_stories
+from oiltrail.simulate.dark_stories import OWN_RNG_ROLES, plant_dark_stories
 from oiltrail.simulate.decoys import plant_decoys
 from oiltrail.simulate.emit import Rows, emit_vessel
 from oiltrail.simulate.fleet import DONOR_TANKERS, DPRK_TANKERS, Registry, Vessel
 from oiltrail.simulate.plan import new_vessel, start_background, trade
+from oiltrail.simulate.relay_story import ROLES as RELAY_ROLES
+from oiltrail.simulate.relay_story import RelayChain, plant_relay_chain
 from oiltrail.simulate.story import (
     Chain,
     Reservations,
@@ -71,6 +73,9 @@ class Built:
     vessels: list[Vessel]
     chains: list[Chain]
     decoys: list[dict[str, Any]]
+    # stories planted to be found (dark STS, relay chain): what, who, when; truth is by definition
+    stories: list[dict[str, Any]] = field(default_factory=list)
+    relays: list[RelayChain] = field(default_factory=list)
 
 
 def build(s: ScenarioSettings) -> Built:
@@ -118,8 +123,10 @@ def build(s: ScenarioSettings) -> Built:
         quirk = str(rng.choice(["", "", "", "slow", "silence"]))
         trade(v, rng, end_s, quirk, decoys)
         vessels.append(v)
-    plant_dark_stories(vessels, decoys, reg, s.seed, end_s)
-    return Built(vessels, chains, decoys)
+    stories: list[dict[str, Any]] = []
+    plant_dark_stories(vessels, decoys, reg, s.seed, end_s, stories)
+    relay = plant_relay_chain(vessels, reg, s.seed, end_s, res, stories)
+    return Built(vessels, chains, decoys, stories, [relay] if relay else [])
 
 
 def emit_all(
@@ -133,8 +140,9 @@ def emit_all(
     n_tele = max(1, s.days // 7)
     tele_ids = {v.vid for v in bg[:n_tele]}
     victim = bg[n_tele] if len(bg) > n_tele else None
+    own = np.random.default_rng([s.seed, 16])  # later stories: the others' rows stay the same
     for v in b.vessels:
-        pos, st = emit_vessel(v, rng, end_s)
+        pos, st = emit_vessel(v, own if v.role in (*OWN_RNG_ROLES, *RELAY_ROLES) else rng, end_s)
         if v.vid in tele_ids:
             ep = spoof.plant_teleport(v, pos, rng, end_s)
             if ep:
@@ -156,6 +164,7 @@ def compute_truth(
     visits = tr.port_visits(t, b.vessels)
     tr.loitering(t, b.vessels)
     encs = tr.encounters(t, b.chains)
+    relay_encs = tr.relay_encounters(t, b.relays)
     gap_events = tr.gaps(t, [e for e in t.events if e["kind"] == "port_visit"])
     tr.static_changes(t, st)
     truth_dark.dark_rendezvous(t, gap_events)
@@ -164,6 +173,7 @@ def compute_truth(
         d = {k: v for k, v in ep.items() if k not in ("mmsi", "start_s", "end_s", "vid")}
         t.add("spoofing", int(ep["mmsi"]), float(ep["start_s"]), float(ep["end_s"]), details=d)
     chains = tr.chain_rows(t, b.chains, visits, encs, gap_events)
+    chains += tr.relay_rows(t, b.relays, visits, relay_encs)
     return t.rows(), chains
 
 
@@ -324,6 +334,15 @@ def _scenario_json(
             }
             for d in b.decoys
             if d.get("start_s", 0.0) < s.days * 86_400.0
+        ],
+        "stories": [
+            {
+                **{k: val for k, val in d.items() if not k.endswith("_s")},
+                "time": iso(start, d["start_s"]),
+                **({"hours": round((d["end_s"] - d["start_s"]) / 3600, 2)} if "end_s" in d else {}),
+            }
+            for d in b.stories
+            if d["start_s"] < s.days * 86_400.0
         ],
         "files": summary.files,
         "truth_definitions": (_truth_doc() or "").strip(),

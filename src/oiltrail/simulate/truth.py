@@ -14,6 +14,7 @@ from oiltrail.geodesy import haversine_m
 from oiltrail.simulate.emit import Rows
 from oiltrail.simulate.fleet import Vessel
 from oiltrail.simulate.geo import load_ports
+from oiltrail.simulate.relay_story import RelayChain
 from oiltrail.simulate.story import BARRELS_PER_TONNE, Chain
 
 PORT_RADIUS_M = 5_000.0  # port radius, docs/events.md
@@ -200,34 +201,44 @@ def loitering(truth: Truth, vessels: list[Vessel]) -> None:
 
 def encounters(truth: Truth, chains: list[Chain]) -> dict[int, dict[str, Any]]:
     """Each STS transfer: the span where both ships report in their alongside phase."""
-    ports = load_ports()
     out: dict[int, dict[str, Any]] = {}
     for c in chains:
-        parts = []
-        for v in (c.donor, c.receiver):
-            k = next(i for i, p in enumerate(v.track.phases) if p.label == f"sts:{c.no}")
-            s = truth.stream(v.mmsi)
-            sel = (s.cols["vid"] == v.vid) & (s.cols["phase"] == k)
-            parts.append(s.take(np.flatnonzero(sel)))
-        t0 = max(float(p.cols["t"][0]) for p in parts)
-        t1 = min(float(p.cols["t"][-1]) for p in parts)
-        a, b = parts
-        j = np.clip(np.searchsorted(b.cols["t"], a.cols["t"]), 0, len(b) - 1)
-        sep = haversine_m(a.cols["lat"], a.cols["lon"], b.cols["lat"][j], b.cols["lon"][j])
-        dist = ports.min_distance_m(
-            np.concatenate([a.cols["lat"], b.cols["lat"]]),
-            np.concatenate([a.cols["lon"], b.cols["lon"]]),
-        )
-        if t1 - t0 < ENC_MIN_S or dist.min() < ENC_PORT_M or np.median(sep) > 500:
-            continue
-        d = {
-            "duration_h": round((t1 - t0) / 3600, 3),
-            "median_distance_m": round(float(np.median(sep)), 1),
-            "max_distance_m": round(float(sep.max()), 1),
-            "sts": True,
-        }
-        out[c.no] = truth.add("encounter", c.donor.mmsi, t0, t1, other=c.receiver.mmsi, details=d)
+        enc = sts_encounter(truth, c.donor, c.receiver, f"sts:{c.no}")
+        if enc is not None:
+            out[c.no] = enc
     return out
+
+
+def sts_encounter(truth: Truth, a_v: Vessel, b_v: Vessel, label: str) -> dict[str, Any] | None:
+    """The encounter of two ships alongside in their phases labelled `label`, or None when it
+    falls short of the definition (docs/events.md)."""
+    ports = load_ports()
+    parts = []
+    for v in (a_v, b_v):
+        k = next(i for i, p in enumerate(v.track.phases) if p.label == label)
+        s = truth.stream(v.mmsi)
+        sel = (s.cols["vid"] == v.vid) & (s.cols["phase"] == k)
+        parts.append(s.take(np.flatnonzero(sel)))
+    if not all(len(p) for p in parts):
+        return None  # alongside after the end of the scenario
+    t0 = max(float(p.cols["t"][0]) for p in parts)
+    t1 = min(float(p.cols["t"][-1]) for p in parts)
+    a, b = parts
+    j = np.clip(np.searchsorted(b.cols["t"], a.cols["t"]), 0, len(b) - 1)
+    sep = haversine_m(a.cols["lat"], a.cols["lon"], b.cols["lat"][j], b.cols["lon"][j])
+    dist = ports.min_distance_m(
+        np.concatenate([a.cols["lat"], b.cols["lat"]]),
+        np.concatenate([a.cols["lon"], b.cols["lon"]]),
+    )
+    if t1 - t0 < ENC_MIN_S or dist.min() < ENC_PORT_M or np.median(sep) > 500:
+        return None
+    d = {
+        "duration_h": round((t1 - t0) / 3600, 3),
+        "median_distance_m": round(float(np.median(sep)), 1),
+        "max_distance_m": round(float(sep.max()), 1),
+        "sts": True,
+    }
+    return truth.add("encounter", a_v.mmsi, t0, t1, other=b_v.mmsi, details=d)
 
 
 def gaps(truth: Truth, visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -318,6 +329,18 @@ def _plain(x: Any) -> Any:
     return int(x) if isinstance(x, np.integer) else x
 
 
+def _draught_after(
+    drafts: list[dict[str, Any]], mmsi: int, t: float, sign: int
+) -> dict[str, Any] | None:
+    """The vessel's first draught change of sign `sign` at or after `t`."""
+    c = [
+        e
+        for e in drafts
+        if e["mmsi"] == mmsi and e["end_s"] >= t and np.sign(e["details"]["delta_m"]) == sign
+    ]
+    return min(c, key=lambda e: e["end_s"]) if c else None
+
+
 def chain_rows(
     truth: Truth,
     chains: list[Chain],
@@ -329,12 +352,7 @@ def chain_rows(
     drafts = [e for e in truth.events if e["kind"] == "draught_change"]
 
     def draught_after(mmsi: int, t: float, sign: int) -> dict[str, Any] | None:
-        c = [
-            e
-            for e in drafts
-            if e["mmsi"] == mmsi and e["end_s"] >= t and np.sign(e["details"]["delta_m"]) == sign
-        ]
-        return min(c, key=lambda e: e["end_s"]) if c else None
+        return _draught_after(drafts, mmsi, t, sign)
 
     rows = []
     for c in chains:
@@ -390,6 +408,73 @@ def chain_rows(
                 "confidence": 1.0,
                 "evidence": ";".join(e["event_id"] for e in ev if e is not None),
                 "cargo_tonnes": c.cargo_tonnes,
+                "cargo_barrels": barrels,
+            }
+        )
+    return rows
+
+
+def relay_encounters(truth: Truth, relays: list[RelayChain]) -> dict[int, list[dict[str, Any]]]:
+    """Both transfers of each relay chain (donor -> relay, relay -> receiver), when both are
+    encounters by the definition."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in relays:
+        legs = [
+            sts_encounter(truth, r.donor, r.relay, r.labels[0]),
+            sts_encounter(truth, r.relay, r.receiver, r.labels[1]),
+        ]
+        out[r.no] = [e for e in legs if e is not None]
+    return out
+
+
+def relay_rows(
+    truth: Truth,
+    relays: list[RelayChain],
+    visits: dict[tuple[int, int], dict[str, Any]],
+    encs: dict[int, list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """True relay chains: one row from the donor's load to the receiver's DPRK port, the relay in
+    `relay_mmsi` and `encounter_event_id` the transfer to the receiver (docs/exports.md)."""
+    drafts = [e for e in truth.events if e["kind"] == "draught_change"]
+    rows = []
+    for r in relays:
+        load = visits.get((r.donor.vid, r.load_phase))
+        visit = visits.get((r.receiver.vid, r.dest_phase))
+        legs = encs.get(r.no, [])
+        if load is None or visit is None or len(legs) != 2:
+            continue
+        first, last = legs
+        ev = [
+            load,
+            _draught_after(drafts, r.donor.mmsi, load["start_s"], 1),
+            first,
+            _draught_after(drafts, r.donor.mmsi, first["end_s"], -1),
+            _draught_after(drafts, r.relay.mmsi, first["end_s"], 1),
+            last,
+            _draught_after(drafts, r.relay.mmsi, last["end_s"], -1),
+            _draught_after(drafts, r.receiver.mmsi, last["end_s"], 1),
+            visit,
+            _draught_after(drafts, r.receiver.mmsi, visit["start_s"], -1),
+        ]
+        barrels = round(r.cargo_tonnes * BARRELS_PER_TONNE, 1)
+        key = f"chain|{r.donor.mmsi}|{r.relay.mmsi}|{r.receiver.mmsi}|{load['start']}"
+        rows.append(
+            {
+                "chain_id": hashlib.sha256(key.encode()).hexdigest()[:16],
+                "source_port": r.source_port,
+                "load_start": load["start"],
+                "donor_mmsi": r.donor.mmsi,
+                "encounter_event_id": last["event_id"],
+                "receiver_mmsi": r.receiver.mmsi,
+                "destination": r.dprk_port,
+                "arrival": visit["start"],
+                "barrels_low": barrels,
+                "barrels_mid": barrels,
+                "barrels_high": barrels,
+                "confidence": 1.0,
+                "evidence": ";".join(e["event_id"] for e in ev if e is not None),
+                "relay_mmsi": str(r.relay.mmsi),
+                "cargo_tonnes": r.cargo_tonnes,
                 "cargo_barrels": barrels,
             }
         )

@@ -1,7 +1,9 @@
 """Score traced chains against ground truth (the simulator's truth_chains.csv and truth_events.csv).
 
-A found chain matches a true one when donor and receiver agree (roles included) and their
-encounters overlap in time (within `slack`); matching is one-to-one, earliest first.
+A found chain matches a true one when donor, relays (`relay_mmsi`, in order; none on either side
+for a direct chain) and receiver agree, roles included, and their transfers to the receiver
+overlap in time (within `slack`): the encounter, or for a transfer made dark the dark rendezvous.
+Matching is one-to-one, earliest first.
 """
 
 from __future__ import annotations
@@ -31,13 +33,14 @@ class ChainScore:
 
 
 def read_truth(folder: Path) -> tuple[list[dict[str, str]], dict[str, tuple[datetime, datetime]]]:
-    """True chains and the time span of each true encounter, from a simulator output folder."""
+    """True chains and the time span of each true meeting (encounter or dark rendezvous, where
+    a chain's transfer may be), from a simulator output folder."""
     with (folder / "truth_chains.csv").open(newline="", encoding="utf-8") as f:
         chains = list(csv.DictReader(f))
     spans: dict[str, tuple[datetime, datetime]] = {}
     with (folder / "truth_events.csv").open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if row["kind"] == "encounter":
+            if row["kind"] in ("encounter", "dark_rendezvous"):
                 spans[row["event_id"]] = (_time(row["start"]), _time(row["end"]))
     return chains, spans
 
@@ -92,6 +95,8 @@ def _same(
         return False
     if int(f["receiver_mmsi"]) != int(t["receiver_mmsi"]):
         return False
+    if relays(f.get("relay_mmsi")) != relays(t.get("relay_mmsi")):
+        return False
     if f.get("encounter_event_id") == t.get("encounter_event_id"):
         return True
     details = f.get("details") or {}
@@ -100,6 +105,11 @@ def _same(
         return False
     f_start, f_end = datetime.fromisoformat(start), datetime.fromisoformat(end)
     return f_start <= span[1] + slack and span[0] - slack <= f_end
+
+
+def relays(text: object) -> tuple[int, ...]:
+    """The relay tankers of a `relay_mmsi` value ("a;b", "" or None), in order."""
+    return tuple(int(m) for m in str(text or "").split(";") if m.strip())
 
 
 def _time(text: str) -> datetime:
