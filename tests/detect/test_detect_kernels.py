@@ -6,9 +6,11 @@ import json
 from datetime import timedelta
 
 import pyarrow as pa
+import pytest
 from detect_synth import NAMPO, SEA, T0, h, legs, static, table
 
 from oiltrail.detect import KINDS, DetectParams, event_id, run_vessel_kernels
+from oiltrail.detect import encounters as encounters_module
 from oiltrail.detect.kernels import (
     cell_partitions,
     resample_partition,
@@ -205,3 +207,25 @@ def test_spatial_cells_at_antimeridian_and_pole() -> None:
     for block in (10.0, 3.0):
         parts = [run_cell_kernel(s, P, home) for _, s, home in cell_partitions(samples, P, block)]
         assert sum(p.num_rows for p in parts) == whole.num_rows
+
+
+def test_candidates_measured_in_chunks_give_the_same_adjacency(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a crowded anchorage: many ships within a few hundred metres, with one pair's home
+    # on each side of a partition boundary
+    lat, lon = SEA
+    tbl = table(
+        *(
+            legs(412000100 + k, T0, lat + 0.0007 * (k % 5), lon + 0.0009 * (k // 5), [(3, 0.2, 0)])
+            for k in range(20)
+        )
+    )
+    samples = resample_partition(tbl, P)
+    whole = run_cell_kernel(samples, P)
+    parts = list(cell_partitions(samples, P, 0.003))
+    split = [run_cell_kernel(s, P, home).to_pylist() for _, s, home in parts]
+    monkeypatch.setattr(encounters_module, "CANDIDATE_CHUNK", 7)
+    assert run_cell_kernel(samples, P).to_pylist() == whole.to_pylist()
+    assert [run_cell_kernel(s, P, home).to_pylist() for _, s, home in parts] == split
+    assert whole.num_rows > 1000 and len(parts) > 1

@@ -5,8 +5,10 @@ memory, detect stops with one line naming the setting."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from engines_scenario import BOUNDARY, insert, scenario
 from typer.testing import CliRunner
@@ -108,9 +110,22 @@ def test_simulated_store_partitioned_equals_one_run(
     assert any(r[4].date() != r[5].date() for r in expected)  # an event across midnight
     _rows(monkeypatch, 4000)
     assert len(_ranges(parts, 4000)) > 5
+    # and the pair kernel a few pair buckets at a time
+    batches: list[int] = []
+    whole_batches = partition.PairSpill.batches
+
+    def counted(spill: partition.PairSpill) -> Iterator[pa.Table]:
+        for adjacency in whole_batches(spill):
+            batches.append(adjacency.num_rows)
+            yield adjacency
+
+    monkeypatch.setattr(partition, "PAIR_BATCH_ROWS", 40)
+    monkeypatch.setattr(partition, "SPILL_ROWS", 25)
+    monkeypatch.setattr(partition.PairSpill, "batches", counted)
     with open_store(parts) as store:
         detect(store)
-    assert stored(parts) == expected
+    assert len(batches) > 5 and stored(parts) == expected
+    assert not list(parts.parent.glob(".parts.duckdb.pairs-*"))  # the spill is removed
     # incremental: the first three quarters, then the rest, partitioned or not
     incremental = []
     for limit, db in ((0, inc), (4000, tmp_path / "inc_parts.duckdb")):

@@ -97,6 +97,7 @@ def _cell_keys(
 
 
 # The cell itself and the 13 neighbours "after" it: each pair of cells is visited once.
+CANDIDATE_CHUNK = 2_000_000  # candidate pairs measured at once (bounds working memory)
 _HALF = [
     (dx, dy, dz)
     for dx in (-1, 0, 1)
@@ -139,6 +140,34 @@ def _cell_pairs(
     return np.concatenate(ia_all), np.concatenate(ib_all)
 
 
+def _close_pairs(
+    ia: np.ndarray,
+    ib: np.ndarray,
+    mmsi: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    home: np.ndarray | None,
+    p: EncounterParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs within `max_distance_m`, sample a the lower MMSI's (ownership
+    rule), measured `CANDIDATE_CHUNK` at a time: off a crowded port an hour's candidates ran
+    to tens of millions, and the distance's working arrays for all of them to gigabytes."""
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for s in range(0, len(ia), CANDIDATE_CHUNK):
+        a, b = ia[s : s + CANDIDATE_CHUNK], ib[s : s + CANDIDATE_CHUNK]
+        swap = mmsi[a] > mmsi[b]
+        a, b = np.where(swap, b, a), np.where(swap, a, b)
+        if home is not None:
+            a, b = a[home[a]], b[home[a]]
+        d = haversine_m(lat[a], lon[a], lat[b], lon[b])
+        close = d <= p.max_distance_m
+        out.append((a[close], b[close], d[close]))
+    if not out:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    a_all, b_all, d_all = (np.concatenate(c) for c in zip(*out, strict=True))
+    return a_all, b_all, d_all
+
+
 def adjacent_pairs(
     samples: pa.Table, p: EncounterParams, home: np.ndarray | None = None
 ) -> pa.Table:
@@ -168,16 +197,9 @@ def adjacent_pairs(
         if len(sel) < 2:
             continue
         key, ky, kz = _cell_keys(c[0][sel], c[1][sel], c[2][sel], tb[sel] - lo)
-        ia, ib = _cell_pairs(key, sel, ky, kz)
+        ia, ib, d = _close_pairs(*_cell_pairs(key, sel, ky, kz), mmsi, lat, lon, home, p)
         if len(ia) == 0:
             continue
-        swap = mmsi[ia] > mmsi[ib]  # sample a is the lower MMSI's (ownership rule)
-        ia, ib = np.where(swap, ib, ia), np.where(swap, ia, ib)
-        if home is not None:
-            ia, ib = ia[home[ia]], ib[home[ia]]
-        d = haversine_m(lat[ia], lon[ia], lat[ib], lon[ib])
-        close = d <= p.max_distance_m
-        ia, ib, d = ia[close], ib[close], d[close]
         out.append(
             pa.table(
                 {

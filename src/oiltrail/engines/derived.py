@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from oiltrail.ais.validate import valid_imo
 from oiltrail.detect import identity
 from oiltrail.detect.anchorages import (
     AREA,
@@ -49,9 +50,19 @@ def _replace(store: Store, kind: str, events: pa.Table, run_id: str) -> int:
 
 
 def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
-    """Invalid and shared IMO numbers in the store's static reports."""
+    """Invalid and shared IMO numbers in the store's static reports. Only the reports of the
+    IMOs that could be either are read (those failing their check digit, and those more than
+    one MMSI reported): the detectors look at no other."""
+    imos = store.con.execute(
+        """SELECT imo, count(DISTINCT mmsi) > 1 AS shared FROM static_reports
+           WHERE imo BETWEEN 1000000 AND 9999999 GROUP BY imo"""
+    ).to_arrow_table()
+    values = imos.column("imo").to_numpy().astype(np.int64)
+    ok, _ = valid_imo(values)
+    _suspect = pa.table({"imo": values[~ok | imos.column("shared").to_numpy(zero_copy_only=False)]})
     static = store.con.execute(
-        "SELECT mmsi, ts, imo, name FROM static_reports WHERE imo IS NOT NULL ORDER BY mmsi, ts"
+        """SELECT mmsi, ts, imo, name FROM static_reports
+           WHERE imo IN (SELECT imo FROM _suspect) ORDER BY mmsi, ts"""
     ).to_arrow_table()
     rows = identity.detect_invalid_imos(static)
     pairs = identity.shared_imo_pairs(static)
@@ -123,8 +134,14 @@ def dark_rendezvous(store: Store, params: DetectParams, holes: Holes) -> pa.Tabl
                     TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon,
                     TRY_CAST(details->>'positions_before' AS BIGINT) AS positions_before
              FROM events WHERE kind = 'gap'),
-           d AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught
-                 FROM static_reports WHERE draught > 0 AND draught <= 30)
+           r AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught,
+                        draught IS DISTINCT FROM lag(draught) OVER w
+                          OR draught IS DISTINCT FROM lead(draught) OVER w AS kept
+                 FROM static_reports WHERE draught > 0 AND draught <= 30
+                 WINDOW w AS (PARTITION BY mmsi ORDER BY ts, draught)),
+           -- the first and last report of each run of one draught: the nearest report
+           -- before (after) a gap is in the same run as the nearest of these
+           d AS (SELECT mmsi, ts, draught FROM r WHERE kept)
            SELECT g.*,
              (SELECT arg_max(d.draught, d.ts) FROM d WHERE d.mmsi = g.mmsi AND d.ts <= g.start)
                AS draught_before_m,

@@ -46,6 +46,7 @@ from oiltrail.store.events import (
     record_run,
     stored_fingerprints,
 )
+from oiltrail.store.reads import static_changes
 from oiltrail.store.reference import save_ports
 
 STATIC_MARK_KEY = "detect.static_mark"  # meta: "<last rowid>:<rows>" of static_reports
@@ -430,13 +431,12 @@ def _static_mark(store: Store) -> str:
 def _detect_static(
     store: Store, params: DetectParams, kinds: tuple[str, ...], ports: pa.Table, run_id: str
 ) -> int:
-    """Static kinds are cheap: recomputed from all static reports on every run."""
+    """Static kinds are recomputed on every run that has new static reports, from the
+    reports where a vessel's values change (`static_changes`), not every report."""
     want = tuple(k for k in kinds if k in STATIC_KINDS)
     if not want:
         return 0
-    static = store.con.execute(
-        "SELECT mmsi, ts, imo, name, callsign, draught FROM static_reports ORDER BY mmsi, ts"
-    ).to_arrow_table()
+    static = static_changes(store)
     events = run_vessel_kernels(EVENTS.empty_table(), static, ports, params, want)
     store.con.execute(f"DELETE FROM events WHERE kind IN ({','.join('?' * len(want))})", list(want))
     return insert_events(store, events, run_id)

@@ -14,9 +14,11 @@ same events as a result (tests/engines/test_partition.py):
   table (DuckDB spills it to disk beyond `OILTRAIL_DETECT_DUCKDB_MEMORY_MB`). The samples
   are then read back one UTC day at a time, and paired an hour at a time (pairs form only
   between samples of the same instant, so neither needs an overlap) through the cell kernel,
-  in the order the local engine gives them; the pair kernel then runs once on all adjacency
-  rows (only close pairs; it sorts them by pair and instant, so their order does not count),
-  so an encounter that spans days or buckets is found whole, once.
+  in the order the local engine gives them. Their adjacency rows (only close pairs) are
+  spilled to files beside the store, by hash bucket of the vessel pair (`PairSpill`); the
+  pair kernel then runs on whole buckets, a few million rows at a time (it sorts them by
+  pair and instant, so their order does not count), so an encounter that spans days or
+  vessel buckets is found whole, once.
 
 Before each bucket is read, its rows are checked against the memory the machine has free:
 rather than be killed for lack of memory, detect stops with one line naming the setting.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +43,7 @@ import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS
 from oiltrail.detect.anchorages import SPELLS, stationary_spells
-from oiltrail.detect.encounters import SAMPLES
+from oiltrail.detect.encounters import ADJACENCY, SAMPLES
 from oiltrail.detect.kernels import (
     STEP_US_PER_DAY,
     cell_partitions,
@@ -64,6 +67,9 @@ DUCKDB_SETTING = "OILTRAIL_DETECT_DUCKDB_MEMORY_MB"
 # 30.7M-position store: see BENCHMARKS.md); used only to refuse a partition that cannot fit.
 BYTES_PER_ROW = 400
 SAMPLE_BATCH_ROWS = 1_000_000  # samples read back from DuckDB per batch
+PAIR_BUCKETS = 128  # files by vessel pair the adjacency rows are spilled into
+PAIR_BATCH_ROWS = 4_000_000  # adjacency rows given to the pair kernel at once (about)
+SPILL_ROWS = 1_000_000  # adjacency rows held before they are written to their files
 SLICE_BINS = 6  # instants paired together (an hour of 10-min samples)
 CHUNK_ROWS = 1_000_000  # positions per resample job: bounds the working set
 BLOCK_DEG = 10.0  # spatial block of an encounter cell
@@ -305,26 +311,115 @@ def encounter_events(
     fan_out: FanOut,
     parallel_min_rows: int,
 ) -> pa.Table:
-    """Encounters from the saved samples: the cell kernel a UTC day at a time, then the
-    pair kernel on all adjacency rows."""
-    adjacency: list[pa.Table] = []
-    with duckdb_memory(store.con):
-        try:
-            for day in sample_days(store, params):
-                for hour in time_slices(day, SLICE_BINS):
-                    use_pool = (
-                        parallel if parallel is not None else hour.num_rows >= parallel_min_rows
-                    )
-                    cells = cell_partitions(hour, params, BLOCK_DEG)
-                    jobs = [(part, params, home) for _, part, home in cells]
-                    adjacency.extend(fan_out(run_cell_kernel, jobs, use_pool))
-        except duckdb.OutOfMemoryException as exc:
-            raise out_of_memory(exc) from exc
-        finally:
-            store.con.execute("DROP TABLE IF EXISTS _samples")
-    if not adjacency:
-        return EVENTS.empty_table()
-    return run_pair_kernel(pa.concat_tables(adjacency), ports, params)
+    """Encounters from the saved samples: the cell kernel a UTC day at a time, its adjacency
+    rows spilled to files by vessel pair (`PairSpill`), then the pair kernel a few pair
+    buckets at a time. (Ships at anchor off a crowded port are all close to each other: a
+    simulated day of global AIS gave tens of millions of adjacency rows, and one pair kernel
+    on all of them peaked at 12 GB.)"""
+    with PairSpill(store.path.parent, store.path.name) as spill:
+        with duckdb_memory(store.con):
+            try:
+                for day in sample_days(store, params):
+                    for hour in time_slices(day, SLICE_BINS):
+                        use_pool = (
+                            parallel if parallel is not None else hour.num_rows >= parallel_min_rows
+                        )
+                        cells = cell_partitions(hour, params, BLOCK_DEG)
+                        jobs = [(part, params, home) for _, part, home in cells]
+                        for adjacency in fan_out(run_cell_kernel, jobs, use_pool):
+                            spill.add(adjacency)
+            except duckdb.OutOfMemoryException as exc:
+                raise out_of_memory(exc) from exc
+            finally:
+                store.con.execute("DROP TABLE IF EXISTS _samples")
+        lookup = port_lookup(ports, params)
+        events = [run_pair_kernel(adj, lookup, params) for adj in spill.batches()]
+    events = [e for e in events if e.num_rows]
+    return pa.concat_tables(events) if events else EVENTS.empty_table()
+
+
+class PairSpill:
+    """Adjacency rows on disk, in files by hash bucket of their vessel pair (Arrow IPC
+    streams in a temporary folder beside the store, removed after): each row is written once
+    and read once, and `batches` gives whole buckets, so each batch holds its pairs complete,
+    as the pair kernel asks. (A DuckDB temporary table was tried first: beyond its memory
+    limit it spilled, and each batch's filtered scan reread the spill: 50 GB of writes.)"""
+
+    def __init__(self, beside: Path, name: str) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix=f".{name}.pairs-", dir=beside)
+        self._folder = Path(self._dir.name)
+        self._writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+        self._rows = np.zeros(PAIR_BUCKETS, dtype=np.int64)
+        self._held: list[pa.Table] = []
+        self._held_rows = 0
+
+    def __enter__(self) -> PairSpill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        self._dir.cleanup()
+
+    def add(self, adjacency: pa.Table) -> None:
+        if not adjacency.num_rows:
+            return
+        self._held.append(adjacency)
+        self._held_rows += adjacency.num_rows
+        if self._held_rows >= SPILL_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._held:
+            return
+        table = pa.concat_tables(self._held)
+        self._held, self._held_rows = [], 0
+        bucket = pair_bucket(
+            table.column("mmsi_a").to_numpy(), table.column("mmsi_b").to_numpy(), PAIR_BUCKETS
+        )
+        order = np.argsort(bucket, kind="stable")
+        table, bucket = table.take(pa.array(order)), bucket[order]
+        present, starts, counts = np.unique(bucket, return_index=True, return_counts=True)
+        for k, start, n in zip(present.tolist(), starts.tolist(), counts.tolist(), strict=True):
+            if k not in self._writers:
+                self._writers[k] = pa.ipc.new_stream(self._folder / f"{k}.arrow", ADJACENCY)
+            self._writers[k].write_table(table.slice(start, n))
+            self._rows[k] += n
+
+    def batches(self) -> Iterator[pa.Table]:
+        """The rows, consecutive whole buckets at a time, about `PAIR_BATCH_ROWS` each."""
+        self._flush()
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        group: list[int] = []
+        rows = 0
+        for k in np.flatnonzero(self._rows).tolist():
+            if group and rows + self._rows[k] > PAIR_BATCH_ROWS:
+                yield self._read(group)
+                group, rows = [], 0
+            group.append(k)
+            rows += int(self._rows[k])
+        if group:
+            yield self._read(group)
+
+    def _read(self, buckets: list[int]) -> pa.Table:
+        parts = []
+        for k in buckets:
+            with pa.ipc.open_stream(self._folder / f"{k}.arrow") as reader:
+                parts.append(reader.read_all())
+            (self._folder / f"{k}.arrow").unlink()
+        return pa.concat_tables(parts)
+
+
+def pair_bucket(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Stable bucket (0..n-1) of each vessel pair (a, b)."""
+    key = (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = key * np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing, modulo 2**64
+    out: np.ndarray = (mixed >> np.uint64(32)) % np.uint64(n)
+    return out
 
 
 def sample_days(store: Store, params: DetectParams) -> Iterator[pa.Table]:
