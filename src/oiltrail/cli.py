@@ -588,7 +588,10 @@ def screen_cmd(
 def vessels_cmd(
     db: DbOption = DEFAULT_DB,
     flagged: Annotated[
-        bool, typer.Option("--flagged", help="Only vessels that match a list entry.")
+        bool,
+        typer.Option(
+            "--flagged", help="Only vessels that match a list entry, or DPRK-flagged (MID 445)."
+        ),
     ] = False,
     review: Annotated[
         bool, typer.Option("--review", help="Possible matches, with what would settle them.")

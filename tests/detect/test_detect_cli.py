@@ -116,6 +116,18 @@ def test_evaluate_command(db: Path, tmp_path: Path) -> None:
     assert run("evaluate", str(tmp_path / "missing.csv"), "--db", str(db))[0] == 2
 
 
+def test_evaluate_refuses_a_chains_csv_saying_what_it_needs(db: Path, tmp_path: Path) -> None:
+    """A `trace --format csv` export (or truth_chains.csv) is not scored as if it were events."""
+    from oiltrail.store.chains import CHAIN_COLUMNS
+
+    chains = tmp_path / "chains.csv"
+    chains.write_text(",".join(CHAIN_COLUMNS) + "\n")
+    code, out = run("evaluate", str(chains), "--db", str(db))
+    assert code == 2 and len(out.strip().splitlines()) == 1
+    assert "a chains CSV; evaluate scores events" in words(out)
+    assert "truth_events.csv" in words(out)
+
+
 def test_events_bad_kind_and_empty_store(tmp_path: Path) -> None:
     path = tmp_path / "empty.duckdb"
     open_store(path).close()

@@ -6,6 +6,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from oiltrail.errors import InputFormatError
+from oiltrail.store.chains import CHAIN_COLUMNS
 from oiltrail.trace.evaluate import read_truth, score_chains
 
 T = datetime(2026, 1, 10, 12)
@@ -83,3 +87,13 @@ def test_a_dark_transfer_matches_by_the_dark_rendezvous_span(tmp_path: Path) -> 
     assert set(spans) == {"r1"}
     found = _found("f", 1, 2, "2026-01-10T13:00:00", 1000)  # another event id, same span
     assert score_chains([found], truth, spans).matched == 1
+
+
+def test_a_csv_export_is_refused_not_scored_low() -> None:
+    """A `trace --format csv` row has no details, so no transfer span: refused with what it
+    needs, where it used to match only when the encounter ids happened to agree."""
+    spans = {"e1": (T, datetime(2026, 1, 10, 15))}
+    found = _found("f", 1, 2, "2026-01-10T12:30:00", 1000)  # matches by its span (tested above)
+    row = {c: str(found.get(c, "")) for c in CHAIN_COLUMNS}  # as csv.DictReader gives it
+    with pytest.raises(InputFormatError, match=r"has no details.*detail JSON, not a CSV export"):
+        score_chains([row], [_true("t", "")], spans)

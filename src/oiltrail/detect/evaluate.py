@@ -52,6 +52,11 @@ def read_truth(path: Path) -> list[dict[str, Any]]:
         for c in ("kind", "mmsi", "other_mmsi", "start", "end")
         if c not in (reader.fieldnames or [])
     ]
+    if missing and {"chain_id", "donor_mmsi"} <= set(reader.fieldnames or []):
+        raise InputFormatError(
+            f"{path}: a chains CSV; evaluate scores events: give truth events in the columns "
+            f"{','.join(EVENT_COLUMNS)} (the simulator's truth_events.csv)"
+        )
     if missing:
         raise InputFormatError(
             f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(EVENT_COLUMNS)}"

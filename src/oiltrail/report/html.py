@@ -53,8 +53,8 @@ def legend(data: ReportData) -> str:
         '<label><input type="checkbox" checked data-toggle=".layer.tracks .track:not(.hot)">'
         '<span class="sw line grey"></span>other vessels\' tracks</label>',
         '<label><input type="checkbox" checked data-toggle=".layer.tracks .track.hot">'
-        '<span class="sw line hot"></span>tracks of vessels in chains, on lists or in '
-        "encounters</label>",
+        '<span class="sw line hot"></span>tracks of vessels in chains, flagged (a list '
+        "match or a DPRK flag) or in encounters</label>",
         '<label><input type="checkbox" checked data-toggle=".layer.chains">'
         '<span class="sw line chain"></span>delivery chain: route sailed from the source port '
         "through the encounter to the destination</label>",

@@ -22,7 +22,8 @@ SCALE_KM = (10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000)
 
 
 def hot_vessels(data: ReportData) -> set[int]:
-    """Vessels in a chain, on a list or in an encounter: drawn in colour, above the rest."""
+    """Vessels in a chain, flagged (a list match or a DPRK flag) or in an encounter: drawn in
+    colour, above the rest."""
     hot: set[int] = set()
     for c in data.chains.rows:
         for key in ("donor_mmsi", "receiver_mmsi"):

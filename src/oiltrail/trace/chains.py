@@ -23,7 +23,17 @@ from oiltrail.trace.load import gap_endpoints, load_events, load_hulls, load_por
 from oiltrail.trace.model import TraceParams
 from oiltrail.trace.relay import relay_chains
 from oiltrail.trace.rows import make_row
-from oiltrail.trace.screening import chain_risk, flagged_by_mmsi
+from oiltrail.trace.screening import (
+    DPRK_FLAG,
+    LISTED,
+    OTHER,
+    POSSIBLE,
+    chain_risk,
+    dprk_flagged,
+    flagged_by_mmsi,
+    settle_text,
+    standing,
+)
 
 PARAMS_META_KEY = "chains_params"
 MEETINGS = ("encounter", "dark_rendezvous")  # events where cargo may pass between two ships
@@ -262,18 +272,40 @@ def trace_summary(store: Store, rows: list[dict[str, Any]]) -> str:
     volume = sum(1 for r in rows if r["barrels_mid"] is not None)
     note = rows[0]["details"]["screening"]["note"]
     line = f"{len(rows)} chain(s), {full} complete, {volume} with a volume; {note}"
-    flagged = sorted(
-        {
-            str(hit.get("name") or hit.get("mmsi"))
-            for r in rows
-            for hit in r["details"]["screening"]["flagged"]
-        }
-    )
-    if flagged:
-        listed = sum(1 for r in rows if r["details"]["screening"]["flagged"])
-        line += f"; {listed} chain(s) involve listed ships: {', '.join(flagged)}"
+    line += flagged_summary(rows)
     if store.simulated:
         line = "SIMULATED DATA: " + line
+    return line
+
+
+def flagged_summary(rows: list[dict[str, Any]]) -> str:
+    """What the chains' flagged ships are, each group with its chains: listed only where a list
+    entry matches (docs/screening.md); a DPRK flag or a possible match is a risk reason, said as
+    such, a possible match with what would settle it."""
+    groups: dict[str, dict[str, str]] = {LISTED: {}, DPRK_FLAG: {}, POSSIBLE: {}, OTHER: {}}
+    chains: dict[str, set[str]] = {k: set() for k in groups}
+    for r in rows:
+        for hit in r["details"]["screening"]["flagged"]:
+            kind = standing(hit)
+            name = str(hit.get("name") or hit.get("mmsi"))
+            notes = []
+            if kind == POSSIBLE:
+                if dprk_flagged(hit):
+                    notes.append("DPRK-flagged")
+                notes.append(settle_text(hit) or "see `trace --detail`")
+            groups[kind][name] = f"{name} ({'; '.join(notes)})" if notes else name
+            chains[kind].add(str(r["chain_id"]))
+    what = {
+        LISTED: "listed ships (a list entry matches)",
+        DPRK_FLAG: "DPRK-flagged ships (MMSI MID 445) with no list match",
+        POSSIBLE: "possible list matches, not listed until settled",
+        OTHER: "flagged ships with no list match",
+    }
+    line = ""
+    for kind, names in groups.items():
+        if names:
+            shown = ", ".join(names[n] for n in sorted(names))
+            line += f"; {len(chains[kind])} chain(s) involve {what[kind]}: {shown}"
     return line
 
 

@@ -3,7 +3,10 @@
 A found chain matches a true one when donor, relays (`relay_mmsi`, in order; none on either side
 for a direct chain) and receiver agree, roles included, and their transfers to the receiver
 overlap in time (within `slack`): the encounter, or for a transfer made dark the dark rendezvous.
-Matching is one-to-one, earliest first.
+Matching is one-to-one, earliest first. The found chains must carry their `details` (the
+transfer's time span): `trace_chains`'s rows or `oiltrail trace --detail` JSON. A `trace --format
+csv` export has no span (its encounter ids differ from the truth's by minutes), so it is refused,
+not scored low.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from oiltrail.errors import InputFormatError
 
 
 @dataclass
@@ -51,7 +56,18 @@ def score_chains(
     encounters: dict[str, tuple[datetime, datetime]],
     slack: timedelta = timedelta(hours=2),
 ) -> ChainScore:
-    """Recall, precision and volume accuracy of `found` chains against `truth`."""
+    """Recall, precision and volume accuracy of `found` chains against `truth`.
+
+    Raises:
+        InputFormatError: a found chain without `details` (a CSV export's row).
+    """
+    for f in found:
+        if not isinstance(f.get("details"), dict):
+            raise InputFormatError(
+                f"chain {f.get('chain_id')} has no details: scoring needs each transfer's time "
+                "span (details.encounter_start/end), from trace_chains() or trace's detail "
+                "JSON, not a CSV export of chains"
+            )
     used: set[str] = set()
     pairs: list[tuple[str, str]] = []
     errors: list[float] = []

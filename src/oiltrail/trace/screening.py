@@ -9,9 +9,18 @@ import duckdb
 from oiltrail.errors import OiltrailError
 from oiltrail.store import Store
 
+DPRK_MID = "445"  # ITU maritime identification digits of DPR Korea (as graph.fleet)
+
 # Each flagged ship adds this much to a chain's risk (confidence carries the rest).
 RISK_PER_FLAGGED_SHIP = 0.2
 RISK_FROM_CONFIDENCE = 0.6
+
+# What a flagged ship is (docs/screening.md). Only LISTED may be called listed or sanctioned:
+# a list entry matches it. The others are risk reasons, never a list hit.
+LISTED = "listed"  # a list entry matches (IMO, MMSI, or the name by the rules)
+POSSIBLE = "possible match"  # a name alike, not a match until settled
+DPRK_FLAG = "DPRK-flagged"  # MMSI MID 445, no list hit
+OTHER = "flagged"  # a risk with no basis given
 
 
 def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
@@ -34,7 +43,42 @@ def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
             out[mmsi] = _hit(row)
     if not rows:
         return out, "no vessel flagged (no list hits, or no list loaded)"
-    return out, f"{len(out)} flagged vessel(s) in the store"
+    listed = sum(1 for hit in out.values() if standing(hit) == LISTED)
+    return out, (
+        f"{len(out)} flagged vessel(s) in the store "
+        f"({listed} match a list entry, {len(out) - listed} on risk reasons only)"
+    )
+
+
+def standing(hit: dict[str, Any]) -> str:
+    """What a flagged ship's hit is: LISTED only when a list entry matches it (its screening
+    status is `match`; a hit without one: its first reason says `match:`), else POSSIBLE,
+    DPRK_FLAG (MMSI MID 445) or OTHER."""
+    status = hit.get("status")
+    reasons = str(hit.get("reasons") or "")
+    if status is None:
+        status = "match" if reasons.startswith("match:") else ""
+        status = "possible" if reasons.startswith("possible match:") else status
+    if status == "match":
+        return LISTED
+    if status == "possible":
+        return POSSIBLE
+    return DPRK_FLAG if dprk_flagged(hit) else OTHER
+
+
+def dprk_flagged(hit: dict[str, Any]) -> bool:
+    """The hit's MMSI has the DPRK MID (445): a risk reason, not a list hit."""
+    return str(hit.get("mmsi") or "").zfill(9).startswith(DPRK_MID)
+
+
+def settle_text(hit: dict[str, Any]) -> str:
+    """What would settle a possible match, from its reasons ('' when they do not say)."""
+    parts = str(hit.get("reasons") or "").split("; ")
+    for i, part in enumerate(parts):
+        if part.startswith("would settle it"):
+            more = [p for p in parts[i + 1 : i + 2] if p.startswith("the MMSI says")]
+            return "; ".join([part, *more])
+    return ""
 
 
 def chain_risk(confidence: float, flagged: list[dict[str, Any]]) -> float:
@@ -54,5 +98,16 @@ def _ship_risk(hit: dict[str, Any]) -> float:
 
 
 def _hit(row: dict[str, Any]) -> dict[str, Any]:
-    keep = ("mmsi", "imo", "name", "entity_id", "score", "lists", "reasons", "risk", "path")
+    keep = (
+        "mmsi",
+        "imo",
+        "name",
+        "entity_id",
+        "score",
+        "lists",
+        "reasons",
+        "risk",
+        "path",
+        "status",
+    )
     return {k: row.get(k) for k in keep if row.get(k) is not None}
