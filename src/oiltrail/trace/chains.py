@@ -28,6 +28,7 @@ from oiltrail.trace.screening import (
     LISTED,
     OTHER,
     POSSIBLE,
+    chain_hits,
     chain_risk,
     dprk_flagged,
     flagged_by_mmsi,
@@ -253,7 +254,8 @@ def _volume(
 
 
 def _screen(row: dict[str, Any], flagged: dict[int, dict[str, Any]], note: str) -> None:
-    hits = [flagged[m] for m in (row["donor_mmsi"], row["receiver_mmsi"]) if m in flagged]
+    """Screen every ship of the chain, relays too (`chain_hits`), and raise its risk by each."""
+    hits = chain_hits(row, flagged)
     row["details"]["screening"] = {"note": note, "flagged": hits}
     row["details"]["risk"] = chain_risk(row["confidence"], hits)
 
