@@ -25,8 +25,8 @@ class Settings:
     # detect reads the store a vessel bucket at a time (docs/performance.md): at most this
     # many positions in memory at once; 0 reads them all in one go.
     detect_partition_rows: int = 4_000_000
-    # DuckDB's own memory limit while detect reads partitions (it spills to disk beyond it).
-    detect_duckdb_memory_mb: int = 2048
+    # DuckDB's own memory limit while detect runs (it spills to disk beyond it).
+    detect_duckdb_memory_mb: int = 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

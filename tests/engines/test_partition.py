@@ -122,10 +122,11 @@ def test_simulated_store_partitioned_equals_one_run(
     monkeypatch.setattr(partition, "PAIR_BATCH_ROWS", 40)
     monkeypatch.setattr(partition, "SPILL_ROWS", 25)
     monkeypatch.setattr(partition.PairSpill, "batches", counted)
+    (tmp_path / ".parts.duckdb.pairs-killed").mkdir()  # left by a run killed midway
     with open_store(parts) as store:
         detect(store)
     assert len(batches) > 5 and stored(parts) == expected
-    assert not list(parts.parent.glob(".parts.duckdb.pairs-*"))  # the spill is removed
+    assert not list(parts.parent.glob(".parts.duckdb.pairs-*"))  # the spills are removed
     # incremental: the first three quarters, then the rest, partitioned or not
     incremental = []
     for limit, db in ((0, inc), (4000, tmp_path / "inc_parts.duckdb")):

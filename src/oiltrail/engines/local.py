@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -228,7 +229,10 @@ def detect(
     )
     written = 0
     positions_read = vessels = 0
-    with store.transaction():
+    # DuckDB's memory limit for the whole run: beyond it, its sorts and temporary tables
+    # spill to disk, and the pages it has read are evicted rather than kept (on a store of
+    # 120 million positions the derived pass's reads alone grew it past 4 GB otherwise).
+    with partition.duckdb_memory(store.con), store.transaction():
         pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
         if pos_kinds or "encounter" in kinds or keep_spells:
             positions_read, vessels, written = _detect_positions(
@@ -468,9 +472,12 @@ def run_detect_command(
             return _spark_detect(
                 store, params, kinds, since, until, port_table, describe_ports(ports), spark_master
             )
-        report = detect(
-            store, params, kinds, since, until, port_table, ports_from=describe_ports(ports)
-        )
+        try:
+            report = detect(
+                store, params, kinds, since, until, port_table, ports_from=describe_ports(ports)
+            )
+        except duckdb.OutOfMemoryException as exc:  # beyond the limit set for detect
+            raise partition.out_of_memory(exc) from exc
         return report.summary()
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -346,6 +347,10 @@ class PairSpill:
     limit it spilled, and each batch's filtered scan reread the spill: 50 GB of writes.)"""
 
     def __init__(self, beside: Path, name: str) -> None:
+        # A run killed midway leaves its folder; the store's write lock says no other
+        # detect is using one now.
+        for stale in beside.glob(f".{name}.pairs-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         self._dir = tempfile.TemporaryDirectory(prefix=f".{name}.pairs-", dir=beside)
         self._folder = Path(self._dir.name)
         self._writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
