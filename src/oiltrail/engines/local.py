@@ -121,7 +121,7 @@ def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -
            FROM (SELECT DISTINCT mmsi FROM positions WHERE ts >= ?) d
            LEFT JOIN positions p ON p.mmsi = d.mmsi AND p.ts < ?
            GROUP BY d.mmsi""",
-        [w0, ctx, FAR_PAST, w0, w0],
+        [w0, ctx, w0, w0, w0],  # a vessel first seen at w0 or after: its cut-off is w0
     )
     kinds = list(VESSEL_KINDS)
     # Numbered parameters: DuckDB binds an UPDATE's FROM subquery before its SET clause, so

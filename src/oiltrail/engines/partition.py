@@ -110,20 +110,37 @@ def partition_rows() -> int:
     return get_settings().detect_partition_rows
 
 
-def _where(plan: Plan) -> tuple[str, list[Any]]:
-    """The rows either pass needs, as a WHERE clause over positions p LEFT JOIN _cut c."""
-    parts, args = [], []
+def _where(store: Store, plan: Plan, lo: int = 0, hi: int = 2**32 - 1) -> tuple[str, list[Any]]:
+    """The rows either pass needs, as a WHERE clause over positions p LEFT JOIN _cut c. It
+    also says the earliest time either could need: a constant bound DuckDB prunes the scan
+    with (the per-vessel cut-offs come through the join, which it cannot), so an incremental
+    run reads the recent row groups of a store, not all of them (the cut-offs of vessels
+    `lo`..`hi`: one vessel long silent moves only its own bucket's bound)."""
+    parts: list[str] = []
+    args: list[Any] = []
+    starts: list[datetime | None] = []
     if plan.per_vessel:
         parts.append("(c.t IS NOT NULL AND p.ts >= c.r)")  # from the history before the cut
+        row = store.con.execute(
+            "SELECT min(r) FROM _cut WHERE t IS NOT NULL AND mmsi BETWEEN ? AND ?", [lo, hi]
+        ).fetchone()
+        starts.append(row[0] if row else None)
     if plan.enc_from is not None:
         parts.append("p.ts >= ?")
         args.append(plan.enc_from)
-    return " OR ".join(parts) or "FALSE", args
+        starts.append(plan.enc_from)
+    if not parts:
+        return "FALSE", args
+    where = " OR ".join(parts)
+    known = [t for t in starts if t is not None]
+    if len(known) == len(starts):
+        where, args = f"p.ts >= ? AND ({where})", [min(known), *args]
+    return where, args
 
 
 def vessel_buckets(store: Store, plan: Plan, limit: int) -> Buckets:
     """Positions per MMSI (one grouped scan), cut into contiguous ranges of <= `limit` rows."""
-    where, args = _where(plan)
+    where, args = _where(store, plan)
     rows = store.con.execute(
         f"""SELECT p.mmsi, count(*) FROM positions p LEFT JOIN _cut c ON p.mmsi = c.mmsi
             WHERE {where} GROUP BY p.mmsi ORDER BY p.mmsi""",
@@ -212,7 +229,7 @@ def out_of_memory(exc: duckdb.Error) -> UsageError:
 def _bucket_rows(store: Store, plan: Plan, lo: int, hi: int) -> pa.Table:
     """One bucket's positions, sorted as the local engine sorts them, with flags `v` (read by
     the vessel kinds) and `e` (read by the encounters)."""
-    where, args = _where(plan)
+    where, args = _where(store, plan, lo, hi)
     v = "(c.t IS NOT NULL AND p.ts >= c.r)" if plan.per_vessel else "FALSE"
     e = "p.ts >= ?" if plan.enc_from is not None else "FALSE"
     flag_args = [plan.enc_from] if plan.enc_from is not None else []
