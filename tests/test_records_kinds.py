@@ -11,7 +11,7 @@ import pytest
 from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.detect.params import DetectParams, parse_kinds
 from oiltrail.kinds import DERIVED_KINDS, KINDS, STATIC_KINDS, VESSEL_KINDS, EventKind, Source
-from oiltrail.records import Chain, Event, Verdict, iso_utc
+from oiltrail.records import Chain, Event, Verdict, chain_vessels, iso_utc
 from oiltrail.report.marks import colour, label
 from oiltrail.store.chains import CHAIN_COLUMNS
 
@@ -64,3 +64,18 @@ def test_iso_utc_converts_aware_times_and_verdict_values() -> None:
     assert iso_utc(datetime(2026, 1, 5, 9, tzinfo=seoul)) == "2026-01-05T00:00:00Z"
     assert iso_utc(datetime(2026, 1, 5, tzinfo=UTC)) == "2026-01-05T00:00:00Z"
     assert [v.value for v in Verdict] == ["supported", "contradicted", "not enough evidence"]
+
+
+def test_a_chains_vessels_are_its_donor_relays_and_receiver_each_once() -> None:
+    row = {"donor_mmsi": 1, "relay_mmsi": "2;3", "receiver_mmsi": 4}
+    assert chain_vessels(row) == [(1, "donor"), (2, "relay"), (3, "relay"), (4, "receiver")]
+    # a ship twice in a chain (it sold on and bought back) is one vessel with both roles
+    twice = {"donor_mmsi": 1, "relay_mmsi": "2", "receiver_mmsi": 1}
+    assert chain_vessels(twice) == [(1, "donor, receiver"), (2, "relay")]
+    # a direct chain, a store traced before relays (NULL), and the record itself
+    assert chain_vessels({"donor_mmsi": 1, "relay_mmsi": None, "receiver_mmsi": None}) == [
+        (1, "donor")
+    ]
+    chain = Chain("c", None, None, 5, None, 7, None, None, None, None, None, 0.5, (), (6,))
+    assert chain_vessels(chain.as_row()) == chain_vessels(vars(chain))
+    assert chain_vessels(vars(chain)) == [(5, "donor"), (6, "relay"), (7, "receiver")]

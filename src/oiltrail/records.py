@@ -31,6 +31,8 @@ __all__ = [
     "PortRole",
     "ScreeningHit",
     "Verdict",
+    "chain_relays",
+    "chain_vessels",
     "iso_utc",
     "records_of",
 ]
@@ -188,6 +190,29 @@ class Chain(_Row):
         if "relay_mmsi" in row:
             row["relay_mmsi"] = ";".join(str(m) for m in self.relay_mmsi)
         return row
+
+
+def chain_relays(value: object) -> tuple[int, ...]:
+    """The relay tankers of a chain's `relay_mmsi` (the column's "a;b", "" or None, or the
+    record's tuple), in order."""
+    if isinstance(value, tuple | list):
+        return tuple(int(m) for m in value)
+    return tuple(int(m) for m in str(value or "").split(";") if m.strip())
+
+
+def chain_vessels(row: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """The vessels of a chain (a `chains` row or `Chain.as_row()`), each once, in chain order,
+    with its role or roles: its donor, its relay tankers (`relay_mmsi`) and its receiver
+    ("donor", "relay", "receiver", joined by ", "). Every reader of a chain's vessels reads
+    them here: screening, alerts, filters, maps and dossiers treat a relay like the others."""
+    roles: dict[int, list[str]] = {}
+    ships = [(row.get("donor_mmsi"), "donor")]
+    ships += [(m, "relay") for m in chain_relays(row.get("relay_mmsi"))]
+    ships += [(row.get("receiver_mmsi"), "receiver")]
+    for mmsi, role in ships:
+        if mmsi is not None and role not in roles.setdefault(int(mmsi), []):
+            roles[int(mmsi)].append(role)
+    return [(m, ", ".join(r)) for m, r in roles.items()]
 
 
 @dataclass(frozen=True)

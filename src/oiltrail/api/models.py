@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 
@@ -104,6 +104,12 @@ class ChainOut(BaseModel):
     barrels_high: float | None
     confidence: float
     evidence: str
+    relay_mmsi: str = ""  # the relay tankers, in order, `;`-separated (empty: a direct chain)
+
+    @field_validator("relay_mmsi", mode="before")
+    @classmethod
+    def _no_relay(cls, value: Any) -> Any:
+        return value or ""  # a store traced before relay chains keeps the column empty (NULL)
 
 
 class Dossier(BaseModel):

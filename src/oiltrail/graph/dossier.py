@@ -18,7 +18,7 @@ from oiltrail.errors import NotFoundError, UsageError
 from oiltrail.graph.build import get_graph
 from oiltrail.graph.fleet import _best_hit, _vessel_queries, _vessel_row
 from oiltrail.graph.query import graph_paths
-from oiltrail.records import DossierIdentity, iso_utc
+from oiltrail.records import DossierIdentity, chain_vessels, iso_utc
 from oiltrail.screen.index import get_index
 from oiltrail.screen.match import SCREEN_COLUMNS, screen_many_decided
 from oiltrail.screen.watchlist import ensure_lists
@@ -79,11 +79,10 @@ def resolve_vessel(store: Store, text: str) -> int:
 
 
 def vessel_chains(store: Store, mmsi: int) -> list[dict[str, Any]]:
-    """Stored chains the vessel is a donor, receiver or relay of (`trace` writes them)."""
+    """Stored chains the vessel is a donor, relay or receiver of (`trace` writes them)."""
     out = []
     for c in read_chains(store) or []:
-        relays = str(c.get("details", {}).get("relay_mmsi", "") or "")
-        if mmsi in (c["donor_mmsi"], c["receiver_mmsi"]) or str(mmsi) in relays.split(";"):
+        if mmsi in (m for m, _ in chain_vessels(c)):
             row = {k: c[k] for k in CHAIN_COLUMNS}
             row["load_start"], row["arrival"] = iso_utc(row["load_start"]), iso_utc(row["arrival"])
             out.append(row)

@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from oiltrail.geodesy import distance_km
+from oiltrail.records import chain_vessels
 from oiltrail.report.chainpath import Waypoint, legs_km, waypoints
 from oiltrail.report.collect import ReportData, Row
 from oiltrail.report.geo import Projection, fit_extent, land_path
@@ -22,12 +23,11 @@ SCALE_KM = (10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000)
 
 
 def hot_vessels(data: ReportData) -> set[int]:
-    """Vessels in a chain, flagged (a list match or a DPRK flag) or in an encounter: drawn in
-    colour, above the rest."""
+    """Vessels in a chain (donor, relay or receiver), flagged (a list match or a DPRK flag) or
+    in an encounter: drawn in colour, above the rest."""
     hot: set[int] = set()
     for c in data.chains.rows:
-        for key in ("donor_mmsi", "receiver_mmsi"):
-            hot.update(_ints([c.get(key)]))
+        hot.update(m for m, _ in chain_vessels(c))
     hot.update(_ints([f.get("mmsi") for f in data.flagged.rows]))
     for ev in data.events.rows:
         if ev.get("kind") == "encounter":

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from oiltrail.errors import InputFormatError
+from oiltrail.records import chain_relays
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _same(
         return False
     if int(f["receiver_mmsi"]) != int(t["receiver_mmsi"]):
         return False
-    if relays(f.get("relay_mmsi")) != relays(t.get("relay_mmsi")):
+    if chain_relays(f.get("relay_mmsi")) != chain_relays(t.get("relay_mmsi")):
         return False
     if f.get("encounter_event_id") == t.get("encounter_event_id"):
         return True
@@ -121,11 +122,6 @@ def _same(
         return False
     f_start, f_end = datetime.fromisoformat(start), datetime.fromisoformat(end)
     return f_start <= span[1] + slack and span[0] - slack <= f_end
-
-
-def relays(text: object) -> tuple[int, ...]:
-    """The relay tankers of a `relay_mmsi` value ("a;b", "" or None), in order."""
-    return tuple(int(m) for m in str(text or "").split(";") if m.strip())
 
 
 def _time(text: str) -> datetime:

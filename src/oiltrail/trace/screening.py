@@ -7,8 +7,8 @@ from typing import Any
 import duckdb
 
 from oiltrail.errors import OiltrailError
+from oiltrail.records import chain_vessels
 from oiltrail.store import Store
-from oiltrail.trace.evaluate import relays
 
 DPRK_MID = "445"  # ITU maritime identification digits of DPR Korea (as graph.fleet)
 
@@ -51,23 +51,10 @@ def flagged_by_mmsi(store: Store) -> tuple[dict[int, dict[str, Any]], str]:
     )
 
 
-def chain_ships(row: dict[str, Any]) -> list[tuple[int, str]]:
-    """The ships a chain involves, each once with its role(s): its donor, its relay tankers
-    (`relay_mmsi`, in order) and its receiver. All are screened alike."""
-    roles: dict[int, list[str]] = {}
-    ships = [(row.get("donor_mmsi"), "donor")]
-    ships += [(m, "relay") for m in relays(row.get("relay_mmsi"))]
-    ships += [(row.get("receiver_mmsi"), "receiver")]
-    for mmsi, role in ships:
-        if mmsi is not None and role not in roles.setdefault(int(mmsi), []):
-            roles[int(mmsi)].append(role)
-    return [(m, ", ".join(r)) for m, r in roles.items()]
-
-
 def chain_hits(row: dict[str, Any], flagged: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The flagged ships of a chain (donor, relays, receiver), each hit with its `role` in the
-    chain; what each is (listed or a risk reason) is `standing`'s to say."""
-    return [{**flagged[m], "role": role} for m, role in chain_ships(row) if m in flagged]
+    """The flagged ships of a chain (`chain_vessels`: donor, relays, receiver), each hit with
+    its `role` in the chain; what each is (listed or a risk reason) is `standing`'s to say."""
+    return [{**flagged[m], "role": role} for m, role in chain_vessels(row) if m in flagged]
 
 
 def standing(hit: dict[str, Any]) -> str:

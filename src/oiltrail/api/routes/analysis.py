@@ -12,7 +12,7 @@ from oiltrail.api.deps import read_store
 from oiltrail.api.models import CapOut, ChainDetail, ChainOut, Page
 from oiltrail.api.params import MAX_LIMIT, BadParameter, parse_bbox, parse_range
 from oiltrail.errors import NotFoundError
-from oiltrail.records import iso_utc
+from oiltrail.records import chain_vessels, iso_utc
 from oiltrail.store import Store
 
 router = APIRouter(tags=["analysis"])
@@ -46,15 +46,15 @@ def chains(
     limit: Limit = 500,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Stored delivery chains (`oiltrail trace` columns), filtered by a vessel (donor or
-    receiver), the time they span and the box their transfer is in."""
+    """Stored delivery chains (`oiltrail trace` columns), filtered by a vessel (donor, relay
+    or receiver), the time they span and the box their transfer is in."""
     s, e = parse_range(start, end)
     box = parse_bbox(bbox)
     rows = []
     for c in _stored_chains(store):
         first = c.get("load_start") or c.get("arrival")
         last = c.get("arrival") or c.get("load_start")
-        if mmsi is not None and mmsi not in (c.get("donor_mmsi"), c.get("receiver_mmsi")):
+        if mmsi is not None and mmsi not in (m for m, _ in chain_vessels(c)):
             continue
         if s is not None and isinstance(last, datetime) and last < s:
             continue

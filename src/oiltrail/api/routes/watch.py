@@ -16,7 +16,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from oiltrail.api.deps import read_store
 from oiltrail.api.models import AlertsOut, Watchlist
 from oiltrail.api.params import parse_time
-from oiltrail.records import iso_utc
+from oiltrail.records import chain_vessels, iso_utc
 from oiltrail.store import Store
 
 router = APIRouter(tags=["watchlist"])
@@ -122,7 +122,7 @@ def alerts(
     traced = store.get_meta(TRACED_META_KEY)
     if traced and datetime.fromisoformat(traced) > after:
         for c in read_chains(store) or []:
-            for m in (c["donor_mmsi"], c["receiver_mmsi"]):
+            for m, role in chain_vessels(c):  # donor, relays, receiver
                 if m in mmsis:
                     items.append(
                         {
@@ -130,7 +130,8 @@ def alerts(
                             "added": iso_utc(datetime.fromisoformat(traced)),
                             "mmsi": m,
                             "what": f"chain {c['source_port']} → {c['destination']} "
-                            f"({c['barrels_mid'] or 0:,.0f} bbl mid) with {names.get(m, m)}",
+                            f"({c['barrels_mid'] or 0:,.0f} bbl mid) with {names.get(m, m)} "
+                            f"({role})",
                             "ref": c["chain_id"],
                         }
                     )
