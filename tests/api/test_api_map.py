@@ -122,3 +122,32 @@ def test_the_app_files_need_no_token_and_carry_the_csp(live: Live) -> None:
     land = httpx.get(f"{live.url}/app/land.geojson").json()
     assert len(land["features"]) > 100 and "NOAA" in land["source"]
     assert httpx.get(f"{live.url}/app/../../etc/passwd").status_code == 404
+
+
+def test_the_app_files_are_revalidated_by_their_etag(live: Live) -> None:
+    """The app's files come from memory with an ETag: a browser that has them asks again with
+    it and gets 304; a module script carries a JavaScript media type (else the browser refuses
+    to run it); a path the app does not have is a JSON 404, whatever it names."""
+    url = f"{live.url}/app/vendor/maplibre-gl/maplibre-gl.mjs"
+    js = httpx.get(url)
+    assert js.headers["content-type"].startswith("text/javascript")
+    assert js.headers["cache-control"] == "no-cache"
+    again = httpx.get(url, headers={"If-None-Match": js.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert httpx.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    head = httpx.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(js.content)
+    land = httpx.get(f"{live.url}/app/land.geojson")
+    assert land.headers["content-type"] == "application/geo+json"
+    assert (
+        httpx.get(
+            f"{live.url}/app/land.geojson", headers={"If-None-Match": land.headers["etag"]}
+        ).status_code
+        == 304
+    )
+    for path in ("/app/nothing.js", "/app/%2e%2e/api/app.py", "/app/vendor/", "/app/"):
+        missing = httpx.get(f"{live.url}{path}")
+        assert missing.status_code == 404, path
+        assert "detail" in missing.json()
+        assert "script-src 'self'" in missing.headers["content-security-policy"]

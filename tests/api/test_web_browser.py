@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
@@ -74,6 +75,18 @@ def test_workspace(browser: Any, site: tuple[str, Path], tmp_path: Path) -> None
     print(f"first load to the map drawn: {time.perf_counter() - started:.2f} s")
     assert int(page.get_attribute("body", "data-tracks") or 0) > 20
     assert "token" not in page.url  # the fragment is dropped once read
+    # the first view is asked for once, for the box the map shows (computed before the map
+    # exists: a box the map did not show would be asked for again)
+    views = [r for r in requests if "/tracks?" in r]
+    assert len(views) == 1, views
+    page.wait_for_timeout(500)  # a second view would be asked 200 ms after the first drawn
+    assert len([r for r in requests if "/tracks?" in r]) == 1
+    shown = page.evaluate("() => [document.querySelector('#map').clientWidth]")
+    west, south, east, north = (
+        float(x) for x in parse_qs(urlsplit(views[0]).query)["bbox"][0].split(",")
+    )
+    assert abs((east - west) / 360 * 512 * 2**4 - shown[0]) < 2  # zoom 4, the whole width
+    assert south < 38 < north and west < 128 < east
     assert page.locator("#simulated").is_visible()
 
     # search a vessel and open its dossier; its track and its encounter are on the map

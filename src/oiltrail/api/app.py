@@ -152,11 +152,14 @@ def _install_errors(app: FastAPI) -> None:
 
 
 def _warm(gate: StoreGate) -> None:
-    """What the first page asks of a new server, computed at start (in a thread): the store's
-    status and the map's cached levels."""
+    """What the first page asks of a new server, computed at start (in a thread): the app's
+    files and land outline read, the store's status and the map's cached levels."""
     from oiltrail.api.routes.maps import status_of
+    from oiltrail.api.routes.web import app_files, land_geojson
     from oiltrail.api.tracks import warm
 
+    app_files()
+    land_geojson()
     try:
         with gate.read() as store:
             status_of(store)
@@ -167,8 +170,6 @@ def _warm(gate: StoreGate) -> None:
 
 def create_app(config: ServeConfig) -> FastAPI:
     """The FastAPI app serving `config.db`; every route but /healthz wants the token."""
-    from fastapi.staticfiles import StaticFiles
-
     from oiltrail import __version__
     from oiltrail.api.routes import (
         analysis,
@@ -215,7 +216,6 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.include_router(watch.router, dependencies=auth)
 
     app.include_router(web.router)
-    app.mount("/app", StaticFiles(directory=web.WEB), name="app")
 
     @app.get("/openapi.json", dependencies=auth, include_in_schema=False)
     def openapi() -> dict[str, Any]:

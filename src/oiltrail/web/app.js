@@ -2,7 +2,11 @@
 // dossier, chains, the cap chart, the claims checker, the watchlist and its alerts.
 // Every text from the store or an article goes into the page as text (textContent), never as
 // HTML; every request goes to this server (the Content-Security-Policy allows nothing else).
-import * as maplibregl from "/app/vendor/maplibre-gl/maplibre-gl.mjs";
+// MapLibre is imported when the page starts (index.html preloads it), after the first requests
+// are sent: they need not wait for its million bytes to be compiled.
+performance.mark("oiltrail:app");
+const LIBRARY = "/app/vendor/maplibre-gl/maplibre-gl.mjs";
+let maplibregl = null;
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = "oiltrail-token";
@@ -16,7 +20,8 @@ let map = null;
 let trackTimer = null;
 let trackRequest = 0;
 let ready = null; // resolves when the store's time span and the watchlist are known
-let mapLoaded = null; // resolves when the map has its style and land drawn
+let styleLoaded = null; // resolves when the map's sources can be given data
+let releaseFrames = () => {}; // ends holdFrames
 
 // --- small DOM helpers: text only -------------------------------------------------------------
 
@@ -124,20 +129,27 @@ function inputOf(iso) { return iso ? iso.slice(0, 16) : ""; }
 
 function emptyCollection() { return { type: "FeatureCollection", features: [] }; }
 
-function initMap(view) {
+const HOME = { center: [128, 38], zoom: 4 };
+
+// The map, its land given (fetched beside the library) and, when they have already come, the
+// first view's tracks, events and anchorages: the worker cuts everything into tiles at once.
+// No fades nor style transitions: every frame drawn in software costs (headless, no GPU).
+function initMap(view, land, first) {
   map = new maplibregl.Map({
     container: "map",
     attributionControl: false,
-    center: view ? view.center : [128, 38],
-    zoom: view ? view.zoom : 4,
+    center: view.center,
+    zoom: view.zoom,
+    fadeDuration: 0,
     style: {
       version: 8,
+      transition: { duration: 0, delay: 0 },
       sources: {
-        land: { type: "geojson", data: `${location.origin}/app/land.geojson` },
-        tracks: { type: "geojson", data: emptyCollection() },
-        events: { type: "geojson", data: emptyCollection() },
+        land: { type: "geojson", data: land },
+        tracks: { type: "geojson", data: first ? trackFeatures(first.tracks) : emptyCollection() },
+        events: { type: "geojson", data: first ? eventFeatures(first.events) : emptyCollection() },
         chain: { type: "geojson", data: emptyCollection() },
-        anchorages: { type: "geojson", data: emptyCollection() },
+        anchorages: { type: "geojson", data: first ? anchorageFeatures(first.anch) : emptyCollection() },
       },
       layers: [
         { id: "sea", type: "background", paint: { "background-color": "#bcd3e6" } },
@@ -159,8 +171,12 @@ function initMap(view) {
     },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
-  mapLoaded = new Promise((resolve) => map.on("load", resolve));
-  map.on("load", () => { document.body.dataset.mapLoaded = "1"; });
+  releaseFrames = holdFrames(map);
+  styleLoaded = new Promise((resolve) => map.once("style.load", () => { performance.mark("oiltrail:style"); resolve(); }));
+  map.on("load", () => {
+    performance.mark("oiltrail:load");
+    document.body.dataset.mapLoaded = "1";
+  });
   map.on("moveend", () => { scheduleTracks(); saveState(); });
   map.on("click", "tracks", (e) => { const f = e.features[0]; if (f) openVessel(f.properties.mmsi); });
   map.on("click", "events", (e) => { const f = e.features[0]; if (f) eventPopup(f, e.lngLat); });
@@ -170,17 +186,64 @@ function initMap(view) {
   }
 }
 
+// Until the first view is drawn, a frame is drawn only when every source has its tiles: each
+// frame is drawn in full (in a headless browser, in software: about 0.1 s at this size) and
+// the land, tracks and events arriving one after another would each draw one, or several.
+// (MapLibre's painter is internal: if it is not there, frames are drawn as they come.) Released
+// after HOLD_MS in any case.
+const HOLD_MS = 5000;
+function holdFrames(m) {
+  const painter = m.painter;
+  if (!painter || typeof painter.render !== "function") return () => {};
+  const render = painter.render;
+  painter.render = function (style, ...rest) {
+    if (style && typeof style.loaded === "function" && !style.loaded()) return undefined;
+    return render.call(this, style, ...rest);
+  };
+  let held = true;
+  const release = (late = false) => {
+    if (!held) return;
+    held = false;
+    painter.render = render;
+    if (late) m.triggerRepaint(); // what is loaded so far; else the last frame was complete
+  };
+  setTimeout(() => release(true), HOLD_MS);
+  return release;
+}
+
 function pairs(flat) {
   const out = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
   return out;
 }
 
+function boxText(west, south, east, north) {
+  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+  return [clamp(west, -180, 180), clamp(south, -85, 85), clamp(east, -180, 180), clamp(north, -85, 85)]
+    .map((v) => v.toFixed(4)).join(",");
+}
+
 function viewBox() {
   const b = map.getBounds();
-  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
-  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)]
-    .map((v) => v.toFixed(4)).join(",");
+  return boxText(b.getWest(), b.getSouth(), b.getEast(), b.getNorth());
+}
+
+// Whether two boxes differ by less than a thousandth of their size (a rounding apart).
+function sameBox(a, b) {
+  const [p, q] = [a, b].map((x) => x.split(",").map(Number));
+  const span = Math.max(p[2] - p[0], p[3] - p[1], 1e-6);
+  return p.every((v, i) => Math.abs(v - q[i]) <= span / 1000);
+}
+
+// The box a map of this size shows at this centre and zoom (web mercator, 512-pixel world at
+// zoom 0, as MapLibre's), known before the map exists: the first view is asked for at once.
+function boxOfView(view, width, height) {
+  const world = 512 * 2 ** view.zoom;
+  const x = ((180 + view.center[0]) / 360) * world;
+  const y = ((180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (view.center[1] * Math.PI) / 360))) / 360) * world;
+  const lon = (px) => (px / world) * 360 - 180;
+  const lat = (py) => (360 / Math.PI) * Math.atan(Math.exp(((180 - (py / world) * 360) * Math.PI) / 180)) - 90;
+  return boxText(lon(x - width / 2), lat(y + height / 2), lon(x + width / 2), lat(y - height / 2));
 }
 
 function scheduleTracks() {
@@ -188,52 +251,80 @@ function scheduleTracks() {
   trackTimer = setTimeout(loadTracks, 200);
 }
 
-// The view's tracks, events and anchorages; the first view's are asked for while the map is
-// still loading (its library, worker and land), and drawn once it has loaded.
+// The view's tracks, events and anchorages (the map's events without their details).
+async function fetchView(box, zoom) {
+  const common = { bbox: box, start: state.start, end: state.end };
+  const [tracks, events, anch] = await Promise.all([
+    api(`/tracks?${query({ ...common, zoom })}`),
+    api(`/events?${query({ ...common, limit: 5000, details: "false" })}`),
+    api("/anchorages?limit=5000"),
+  ]);
+  return { box, tracks, events, anch };
+}
+
+function trackFeatures(tracks) {
+  const selected = Number(state.vessel);
+  return {
+    type: "FeatureCollection",
+    features: tracks.tracks.filter((t) => t.times.length > 1).map((t) => ({
+      type: "Feature",
+      properties: { mmsi: t.mmsi, name: t.name, selected: t.mmsi === selected },
+      geometry: { type: "LineString", coordinates: pairs(t.lonlat) },
+    })),
+  };
+}
+
+function eventFeatures(events) {
+  return {
+    type: "FeatureCollection",
+    features: events.items.filter((e) => e.lat != null && e.lon != null).map((e) => ({
+      type: "Feature",
+      properties: { event_id: e.event_id, kind: e.kind, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end, port: e.port || "" },
+      geometry: { type: "Point", coordinates: [e.lon, e.lat] },
+    })),
+  };
+}
+
+function anchorageFeatures(anch) {
+  return {
+    type: "FeatureCollection",
+    features: anch.items.filter((a) => a.lat != null && a.lon != null).map((a) => ({
+      type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [a.lon, a.lat] },
+    })),
+  };
+}
+
+// Marks the view's tracks drawn at the map's next idle (the worker has cut them into tiles and
+// the frame is drawn); `given` when the map was made with them, else they are set now.
+function draw(view, mine, given = false) {
+  if (!given) {
+    map.getSource("tracks").setData(trackFeatures(view.tracks));
+    map.getSource("events").setData(eventFeatures(view.events));
+    map.getSource("anchorages").setData(anchorageFeatures(view.anch));
+  }
+  map.once("idle", () => {
+    if (mine !== trackRequest) return;
+    if (!document.body.dataset.tracks) {
+      performance.mark("oiltrail:drawn");
+      releaseFrames();
+      document.body.dataset.firstDrawnMs = String(Math.round(performance.now()));
+    }
+    document.body.dataset.tracks = String(view.tracks.tracks.length);
+    document.body.dataset.events = String(view.events.items.length);
+  });
+  const t = view.tracks;
+  status(`${t.tracks.length} tracks, ${t.points} points (cell ${t.cell_deg.toFixed(3)}°), ${view.events.total} events in view`);
+}
+
 async function loadTracks() {
   if (!map || !state.token) return;
   try { await ready; } catch { return; }
   const mine = ++trackRequest;
-  const common = { bbox: viewBox(), start: state.start, end: state.end };
   try {
-    const [tracks, events, anch] = await Promise.all([
-      api(`/tracks?${query({ ...common, zoom: Math.floor(map.getZoom()) })}`),
-      api(`/events?${query({ ...common, limit: 5000, details: "false" })}`),
-      api("/anchorages?limit=5000"),
-    ]);
-    await mapLoaded;
+    const view = await fetchView(viewBox(), Math.floor(map.getZoom()));
+    await styleLoaded;
     if (mine !== trackRequest) return; // a newer view was asked for meanwhile
-    const selected = Number(state.vessel);
-    map.getSource("tracks").setData({
-      type: "FeatureCollection",
-      features: tracks.tracks.filter((t) => t.times.length > 1).map((t) => ({
-        type: "Feature",
-        properties: { mmsi: t.mmsi, name: t.name, selected: t.mmsi === selected },
-        geometry: { type: "LineString", coordinates: pairs(t.lonlat) },
-      })),
-    });
-    map.getSource("events").setData({
-      type: "FeatureCollection",
-      features: events.items.filter((e) => e.lat != null && e.lon != null).map((e) => ({
-        type: "Feature",
-        properties: { event_id: e.event_id, kind: e.kind, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end, port: e.port || "" },
-        geometry: { type: "Point", coordinates: [e.lon, e.lat] },
-      })),
-    });
-    map.getSource("anchorages").setData({
-      type: "FeatureCollection",
-      features: anch.items.filter((a) => a.lat != null && a.lon != null).map((a) => ({
-        type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [a.lon, a.lat] },
-      })),
-    });
-    // marked once the map has drawn them (its next idle: the worker has cut them into tiles)
-    map.once("idle", () => {
-      if (mine !== trackRequest) return;
-      if (!document.body.dataset.tracks) document.body.dataset.firstDrawnMs = String(Math.round(performance.now()));
-      document.body.dataset.tracks = String(tracks.tracks.length);
-      document.body.dataset.events = String(events.items.length);
-    });
-    status(`${tracks.tracks.length} tracks, ${tracks.points} points (cell ${tracks.cell_deg.toFixed(3)}°), ${events.total} events in view`);
+    draw(view, mine);
   } catch (err) {
     status(`map: ${err.message}`);
   }
@@ -458,6 +549,15 @@ async function pollAlerts() {
 
 // --- start ------------------------------------------------------------------------------------
 
+async function loadLibrary() {
+  if (!maplibregl) {
+    maplibregl = await import(LIBRARY);
+    performance.mark("oiltrail:library");
+    maplibregl.prewarm(); // its worker starts while the land and the first view come
+  }
+  return maplibregl;
+}
+
 async function start() {
   const view = loadState();
   state.token = readToken();
@@ -483,11 +583,36 @@ async function start() {
       saveState();
     });
   }
-  // the map starts loading (library, land) while the store's time span, and then the view's
-  // tracks, are asked for
+  // First load: the store's span, the watchlist and the first view's tracks (of the time range
+  // in the address, else of the whole store) are asked for at once; meanwhile the library is
+  // compiled (its worker started) and the land fetched, then the map is made, with the view's
+  // data when it has come.
   ready = Promise.all([api("/status"), api("/watchlist")]);
-  if (!map) initMap(view);
-  const firstView = loadTracks();
+  const home = view || HOME;
+  const mine = ++trackRequest;
+  const asked = boxOfView(home, $("map").clientWidth, $("map").clientHeight);
+  const firstData = fetchView(asked, Math.floor(home.zoom));
+  let first = null;
+  firstData.then((d) => { first = d; performance.mark("oiltrail:data"); }, () => {});
+  const land = fetch("/app/land.geojson").then((r) => {
+    if (!r.ok) throw new Error(`land outline: ${r.status}`);
+    return r.json();
+  });
+  let landData;
+  try {
+    [, landData] = await Promise.all([loadLibrary(), land]);
+  } catch (err) { status(`map: ${err.message}`); return; }
+  let given = false;
+  if (!map) { initMap(home, landData, first); given = first !== null; performance.mark("oiltrail:map"); }
+  const firstView = (async () => {
+    try {
+      const d = await firstData;
+      await styleLoaded;
+      if (mine !== trackRequest) return;
+      draw(d, mine, given);
+      if (!sameBox(viewBox(), asked)) scheduleTracks(); // the map shows another box than computed
+    } catch (err) { status(`map: ${err.message}`); }
+  })();
   try {
     const [st, watch] = await ready;
     $("simulated").hidden = !st.simulated;
