@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from oiltrail.ais.schema import EVENT_COLUMNS
 from oiltrail.records import DossierIdentity, iso_utc
 from oiltrail.store.catalog import Store
@@ -179,8 +181,17 @@ def event_row(record: Sequence[Any]) -> dict[str, Any]:
     """A stored event row (the export columns' order) JSON-ready: ISO times, details parsed."""
     row = dict(zip(EVENT_COLUMNS, record, strict=True))
     row["start"], row["end"] = iso_utc(row["start"]), iso_utc(row["end"])
-    row["details"] = json.loads(row["details"]) if row["details"] else {}
+    row["details"] = _details(row["details"]) if row["details"] else {}
     return row
+
+
+def _details(text: str) -> Any:
+    """A stored details JSON parsed: by orjson (a third of the time of a 500-event page), or
+    by the standard library when it holds what orjson refuses (NaN, written by json.dumps)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def events_matching(

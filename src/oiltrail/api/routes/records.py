@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+import orjson
+from fastapi import APIRouter, Depends, Query, Response
 
 from oiltrail.api.deps import read_store
 from oiltrail.api.models import EventOut, Page
@@ -30,7 +31,7 @@ def events(
     limit: Limit = 500,
     offset: Offset = 0,
     details: Annotated[bool, Query(description="false: each row's details left empty")] = True,
-) -> dict[str, Any]:
+) -> Response:
     """Events overlapping [start, end], in the box, of these kinds, of this vessel (either
     party): the columns of `oiltrail events`, by start (`details=false`, as the map asks:
     the details left empty)."""
@@ -54,4 +55,8 @@ def events(
         offset=offset,
         details=details,
     )
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    # The rows are built JSON-ready by events_matching in the model's shape; encoded here
+    # directly (as /tracks is), not validated again field by field (a third of the route's
+    # time with 500 rows).
+    page = {"total": total, "limit": limit, "offset": offset, "items": items}
+    return Response(orjson.dumps(page), media_type="application/json")
