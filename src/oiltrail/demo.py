@@ -140,6 +140,7 @@ def _trace_and_estimate(store: Store, result: DemoResult) -> None:
     columns = (
         "source_port",
         "donor_mmsi",
+        "relay_mmsi",
         "receiver_mmsi",
         "destination",
         "barrels_mid",

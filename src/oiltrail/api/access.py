@@ -25,6 +25,7 @@ from oiltrail.errors import StoreBusyError
 from oiltrail.store import Store
 from oiltrail.store.catalog import open_store
 from oiltrail.store.handoff import write_wanted
+from oiltrail.store.lists import has_entities
 
 # Idle time after which the read connection is closed. An oiltrail writer does not wait for it
 # (it asks, and gets the store at once: store/handoff.py); another program's would.
@@ -41,6 +42,7 @@ class StoreGate:
         self.opens = 0  # how often the store was opened (tests, docs/serve.md)
         self._cond = threading.Condition()
         self._store: Store | None = None
+        self._no_lists = False  # the open store holds no list: requests borrow the bundled one
         self._users = 0
         self._idle_since = time.monotonic()
         self._closer = threading.Thread(target=self._close_when_idle, daemon=True)
@@ -53,7 +55,12 @@ class StoreGate:
         shared = self._acquire()
         cursor = shared.con.cursor()
         try:
-            yield Store(cursor, self.db, read_only=True)
+            store = Store(cursor, self.db, read_only=True)
+            if self._no_lists:  # as the command line screens it: against the bundled lists
+                from oiltrail.screen.watchlist import borrow_bundled
+
+                borrow_bundled(store)
+            yield store
         finally:
             cursor.close()
             self._release()
@@ -67,6 +74,7 @@ class StoreGate:
                 elif self._store is None:
                     try:
                         self._store = open_store(self.db, read_only=True, create=False)
+                        self._no_lists = not has_entities(self._store)
                         self.opens += 1
                     except StoreBusyError:
                         pass

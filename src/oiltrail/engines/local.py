@@ -54,6 +54,7 @@ STATIC_MARK_KEY = "detect.static_mark"  # meta: "<last rowid>:<rows>" of static_
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)
 PARALLEL_MIN_ROWS = 200_000  # below this, splitting costs more than it saves
 FAR_PAST = datetime(1900, 1, 1)
+LAST_LOOKBACK = timedelta(days=7)  # where a vessel's last position before new data is sought first
 # Also the sort key: ties on (mmsi, ts) — two ships on one MMSI — break by position, so
 # every run and every engine hands the kernels the same first fix.
 POS_COLS = "mmsi, ts, lat, lon, sog"
@@ -115,14 +116,31 @@ def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -
     an event starting just after the cut-off has the history its details count (a gap's
     positions and speed before it); only events starting at or after t are kept."""
     con = store.con
+    # Each such vessel's last position before w0: looked for in the week before first (a
+    # constant bound DuckDB prunes the scan with), then over the whole record for the few
+    # vessels without one there, not by joining every vessel to every position.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _last AS
+           SELECT d.mmsi, max(p.ts) AS last
+           FROM (SELECT DISTINCT mmsi FROM positions WHERE ts >= ?) d
+           LEFT JOIN positions p ON p.mmsi = d.mmsi AND p.ts < ? AND p.ts >= ?
+           GROUP BY d.mmsi""",
+        [w0, w0, w0 - LAST_LOOKBACK if w0 > FAR_PAST + LAST_LOOKBACK else FAR_PAST],
+    )
+    con.execute(
+        """UPDATE _last SET last = s.last FROM (
+             SELECT mmsi, max(ts) AS last FROM positions
+             WHERE ts < ? AND mmsi IN (SELECT mmsi FROM _last WHERE last IS NULL)
+             GROUP BY mmsi) s
+           WHERE _last.mmsi = s.mmsi""",
+        [w0],
+    )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _cut AS
-           SELECT d.mmsi, coalesce(least(max(p.ts), ?) - ?, ?) AS t
-           FROM (SELECT DISTINCT mmsi FROM positions WHERE ts >= ?) d
-           LEFT JOIN positions p ON p.mmsi = d.mmsi AND p.ts < ?
-           GROUP BY d.mmsi""",
-        [w0, ctx, w0, w0, w0],  # a vessel first seen at w0 or after: its cut-off is w0
+           SELECT mmsi, coalesce(least(last, ?) - ?, ?) AS t FROM _last""",
+        [w0, ctx, w0],  # a vessel first seen at w0 or after: its cut-off is w0
     )
+    con.execute("DROP TABLE _last")
     kinds = list(VESSEL_KINDS)
     # Numbered parameters: DuckDB binds an UPDATE's FROM subquery before its SET clause, so
     # plain `?` placeholders reached the INTERVAL cast with a kind name (issue 14).

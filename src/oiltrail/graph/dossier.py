@@ -208,6 +208,7 @@ def print_dossier(found: dict[str, Any], target: Console | None = None) -> None:
             "source_port",
             "load_start",
             "donor_mmsi",
+            "relay_mmsi",
             "receiver_mmsi",
             "destination",
             "arrival",

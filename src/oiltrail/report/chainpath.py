@@ -6,9 +6,11 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from oiltrail.geodesy import distance_km
+from oiltrail.records import chain_vessels
 
 Row = dict[str, Any]
 
@@ -57,8 +59,75 @@ def _located(ev: Row | None) -> bool:
     return ev is not None and isinstance(ev.get("lat"), float) and isinstance(ev.get("lon"), float)
 
 
+TRANSFER_KINDS = ("encounter", "dark_rendezvous")
+
+
+def _time(value: Any) -> datetime | None:
+    """An event's or chain's time, a datetime or ISO text (`Z` or an offset: naive UTC)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+        except ValueError:
+            return None
+    return None
+
+
+def transfers(chain: Row, events: dict[str, Row]) -> list[tuple[int, int, Row | None]]:
+    """Each ship-to-ship transfer of the chain in order, from one of its vessels to the next
+    (`chain_vessels`: donor, relay tankers, receiver): (giver, taker, the transfer event,
+    None when the chain's events do not hold it). The last is `encounter_event_id`; a relay's
+    is the encounter or dark rendezvous of the two ships among the chain's evidence."""
+    ships = [m for m, _ in chain_vessels(chain)]
+    if len(ships) < 2:
+        return []
+    evidence = [events[i] for i in evidence_ids(chain.get("evidence")) if i in events]
+    last = events.get(str(chain.get("encounter_event_id") or ""))
+    out: list[tuple[int, int, Row | None]] = []
+    after: datetime | None = None
+    for i, (giver, taker) in enumerate(itertools.pairwise(ships)):
+        found: Row | None = last if i == len(ships) - 2 else None
+        if found is None:
+            pair = {giver, taker}
+            candidates = sorted(
+                (
+                    e
+                    for e in evidence
+                    if e.get("kind") in TRANSFER_KINDS
+                    and {e.get("mmsi"), e.get("other_mmsi")} == pair
+                    and (after is None or (_time(e.get("start")) or after) >= after)
+                ),
+                key=lambda e: str(e.get("start")),
+            )
+            found = candidates[0] if candidates else None
+        if found is not None:
+            after = _time(found.get("end")) or after
+        out.append((giver, taker, found))
+    return out
+
+
+def legs(chain: Row, events: dict[str, Row]) -> list[tuple[int, datetime, datetime | None]]:
+    """What each vessel of the chain sailed with the cargo, in order, as (mmsi, from, until):
+    the donor from loading to its transfer, each relay tanker from the transfer it received
+    to the one it gave, the receiver from its transfer to the arrival (None: not known). A
+    leg whose ends are not known is left out."""
+    steps = transfers(chain, events)
+    out: list[tuple[int, datetime, datetime | None]] = []
+    since = _time(chain.get("load_start"))
+    for giver, _, event in steps:
+        until = _time(event.get("start")) if event is not None else None
+        if since is not None and until is not None:
+            out.append((giver, since, until))
+        since = _time(event.get("end")) if event is not None else None
+    if steps and since is not None:
+        out.append((steps[-1][1], since, _time(chain.get("arrival"))))
+    return out
+
+
 def waypoints(chain: Row, events: dict[str, Row], ports: list[Row]) -> list[Waypoint]:
-    """The chain's places in order; a place with no known position is left out."""
+    """The chain's places in order (loading, each transfer, the delivery); a place with no
+    known position is left out."""
     evidence = [events[i] for i in evidence_ids(chain.get("evidence")) if i in events]
     out: list[Waypoint] = []
     src = chain.get("source_port")
@@ -70,9 +139,17 @@ def waypoints(chain: Row, events: dict[str, Row], ports: list[Row]) -> list[Wayp
         out.append(Waypoint(f"loaded at {src}", visit["lon"], visit["lat"]))
     elif port is not None:
         out.append(Waypoint(f"loaded at {src}", port["lon"], port["lat"]))
-    enc = events.get(str(chain.get("encounter_event_id") or ""))
-    if enc is not None and _located(enc):
-        out.append(Waypoint("ship-to-ship encounter", enc["lon"], enc["lat"]))
+    steps = transfers(chain, events)
+    if not steps:  # a chain with one ship (a direct voyage): its transfer event, if any
+        enc = events.get(str(chain.get("encounter_event_id") or ""))
+        steps = [(0, 0, enc)]
+    roles = dict(chain_vessels(chain))
+    for giver, taker, event in steps:
+        if event is not None and _located(event):
+            label = "ship-to-ship encounter"
+            if len(steps) > 1:
+                label += f" ({roles.get(giver, '')} {giver} to {roles.get(taker, '')} {taker})"
+            out.append(Waypoint(label, event["lon"], event["lat"]))
     dest = chain.get("destination")
     dport = find_port(dest, ports)
     receiver = chain.get("receiver_mmsi")

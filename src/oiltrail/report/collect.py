@@ -16,6 +16,7 @@ from typing import Any
 
 from oiltrail.errors import InputFormatError, MissingDataError, NotFoundError, OiltrailError
 from oiltrail.render import err_console
+from oiltrail.report.chainpath import legs
 from oiltrail.store import Store, reads
 from oiltrail.store.anchorages import read_anchorages
 from oiltrail.store.chains import read_chains
@@ -184,16 +185,18 @@ def leg_positions(store: Store, mmsi: Any, since: Any, until: Any) -> list[tuple
 
 
 def chain_routes(store: Store, chains: list[Row], events: list[Row]) -> dict[str, list[Any]]:
-    """The route each chain sailed: donor from loading to the encounter, receiver after it."""
+    """The route each chain sailed (`chainpath.legs`): the donor from loading to its
+    transfer, each relay tanker between the transfers, the receiver after the last."""
     by_id = {str(e["event_id"]): e for e in events}
     routes: dict[str, list[Any]] = {}
     for c in chains:
-        enc = by_id.get(str(c.get("encounter_event_id") or ""))
-        if enc is None:
-            continue
-        donor = leg_positions(store, c.get("donor_mmsi"), c.get("load_start"), enc["start"])
-        receiver = leg_positions(store, c.get("receiver_mmsi"), enc["end"], c.get("arrival"))
-        routes[str(c.get("chain_id"))] = donor + receiver
+        route = [
+            p
+            for mmsi, since, until in legs(c, by_id)
+            for p in leg_positions(store, mmsi, since, until)
+        ]
+        if route:
+            routes[str(c.get("chain_id"))] = route
     return routes
 
 

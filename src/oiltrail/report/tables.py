@@ -8,6 +8,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
+from oiltrail.records import chain_vessels
 from oiltrail.report.chainpath import evidence_ids, legs_km, waypoints
 from oiltrail.report.collect import ReportData, Row, Section, parse_json
 from oiltrail.report.marks import colour, duration_h, fmt_pos, fmt_time, kind_class, vessel_label
@@ -131,8 +132,10 @@ def chains_table(data: ReportData) -> str:
             [
                 f"<b>{text(c.get('chain_id'))}</b>",
                 f"{text(c.get('source_port'))}<br>loading from {text(c.get('load_start'))}",
-                f"donor {escape(vessel_label(c.get('donor_mmsi'), data.names))}<br>"
-                f"receiver {escape(vessel_label(c.get('receiver_mmsi'), data.names))}",
+                "<br>".join(  # donor, relay tankers, receiver (records.chain_vessels)
+                    f"{escape(role)} {escape(vessel_label(m, data.names))}"
+                    for m, role in chain_vessels(c)
+                ),
                 f"{text(c.get('destination'))}<br>{text(c.get('arrival'))}",
                 legs_html,
                 f"{_bbl(c.get('barrels_low'))} – <b>{_bbl(c.get('barrels_mid'))}</b> – "

@@ -11,7 +11,12 @@ the same. The rules here decide `match` from the evidence of one hit:
   that several unrelated vessels carry needs a second piece of evidence (flag from the MMSI,
   ship type); until then the hit is a *possible match*, with what would settle it;
 - a Korean personal name that differs in a syllable of the given name is another person
-  (Ri Jong Ho is not RI Jong Won), in every romanisation and in Hangul.
+  (Ri Jong Ho is not RI Jong Won), in every romanisation and in Hangul;
+- a company's (or any other party's) name is enough alone only when it is the same name after
+  normalisation (legal forms, punctuation, joined or split words, Korean romanisations), with
+  the same numbers: a query that shares a word or two with it ("YUJONG" of KOREA YUJONG
+  SHIPPING CO LTD) or is spelt differently (YUJONG / YUSONG SHIPPING) is a *possible match*;
+  a number on one side only ("YUJONG-2", a hull number) rules it out.
 """
 
 from __future__ import annotations
@@ -284,11 +289,51 @@ def decide(
             "(surname and given-name syllables); would settle it: a date of birth or passport"
         )
         return Decision(POSSIBLE, name_score, (why, *named, *notes))
-    if listed.schema != "Vessel":
+    if listed.schema == "Person":
         return Decision(
             MATCH, name_score, ("match: the name (nothing else to compare)", *named, *notes)
         )
+    if listed.schema != "Vessel":
+        return _party_by_name(name_score, q, r, (*named, *notes))
     return _vessel_by_name(query, listed, name_score, q, r, (*named, *notes))
+
+
+def same_party_name(query: NormName, listed: NormName) -> bool:
+    """The same name after normalisation: the same words joined or split alike, or word by
+    word the same Korean word in another romanisation (RYONBONG / RYONPONG)."""
+    if query.numbers != listed.numbers:
+        return False
+    if same_vessel_name(query, listed):
+        return True
+    pairs = zip(query.tokens, listed.tokens, strict=False)
+    return len(query.tokens) == len(listed.tokens) and all(
+        a == b or (korean_key(a) == korean_key(b) and is_korean_run(a)) for a, b in pairs
+    )
+
+
+def _words(tokens: tuple[str, ...]) -> str:
+    return ", ".join(t.upper() for t in tokens)
+
+
+def _party_by_name(score: float, q: NormName, r: NormName, reasons: tuple[str, ...]) -> Decision:
+    """A listed company, organisation or other party by its name alone: a match only when
+    it is the same name; a name that shares words with it is a lead to settle."""
+    if q.numbers != r.numbers:
+        numbers = f"{' '.join(q.numbers) or 'none'} vs {' '.join(r.numbers) or 'none'}"
+        why = f"not a match: the numbers differ ({numbers})"
+        return Decision(NO_MATCH, min(score, NAME_ONLY_CAP), (why, *reasons))
+    if same_party_name(q, r):
+        return Decision(MATCH, score, ("match: the same name (nothing else to compare)", *reasons))
+    lacks = tuple(t for t in r.tokens if t not in q.tokens)  # listed words the query lacks
+    extra = tuple(t for t in q.tokens if t not in r.tokens)  # query words not listed
+    if lacks and not extra:
+        how = f"the query gives only part of the listed name (not {_words(lacks)})"
+    elif extra and not lacks:
+        how = f"the query has words the listed name lacks ({_words(extra)})"
+    else:
+        how = f"the names differ ({_words(extra) or '-'} vs {_words(lacks) or '-'})"
+    settle = "would settle it: the IMO company number, or an address or registration number"
+    return Decision(POSSIBLE, score, (f"possible match: {how}; {settle}", *reasons))
 
 
 def _vessel_by_name(

@@ -418,7 +418,7 @@ async function loadChains() {
     const page = await api(`/chains?${query({ start: state.start, end: state.end })}`);
     out.replaceChildren(
       el("h2", {}, `Delivery chains (${page.total})`),
-      table(page.items, ["source_port", "donor_mmsi", "receiver_mmsi", "destination", "arrival", "barrels_mid", "confidence"], (c) => openChain(c.chain_id)),
+      table(page.items, ["source_port", "donor_mmsi", "relay_mmsi", "receiver_mmsi", "destination", "arrival", "barrels_mid", "confidence"], (c) => openChain(c.chain_id)),
       el("div", { id: "chain-detail" }),
     );
     if (state.chain) openChain(state.chain, false);

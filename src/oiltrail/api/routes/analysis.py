@@ -73,6 +73,7 @@ def chains(
 @router.get("/chains/{chain_id}", response_model=ChainDetail)
 def chain(store: StoreDep, chain_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
     """One chain, the events it rests on, and the route its vessels sailed (lon, lat)."""
+    from oiltrail.report.chainpath import legs
     from oiltrail.report.collect import leg_positions
     from oiltrail.store.vessel_reads import events_by_id
 
@@ -82,13 +83,8 @@ def chain(store: StoreDep, chain_id: Annotated[str, Path(max_length=64)]) -> dic
     c = found[0]
     ids = [i for i in str(c.get("evidence") or "").split(";") if i]
     events = events_by_id(store, ids)
-    enc = next((e for e in events if e["event_id"] == c.get("encounter_event_id")), None)
-    route: list[tuple[float, float]] = []
-    if enc is not None:
-        enc_start = datetime.fromisoformat(enc["start"].rstrip("Z"))
-        enc_end = datetime.fromisoformat(enc["end"].rstrip("Z"))
-        route = leg_positions(store, c.get("donor_mmsi"), c.get("load_start"), enc_start)
-        route += leg_positions(store, c.get("receiver_mmsi"), enc_end, c.get("arrival"))
+    by_id = {str(e["event_id"]): e for e in events}
+    route = [p for m, since, until in legs(c, by_id) for p in leg_positions(store, m, since, until)]
     return {
         "chain": _chain_row(c),
         "details": c.get("details") or {},
