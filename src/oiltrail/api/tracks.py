@@ -124,21 +124,24 @@ def _levels(store: Store) -> dict[int, Level]:
 
 
 def _names(store: Store, mmsis: list[int]) -> dict[int, str]:
-    """Latest vessel names, kept per store version."""
+    """Latest vessel names: every vessel's, read once per store version (one GROUP BY over the
+    static reports: 0.08 s on 30 million positions, where asking for the 2,300 vessels of a
+    wide view by a list of parameters took 2 s)."""
     version = store_version(store)
     with _lock:
-        known: dict[int, str] = _slot(version).setdefault("names", {})
-        missing = [m for m in mmsis if m not in known]
-    if missing:
-        found = latest_names(store, missing)
+        known: dict[int, str] | None = _slot(version).get("names")
+    if known is None:
+        known = latest_names(store)
         with _lock:
-            known.update({m: found.get(m, "") for m in missing})
+            _slot(version)["names"] = known
     return {m: known.get(m, "") for m in mmsis}
 
 
 def warm(store: Store) -> None:
-    """Build this store version's cached levels (at start, before the first map asks)."""
+    """Build this store version's cached levels and names (at start, before the first map
+    asks)."""
     _levels(store)
+    _names(store, [])
 
 
 def tracks_json(

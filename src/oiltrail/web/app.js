@@ -130,6 +130,7 @@ function inputOf(iso) { return iso ? iso.slice(0, 16) : ""; }
 function emptyCollection() { return { type: "FeatureCollection", features: [] }; }
 
 const HOME = { center: [128, 38], zoom: 4 };
+const FIRST_WAIT_MS = 1500; // the longest the map waits for the first view's data
 
 // The map, its land given (fetched beside the library) and, when they have already come, the
 // first view's tracks, events and anchorages: the worker cuts everything into tiles at once.
@@ -602,6 +603,10 @@ async function start() {
   try {
     [, landData] = await Promise.all([loadLibrary(), land]);
   } catch (err) { status(`map: ${err.message}`); return; }
+  // The map is made with the view's data when it comes soon (the worker, started with the
+  // library, is seldom ready before it): given later, the tiles cut of the empty sources would
+  // be cut again.
+  await Promise.race([firstData.catch(() => null), new Promise((r) => { setTimeout(r, FIRST_WAIT_MS); })]);
   let given = false;
   if (!map) { initMap(home, landData, first); given = first !== null; performance.mark("oiltrail:map"); }
   const firstView = (async () => {
