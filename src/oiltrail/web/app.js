@@ -131,6 +131,10 @@ function emptyCollection() { return { type: "FeatureCollection", features: [] };
 
 const HOME = { center: [128, 38], zoom: 4 };
 const FIRST_WAIT_MS = 1500; // the longest the map waits for the first view's data
+// What a tile holds beyond its edges, in its pixels (MapLibre's default 128 of 512: each
+// position is cut into and drawn in up to 2.25 times as many tiles); the widest thing drawn
+// is a chain's event, 8 px and its stroke.
+const BUFFER = 32;
 
 // The map, its land given (fetched beside the library) and, when they have already come, the
 // first view's tracks, events and anchorages: the worker cuts everything into tiles at once.
@@ -146,11 +150,11 @@ function initMap(view, land, first) {
       version: 8,
       transition: { duration: 0, delay: 0 },
       sources: {
-        land: { type: "geojson", data: land },
-        tracks: { type: "geojson", data: first ? trackFeatures(first.tracks) : emptyCollection() },
-        events: { type: "geojson", data: first ? eventFeatures(first.events) : emptyCollection() },
-        chain: { type: "geojson", data: emptyCollection() },
-        anchorages: { type: "geojson", data: first ? anchorageFeatures(first.anch) : emptyCollection() },
+        land: { type: "geojson", data: land, buffer: BUFFER },
+        tracks: { type: "geojson", data: first ? trackFeatures(first.tracks) : emptyCollection(), buffer: BUFFER },
+        events: { type: "geojson", data: first ? eventFeatures(first.events) : emptyCollection(), buffer: BUFFER },
+        chain: { type: "geojson", data: emptyCollection(), buffer: BUFFER },
+        anchorages: { type: "geojson", data: first ? anchorageFeatures(first.anch) : emptyCollection(), buffer: BUFFER },
       },
       layers: [
         { id: "sea", type: "background", paint: { "background-color": "#bcd3e6" } },
