@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -490,12 +489,9 @@ def run_detect_command(
             return _spark_detect(
                 store, params, kinds, since, until, port_table, describe_ports(ports), spark_master
             )
-        try:
-            report = detect(
-                store, params, kinds, since, until, port_table, ports_from=describe_ports(ports)
-            )
-        except duckdb.OutOfMemoryException as exc:  # beyond the limit set for detect
-            raise partition.out_of_memory(exc) from exc
+        report = detect(
+            store, params, kinds, since, until, port_table, ports_from=describe_ports(ports)
+        )
         return report.summary()
 
 

@@ -204,15 +204,16 @@ def check_fits(rows: int, what: str, limit: int) -> None:
 @contextmanager
 def duckdb_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB's memory limit at `OILTRAIL_DETECT_DUCKDB_MEMORY_MB` while detect runs (its
-    sorts and temporary tables spill to disk beyond it); the previous limit after."""
+    sorts and temporary tables spill to disk beyond it); the previous limit after. Running
+    out of it inside ends in one line naming the settings (`out_of_memory`)."""
     mb = get_settings().detect_duckdb_memory_mb
-    if not mb:
-        yield
-        return
-    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    con.execute(f"SET memory_limit = '{int(mb)}MB'")
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone() if mb else None
+    if mb:
+        con.execute(f"SET memory_limit = '{int(mb)}MB'")
     try:
         yield
+    except duckdb.OutOfMemoryException as exc:
+        raise out_of_memory(exc) from exc
     finally:
         if row:
             con.execute(f"SET memory_limit = '{row[0]}'")
@@ -266,35 +267,31 @@ def detect_positions(
     read_v = read_e = vessels = 0
     events: list[pa.Table] = []
     spells: list[pa.Table] = []
-    with duckdb_memory(store.con):
-        try:
-            _new_samples(store)
-            for lo, hi, n_rows in buckets.ranges:
-                check_fits(n_rows, f"MMSI {lo}..{hi}", limit)
-                tbl = _bucket_rows(store, plan, lo, hi)
-                pos, enc = _rows(tbl, "v"), _rows(tbl, "e")
-                del tbl
-                read_v += pos.num_rows
-                read_e += enc.num_rows
-                if pos.num_rows:
-                    vessels += int(pc.count_distinct(pos.column("mmsi")).as_py())
-                use_pool = parallel if parallel is not None else n_rows >= parallel_min_rows
-                n = workers if use_pool else 1
-                if plan.pos_kinds and pos.num_rows:
-                    jobs = [(p, ports, params, plan.pos_kinds) for p in split(pos, n)]
-                    parts = fan_out(_vessel_kernels, jobs, use_pool)
-                    events.extend(parts)
-                if plan.spells is not None and pos.num_rows:
-                    spells.append(stationary_spells(pos, plan.spells))
-                del pos
-                if plan.enc_from is not None and enc.num_rows:
-                    chunks = max(n, -(-enc.num_rows // CHUNK_ROWS))
-                    jobs2 = [(p, params) for p in split(enc, chunks)]
-                    for samples in fan_out(resample_partition, jobs2, use_pool):
-                        _save_samples(store, samples)
-                del enc
-        except duckdb.OutOfMemoryException as exc:
-            raise out_of_memory(exc) from exc
+    _new_samples(store)
+    for lo, hi, n_rows in buckets.ranges:
+        check_fits(n_rows, f"MMSI {lo}..{hi}", limit)
+        tbl = _bucket_rows(store, plan, lo, hi)
+        pos, enc = _rows(tbl, "v"), _rows(tbl, "e")
+        del tbl
+        read_v += pos.num_rows
+        read_e += enc.num_rows
+        if pos.num_rows:
+            vessels += int(pc.count_distinct(pos.column("mmsi")).as_py())
+        use_pool = parallel if parallel is not None else n_rows >= parallel_min_rows
+        n = workers if use_pool else 1
+        if plan.pos_kinds and pos.num_rows:
+            jobs = [(p, ports, params, plan.pos_kinds) for p in split(pos, n)]
+            parts = fan_out(_vessel_kernels, jobs, use_pool)
+            events.extend(parts)
+        if plan.spells is not None and pos.num_rows:
+            spells.append(stationary_spells(pos, plan.spells))
+        del pos
+        if plan.enc_from is not None and enc.num_rows:
+            chunks = max(n, -(-enc.num_rows // CHUNK_ROWS))
+            jobs2 = [(p, params) for p in split(enc, chunks)]
+            for samples in fan_out(resample_partition, jobs2, use_pool):
+                _save_samples(store, samples)
+        del enc
     vessel_events = pa.concat_tables(events) if events else EVENTS.empty_table()
     spell_table = pa.concat_tables(spells) if spells else SPELLS.empty_table()
     return read_v, read_e, vessels, vessel_events, spell_table
@@ -335,21 +332,18 @@ def encounter_events(
     simulated day of global AIS gave tens of millions of adjacency rows, and one pair kernel
     on all of them peaked at 12 GB.)"""
     with PairSpill(store.path.parent, store.path.name) as spill:
-        with duckdb_memory(store.con):
-            try:
-                for day in sample_days(store, params):
-                    for hour in time_slices(day, SLICE_BINS):
-                        use_pool = (
-                            parallel if parallel is not None else hour.num_rows >= parallel_min_rows
-                        )
-                        cells = cell_partitions(hour, params, BLOCK_DEG)
-                        jobs = [(part, params, home) for _, part, home in cells]
-                        for adjacency in fan_out(run_cell_kernel, jobs, use_pool):
-                            spill.add(adjacency)
-            except duckdb.OutOfMemoryException as exc:
-                raise out_of_memory(exc) from exc
-            finally:
-                store.con.execute("DROP TABLE IF EXISTS _samples")
+        try:
+            for day in sample_days(store, params):
+                for hour in time_slices(day, SLICE_BINS):
+                    use_pool = (
+                        parallel if parallel is not None else hour.num_rows >= parallel_min_rows
+                    )
+                    cells = cell_partitions(hour, params, BLOCK_DEG)
+                    jobs = [(part, params, home) for _, part, home in cells]
+                    for adjacency in fan_out(run_cell_kernel, jobs, use_pool):
+                        spill.add(adjacency)
+        finally:
+            store.con.execute("DROP TABLE IF EXISTS _samples")
         lookup = port_lookup(ports, params)
         events = [run_pair_kernel(adj, lookup, params) for adj in spill.batches()]
     events = [e for e in events if e.num_rows]

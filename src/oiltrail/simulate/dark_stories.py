@@ -21,7 +21,7 @@ from oiltrail.simulate.fleet import DONOR_MIDS, MID_DPRK, SHIP_TYPE_TANKER, Regi
 from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import RU_OIL_PORTS, WAYPOINTS, route
 from oiltrail.simulate.plan import HOUR, begin_towards, berth, call, new_vessel, sail, trade
-from oiltrail.simulate.story import Chain
+from oiltrail.simulate.story import Chain, shape_tanker
 from oiltrail.simulate.track import path_length_m
 
 # Yellow Sea and East China Sea ports for the fraudulent-IMO tanker; the zombie keeps to the
@@ -192,11 +192,7 @@ def _sts_tanker(
     length: tuple[float, float],
 ) -> Vessel:
     v = new_vessel(reg, rng, vid, role, feed="nmea", ship_type=SHIP_TYPE_TANKER, mid=mid)
-    v.length_m = float(np.round(rng.uniform(*length)))
-    v.beam_m = float(np.round(v.length_m / rng.uniform(6.0, 7.0)))
-    v.draught_m = float(np.round(0.035 * v.length_m + rng.uniform(0, 0.5), 1))
-    v.draughts = [(-1e18, v.draught_m)]
-    v.speed_kn = float(np.round(rng.uniform(10.5, 13.0), 1))
+    shape_tanker(v, rng, length)
     return v
 
 

@@ -28,7 +28,7 @@ from oiltrail.simulate.fleet import (
 from oiltrail.simulate.geo import offset
 from oiltrail.simulate.lanes import RU_OIL_PORTS, WAYPOINTS, route
 from oiltrail.simulate.plan import HOUR, begin_towards, berth, call, new_vessel, trade
-from oiltrail.simulate.story import Reservations
+from oiltrail.simulate.story import Reservations, shape_tanker
 from oiltrail.simulate.track import Reporting, path_length_m
 
 FIRST_SPOT, SECOND_SPOT, DPRK_PORT = "SPOT_SJ1", "SPOT_SJ2", "Wonsan"
@@ -56,11 +56,7 @@ def _tanker(
     reg: Registry, rng: np.random.Generator, vid: int, role: str, mid: int, length: tuple[int, int]
 ) -> Vessel:
     v = new_vessel(reg, rng, vid, role, feed="nmea", ship_type=SHIP_TYPE_TANKER, mid=mid)
-    v.length_m = float(np.round(rng.uniform(*length)))
-    v.beam_m = float(np.round(v.length_m / rng.uniform(6.0, 7.0)))
-    v.draught_m = float(np.round(0.035 * v.length_m + rng.uniform(0, 0.5), 1))
-    v.draughts = [(-1e18, v.draught_m)]
-    v.speed_kn = float(np.round(rng.uniform(10.5, 13.0), 1))
+    shape_tanker(v, rng, length)
     v.reporting = Reporting(moving_s=float(rng.uniform(20, 120)))
     return v
 

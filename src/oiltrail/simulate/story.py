@@ -71,6 +71,16 @@ class Reservations:
         self.items.append((p[0], p[1], t0, t1))
 
 
+def shape_tanker(v: Vessel, rng: np.random.Generator, length: tuple[float, float]) -> None:
+    """A tanker's hull, laden draught and service speed, drawn for a length range (every
+    story's tankers: one set of proportions)."""
+    v.length_m = float(np.round(rng.uniform(*length)))
+    v.beam_m = float(np.round(v.length_m / rng.uniform(6.0, 7.0)))
+    v.draught_m = float(np.round(0.035 * v.length_m + rng.uniform(0, 0.5), 1))
+    v.draughts = [(-1e18, v.draught_m)]
+    v.speed_kn = float(np.round(rng.uniform(10.5, 13.0), 1))
+
+
 def _tanker(
     reg: Registry,
     rng: np.random.Generator,
@@ -91,11 +101,7 @@ def _tanker(
         name=ident[0],
         imo=ident[1],
     )
-    v.length_m = float(np.round(rng.uniform(*length)))
-    v.beam_m = float(np.round(v.length_m / rng.uniform(6.0, 7.0)))
-    v.draught_m = float(np.round(0.035 * v.length_m + rng.uniform(0, 0.5), 1))
-    v.draughts = [(-1e18, v.draught_m)]
-    v.speed_kn = float(np.round(rng.uniform(10.5, 13.0), 1))
+    shape_tanker(v, rng, length)
     v.reporting = Reporting(moving_s=float(rng.uniform(20, 120)))
     return v
 

@@ -390,28 +390,58 @@ def chain_rows(
                     if e["mmsi"] == c.receiver.mmsi and abs(e["start_s"] - c.dark_s[0]) < 600
                 ]
         ev += [last, draught_after(c.receiver.mmsi, last["start_s"], -1)]
-        barrels = round(c.cargo_tonnes * BARRELS_PER_TONNE, 1)
         key = f"chain|{c.donor.mmsi}|{c.receiver.mmsi}|{load['start']}"
         rows.append(
-            {
-                "chain_id": hashlib.sha256(key.encode()).hexdigest()[:16],
-                "source_port": c.source_port,
-                "load_start": load["start"],
-                "donor_mmsi": c.donor.mmsi,
-                "encounter_event_id": enc["event_id"],
-                "receiver_mmsi": c.receiver.mmsi,
-                "destination": dest,
-                "arrival": arrival,
-                "barrels_low": barrels,
-                "barrels_mid": barrels,
-                "barrels_high": barrels,
-                "confidence": 1.0,
-                "evidence": ";".join(e["event_id"] for e in ev if e is not None),
-                "cargo_tonnes": c.cargo_tonnes,
-                "cargo_barrels": barrels,
-            }
+            _chain_row(
+                key,
+                c.source_port,
+                load,
+                c.donor.mmsi,
+                enc["event_id"],
+                c.receiver.mmsi,
+                dest,
+                arrival,
+                c.cargo_tonnes,
+                ev,
+            )
         )
     return rows
+
+
+def _chain_row(
+    key: str,
+    source_port: str,
+    load: dict[str, Any],
+    donor_mmsi: int,
+    encounter_event_id: str,
+    receiver_mmsi: int,
+    destination: str,
+    arrival: Any,
+    cargo_tonnes: float,
+    evidence: list[dict[str, Any] | None],
+    relay_mmsi: int | None = None,
+) -> dict[str, Any]:
+    """One true chain row, in trace's columns (docs/exports.md); `relay_mmsi` only on relay
+    chains."""
+    barrels = round(cargo_tonnes * BARRELS_PER_TONNE, 1)
+    row: dict[str, Any] = {
+        "chain_id": hashlib.sha256(key.encode()).hexdigest()[:16],
+        "source_port": source_port,
+        "load_start": load["start"],
+        "donor_mmsi": donor_mmsi,
+        "encounter_event_id": encounter_event_id,
+        "receiver_mmsi": receiver_mmsi,
+        "destination": destination,
+        "arrival": arrival,
+        "barrels_low": barrels,
+        "barrels_mid": barrels,
+        "barrels_high": barrels,
+        "confidence": 1.0,
+        "evidence": ";".join(e["event_id"] for e in evidence if e is not None),
+    }
+    if relay_mmsi is not None:
+        row["relay_mmsi"] = str(relay_mmsi)
+    return {**row, "cargo_tonnes": cargo_tonnes, "cargo_barrels": barrels}
 
 
 def dark_transfers(truth: Truth, chains: list[Chain]) -> dict[int, dict[str, Any]]:
@@ -472,26 +502,20 @@ def relay_rows(
             visit,
             _draught_after(drafts, r.receiver.mmsi, visit["start_s"], -1),
         ]
-        barrels = round(r.cargo_tonnes * BARRELS_PER_TONNE, 1)
         key = f"chain|{r.donor.mmsi}|{r.relay.mmsi}|{r.receiver.mmsi}|{load['start']}"
         rows.append(
-            {
-                "chain_id": hashlib.sha256(key.encode()).hexdigest()[:16],
-                "source_port": r.source_port,
-                "load_start": load["start"],
-                "donor_mmsi": r.donor.mmsi,
-                "encounter_event_id": last["event_id"],
-                "receiver_mmsi": r.receiver.mmsi,
-                "destination": r.dprk_port,
-                "arrival": visit["start"],
-                "barrels_low": barrels,
-                "barrels_mid": barrels,
-                "barrels_high": barrels,
-                "confidence": 1.0,
-                "evidence": ";".join(e["event_id"] for e in ev if e is not None),
-                "relay_mmsi": str(r.relay.mmsi),
-                "cargo_tonnes": r.cargo_tonnes,
-                "cargo_barrels": barrels,
-            }
+            _chain_row(
+                key,
+                r.source_port,
+                load,
+                r.donor.mmsi,
+                last["event_id"],
+                r.receiver.mmsi,
+                r.dprk_port,
+                visit["start"],
+                r.cargo_tonnes,
+                ev,
+                relay_mmsi=r.relay.mmsi,
+            )
         )
     return rows
