@@ -187,5 +187,12 @@ def test_vessel_page_chains_name_their_vessels(browser: Any, site: tuple[str, Pa
         assert len(mine) == 1, cells
         shown = " ".join(mine[0][k] for k in ("donor_mmsi", "relay_mmsi", "receiver_mmsi"))
         assert [int(x) for x in shown.replace(";", " ").split()] == ships
+        # its encounters name the other ship, under whichever of the two each is stored
+        head = page.locator("#dossier-events th").all_text_contents()
+        rows = page.locator("#dossier-events tbody tr").all()
+        events = [dict(zip(head, r.locator("td").all_text_contents(), strict=True)) for r in rows]
+        met = {e["with"] for e in events if e["kind"] == "encounter"}
+        assert met and str(mmsi) not in met, events
+        assert str(ships[ships.index(mmsi) - 1]) in met, events  # the ship it took oil from
         assert errors == []
         page.close()

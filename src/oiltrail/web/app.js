@@ -396,10 +396,10 @@ async function openVessel(mmsi) {
       el("h3", {}, "Identities over time"), table(d.identities, ["imo", "name", "callsign", "ship_type", "first", "last", "reports"]),
       el("h3", {}, `Events (${d.events.length})`),
       // an encounter is stored once, under either ship: `with` is the other one, whichever
-      table(d.events.map((e) => ({ ...e, with: e.mmsi === d.mmsi ? e.other_mmsi : e.mmsi })), ["kind", "start", "end", "port", "with"], (e) => {
+      el("div", { id: "dossier-events" }, table(d.events.map((e) => ({ ...e, with: e.mmsi === d.mmsi ? e.other_mmsi : e.mmsi })), ["kind", "start", "end", "port", "with"], (e) => {
         if (e.lat != null) map.flyTo({ center: [e.lon, e.lat], zoom: Math.max(map.getZoom(), 8) });
         if (e.with) status(`${e.kind} with ${e.with}: click it on the map or search it`);
-      }),
+      })),
       el("h3", {}, "Screening hits"), table(d.screening, ["entity_id", "name", "score", "lists", "reasons"]),
       el("h3", {}, "Ownership paths"), table(d.paths, ["hops", "sanctioned", "lists", "path"]),
       // the chain's vessels: the trace columns, as `oiltrail vessel` and the chains tab show them
