@@ -15,10 +15,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import httpx
 import pytest
 from serving import OILTRAIL, free_port, nampo_visit_csv, serve, stop
 
 from oiltrail.demo import SAMPLE_ARTICLE
+from oiltrail.records import chain_relays, chain_vessels
 from oiltrail.report.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -161,3 +163,36 @@ def test_workspace(browser: Any, site: tuple[str, Path], tmp_path: Path) -> None
     assert errors == []
     assert all(r.startswith(url) for r in requests), [r for r in requests if not r.startswith(url)]
     page.close()
+
+
+def test_vessel_page_chains_name_their_vessels(browser: Any, site: tuple[str, Path]) -> None:
+    """The vessel page's chains table names each chain's vessels (records.chain_vessels: the
+    donor, the relay tankers, the receiver), for a relay tanker's page and a receiver's."""
+    url, _ = site
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    relays = [
+        c for c in httpx.get(f"{url}/chains", headers=headers).json()["items"] if c["relay_mmsi"]
+    ]
+    assert relays, "the demo store has a relay chain"
+    chain = relays[0]
+    ships = [m for m, _ in chain_vessels(chain)]
+    assert len(ships) >= 3
+    for mmsi in (chain_relays(chain["relay_mmsi"])[0], chain["receiver_mmsi"]):
+        page, errors, _ = _open(browser, f"{url}/?vessel={mmsi}&tab=dossier#token={TOKEN}")
+        page.wait_for_selector("#dossier-chains tbody tr")
+        head = page.locator("#dossier-chains th").all_text_contents()
+        rows = page.locator("#dossier-chains tbody tr").all()
+        cells = [dict(zip(head, r.locator("td").all_text_contents(), strict=True)) for r in rows]
+        mine = [c for c in cells if c["load_start"] == chain["load_start"]]
+        assert len(mine) == 1, cells
+        shown = " ".join(mine[0][k] for k in ("donor_mmsi", "relay_mmsi", "receiver_mmsi"))
+        assert [int(x) for x in shown.replace(";", " ").split()] == ships
+        # its encounters name the other ship, under whichever of the two each is stored
+        head = page.locator("#dossier-events th").all_text_contents()
+        rows = page.locator("#dossier-events tbody tr").all()
+        events = [dict(zip(head, r.locator("td").all_text_contents(), strict=True)) for r in rows]
+        met = {e["with"] for e in events if e["kind"] == "encounter"}
+        assert met and str(mmsi) not in met, events
+        assert str(ships[ships.index(mmsi) - 1]) in met, events  # the ship it took oil from
+        assert errors == []
+        page.close()

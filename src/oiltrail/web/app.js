@@ -395,13 +395,16 @@ async function openVessel(mmsi) {
       el("p", {}, `track: ${d.track.positions} positions, ${d.track.first || "?"} to ${d.track.last || "?"}`),
       el("h3", {}, "Identities over time"), table(d.identities, ["imo", "name", "callsign", "ship_type", "first", "last", "reports"]),
       el("h3", {}, `Events (${d.events.length})`),
-      table(d.events, ["kind", "start", "end", "port", "other_mmsi"], (e) => {
+      // an encounter is stored once, under either ship: `with` is the other one, whichever
+      el("div", { id: "dossier-events" }, table(d.events.map((e) => ({ ...e, with: e.mmsi === d.mmsi ? e.other_mmsi : e.mmsi })), ["kind", "start", "end", "port", "with"], (e) => {
         if (e.lat != null) map.flyTo({ center: [e.lon, e.lat], zoom: Math.max(map.getZoom(), 8) });
-        if (e.other_mmsi) status(`${e.kind} with ${e.other_mmsi}: click it on the map or search it`);
-      }),
+        if (e.with) status(`${e.kind} with ${e.with}: click it on the map or search it`);
+      })),
       el("h3", {}, "Screening hits"), table(d.screening, ["entity_id", "name", "score", "lists", "reasons"]),
       el("h3", {}, "Ownership paths"), table(d.paths, ["hops", "sanctioned", "lists", "path"]),
-      el("h3", {}, "Chains"), table(d.chains, ["source_port", "load_start", "destination", "arrival", "barrels_mid"], (c) => openChain(c.chain_id)),
+      // the chain's vessels: the trace columns, as `oiltrail vessel` and the chains tab show them
+      el("h3", {}, "Chains"),
+      el("div", { id: "dossier-chains" }, table(d.chains, ["source_port", "load_start", "donor_mmsi", "relay_mmsi", "receiver_mmsi", "destination", "arrival", "barrels_mid"], (c) => openChain(c.chain_id))),
       el("h3", {}, "Public record"), el("ul", {}, ...d.links.map((x) => el("li", {}, `${x.stage}: ${x.from} → ${x.to} (${x.role}) — ${x.source}`))),
     );
     if (d.track.bbox) {
