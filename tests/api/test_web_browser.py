@@ -196,3 +196,59 @@ def test_vessel_page_chains_name_their_vessels(browser: Any, site: tuple[str, Pa
         assert str(ships[ships.index(mmsi) - 1]) in met, events  # the ship it took oil from
         assert errors == []
         page.close()
+
+
+def test_relay_chain_links_event_popups_and_unattributed_claims(
+    browser: Any, site: tuple[str, Path]
+) -> None:
+    """A relay chain's links name each transfer with why it was accepted (its `transfers` are
+    a list); clicking an event on the open vessel's track shows the event and leaves the map
+    where it is (the track's dossier was opened again, the map fitted to the whole track); an
+    unattributed claim says so (it said "null")."""
+    url, _ = site
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    chain = next(
+        c for c in httpx.get(f"{url}/chains", headers=headers).json()["items"] if c["relay_mmsi"]
+    )
+    page, errors, requests = _open(
+        browser, f"{url}/?tab=chains&chain={chain['chain_id']}#token={TOKEN}"
+    )
+    page.wait_for_selector("#chain-title")
+    rows = [r.locator("td").all_text_contents() for r in page.locator("#chain-detail tr").all()]
+    links = {r[0]: r for r in rows[1:] if len(r) == 3}  # the links table: link, score, why
+    transfers = [k for k in links if k.startswith("transfer")]
+    assert len(transfers) == len(chain_relays(chain["relay_mmsi"])) + 1, rows
+    assert all(links[k][2].startswith("met ") for k in transfers), rows
+
+    # the receiver's encounter, from its dossier's events: the map flies to it, then a click
+    receiver = chain["receiver_mmsi"]
+    page.goto(f"{url}/?vessel={receiver}&tab=dossier")
+    page.wait_for_selector("body[data-tracks]", state="attached")
+    page.wait_for_selector("#dossier-events tbody tr")
+    event = next(
+        e
+        for e in httpx.get(f"{url}/vessels/{receiver}", headers=headers).json()["events"]
+        if e["kind"] == "encounter"
+    )
+    page.locator("#dossier-events tbody tr", has_text="encounter").first.click()
+    there = f"map=8.00%2F{event['lat']:.4f}%2F{event['lon']:.4f}"
+    page.wait_for_function(f"() => location.search.includes({there!r})", timeout=30_000)
+    asked = len([r for r in requests if f"/vessels/{receiver}" in r])
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".maplibregl-popup")
+    page.wait_for_timeout(1000)  # a dossier asked again, and the map fitted, would show by now
+    assert len([r for r in requests if f"/vessels/{receiver}" in r]) == asked
+    assert there in page.url
+
+    page.click("#tabs button[data-tab='claims']")
+    page.fill(
+        "#claims-text", "Russia delivered 1,000,000 barrels of refined oil to North Korea in 2024."
+    )
+    page.click("#claims-form button[type='submit']")
+    page.wait_for_selector("#claims-out .verdict")
+    said = page.text_content("#claims-out .claim p") or ""
+    assert "(unattributed)" in said and "null" not in said
+    assert errors == []
+    page.close()

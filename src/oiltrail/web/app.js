@@ -43,7 +43,9 @@ function table(rows, columns, onRow) {
     if (onRow) tr.addEventListener("click", () => onRow(r));
     return tr;
   });
-  return el("table", {}, el("thead", {}, head), el("tbody", {}, ...body));
+  // in a box of its own that scrolls sideways: a wide table does not push the panel's
+  // headings and the table's last columns out of sight
+  return el("div", { class: "table-box" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
 function fmt(v) {
@@ -183,7 +185,12 @@ function initMap(view, land, first) {
     document.body.dataset.mapLoaded = "1";
   });
   map.on("moveend", () => { scheduleTracks(); saveState(); });
-  map.on("click", "tracks", (e) => { const f = e.features[0]; if (f) openVessel(f.properties.mmsi); });
+  map.on("click", "tracks", (e) => {
+    // an event on a track answers with its popup: the track's dossier would move the map away
+    if (map.queryRenderedFeatures(e.point, { layers: ["events"] }).length) return;
+    const f = e.features[0];
+    if (f) openVessel(f.properties.mmsi);
+  });
   map.on("click", "events", (e) => { const f = e.features[0]; if (f) eventPopup(f, e.lngLat); });
   for (const layer of ["tracks", "events"]) {
     map.on("mouseenter", layer, () => { map.getCanvas().style.cursor = "pointer"; });
@@ -449,7 +456,10 @@ async function openChain(id, switchTab = true) {
       const lats = c.route.map((p) => p[1]);
       map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, duration: 0 });
     }
-    const links = Object.entries(c.details.links || {}).map(([name, l]) => ({ link: name, score: l.score, why: l.why }));
+    // why each link was accepted: a relay chain's `transfers` are a list, one per ship-to-ship
+    const links = Object.entries(c.details.links || {}).flatMap(([name, l]) => (Array.isArray(l)
+      ? l.map((x, i) => ({ link: `${name.replace(/s$/, "")} ${i + 1}`, score: x.score, why: x.why }))
+      : [{ link: name, score: l ? l.score : null, why: l ? l.why : "not found" }]));
     const detail = $("chain-detail") || $("tab-chains");
     detail.replaceChildren(
       el("h3", { id: "chain-title" }, `${c.chain.source_port || "?"} → ${c.chain.destination || "?"}: ${fmt(c.chain.barrels_mid)} bbl (mid)`),
@@ -512,7 +522,7 @@ async function checkClaims(event) {
     out.replaceChildren(
       el("h3", {}, `${result.claims.length} claims`),
       ...result.claims.map((c) => el("div", { class: "claim" },
-        el("p", {}, el("span", { class: `verdict verdict-${c.verdict.replace(/ /g, "-")}` }, c.verdict), ` — ${c.speaker}: “${c.quote}”`),
+        el("p", {}, el("span", { class: `verdict verdict-${c.verdict.replace(/ /g, "-")}` }, c.verdict), ` — ${c.speaker || "(unattributed)"}: “${c.quote}”`),
         el("ul", {}, ...c.reasons.map((r) => el("li", {}, r))))),
       el("ul", { class: "hint" }, ...result.notes.map((n) => el("li", {}, n))),
     );
@@ -585,8 +595,7 @@ async function start() {
   $("alerts-badge").addEventListener("click", () => showTab("watch"));
   for (const id of ["start", "end"]) {
     $(id).addEventListener("change", () => {
-      state.start = isoOf($("start"));
-      state.end = isoOf($("end"));
+      state[id] = isoOf($(id)); // the other keeps its seconds (the store's span, to the second)
       scheduleTracks();
       saveState();
     });
