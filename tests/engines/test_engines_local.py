@@ -152,8 +152,9 @@ def test_a_long_port_visit_is_continued_not_read_again(
     tmp_path: Path, sog_last: float | None
 ) -> None:
     """A visit open at the cut-off is carried across it: the second run reads the new days
-    and about a day before them, not the moored ship's 17; the events and spells equal one run's (means to 1e-9).
-    With no reported speed at the visit's last fix, the visit is read again whole."""
+    and about a day before them, not the moored ship's 17; the events and spells equal one
+    run's (means to 1e-9). With no reported speed at the visit's last fix, the visit is read
+    again whole."""
     from test_incremental_derived import same_rows
 
     tbl, split = _moored(sog_last)
