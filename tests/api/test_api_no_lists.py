@@ -6,6 +6,7 @@ against the bundled watchlist as `oiltrail vessel` screens it, and no route of
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from live_server import TOKEN
+from serving import OILTRAIL
 
 from oiltrail.api import ServeConfig, create_app
 from oiltrail.store import open_store
@@ -158,3 +160,57 @@ def test_a_store_with_no_lists_is_screened_as_the_command_line_screens_it(
     listless.app.state.gate.close()  # type: ignore[attr-defined]
     with open_store(served_db, read_only=True, create=False) as store:
         assert not has_entities(store)  # the server borrowed the lists, wrote nothing
+
+
+def test_the_bundled_lists_are_borrowed_once_until_a_list_load(
+    listless_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests on a store with no list reuse the cursors that borrowed the bundled lists
+    (the copy is made once, not per request); `oiltrail lists load` (a writer, which the
+    server hands the store to) drops them, and the store's own lists are screened after."""
+    from oiltrail.screen import watchlist
+    from oiltrail.store.handoff import serving
+
+    borrowed: list[object] = []
+    real = watchlist.borrow_bundled
+
+    def counted(store: Any) -> None:
+        borrowed.append(store)
+        real(store)
+
+    monkeypatch.setattr(watchlist, "borrow_bundled", counted)
+    db = tmp_path / "s.duckdb"
+    shutil.copy(listless_db, db)
+    match = BODIES["/match/{dataset}"]
+    with TestClient(create_app(ServeConfig(db=db, token=TOKEN))) as client:
+        paths = ("/status", "/events", "/chains", f"/vessels/{_vessels(client)[0]}")
+        made = len(borrowed)  # the start's warming and the first request may overlap: two
+        assert 1 <= made <= 2
+        for path in paths * 3:
+            assert client.get(path, headers=HEADERS).status_code == 200, path
+        for _ in range(5):  # each answer screens the bundled lists
+            r = client.post("/match/us_ofac_sdn", json=match, headers=HEADERS)
+            assert r.status_code == 200, r.text
+            assert r.json()["responses"]["q1"]["results"], r.text
+        assert len(borrowed) == made  # 17 requests one after another: none copied them again
+        assert client.post("/match/web_test", json=match, headers=HEADERS).status_code == 404
+        one = tmp_path / "one.ftm.json"  # a list of one vessel, made in code
+        one.write_text(
+            '{"id": "web-test-1", "schema": "Vessel", "properties": {"name": ["ORIOLE STAR"]}, '
+            '"datasets": ["web_test"]}\n',
+            encoding="utf-8",
+        )
+        with serving(db):  # as while `oiltrail serve` reads the store: it is handed over
+            done = subprocess.run(
+                [str(OILTRAIL), "lists", "load", str(one), "--db", str(db)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        assert done.returncode == 0, done.stderr
+        oriole = {"queries": {"q1": {"schema": "Vessel", "properties": {"name": ["ORIOLE STAR"]}}}}
+        r = client.post("/match/web_test", json=oriole, headers=HEADERS)
+        assert r.status_code == 200, r.text
+        assert [x["id"] for x in r.json()["responses"]["q1"]["results"]] == ["web-test-1"]
+        assert client.app.state.gate.opens == 2  # type: ignore[attr-defined]
+    assert len(borrowed) == made  # the store has lists now: nothing borrowed

@@ -15,10 +15,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import httpx
 import pytest
 from serving import OILTRAIL, free_port, nampo_visit_csv, serve, stop
 
 from oiltrail.demo import SAMPLE_ARTICLE
+from oiltrail.records import chain_relays, chain_vessels
 from oiltrail.report.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -160,4 +162,93 @@ def test_workspace(browser: Any, site: tuple[str, Path], tmp_path: Path) -> None
 
     assert errors == []
     assert all(r.startswith(url) for r in requests), [r for r in requests if not r.startswith(url)]
+    page.close()
+
+
+def test_vessel_page_chains_name_their_vessels(browser: Any, site: tuple[str, Path]) -> None:
+    """The vessel page's chains table names each chain's vessels (records.chain_vessels: the
+    donor, the relay tankers, the receiver), for a relay tanker's page and a receiver's."""
+    url, _ = site
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    relays = [
+        c for c in httpx.get(f"{url}/chains", headers=headers).json()["items"] if c["relay_mmsi"]
+    ]
+    assert relays, "the demo store has a relay chain"
+    chain = relays[0]
+    ships = [m for m, _ in chain_vessels(chain)]
+    assert len(ships) >= 3
+    for mmsi in (chain_relays(chain["relay_mmsi"])[0], chain["receiver_mmsi"]):
+        page, errors, _ = _open(browser, f"{url}/?vessel={mmsi}&tab=dossier#token={TOKEN}")
+        page.wait_for_selector("#dossier-chains tbody tr")
+        head = page.locator("#dossier-chains th").all_text_contents()
+        rows = page.locator("#dossier-chains tbody tr").all()
+        cells = [dict(zip(head, r.locator("td").all_text_contents(), strict=True)) for r in rows]
+        mine = [c for c in cells if c["load_start"] == chain["load_start"]]
+        assert len(mine) == 1, cells
+        shown = " ".join(mine[0][k] for k in ("donor_mmsi", "relay_mmsi", "receiver_mmsi"))
+        assert [int(x) for x in shown.replace(";", " ").split()] == ships
+        # its encounters name the other ship, under whichever of the two each is stored
+        head = page.locator("#dossier-events th").all_text_contents()
+        rows = page.locator("#dossier-events tbody tr").all()
+        events = [dict(zip(head, r.locator("td").all_text_contents(), strict=True)) for r in rows]
+        met = {e["with"] for e in events if e["kind"] == "encounter"}
+        assert met and str(mmsi) not in met, events
+        assert str(ships[ships.index(mmsi) - 1]) in met, events  # the ship it took oil from
+        assert errors == []
+        page.close()
+
+
+def test_relay_chain_links_event_popups_and_unattributed_claims(
+    browser: Any, site: tuple[str, Path]
+) -> None:
+    """A relay chain's links name each transfer with why it was accepted (its `transfers` are
+    a list); clicking an event on the open vessel's track shows the event and leaves the map
+    where it is (the track's dossier was opened again, the map fitted to the whole track); an
+    unattributed claim says so (it said "null")."""
+    url, _ = site
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    chain = next(
+        c for c in httpx.get(f"{url}/chains", headers=headers).json()["items"] if c["relay_mmsi"]
+    )
+    page, errors, requests = _open(
+        browser, f"{url}/?tab=chains&chain={chain['chain_id']}#token={TOKEN}"
+    )
+    page.wait_for_selector("#chain-title")
+    rows = [r.locator("td").all_text_contents() for r in page.locator("#chain-detail tr").all()]
+    links = {r[0]: r for r in rows[1:] if len(r) == 3}  # the links table: link, score, why
+    transfers = [k for k in links if k.startswith("transfer")]
+    assert len(transfers) == len(chain_relays(chain["relay_mmsi"])) + 1, rows
+    assert all(links[k][2].startswith("met ") for k in transfers), rows
+
+    # the receiver's encounter, from its dossier's events: the map flies to it, then a click
+    receiver = chain["receiver_mmsi"]
+    page.goto(f"{url}/?vessel={receiver}&tab=dossier")
+    page.wait_for_selector("body[data-tracks]", state="attached")
+    page.wait_for_selector("#dossier-events tbody tr")
+    event = next(
+        e
+        for e in httpx.get(f"{url}/vessels/{receiver}", headers=headers).json()["events"]
+        if e["kind"] == "encounter"
+    )
+    page.locator("#dossier-events tbody tr", has_text="encounter").first.click()
+    there = f"map=8.00%2F{event['lat']:.4f}%2F{event['lon']:.4f}"
+    page.wait_for_function(f"() => location.search.includes({there!r})", timeout=30_000)
+    asked = len([r for r in requests if f"/vessels/{receiver}" in r])
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".maplibregl-popup")
+    page.wait_for_timeout(1000)  # a dossier asked again, and the map fitted, would show by now
+    assert len([r for r in requests if f"/vessels/{receiver}" in r]) == asked
+    assert there in page.url
+
+    page.click("#tabs button[data-tab='claims']")
+    page.fill(
+        "#claims-text", "Russia delivered 1,000,000 barrels of refined oil to North Korea in 2024."
+    )
+    page.click("#claims-form button[type='submit']")
+    page.wait_for_selector("#claims-out .verdict")
+    said = page.text_content("#claims-out .claim p") or ""
+    assert "(unattributed)" in said and "null" not in said
+    assert errors == []
     page.close()

@@ -143,3 +143,16 @@ def dark_scenario() -> tuple[pa.Table, pa.Table]:
         pa.concat_tables([positions, pa.Table.from_pylist(h_rows).cast(POSITIONS)]),
         pa.concat_tables([static, pa.Table.from_pylist(extra).cast(STATIC)]),
     )
+
+
+K = 445_000_088  # silent at the same hours as E and H, far from both
+
+
+def hole_scenario() -> tuple[pa.Table, pa.Table]:
+    """The dark scenario plus K, silent from 16 h to 30 h like E and H but 1,000 km away:
+    the hours 17-20 hold no position from any vessel and three vessels' gaps run across
+    them, so the store marks those gaps as spanning a hole in the archive."""
+    positions, static = dark_scenario()
+    k_rows = _track(K, 10, 16, 40.0, 140.0, 0.0, 0.0, 5.0, step_min=3)
+    k_rows += _track(K, 30, 34, 40.0, 140.0, 0.0, 0.0, 5.0, step_min=3)
+    return pa.concat_tables([positions, pa.Table.from_pylist(k_rows).cast(POSITIONS)]), static

@@ -1,5 +1,5 @@
 """Pure parts of the report: projection, distances, track splitting, evidence parsing, ports,
-ownership paths, the cap chart's bar heights and the timeline's edges."""
+ownership paths, a chain's links, the cap chart's bar heights and the timeline's edges."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from oiltrail.report.chainpath import Waypoint, evidence_ids, find_port, legs_km
 from oiltrail.report.charts import pack_rows, render_cap_chart, render_timeline
 from oiltrail.report.collect import split_track
 from oiltrail.report.geo import DEFAULT_EXTENT_DEG, fit_extent
-from oiltrail.report.tables import path_text, settings_html
+from oiltrail.report.tables import links_html, path_text, settings_html
 
 T0 = datetime(2026, 1, 5)
 lons = st.floats(min_value=100, max_value=150, allow_nan=False)
@@ -172,3 +172,21 @@ def test_parameters_read_one_line_per_kind() -> None:
     assert "radius_m=5000" in html
     assert settings_html("not json") == "not json"
     assert "&lt;x&gt;" in settings_html('{"<x>": {"a": 1}}')
+
+
+def test_a_relay_chains_transfers_are_each_a_link_with_why() -> None:
+    """A relay chain's `transfers` (a list: one per ship-to-ship) are found links, each with
+    its score and why (they were said to be 'not found'); a link that is absent still is."""
+    details = {
+        "links": {
+            "load": {"score": 0.9, "why": "visit to Nakhodka"},
+            "transfers": [{"score": 0.95, "why": "met 5.3 h"}, {"score": 0.8, "why": "met 7.0 h"}],
+            "delivery": None,
+        }
+    }
+    html = links_html(details)
+    assert "<b>transfer 1</b> (score 0.95): met 5.3 h" in html
+    assert "<b>transfer 2</b> (score 0.8): met 7.0 h" in html
+    assert "<b>load</b> (score 0.9): visit to Nakhodka" in html
+    assert "<b>delivery</b>: not found" in html
+    assert "transfers</b>: not found" not in html

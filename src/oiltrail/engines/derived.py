@@ -7,6 +7,10 @@ with no data from any vessel, across which several vessels' gaps run); gaps acro
 `identity_anomaly` reads all static reports and the positions of the few MMSIs sharing an
 IMO; the ship types of every event's vessels are written into its details last. Both engines
 call `detect_derived` inside their write transaction, so their derived events are the same.
+The spark-submit job has no store: it runs this pass on a scratch store holding the events,
+the static reports, the stationary spells and only the positions read here (one of each hour
+for the holes, and those in `shared_imo_spans`): a new read of the positions must be given
+to it too (engines/spark_derived.py).
 """
 
 from __future__ import annotations
@@ -49,10 +53,9 @@ def _replace(store: Store, kind: str, events: pa.Table, run_id: str) -> int:
     return insert_events(store, events, run_id)
 
 
-def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
-    """Invalid and shared IMO numbers in the store's static reports. Only the reports of the
-    IMOs that could be either are read (those failing their check digit, and those more than
-    one MMSI reported): the detectors look at no other."""
+def _suspect_reports(store: Store) -> pa.Table:
+    """The static reports of the IMOs that could be an anomaly (those failing their check
+    digit, and those more than one MMSI reported): the detectors look at no other."""
     imos = store.con.execute(
         """SELECT imo, count(DISTINCT mmsi) > 1 AS shared FROM static_reports
            WHERE imo BETWEEN 1000000 AND 9999999 GROUP BY imo"""
@@ -60,10 +63,22 @@ def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
     values = imos.column("imo").to_numpy().astype(np.int64)
     ok, _ = valid_imo(values)
     _suspect = pa.table({"imo": values[~ok | imos.column("shared").to_numpy(zero_copy_only=False)]})
-    static = store.con.execute(
+    return store.con.execute(
         """SELECT mmsi, ts, imo, name FROM static_reports
            WHERE imo IN (SELECT imo FROM _suspect) ORDER BY mmsi, ts"""
     ).to_arrow_table()
+
+
+def shared_imo_spans(store: Store, params: DetectParams) -> pa.Table:
+    """The spans (mmsi, t0, t1) of the positions `identity_anomalies` reads."""
+    pairs = identity.shared_imo_pairs(_suspect_reports(store))
+    return identity.shared_imo_spans(pairs, params.identity_anomaly)
+
+
+def identity_anomalies(store: Store, params: DetectParams) -> pa.Table:
+    """Invalid and shared IMO numbers in the store's static reports (only the reports of
+    the IMOs that could be either are read)."""
+    static = _suspect_reports(store)
     rows = identity.detect_invalid_imos(static)
     pairs = identity.shared_imo_pairs(static)
     spans = identity.shared_imo_spans(pairs, params.identity_anomaly)

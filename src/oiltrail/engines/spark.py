@@ -187,8 +187,66 @@ def parse_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
     return chosen
 
 
-def _read_static(spark: SparkSession, static_path: str | Path) -> DataFrame:
-    return spark.read.parquet(str(static_path))
+@dataclass(frozen=True)
+class SparkInputs:
+    """The checked input of one detection: the session, the positions and the static reports
+    as (lazy) DataFrames, or None when the kinds need none, the kinds and the ports."""
+
+    session: SparkSession
+    positions: DataFrame | None
+    static: DataFrame | None
+    kinds: tuple[str, ...]
+    ports: pa.Table
+
+
+def open_inputs(
+    spark: SparkSession | None,
+    parquet_dir: str | Path,
+    *,
+    kinds: Sequence[str] | None = None,
+    ports: pa.Table | Path | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    static_path: str | Path | None = None,
+    derived: bool = False,
+) -> SparkInputs:
+    """Check the input (file footers only, before a JVM is started for it) and read it lazily.
+
+    `derived`: the derived kinds will be found too (`spark_derived`), which read the positions
+    and every static report whatever the kinds (anchorages, holes, ship types).
+    """
+    chosen = parse_kinds(kinds)
+    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
+    use_positions = derived or any(k in VESSEL_KINDS or k == "encounter" for k in chosen)
+    layout = scan_layout(parquet_dir, since, until) if use_positions else None
+    use_static = static_path is not None and (derived or any(k in STATIC_KINDS for k in chosen))
+    if use_static and static_path is not None:
+        check_static(static_path)
+    session = spark if spark is not None else spark_session()
+    positions = read_positions(session, layout) if layout is not None else None
+    static = None
+    if use_static and static_path is not None:
+        static = session.read.parquet(str(static_path))
+    return SparkInputs(session, positions, static, chosen, port_table)
+
+
+def kernel_events(inputs: SparkInputs, params: DetectParams, plan: SparkPlan) -> DataFrame:
+    """The events of the kernels (every kind but the derived ones) as one lazy DataFrame."""
+    chosen = inputs.kinds
+    parts: list[DataFrame] = []
+    if inputs.positions is not None:
+        if any(k in VESSEL_KINDS for k in chosen):
+            parts.append(vessel_events(inputs.positions, inputs.ports, params, chosen, plan))
+        if "encounter" in chosen:
+            parts.append(encounter_events(inputs.positions, inputs.ports, params, plan))
+    if inputs.static is not None and any(k in STATIC_KINDS for k in chosen):
+        parts.append(static_events(inputs.static, inputs.ports, params, chosen))
+    if not parts:
+        return inputs.session.createDataFrame([], EVENTS_DDL)
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.unionByName(part)
+    return out
 
 
 def detect_spark(
@@ -205,6 +263,10 @@ def detect_spark(
 ) -> DataFrame:
     """Events of the day-partitioned positions under `parquet_dir`, as a Spark DataFrame.
 
+    The kernels' kinds only: the derived kinds and the learned anchorages need every event
+    found first (`spark_derived.detect_spark_with_derived` adds them, as the spark-submit job
+    does).
+
     Args:
         spark: a session (a notebook's `spark`), or None to start `local[2]`.
         parquet_dir: `ROOT` holding `day=YYYY-MM-DD/*.parquet` in the canonical schema.
@@ -218,32 +280,16 @@ def detect_spark(
         A DataFrame with the event columns of docs/events.md (mmsi/other_mmsi as bigint, times as
         timestamp_ntz UTC, details as JSON text). Nothing runs until an action is called.
     """
-    params = params or DetectParams()
-    chosen = parse_kinds(kinds)
-    port_table = ports if isinstance(ports, pa.Table) else read_ports(ports)
-    # Check the input (file footers only) before a JVM is started for it.
-    use_positions = any(k in VESSEL_KINDS or k == "encounter" for k in chosen)
-    layout = scan_layout(parquet_dir, since, until) if use_positions else None
-    use_static = static_path is not None and any(k in STATIC_KINDS for k in chosen)
-    if use_static and static_path is not None:
-        check_static(static_path)
-    session = spark if spark is not None else spark_session()
-    parts: list[DataFrame] = []
-    if layout is not None:
-        positions = read_positions(session, layout)
-        if any(k in VESSEL_KINDS for k in chosen):
-            parts.append(vessel_events(positions, port_table, params, chosen, plan))
-        if "encounter" in chosen:
-            parts.append(encounter_events(positions, port_table, params, plan))
-    if use_static and static_path is not None:
-        static = _read_static(session, static_path)
-        parts.append(static_events(static, port_table, params, chosen))
-    if not parts:
-        return session.createDataFrame([], EVENTS_DDL)
-    out = parts[0]
-    for part in parts[1:]:
-        out = out.unionByName(part)
-    return out
+    inputs = open_inputs(
+        spark,
+        parquet_dir,
+        kinds=kinds,
+        ports=ports,
+        since=since,
+        until=until,
+        static_path=static_path,
+    )
+    return kernel_events(inputs, params or DetectParams(), plan)
 
 
 def context_start(since: date | None, params: DetectParams) -> date | None:

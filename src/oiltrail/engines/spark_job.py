@@ -5,6 +5,8 @@
         [--static s3://bucket/ais/static] [--since 2026-01-01 --until 2026-01-31] \\
         [--kinds encounter,loitering] [--set encounter.max_distance_m=300] [--ports ports.csv]
 
+The events are `oiltrail detect`'s on the same input: the kernels run on the executors, then
+the driver learns the anchorages and finds the derived kinds (engines/spark_derived.py).
 The master, executors and memory come from spark-submit; oiltrail must be installed on every
 executor (`pip install oiltrail` in the image, or `--py-files` a wheel).
 """
@@ -45,13 +47,17 @@ def _session() -> SparkSession:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one detection job; returns the process exit code."""
+    from oiltrail.ais.schema import EVENTS
     from oiltrail.detect.params import load_params, parse_kinds
-    from oiltrail.engines.spark import SparkPlan, detect_spark
+    from oiltrail.engines.spark import EVENTS_DDL, SparkPlan
+    from oiltrail.engines.spark_arrow import to_spark
+    from oiltrail.engines.spark_derived import detect_spark_with_derived
 
     args = _parser().parse_args(argv)
     try:
-        events = detect_spark(
-            _session(),
+        session = _session()
+        events = detect_spark_with_derived(
+            session,
             args.positions,
             load_params(args.sets),
             kinds=parse_kinds(args.kinds),
@@ -61,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
             static_path=args.static,
             plan=SparkPlan(block_deg=args.block_deg),
         )
-        events.write.mode("overwrite").parquet(args.out)
+        frame = session.createDataFrame(to_spark(events, EVENTS), EVENTS_DDL)
+        frame.write.mode("overwrite").parquet(args.out)
     except OiltrailError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return exc.exit_code
-    written = events.sparkSession.read.parquet(args.out)
+    written = session.read.parquet(args.out)
     for row in written.groupBy("kind").count().orderBy("kind").collect():
         print(f"{row['kind']}\t{row['count']}")
     return 0

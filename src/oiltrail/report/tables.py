@@ -88,13 +88,21 @@ def links_html(details: Any) -> str:
     links = details.get("links")
     if isinstance(links, dict):
         for name, link in links.items():
-            if isinstance(link, dict):
-                why = link.get("why") or ""
-                items.append(
-                    f"<li><b>{text(name)}</b> (score {text(link.get('score'))}): {text(why)}</li>"
-                )
-            else:
-                items.append(f"<li><b>{text(name)}</b>: not found</li>")
+            # a relay chain's `transfers`: a list, one link per ship-to-ship transfer
+            found = (
+                [(name, link)]
+                if not isinstance(link, list)
+                else [(f"{name.removesuffix('s')} {i}", x) for i, x in enumerate(link, 1)]
+            )
+            for label, one in found:
+                if isinstance(one, dict):
+                    why = one.get("why") or ""
+                    items.append(
+                        f"<li><b>{text(label)}</b> (score {text(one.get('score'))}): "
+                        f"{text(why)}</li>"
+                    )
+                else:
+                    items.append(f"<li><b>{text(label)}</b>: not found</li>")
     volume = details.get("volume")
     if isinstance(volume, dict) and volume:
         items.append(f"<li><b>volume</b>: {text(volume)}</li>")

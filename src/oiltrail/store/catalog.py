@@ -262,7 +262,9 @@ def open_store(path: Path | str, read_only: bool | None = False, create: bool = 
     store = Store(con, path, read_only=read_only)
     if not read_only:
         try:
-            store.ensure(CORE_DDL)
+            # One transaction: each statement alone is a commit, and a new store's each
+            # commit a write-ahead-log sync (11 syncs: 30–40 ms of a new store's opening).
+            store.ensure(("BEGIN TRANSACTION", *CORE_DDL, "COMMIT"))
         except duckdb.Error as exc:
             con.close()
             known = store_error(exc, path)

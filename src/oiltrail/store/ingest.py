@@ -37,6 +37,7 @@ from oiltrail.ais.sources import Member, file_sha256, members, read_blocks
 from oiltrail.ais.validate import now_us
 from oiltrail.errors import InputFormatError, RowsRefusedError, StrictModeError, UsageError
 from oiltrail.settings import get_settings
+from oiltrail.startup import hidden
 from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
 from oiltrail.store.prefetch import Background, Prefetched, prefetch
@@ -432,16 +433,26 @@ def _ingest_planned(
         if first is not None:
             first.batches.close()
         raise
-    for path, items in planned:
-        file = first or _Underway.start(path, items, base_s, bar)
-        first = None
-        try:
-            report.files.append(ingest_file(store, file, strict))
-        except RuntimeError as exc:  # DuckDB turns Ctrl-C into "Query interrupted"
-            if isinstance(exc.__cause__, KeyboardInterrupt):
-                raise KeyboardInterrupt from exc
-            raise
+    with hidden(*_unused_modules(planned)):
+        for path, items in planned:
+            file = first or _Underway.start(path, items, base_s, bar)
+            first = None
+            try:
+                report.files.append(ingest_file(store, file, strict))
+            except RuntimeError as exc:  # DuckDB turns Ctrl-C into "Query interrupted"
+                if isinstance(exc.__cause__, KeyboardInterrupt):
+                    raise KeyboardInterrupt from exc
+                raise
     return report
+
+
+def _unused_modules(planned: list[tuple[Path, list[tuple[Member, Detected]]]]) -> tuple[str, ...]:
+    """Modules hidden while the files are written (oiltrail.startup.hidden). DuckDB's first
+    scan of an Arrow table imports pyarrow.dataset (0.18 CPU s, on the thread writing to the
+    store) to hand it to pyarrow's scanner; hidden, DuckDB reads the table itself. Only when
+    every file is NMEA: Parquet input is read through pyarrow.dataset, CSV through polars."""
+    formats = {det.fmt for _, items in planned for _, det in items}
+    return ("pyarrow.dataset",) if formats == {"nmea"} else ()
 
 
 def ingest_paths(

@@ -122,7 +122,8 @@ def _insert_unique(
     span = pc.min_max(table["ts"])
     lo, hi = span["min"].as_py(), span["max"].as_py()
     seen = w.seen[target]
-    overlap = seen.meets(lo, hi)
+    if seen.meets(lo, hi):
+        table = _without_stored(w.con, table, target, key, seen)
     seen.add(lo, hi)
     # DuckDB finds `_batch` by name in this frame (a replacement scan). Not `con.register`: the
     # view it creates, even unregistered, keeps the Arrow table alive until the transaction
@@ -132,16 +133,39 @@ def _insert_unique(
     distinct = f"SELECT DISTINCT ON ({', '.join(key)}) * FROM {rows}"
     if not repeats:
         distinct = f"SELECT * FROM {rows}"
-    if overlap:
-        match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
-        sql = (
-            f"INSERT INTO {target} SELECT b.* FROM ({distinct}) b WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {target} t WHERE t.ts BETWEEN ? AND ? AND {match})"
-        )
-        row = w.con.execute(sql, [*params, lo, hi]).fetchone()
-    else:
-        row = w.con.execute(f"INSERT INTO {target} {distinct}", params).fetchone()
+    row = w.con.execute(f"INSERT INTO {target} {distinct}", params).fetchone()
     return int(row[0]) if row else 0
+
+
+def _without_stored(
+    con: duckdb.DuckDBPyConnection, table: pa.Table, target: str, key: tuple[str, ...], seen: Seen
+) -> pa.Table:
+    """`table` without the rows whose key `target` holds already. Only rows inside the span
+    `seen` can be there, and in a file read in order those are a few at a batch's start: they
+    alone are looked up, and the batch is inserted as it is when none is there. (An anti-join
+    of the whole batch against the table, for the one to three rows of 7 of the 16 batches
+    of the simulator's 14-day NMEA file, took 9% of the writing thread's CPU time.)"""
+    ts = table["ts"]
+    inside = pc.and_(
+        pc.greater_equal(ts, pa.scalar(seen.lo, ts.type)),
+        pc.less_equal(ts, pa.scalar(seen.hi, ts.type)),
+    )
+    at = np.flatnonzero(np.asarray(inside.to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(at):
+        return table
+    _late = table.take(at).append_column("_at", pa.array(at))
+    span = pc.min_max(_late["ts"])
+    match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
+    sql = (
+        f"SELECT b._at FROM _late b WHERE EXISTS "
+        f"(SELECT 1 FROM {target} t WHERE t.ts BETWEEN ? AND ? AND {match})"
+    )
+    stored = con.execute(sql, [span["min"].as_py(), span["max"].as_py()]).fetchall()
+    if not stored:
+        return table
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[[r[0] for r in stored]] = False
+    return table.filter(pa.array(keep))
 
 
 def insert_canonical(con: duckdb.DuckDBPyConnection, target: str, table: pa.Table) -> int:

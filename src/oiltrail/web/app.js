@@ -43,7 +43,9 @@ function table(rows, columns, onRow) {
     if (onRow) tr.addEventListener("click", () => onRow(r));
     return tr;
   });
-  return el("table", {}, el("thead", {}, head), el("tbody", {}, ...body));
+  // in a box of its own that scrolls sideways: a wide table does not push the panel's
+  // headings and the table's last columns out of sight
+  return el("div", { class: "table-box" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
 function fmt(v) {
@@ -183,7 +185,12 @@ function initMap(view, land, first) {
     document.body.dataset.mapLoaded = "1";
   });
   map.on("moveend", () => { scheduleTracks(); saveState(); });
-  map.on("click", "tracks", (e) => { const f = e.features[0]; if (f) openVessel(f.properties.mmsi); });
+  map.on("click", "tracks", (e) => {
+    // an event on a track answers with its popup: the track's dossier would move the map away
+    if (map.queryRenderedFeatures(e.point, { layers: ["events"] }).length) return;
+    const f = e.features[0];
+    if (f) openVessel(f.properties.mmsi);
+  });
   map.on("click", "events", (e) => { const f = e.features[0]; if (f) eventPopup(f, e.lngLat); });
   for (const layer of ["tracks", "events"]) {
     map.on("mouseenter", layer, () => { map.getCanvas().style.cursor = "pointer"; });
@@ -395,13 +402,16 @@ async function openVessel(mmsi) {
       el("p", {}, `track: ${d.track.positions} positions, ${d.track.first || "?"} to ${d.track.last || "?"}`),
       el("h3", {}, "Identities over time"), table(d.identities, ["imo", "name", "callsign", "ship_type", "first", "last", "reports"]),
       el("h3", {}, `Events (${d.events.length})`),
-      table(d.events, ["kind", "start", "end", "port", "other_mmsi"], (e) => {
+      // an encounter is stored once, under either ship: `with` is the other one, whichever
+      el("div", { id: "dossier-events" }, table(d.events.map((e) => ({ ...e, with: e.mmsi === d.mmsi ? e.other_mmsi : e.mmsi })), ["kind", "start", "end", "port", "with"], (e) => {
         if (e.lat != null) map.flyTo({ center: [e.lon, e.lat], zoom: Math.max(map.getZoom(), 8) });
-        if (e.other_mmsi) status(`${e.kind} with ${e.other_mmsi}: click it on the map or search it`);
-      }),
+        if (e.with) status(`${e.kind} with ${e.with}: click it on the map or search it`);
+      })),
       el("h3", {}, "Screening hits"), table(d.screening, ["entity_id", "name", "score", "lists", "reasons"]),
       el("h3", {}, "Ownership paths"), table(d.paths, ["hops", "sanctioned", "lists", "path"]),
-      el("h3", {}, "Chains"), table(d.chains, ["source_port", "load_start", "destination", "arrival", "barrels_mid"], (c) => openChain(c.chain_id)),
+      // the chain's vessels: the trace columns, as `oiltrail vessel` and the chains tab show them
+      el("h3", {}, "Chains"),
+      el("div", { id: "dossier-chains" }, table(d.chains, ["source_port", "load_start", "donor_mmsi", "relay_mmsi", "receiver_mmsi", "destination", "arrival", "barrels_mid"], (c) => openChain(c.chain_id))),
       el("h3", {}, "Public record"), el("ul", {}, ...d.links.map((x) => el("li", {}, `${x.stage}: ${x.from} → ${x.to} (${x.role}) — ${x.source}`))),
     );
     if (d.track.bbox) {
@@ -446,7 +456,10 @@ async function openChain(id, switchTab = true) {
       const lats = c.route.map((p) => p[1]);
       map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, duration: 0 });
     }
-    const links = Object.entries(c.details.links || {}).map(([name, l]) => ({ link: name, score: l.score, why: l.why }));
+    // why each link was accepted: a relay chain's `transfers` are a list, one per ship-to-ship
+    const links = Object.entries(c.details.links || {}).flatMap(([name, l]) => (Array.isArray(l)
+      ? l.map((x, i) => ({ link: `${name.replace(/s$/, "")} ${i + 1}`, score: x.score, why: x.why }))
+      : [{ link: name, score: l ? l.score : null, why: l ? l.why : "not found" }]));
     const detail = $("chain-detail") || $("tab-chains");
     detail.replaceChildren(
       el("h3", { id: "chain-title" }, `${c.chain.source_port || "?"} → ${c.chain.destination || "?"}: ${fmt(c.chain.barrels_mid)} bbl (mid)`),
@@ -509,7 +522,7 @@ async function checkClaims(event) {
     out.replaceChildren(
       el("h3", {}, `${result.claims.length} claims`),
       ...result.claims.map((c) => el("div", { class: "claim" },
-        el("p", {}, el("span", { class: `verdict verdict-${c.verdict.replace(/ /g, "-")}` }, c.verdict), ` — ${c.speaker}: “${c.quote}”`),
+        el("p", {}, el("span", { class: `verdict verdict-${c.verdict.replace(/ /g, "-")}` }, c.verdict), ` — ${c.speaker || "(unattributed)"}: “${c.quote}”`),
         el("ul", {}, ...c.reasons.map((r) => el("li", {}, r))))),
       el("ul", { class: "hint" }, ...result.notes.map((n) => el("li", {}, n))),
     );
@@ -582,8 +595,7 @@ async function start() {
   $("alerts-badge").addEventListener("click", () => showTab("watch"));
   for (const id of ["start", "end"]) {
     $(id).addEventListener("change", () => {
-      state.start = isoOf($("start"));
-      state.end = isoOf($("end"));
+      state[id] = isoOf($(id)); // the other keeps its seconds (the store's span, to the second)
       scheduleTracks();
       saveState();
     });
