@@ -140,6 +140,8 @@ def test_workspace(browser: Any, site: tuple[str, Path], tmp_path: Path) -> None
     item.wait_for()
     assert HOSTILE in item.text_content()
     assert page.locator("#search-results img").count() == 0
+    page.click("header .brand")  # a click elsewhere closes the results
+    assert page.locator("#search-results").is_hidden()
     page.keyboard.press("Escape")
 
     # watch the vessel, then add data from the command line while the server runs

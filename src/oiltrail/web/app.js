@@ -520,7 +520,7 @@ async function checkClaims(event) {
     if ($("claims-date").value) body.date = $("claims-date").value;
     const result = await api("/claims/check", { method: "POST", body: JSON.stringify(body) });
     out.replaceChildren(
-      el("h3", {}, `${result.claims.length} claims`),
+      el("h3", {}, `${result.claims.length} claim${result.claims.length === 1 ? "" : "s"}`),
       ...result.claims.map((c) => el("div", { class: "claim" },
         el("p", {}, el("span", { class: `verdict verdict-${c.verdict.replace(/ /g, "-")}` }, c.verdict), ` — ${c.speaker || "(unattributed)"}: “${c.quote}”`),
         el("ul", {}, ...c.reasons.map((r) => el("li", {}, r))))),
@@ -591,6 +591,8 @@ async function start() {
   let searchTimer = null;
   $("search").addEventListener("input", (e) => { clearTimeout(searchTimer); searchTimer = setTimeout(() => search(e.target.value), 200); });
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("search").value); });
+  // the results close on a click elsewhere (they stayed over the page until a new search)
+  document.addEventListener("click", (e) => { if (!$("search-form").contains(e.target)) $("search-results").hidden = true; });
   $("claims-form").addEventListener("submit", checkClaims);
   $("alerts-badge").addEventListener("click", () => showTab("watch"));
   for (const id of ["start", "end"]) {
