@@ -250,6 +250,9 @@ def ingest_cmd(
     ] = False,
 ) -> None:
     """Ingest AIS files into the store; each file in one transaction."""
+    from oiltrail.ais.file_hash import hash_early
+
+    hash_early(paths)  # on the other core while this one imports numpy, pyarrow and DuckDB
     from oiltrail.render import console, emit
     from oiltrail.store.ingest import FILE_COLUMNS, ingest_into
 

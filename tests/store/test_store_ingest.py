@@ -80,6 +80,30 @@ def test_hash_ready_late_still_stops_a_reingest_and_marks_quarantine(
     assert not again.quarantined and counts(db_path) == before
 
 
+def test_hash_begun_early_is_the_files_and_is_dropped_once_the_file_changes(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """`oiltrail ingest` hashes its files from its start (ais.file_hash.hash_early): the
+    ingest uses that hash, the file's sha256, unless the file changed after it began."""
+    import hashlib
+
+    from oiltrail.ais.file_hash import early_hash, hash_early
+
+    nmea = write(tmp_path / "a.nmea", fleet_lines(50, vessels=5))
+    hash_early([nmea, tmp_path / "missing.nmea", tmp_path])
+    begun = early_hash(nmea)
+    assert begun is not None and early_hash(tmp_path / "missing.nmea") is None
+    assert begun.result() == hashlib.sha256(nmea.read_bytes()).hexdigest()
+    rep = ingest_into(db_path, [nmea], progress=False)
+    assert rep.files[0].file_hash == begun.result()
+    with nmea.open("a") as fh:
+        fh.write("\n")
+    assert early_hash(nmea) is None  # changed since: hashed again by the ingest
+    again = ingest_into(db_path, [nmea], progress=False)
+    assert not again.files[0].already_ingested
+    assert again.files[0].file_hash == hashlib.sha256(nmea.read_bytes()).hexdigest()
+
+
 def test_store_from_an_older_version_gets_a_one_line_error(db_path: Path) -> None:
     con = duckdb.connect(str(db_path))
     con.execute("CREATE TABLE positions (mmsi UINTEGER, ts TIMESTAMP, source VARCHAR)")

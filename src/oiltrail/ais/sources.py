@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import zstandard
 from oiltrail.errors import InputFormatError, NotFoundError
 
 COMPRESSIONS = (".gz", ".zst", ".zip")
-HASH_BLOCK_BYTES = 1 << 20
+HASH_BLOCK_BYTES = 1 << 20  # compressed bytes read at a time (.zst)
 
 
 @dataclass(frozen=True)
@@ -123,15 +122,6 @@ def members(path: Path) -> list[Member]:
     if not names:
         raise InputFormatError(f"{path}: the .zip archive is empty")
     return [Member(path, f"{path.name}!{n}", n) for n in names]
-
-
-def file_sha256(path: Path) -> str:
-    """Content hash of the file as given (compressed bytes): the manifest key."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(HASH_BLOCK_BYTES), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
