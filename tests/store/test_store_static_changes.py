@@ -17,7 +17,7 @@ from oiltrail.detect import static as static_kinds
 from oiltrail.detect.ids import make_events
 from oiltrail.engines.derived import identity_anomalies
 from oiltrail.store import open_store
-from oiltrail.store.reads import static_changes
+from oiltrail.store.static_runs import static_changes
 
 P = DetectParams()
 T0 = datetime(2025, 3, 1)
@@ -82,3 +82,32 @@ def test_changes_give_the_events_of_every_report(tmp_path: Path) -> None:
             assert identity_anomalies(store, P).to_pylist() == invalid.to_pylist()
             found += invalid.num_rows
     assert found > 30
+
+
+def test_kept_between_runs_equals_one_pass(tmp_path: Path) -> None:
+    """`static_runs` brought up to date batch by batch (in time order, a batch that starts
+    at its vessels' last report's time, one that goes back in time, one new vessel) holds
+    the rows of one pass over every report."""
+    from oiltrail.store.static_runs import COLS, ORDER, _run_ends
+
+    tbl = reports(3).sort_by([("ts", "ascending")])
+    n = tbl.num_rows
+    back = tbl.slice(n // 3, 40)  # a second copy of some middle reports, appended late
+    batches = [tbl.slice(0, n // 2), tbl.slice(n // 2, 1), tbl.slice(n // 2 + 1, n // 4)]
+    batches += [back, tbl.slice(n // 2 + 1 + n // 4)]
+    other = reports(4).filter(pa.compute.equal(reports(4).column("mmsi"), 445113000))
+    batches.append(other.set_column(0, "mmsi", pa.array([999000001] * other.num_rows, pa.uint32())))
+    with open_store(tmp_path / "s.duckdb") as store:
+        for batch in batches:
+            store.con.register("_t", batch)
+            store.con.execute(
+                "INSERT INTO static_reports (mmsi, ts, imo, name, callsign, draught) "
+                "SELECT * FROM _t"
+            )
+            store.con.unregister("_t")
+            got = static_changes(store).to_pylist()
+            want = store.con.execute(
+                f"{_run_ends('static_reports')} ORDER BY mmsi, {ORDER}"
+            ).to_arrow_table()
+            assert got == want.select(COLS.split(", ")).to_pylist()
+        assert static_changes(store).num_rows < n / 4

@@ -35,6 +35,7 @@ from oiltrail.detect.params import AnchorageParams, DetectParams
 from oiltrail.detect.rendezvous import GAPS, Holes, detect_dark_rendezvous, in_holes_us
 from oiltrail.detect.tracks import US_PER_H
 from oiltrail.kinds import DERIVED_KINDS
+from oiltrail.store import static_runs
 from oiltrail.store.anchorages import (
     ANCHORAGES_DDL,
     positions_for_spells,
@@ -56,8 +57,9 @@ def _replace(store: Store, kind: str, events: pa.Table, run_id: str) -> int:
 def _suspect_reports(store: Store) -> pa.Table:
     """The static reports of the IMOs that could be an anomaly (those failing their check
     digit, and those more than one MMSI reported): the detectors look at no other."""
-    imos = store.con.execute(
-        """SELECT imo, count(DISTINCT mmsi) > 1 AS shared FROM static_reports
+    static_runs.update(store)
+    imos = store.con.execute(  # every (vessel, IMO) reported starts a run of static_runs
+        """SELECT imo, count(DISTINCT mmsi) > 1 AS shared FROM static_runs
            WHERE imo BETWEEN 1000000 AND 9999999 GROUP BY imo"""
     ).to_arrow_table()
     values = imos.column("imo").to_numpy().astype(np.int64)
@@ -140,6 +142,7 @@ def mark_data_holes(store: Store, params: DetectParams, holes: Holes) -> None:
 
 def dark_rendezvous(store: Store, params: DetectParams, holes: Holes) -> pa.Table:
     """Dark rendezvous among the store's gaps, with each vessel's draught before and after."""
+    static_runs.update(store)
     gaps = store.con.execute(
         """WITH g AS (
              SELECT event_id, mmsi::BIGINT AS mmsi, start, "end",
@@ -149,14 +152,11 @@ def dark_rendezvous(store: Store, params: DetectParams, holes: Holes) -> pa.Tabl
                     TRY_CAST(details->>'end_lon' AS DOUBLE) AS end_lon,
                     TRY_CAST(details->>'positions_before' AS BIGINT) AS positions_before
              FROM events WHERE kind = 'gap'),
-           r AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught,
-                        draught IS DISTINCT FROM lag(draught) OVER w
-                          OR draught IS DISTINCT FROM lead(draught) OVER w AS kept
-                 FROM static_reports WHERE draught > 0 AND draught <= 30
-                 WINDOW w AS (PARTITION BY mmsi ORDER BY ts, draught)),
-           -- the first and last report of each run of one draught: the nearest report
-           -- before (after) a gap is in the same run as the nearest of these
-           d AS (SELECT mmsi, ts, draught FROM r WHERE kept)
+           -- the first and last report of each run of identical static values: the
+           -- nearest report with a draught before (after) a gap is in the same run as the
+           -- nearest of these (store/static_runs.py)
+           d AS (SELECT mmsi::BIGINT AS mmsi, ts, draught::DOUBLE AS draught FROM static_runs
+                 WHERE draught > 0 AND draught <= 30)
            SELECT g.*,
              (SELECT arg_max(d.draught, d.ts) FROM d WHERE d.mmsi = g.mmsi AND d.ts <= g.start)
                AS draught_before_m,

@@ -47,8 +47,8 @@ from oiltrail.store.events import (
     record_run,
     stored_fingerprints,
 )
-from oiltrail.store.reads import static_changes
 from oiltrail.store.reference import save_ports
+from oiltrail.store.static_runs import static_changes
 
 STATIC_MARK_KEY = "detect.static_mark"  # meta: "<last rowid>:<rows>" of static_reports
 CONTEXT_H = 24.0  # history read before a cut-off (GFW pipe-encounters PRECURSOR_DAYS = 1)

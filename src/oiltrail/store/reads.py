@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import pyarrow as pa
-
 from oiltrail.store.catalog import Store
 
 Row = dict[str, Any]
@@ -278,21 +276,3 @@ def detect_runs(store: Store) -> list[Row]:
 
 def _num(value: Any) -> float | None:
     return None if value is None else float(value)
-
-
-def static_changes(store: Store) -> pa.Table:
-    """(mmsi, ts, imo, name, callsign, draught) of the static reports where a vessel's values
-    change: the first and the last report of each run of identical values, by vessel and
-    time. A ship repeats its static report every six minutes, the same for days; a change
-    between consecutive known values (detect/static.py) is always at a run's first report, and
-    the report before it is the previous run's last, so these rows give the same identity and
-    draught changes as every report would, in memory that grows with the changes only."""
-    order = "ts, imo, name, callsign, draught"
-    return store.con.execute(
-        f"""SELECT mmsi, ts, imo, name, callsign, draught FROM (
-              SELECT *, row(imo, name, callsign, draught) AS v,
-                     v IS DISTINCT FROM lag(v) OVER w AS first_of_run,
-                     v IS DISTINCT FROM lead(v) OVER w AS last_of_run
-              FROM static_reports WINDOW w AS (PARTITION BY mmsi ORDER BY {order}))
-            WHERE first_of_run OR last_of_run ORDER BY mmsi, {order}"""
-    ).to_arrow_table()
