@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from engines_scenario import BOUNDARY, insert, scenario
 
@@ -125,3 +127,53 @@ def test_empty_store(tmp_path: Path) -> None:
         report = detect(store)
         assert report.events == {} and report.positions_read == 0
         assert "0 events" in report.summary()
+
+
+def _moored(sog_last: float | None) -> tuple[pa.Table, datetime]:
+    """One ship moored at Nampo for 20 days (a fix every 5 minutes) and one at sea; the
+    store's first part ends after day 17, with the moored ship's last fix's speed `sog_last`."""
+    from detect_synth import NAMPO, SEA, T0, h, legs, table
+
+    moored = legs(445000009, T0, NAMPO[0] - 0.3, NAMPO[1], [(2.2, 8, 0), (20 * 24, 0.0, 0)])
+    sea = legs(413000009, T0, *SEA, [(21 * 24, 9, 90)], every_s=600)
+    tbl = table(moored, sea)
+    split = T0 + h(17 * 24)
+    if sog_last is None:  # its last fix before the split reports no speed
+        ts = tbl.column("ts").to_pylist()
+        last = max(i for i, t in enumerate(ts) if t < split and tbl["mmsi"][i].as_py() == 445000009)
+        sog = tbl.column("sog").to_pylist()
+        sog[last] = None
+        tbl = tbl.set_column(4, "sog", pa.array(sog, pa.float32()))
+    return tbl, split
+
+
+@pytest.mark.parametrize("sog_last", [0.0, None])
+def test_a_long_port_visit_is_continued_not_read_again(
+    tmp_path: Path, sog_last: float | None
+) -> None:
+    """A visit open at the cut-off is carried across it: the second run reads the new days
+    and about a day before them, not the moored ship's 17; the events and spells equal one
+    run's (means to 1e-9). With no reported speed at the visit's last fix, the visit is read
+    again whole."""
+    from test_incremental_derived import same_rows
+
+    tbl, split = _moored(sog_last)
+    spells = "SELECT * FROM stationary_spells ORDER BY ALL"
+    with open_store(tmp_path / "one.duckdb") as store:
+        insert(store, tbl)
+        detect(store)
+        want, want_spells = stored(store), store.con.execute(spells).fetchall()
+    assert any(r[1] == "port_visit" and (r[5] - r[4]).days >= 19 for r in want)
+    with open_store(tmp_path / "two.duckdb") as store:
+        insert(store, tbl, hi=split)
+        detect(store)
+        insert(store, tbl, lo=split)
+        second = detect(store)
+        assert same_rows(stored(store), want)
+        assert same_rows(store.con.execute(spells).fetchall(), want_spells)
+    new = sum(1 for t in tbl.column("ts").to_pylist() if t >= split)
+    context = 3 * 24 * (12 + 6)  # three days of both ships' fixes
+    if sog_last is None:
+        assert second.positions_read > 17 * 24 * 12  # the moored ship's 17 days, again
+    else:
+        assert second.positions_read < new + context

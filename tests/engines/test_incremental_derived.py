@@ -103,7 +103,24 @@ def test_a_day_at_a_time_equals_one_full_run(
         assert not report.full and report.positions_read > 0
     got = state(db)
     for name, rows in full.items():
-        assert got[name] == rows, name
+        assert same_rows(got[name], rows), name
+
+
+def same_rows(got: list[tuple], want: list[tuple]) -> bool:  # type: ignore[type-arg]
+    """Equal row by row, floats to 1e-9: a port visit or spell continued across runs has
+    its mean position merged (engines/local.py `_cutoffs`), equal up to float rounding."""
+    if len(got) != len(want):
+        return False
+    for a, b in zip(got, want, strict=True):
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b, strict=True):
+            if isinstance(x, float) and isinstance(y, float):
+                if abs(x - y) > 1e-9:
+                    return False
+            elif x != y:
+                return False
+    return True
 
 
 def test_nothing_new_changes_nothing_and_reads_nothing(

@@ -41,17 +41,28 @@ def _logic_v2_scores(cases: list[dict[str, str]]) -> list[tuple[float, bool]]:
     config = ScoringConfig.defaults()
     scored = []
     for case in cases:
+        # logic-v2 caches analysed names by entity id (module-wide, across calls): an id must
+        # say what the entity holds; one id for all scored every pair with the first's names
         a = model.make_entity(case["schema"])
-        a.id = "query"
+        a.id = f"query:{case['schema']}:{case['name1']}"
         a.add("name", case["name1"])
         b = model.make_entity(case["schema"])
-        b.id = "result"
+        b.id = f"result:{case['schema']}:{case['name2']}"
         b.add("name", case["name2"])
         scored.append((algorithm.compare(a, b, config).score, case["is_match"] == "true"))
     return scored
 
 
-def test_f1_beats_logic_v2_at_its_best_threshold(screen_fixtures: Path) -> None:
+def test_f1_beside_logic_v2(screen_fixtures: Path) -> None:
+    """Name-bench F1, ours at 0.70 beside logic-v2 scored pair by pair in the same run.
+
+    Measured 2026-12-04: ours 0.842 at 0.70; logic-v2 0.896 at 0.70, 0.901 at its best
+    threshold (0.71). logic-v2 leads here: abbreviations (PLA, J.-C. Juncker), number words
+    (Brigade Forty-Four), legal forms across languages (SRL / Societatea cu Răspundere
+    Limitată), Khmer and Han script. Until 2026-12-04 this test gave every logic-v2 entity
+    one id, so logic-v2 (which caches analysed names by entity id) scored all 308 pairs but the
+    12 vessel ones with the first pair's names; its "best F1" 0.771 was about that of calling
+    every pair a match (0.766)."""
     cases = _bench_cases(screen_fixtures)
     assert len(cases) == 308
     ours = [
@@ -62,10 +73,30 @@ def test_f1_beats_logic_v2_at_its_best_threshold(screen_fixtures: Path) -> None:
         for c in cases
     ]
     theirs = _logic_v2_scores(cases)
+    everything = _f1([(1.0, m) for _, m in ours], DEFAULT_THRESHOLD)  # all called matches
     logic_v2_best = max(_f1(theirs, t / 100) for t in range(1, 100))
+    logic_v2_default = _f1(theirs, DEFAULT_THRESHOLD)
     our_f1 = _f1(ours, DEFAULT_THRESHOLD)  # ours at its default, not at its best threshold
-    print(f"F1 oiltrail@0.70 {our_f1:.3f} vs logic-v2 best {logic_v2_best:.3f}")
-    assert our_f1 > logic_v2_best
+    print(
+        f"F1 oiltrail@0.70 {our_f1:.3f}; logic-v2@0.70 {logic_v2_default:.3f}, "
+        f"best {logic_v2_best:.3f}; all called matches {everything:.3f}"
+    )
+    assert len({round(s, 6) for s, _ in theirs}) > 50  # each pair scored on its own names
+    assert logic_v2_default > everything + 0.05
+    assert our_f1 >= 0.84
+
+
+def test_logic_v2_scores_each_pair_on_its_names() -> None:
+    pytest.importorskip("nomenklatura")
+    pairs = [
+        ("Korea Ocean Shipping", "KOREA OCEAN SHIPPING CO LTD", "true"),
+        ("Maersk Line", "KOREA OCEAN SHIPPING CO LTD", "false"),
+        ("Acme Bakery", "Rosneft Oil Company", "false"),
+    ]
+    cases = [{"schema": "Company", "name1": a, "name2": b, "is_match": m} for a, b, m in pairs]
+    for order in (cases, cases[::-1]):
+        scored = _logic_v2_scores(order)
+        assert all((s >= DEFAULT_THRESHOLD) == m for s, m in scored), scored
 
 
 def test_recall_on_yente_un_positives(screen_fixtures: Path) -> None:

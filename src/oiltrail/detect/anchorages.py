@@ -36,6 +36,7 @@ SPELLS = pa.schema(
         ("end", pa.timestamp("us")),
         ("lat", pa.float64()),
         ("lon", pa.float64()),
+        ("positions", pa.int64()),
     ]
 )
 AREA = pa.schema([("anchorage_id", pa.string()), ("lat", pa.float64()), ("lon", pa.float64())])
@@ -43,10 +44,16 @@ _OFFSETS = [(i, j, k) for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
 
-def stationary_spells(positions: pa.Table, p: AnchorageParams) -> pa.Table:
+def stationary_spells(
+    positions: pa.Table, p: AnchorageParams, carry: pa.Table | None = None
+) -> pa.Table:
     """Spells (`SPELLS`) in (mmsi, ts)-sorted positions (mmsi, ts, lat, lon, sog): runs of one
     vessel's positions under the speed (its reported sog; none reported is not slow), none
-    further apart than the silence, lasting the spell time; the place the mean position."""
+    further apart than the silence, lasting the spell time; the place the mean position.
+
+    `carry` (SPELLS): spells stored by an earlier run whose last position these positions
+    hold; the run through that position continues the stored spell (returned whole, its
+    place the positions' mean up to float rounding), or none when nothing follows it."""
     if positions.num_rows == 0:
         return SPELLS.empty_table()
     mmsi = positions.column("mmsi").cast(pa.int64()).to_numpy()
@@ -58,34 +65,78 @@ def stationary_spells(positions: pa.Table, p: AnchorageParams) -> pa.Table:
     link = np.zeros(len(mmsi), dtype=bool)
     link[1:] = (mmsi[1:] == mmsi[:-1]) & (np.diff(ts) <= p.max_silence_h * US_PER_H)
     starts, ends = run_bounds(slow, link)
-    long = ts[ends] - ts[starts] >= p.min_spell_h * US_PER_H
-    starts, ends = starts[long], ends[long]
+    c_at = _carried(mmsi, ts, carry)
+    carried = np.maximum.reduceat(c_at, starts) if len(starts) else np.zeros(0, np.int64)
+    # A carried run ends its stored spell's continuation: at its stored last position j
+    # (nothing new: the stored spell stays) or after it.
+    c_start = np.zeros(len(starts), dtype=np.int64)
+    if carry is not None and (carried >= 0).any():
+        c_last = np.full(len(c_at), -1, dtype=np.int64)
+        c_last[c_at >= 0] = np.flatnonzero(c_at >= 0)
+        j = np.maximum.reduceat(c_last, starts)
+        c_start = np.where(carried >= 0, j + 1, starts)
+    else:
+        c_start = starts
+    long = (ts[ends] - ts[starts] >= p.min_spell_h * US_PER_H) & (carried < 0)
+    long |= (carried >= 0) & (ends >= c_start)
+    keep = np.flatnonzero(long)
+    starts, ends, carried, c_start = starts[keep], ends[keep], carried[keep], c_start[keep]
     if len(starts) == 0:
         return SPELLS.empty_table()
-    # A spell's members are the contiguous run starts..ends (all slow). Its mean place goes
-    # through unit vectors (no seam at the antimeridian), each spell summed over its own
-    # members only, so a spell's place does not depend on what else the table holds (the
-    # detect pass computes spells a vessel bucket at a time: engines/partition.py).
-    # Only the spells' members are converted; they tile `member` spell after spell.
+    # A spell's members are the contiguous run starts..ends (all slow) — a carried spell's
+    # only those after its stored last position. Its mean place goes through unit vectors
+    # (no seam at the antimeridian), each spell summed over its own members only, so a
+    # spell's place does not depend on what else the table holds (the detect pass computes
+    # spells a vessel bucket at a time: engines/partition.py). Only the spells' members are
+    # converted; they tile `member` spell after spell.
     edge = np.zeros(len(ts) + 1, dtype=np.int64)
-    np.add.at(edge, starts, 1)
+    np.add.at(edge, c_start, 1)
     np.add.at(edge, ends + 1, -1)
     member = np.flatnonzero(np.cumsum(edge[:-1]) > 0)
-    first = np.searchsorted(member, starts)
-    n = (ends + 1 - starts).astype(np.float64)
+    first = np.searchsorted(member, c_start)
+    n = (ends + 1 - c_start).astype(np.float64)
     x, y, z = unit_xyz(lat[member], lon[member])
-    mx, my, mz = (np.add.reduceat(v, first) / n for v in (x, y, z))
-    mlat, mlon = xyz_to_latlon(mx, my, mz)
+    sx, sy, sz = (np.add.reduceat(v, first) for v in (x, y, z))
+    start_us = ts[starts]
+    if carry is not None and (carried >= 0).any():
+        at = carried >= 0
+        c = carried[at]
+        old_n = carry.column("positions").to_numpy(zero_copy_only=False)[c].astype(np.float64)
+        ox, oy, oz = unit_xyz(carry.column("lat").to_numpy()[c], carry.column("lon").to_numpy()[c])
+        sx[at] += ox * old_n
+        sy[at] += oy * old_n
+        sz[at] += oz * old_n
+        n[at] += old_n
+        start_us = start_us.copy()
+        start_us[at] = carry.column("start").cast(pa.int64()).to_numpy()[c]
+    mlat, mlon = xyz_to_latlon(sx / n, sy / n, sz / n)
     return pa.table(
         {
             "mmsi": mmsi[starts],
-            "start": pa.array(ts[starts], pa.timestamp("us")),
+            "start": pa.array(start_us, pa.timestamp("us")),
             "end": pa.array(ts[ends], pa.timestamp("us")),
             "lat": mlat,
             "lon": mlon,
+            "positions": n.astype(np.int64),
         },
         schema=SPELLS,
     )
+
+
+def _carried(mmsi: np.ndarray, ts: np.ndarray, carry: pa.Table | None) -> np.ndarray:
+    """Per position, the carried spell (row of `carry`) whose last position it is, or -1."""
+    out = np.full(len(mmsi), -1, dtype=np.int64)
+    if carry is None or carry.num_rows == 0:
+        return out
+    c_mmsi = carry.column("mmsi").to_numpy()
+    c_end = carry.column("end").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    lo = np.searchsorted(mmsi, c_mmsi, side="left")
+    hi = np.searchsorted(mmsi, c_mmsi, side="right")
+    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        j = a + int(np.searchsorted(ts[a:b], c_end[k], side="right")) - 1  # last at that time
+        if j >= a and ts[j] == c_end[k]:
+            out[j] = k
+    return out
 
 
 def components(n: int, i: I64, j: I64) -> I64:

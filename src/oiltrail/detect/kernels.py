@@ -75,15 +75,19 @@ def run_vessel_kernels(
     ports: pa.Table | PortLookup,
     params: DetectParams,
     kinds: Sequence[str],
+    carry: pa.Table | None = None,
 ) -> pa.Table:
-    """Events of the per-vessel and static kinds in `kinds` for one vessel partition."""
+    """Events of the per-vessel and static kinds in `kinds` for one vessel partition;
+    `carry`: stored port visits these positions continue (vessel.detect_port_visits)."""
     lookup = ports if isinstance(ports, PortLookup) else port_lookup(ports, params)
     rows: list[dict[str, object]] = []
     want = set(kinds)
     if want & {"port_visit", "loitering", "gap", "spoofing"} and positions.num_rows:
         t = prepare_tracks(positions)
         speed = position_speed_knots(t)
-        visits, in_visit = vessel.detect_port_visits(t, speed, lookup.visit, params.port_visit)
+        visits, in_visit = vessel.detect_port_visits(
+            t, speed, lookup.visit, params.port_visit, carry
+        )
         if "port_visit" in want:
             rows.extend(visits)
         if "loitering" in want:

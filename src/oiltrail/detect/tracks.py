@@ -114,6 +114,22 @@ def position_speed_knots(t: Tracks) -> F64:
     return np.where(np.isnan(t.sog), both, t.sog)
 
 
+def carried_at(t: Tracks, mmsi: I64, end_us: I64) -> I64:
+    """For each position, the index of the carried run (`mmsi`, `end_us`: a stored event's
+    or spell's vessel and last position) that ends there, else -1 (engines/local.py)."""
+    out = np.full(len(t), -1, dtype=np.int64)
+    if len(mmsi) == 0 or len(t) == 0:
+        return out
+    vessel = t.mmsi.astype(np.int64)  # sorted by (mmsi, ts)
+    lo = np.searchsorted(vessel, mmsi, side="left")
+    hi = np.searchsorted(vessel, mmsi, side="right")
+    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        j = a + int(np.searchsorted(t.ts_us[a:b], end_us[k]))
+        if j < b and t.ts_us[j] == end_us[k]:
+            out[j] = k
+    return out
+
+
 def run_bounds(member: B, link: B) -> tuple[I64, I64]:
     """Start and end (inclusive) indices of maximal runs of members joined by `link[i]`
     (position i joins the run of i-1)."""

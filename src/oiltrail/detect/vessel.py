@@ -7,14 +7,25 @@ per-position work; loops run only over the (few) events found.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from oiltrail.detect.feasible import PortSet, feasible_ports, gap_speed
 from oiltrail.detect.params import GapParams, LoiteringParams, PortVisitParams, SpoofingParams
 from oiltrail.detect.ports import PortIndex
-from oiltrail.detect.tracks import I64, US_PER_H, B, Tracks, run_bounds, to_datetime
+from oiltrail.detect.tracks import (
+    EPOCH,
+    I64,
+    US_PER_H,
+    B,
+    Tracks,
+    carried_at,
+    run_bounds,
+    to_datetime,
+)
 from oiltrail.geodesy import haversine_m, mean_latlon
 
 Row = dict[str, Any]
@@ -39,11 +50,54 @@ def _same_vessel_link(t: Tracks) -> B:
     return ~t.first
 
 
+# A port visit stored by an earlier run and still open at a vessel's cut-off, carried into
+# this run instead of reading its positions again (engines/local.py `_cutoffs`).
+VISIT_CARRY = pa.schema(
+    [
+        ("mmsi", pa.int64()),
+        ("start", pa.timestamp("us")),
+        ("end", pa.timestamp("us")),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("port", pa.string()),
+        ("positions", pa.int64()),
+        ("slow_positions", pa.int64()),
+        ("port_distance_m", pa.float64()),
+        ("min_port_distance_m", pa.float64()),
+        ("min_speed_knots", pa.float64()),
+    ]
+)
+
+
+def _visit_details(
+    t: Tracks, start_us: int, e: int, n: int, n_slow: int, port_m: float, min_m: float,
+    min_speed: float, p: PortVisitParams,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "duration_h": float(t.ts_us[e] - start_us) / US_PER_H,
+        "positions": n,
+        "slow_positions": n_slow,
+        "port_distance_m": port_m,
+        "min_port_distance_m": min_m,
+        "min_speed_knots": min_speed,
+        "radius_m": p.radius_m,
+    }
+
+
 def detect_port_visits(
-    t: Tracks, speed_knots: np.ndarray, ports: PortIndex, p: PortVisitParams
+    t: Tracks,
+    speed_knots: np.ndarray,
+    ports: PortIndex,
+    p: PortVisitParams,
+    carry: pa.Table | None = None,
 ) -> tuple[list[Row], B]:
     """Visits: runs of positions inside some port's radius with one position under the stop
-    speed. Returns the rows and a mask of positions inside a visit (for the gap detector)."""
+    speed. Returns the rows and a mask of positions inside a visit (for the gap detector).
+
+    `carry` (VISIT_CARRY): visits stored by an earlier run whose last position these tracks
+    hold; the run through that position continues the stored visit: the row returned is the
+    whole visit (the stored one's counts and minima with those of the positions after it,
+    its mean position weighted by positions), or none when nothing follows it."""
     dist, port = ports.nearest(t.lat, t.lon)
     inside = dist <= p.radius_m
     in_visit = np.zeros(len(t), dtype=bool)
@@ -53,23 +107,62 @@ def detect_port_visits(
         return rows, in_visit
     slow = inside & (speed_knots < p.max_stop_speed_knots)
     slow_count = np.add.reduceat(slow.astype(np.int64), starts)
-    for s, e, n_slow in zip(starts.tolist(), ends.tolist(), slow_count.tolist(), strict=True):
+    c_at = _carried(t, carry)
+    carried = np.maximum.reduceat(c_at, starts) if len(c_at) else np.full(len(starts), -1)
+    for s, e, n_slow, c in zip(
+        starts.tolist(), ends.tolist(), slow_count.tolist(), carried.tolist(), strict=True
+    ):
+        if c >= 0 and carry is not None:
+            in_visit[s : e + 1] = True
+            j = s + int(np.flatnonzero(c_at[s : e + 1] == c)[0])
+            if e > j:
+                rows.append(_continued_visit(t, speed_knots, dist, carry.slice(c, 1), j, e, p))
+            continue
         if n_slow == 0:
             continue
         in_visit[s : e + 1] = True
         seg = slice(s, e + 1)
         k = s + int(np.argmax(slow[seg]))  # the port where the vessel first stopped
-        details = {
-            "duration_h": _hours(t, s, e),
-            "positions": e - s + 1,
-            "slow_positions": int(n_slow),
-            "port_distance_m": float(dist[k]),
-            "min_port_distance_m": float(np.min(dist[seg])),
-            "min_speed_knots": float(np.nanmin(speed_knots[seg])),
-            "radius_m": p.radius_m,
-        }
+        details = _visit_details(
+            t, int(t.ts_us[s]), e, e - s + 1, int(n_slow), float(dist[k]),
+            float(np.min(dist[seg])), float(np.nanmin(speed_knots[seg])), p,
+        )  # fmt: skip
         rows.append(_row("port_visit", t, s, e, seg, details, port=ports.names[int(port[k])]))
     return rows, in_visit
+
+
+def _carried(t: Tracks, carry: pa.Table | None) -> I64:
+    if carry is None or carry.num_rows == 0:
+        return np.zeros(0, dtype=np.int64)
+    end = carry.column("end").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    return carried_at(t, carry.column("mmsi").to_numpy(), end)
+
+
+def _continued_visit(
+    t: Tracks, speed: np.ndarray, dist: np.ndarray, old: pa.Table, j: int, e: int,
+    p: PortVisitParams,
+) -> Row:  # fmt: skip
+    """The stored visit `old` (one VISIT_CARRY row, last position j) through position e.
+    Exact but for the mean position, which is the positions' mean up to float rounding
+    (the stored mean times its positions, plus the new positions' sum)."""
+    o = {k: v[0] for k, v in old.to_pydict().items()}
+    old_min_speed = np.nan if o["min_speed_knots"] is None else float(o["min_speed_knots"])
+    new = slice(j + 1, e + 1)
+    slow = (dist[new] <= p.radius_m) & (speed[new] < p.max_stop_speed_knots)
+    n = int(o["positions"]) + (e - j)
+    lat = (o["lat"] * o["positions"] + float(np.sum(t.lat[new]))) / n
+    lon = (o["lon"] * o["positions"] + float(np.sum(t.lon[new]))) / n
+    start_us = int((o["start"] - EPOCH) / timedelta(microseconds=1))
+    details = _visit_details(
+        t, start_us, e, n, int(o["slow_positions"]) + int(slow.sum()), o["port_distance_m"],
+        min(o["min_port_distance_m"], float(np.min(dist[new]))),
+        float(np.nanmin(np.append(speed[new], old_min_speed))), p,
+    )  # fmt: skip
+    return {
+        "kind": "port_visit", "mmsi": int(t.mmsi[j]), "start": o["start"],
+        "end": to_datetime(t.ts_us[e]), "lat": lat, "lon": lon, "port": o["port"],
+        "details": details,
+    }  # fmt: skip
 
 
 def detect_loitering(

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from oiltrail.ais.schema import EVENTS
-from oiltrail.detect.anchorages import stationary_spells
+from oiltrail.detect.anchorages import SPELLS, stationary_spells
 from oiltrail.detect.kernels import (
     cell_partitions,
     port_lookup,
@@ -30,6 +30,7 @@ from oiltrail.detect.kernels import (
     run_vessel_kernels,
 )
 from oiltrail.detect.params import DetectParams, parse_day
+from oiltrail.detect.vessel import VISIT_CARRY
 from oiltrail.engines import partition
 from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
 from oiltrail.engines.derived import detect_derived, spell_key, spell_rules
@@ -57,6 +58,7 @@ LAST_LOOKBACK = timedelta(days=7)  # where a vessel's last position before new d
 # Also the sort key: ties on (mmsi, ts) — two ships on one MMSI — break by position, so
 # every run and every engine hands the kernels the same first fix.
 POS_COLS = "mmsi, ts, lat, lon, sog"
+CARRY_MAX_RADIUS_M = 50_000.0  # a port visit is carried across a cut-off within this radius
 T = TypeVar("T")
 
 
@@ -99,8 +101,9 @@ def _vessel_job(
     params: DetectParams,
     kinds: tuple[str, ...],
     want_samples: bool,
+    carry: pa.Table | None = None,
 ) -> tuple[pa.Table, pa.Table | None]:
-    events = run_vessel_kernels(positions, None, ports, params, kinds)
+    events = run_vessel_kernels(positions, None, ports, params, kinds, carry)
     samples = resample_partition(positions, params) if want_samples else None
     return events, samples
 
@@ -109,7 +112,9 @@ def _cell_job(samples: pa.Table, params: DetectParams) -> pa.Table:
     return run_cell_kernel(samples, params)
 
 
-def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -> None:
+def _cutoffs(
+    store: Store, w0: datetime, ctx: timedelta, spells: bool = False, carry_visits: bool = True
+) -> None:
     """Per dirty vessel, a cut-off no stored event spans (nor, with `spells`, a stored
     stationary spell): temp table _cut(mmsi, t, r), positions read from r = t - `ctx` so that
     an event starting just after the cut-off has the history its details count (a gap's
@@ -143,33 +148,103 @@ def _cutoffs(store: Store, w0: datetime, ctx: timedelta, spells: bool = False) -
     kinds = list(VESSEL_KINDS)
     # Numbered parameters: DuckDB binds an UPDATE's FROM subquery before its SET clause, so
     # plain `?` placeholders reached the INTERVAL cast with a kind name (issue 14).
-    kind_params = ",".join(f"${i + 2}" for i in range(len(kinds)))
-    spans = f"""SELECT mmsi, start, "end" FROM events WHERE kind IN ({kind_params})"""
+    kind_params = ",".join(f"${i + 3}" for i in range(len(kinds)))
+    # A port visit or a stationary spell open at the cut-off and wholly before the new data
+    # does not move it: it is carried (`_carry_visits`, `_carry_spells`) and continued from
+    # its last position, so a ship moored for months costs a day's read, not months'.
+    # (Where a visit's positions all lie within a few degrees, off the poles and the
+    # antimeridian, its mean position is the plain mean of its positions: vessel._row.)
+    visits = f"""FROM events e JOIN _cut c ON e.mmsi = c.mmsi
+                 WHERE e.kind = 'port_visit' AND e."end" < $2 AND {str(carry_visits).upper()}
+                   AND abs(e.lat) < 79
+                   AND abs(e.lon) < 179 AND e.event_id NOT IN (SELECT id FROM _no_carry)
+                   AND e.start < c.t AND e."end" >= c.t"""
+    spans = f"""SELECT mmsi, start, "end" FROM events WHERE kind IN ({kind_params})
+                AND event_id NOT IN (SELECT e.event_id {visits})"""
     if spells:
-        spans += ' UNION ALL SELECT mmsi, start, "end" FROM stationary_spells'
+        spans += """ UNION ALL SELECT s.mmsi, s.start, s."end" FROM stationary_spells s
+                     LEFT JOIN _cut c ON s.mmsi = c.mmsi
+                     WHERE s.positions IS NULL OR s."end" >= $2 OR c.t IS NULL
+                        OR NOT (s.start < c.t AND s."end" >= c.t)"""
+    con.execute("CREATE OR REPLACE TEMP TABLE _no_carry (id VARCHAR)")
     for _ in range(1000):
-        changed = con.execute(
-            f"""UPDATE _cut SET t = s.t0 - $1::INTERVAL FROM (
-                   SELECT c.mmsi, min(e.start) AS t0 FROM _cut c JOIN ({spans}) e
-                   ON e.mmsi = c.mmsi AND e.start < c.t AND e."end" >= c.t
-                   GROUP BY c.mmsi) s
-                WHERE _cut.mmsi = s.mmsi""",
-            [ctx, *kinds],
+        for _ in range(1000):
+            changed = con.execute(
+                f"""UPDATE _cut SET t = s.t0 - $1::INTERVAL FROM (
+                       SELECT c.mmsi, min(e.start) AS t0 FROM _cut c JOIN ({spans}) e
+                       ON e.mmsi = c.mmsi AND e.start < c.t AND e."end" >= c.t
+                       GROUP BY c.mmsi) s
+                    WHERE _cut.mmsi = s.mmsi""",
+                [ctx, w0, *kinds],
+            ).fetchone()
+            if not changed or not changed[0]:
+                break
+        # A visit is continued only where its last position's reported speed is known: an
+        # unknown one is taken from the next position, which the stored visit had not seen.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _carry_visits AS
+                SELECT e.event_id, e.mmsi::BIGINT AS mmsi, e.start, e."end", e.lat, e.lon,
+                  e.port, TRY_CAST(e.details->>'positions' AS BIGINT) AS positions,
+                  TRY_CAST(e.details->>'slow_positions' AS BIGINT) AS slow_positions,
+                  TRY_CAST(e.details->>'port_distance_m' AS DOUBLE) AS port_distance_m,
+                  TRY_CAST(e.details->>'min_port_distance_m' AS DOUBLE) AS min_port_distance_m,
+                  TRY_CAST(e.details->>'min_speed_knots' AS DOUBLE) AS min_speed_knots
+                {visits.replace("$2", "$1")}""",
+            [w0],
+        )
+        bad = con.execute(
+            """INSERT INTO _no_carry SELECT DISTINCT v.event_id FROM _carry_visits v
+               LEFT JOIN (SELECT mmsi, ts, sog FROM positions WHERE ts >= $1 AND ts <= $2) p
+                 ON p.mmsi = v.mmsi AND p.ts = v."end"
+               WHERE NOT coalesce(p.sog >= 0 AND p.sog < 102.2, FALSE)
+                  OR v.positions IS NULL OR v.slow_positions IS NULL
+                  OR v.port_distance_m IS NULL OR v.min_port_distance_m IS NULL""",
+            con.execute('SELECT min("end"), max("end") FROM _carry_visits').fetchone(),
         ).fetchone()
-        if not changed or not changed[0]:
+        if not bad or not bad[0]:
             break
+    if spells:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _carry_spells AS
+               SELECT s.mmsi, s.start, s."end", s.lat, s.lon, s.positions
+               FROM stationary_spells s JOIN _cut c ON s.mmsi = c.mmsi
+               WHERE s.positions IS NOT NULL AND s."end" < ? AND s.start < c.t
+                 AND s."end" >= c.t""",
+            [w0],
+        )
     con.execute("CREATE OR REPLACE TEMP TABLE _cut AS SELECT mmsi, t, t - ? AS r FROM _cut", [ctx])
 
 
-def _after_cut(store: Store, rows: pa.Table) -> pa.Table:
+def _columns(schema: pa.Schema) -> str:
+    return ", ".join(f'"{name}"' for name in schema.names)
+
+
+def _after_cut(store: Store, rows: pa.Table, carry: pa.Table | None = None) -> pa.Table:
     """The rows (events or spells) that start at or after their vessel's cut-off: those
-    before it were read only as history, and their stored versions stay."""
+    before it were read only as history, and their stored versions stay; and those that
+    continue a carried visit or spell (`carry`: same vessel and start), which replace it."""
     if rows.num_rows == 0:
         return rows
     cut = store.con.execute("SELECT mmsi::BIGINT AS mmsi, t FROM _cut").to_arrow_table()
-    at = pc.index_in(rows.column("mmsi").cast(pa.int64()), value_set=cut.column("mmsi"))
+    mmsi = rows.column("mmsi").cast(pa.int64())
+    at = pc.index_in(mmsi, value_set=cut.column("mmsi"))
     t = pc.take(cut.column("t"), at).cast(rows.column("start").type)
-    return rows.filter(pc.fill_null(pc.greater_equal(rows.column("start"), t), True))
+    keep = pc.fill_null(pc.greater_equal(rows.column("start"), t), True)
+    if carry is not None and carry.num_rows:
+        pairs = set(zip(carry.column("mmsi").to_pylist(), carry.column("start").to_pylist(),
+                        strict=True))  # fmt: skip
+        is_visit = (
+            pc.equal(rows.column("kind"), "port_visit").to_pylist()
+            if "kind" in rows.column_names
+            else [True] * rows.num_rows
+        )
+        starts = rows.column("start").to_pylist()
+        continued = [
+            v and (m, s) in pairs
+            for m, s, v in zip(mmsi.to_pylist(), starts, is_visit, strict=True)
+        ]
+        keep = pc.or_(keep, pa.array(continued))
+    return rows.filter(keep)
 
 
 def _encounter_cutoff(store: Store, w0: datetime, ctx: timedelta) -> datetime:
@@ -325,12 +400,24 @@ def _detect_positions(
         return 0, 0, 0
     con = store.con
     pos_kinds = tuple(k for k in kinds if k in VESSEL_KINDS)
-    _cutoffs(store, w0, ctx, spells=keep_spells)
+    _cutoffs(store, w0, ctx, keep_spells, params.port_visit.radius_m <= CARRY_MAX_RADIUS_M)
+    visit_carry = (
+        con.execute(f"SELECT {_columns(VISIT_CARRY)} FROM _carry_visits ORDER BY mmsi, start")
+        .to_arrow_table()
+        .cast(VISIT_CARRY)
+    )
+    spell_carry = (
+        con.execute(f"SELECT {_columns(SPELLS)} FROM _carry_spells ORDER BY mmsi, start")
+        .to_arrow_table()
+        .cast(SPELLS)
+        if keep_spells
+        else None
+    )
     t_enc = _encounter_cutoff(store, w0, ctx) if "encounter" in kinds else None
     gap = timedelta(hours=params.encounter.max_interp_gap_h)
     plan = partition.Plan(
         pos_kinds, None if t_enc is None else t_enc - gap,
-        params.anchorage if keep_spells else None,
+        params.anchorage if keep_spells else None, visit_carry, spell_carry,
     )  # fmt: skip
     # More positions than OILTRAIL_DETECT_PARTITION_ROWS: read a vessel bucket at a time
     # (engines/partition.py), with the same events as a result.
@@ -362,9 +449,14 @@ def _detect_positions(
         use_pool = parallel if parallel is not None else positions.num_rows >= PARALLEL_MIN_ROWS
         n = max(1, get_settings().workers) if use_pool else 1
         port_lookup(ports, params)  # build once, before the threads share it
-        jobs = [(part, ports, params, pos_kinds, False) for part in _split_by_vessel(positions, n)]
+        jobs = [
+            (part, ports, params, pos_kinds, False, visit_carry)
+            for part in _split_by_vessel(positions, n)
+        ]
         results = _map(_vessel_job, jobs, use_pool) if pos_kinds else []
-        spells = stationary_spells(positions, params.anchorage) if keep_spells else None
+        spells = (
+            stationary_spells(positions, params.anchorage, spell_carry) if keep_spells else None
+        )
         vessel_events = (
             pa.concat_tables([r[0] for r in results]) if results else EVENTS.empty_table()
         )
@@ -376,7 +468,7 @@ def _detect_positions(
         del positions, enc_positions
     # A window (--until) replaces only the events that start in it; reads run past its end
     # so that those events are whole.
-    vessel_events = _starting_before(_after_cut(store, vessel_events), upper)
+    vessel_events = _starting_before(_after_cut(store, vessel_events, visit_carry), upper)
     kind_list = ",".join("?" * len(pos_kinds)) or "NULL"
     if pos_kinds:
         for table in ("events", "suppressed_events"):  # suppressed ones are found again
@@ -387,7 +479,7 @@ def _detect_positions(
             )
     written = insert_events(store, vessel_events, run_id)
     if plan.spells is not None and spells is not None:
-        spells = _after_cut(store, spells)
+        spells = _after_cut(store, spells, spell_carry)
         replace_spells(store, spells, w0 != FAR_PAST, spell_key(params.anchorage))
     if enc_events is not None and t_enc is not None:
         written += _write_encounters(store, enc_events, t_enc, upper, run_id)

@@ -84,11 +84,13 @@ FanOut = Callable[[Callable[..., Any], list[tuple[Any, ...]], bool], list[Any]]
 class Plan:
     """What to read: vessel kinds (and the stationary spells, when `spells` names their
     rules) from each dirty vessel's cut-off (temp table `_cut`), encounters from `enc_from`
-    (None: no encounters)."""
+    (None: no encounters); the stored visits and spells the reads continue (local._cutoffs)."""
 
     pos_kinds: tuple[str, ...]
     enc_from: datetime | None
     spells: AnchorageParams | None = None
+    visit_carry: pa.Table | None = None
+    spell_carry: pa.Table | None = None
 
     @property
     def per_vessel(self) -> bool:
@@ -280,11 +282,11 @@ def detect_positions(
         use_pool = parallel if parallel is not None else n_rows >= parallel_min_rows
         n = workers if use_pool else 1
         if plan.pos_kinds and pos.num_rows:
-            jobs = [(p, ports, params, plan.pos_kinds) for p in split(pos, n)]
+            jobs = [(p, ports, params, plan.pos_kinds, plan.visit_carry) for p in split(pos, n)]
             parts = fan_out(_vessel_kernels, jobs, use_pool)
             events.extend(parts)
         if plan.spells is not None and pos.num_rows:
-            spells.append(stationary_spells(pos, plan.spells))
+            spells.append(stationary_spells(pos, plan.spells, plan.spell_carry))
         del pos
         if plan.enc_from is not None and enc.num_rows:
             chunks = max(n, -(-enc.num_rows // CHUNK_ROWS))
@@ -298,9 +300,13 @@ def detect_positions(
 
 
 def _vessel_kernels(
-    positions: pa.Table, ports: pa.Table, params: DetectParams, kinds: tuple[str, ...]
+    positions: pa.Table,
+    ports: pa.Table,
+    params: DetectParams,
+    kinds: tuple[str, ...],
+    carry: pa.Table | None = None,
 ) -> pa.Table:
-    return run_vessel_kernels(positions, None, ports, params, kinds)
+    return run_vessel_kernels(positions, None, ports, params, kinds, carry)
 
 
 def _new_samples(store: Store) -> None:

@@ -29,6 +29,9 @@ ANCHORAGES_DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS stationary_spells (
         mmsi BIGINT NOT NULL, start TIMESTAMP NOT NULL, "end" TIMESTAMP NOT NULL,
         lat DOUBLE NOT NULL, lon DOUBLE NOT NULL)""",
+    # how many positions each spell has (a spell open at a cut-off is continued from it, not
+    # read again); NULL in a store from before it: such a spell is read again
+    "ALTER TABLE stationary_spells ADD COLUMN IF NOT EXISTS positions BIGINT",
     # the encounters and loitering events an anchorage suppressed, whole (the events columns
     # and the anchorage's id): each run learns the anchorages again and puts back those no
     # longer near one, so the events are what a run over the whole store would leave
@@ -63,20 +66,24 @@ def positions_for_spells(store: Store) -> Iterator[pa.Table]:
 
 def replace_spells(store: Store, spells: pa.Table, from_cut: bool, key: str) -> None:
     """Store `spells` (detect/anchorages.SPELLS) in place of the stored spells that start at
-    or after each vessel's cut-off (temp table `_cut`), or of all of them; `key` names the
-    spell rules they follow (read back by `spells_key`)."""
+    or after each vessel's cut-off (temp table `_cut`) and of those they continue (the same
+    vessel and start), or of all of them; `key` names the spell rules they follow (read
+    back by `spells_key`)."""
     store.ensure(ANCHORAGES_DDL)
+    _spells = spells
     if from_cut:
         store.con.execute(
             """DELETE FROM stationary_spells WHERE EXISTS (SELECT 1 FROM _cut c
-               WHERE c.mmsi = stationary_spells.mmsi AND stationary_spells.start >= c.t)"""
+               WHERE c.mmsi = stationary_spells.mmsi AND stationary_spells.start >= c.t)
+               OR EXISTS (SELECT 1 FROM _spells n WHERE n.mmsi = stationary_spells.mmsi
+                          AND n.start = stationary_spells.start)"""
         )
     else:
         store.con.execute("DELETE FROM stationary_spells")
     if spells.num_rows:
-        _spells = spells
         store.con.execute(
-            'INSERT INTO stationary_spells SELECT mmsi, start, "end", lat, lon FROM _spells'
+            'INSERT INTO stationary_spells (mmsi, start, "end", lat, lon, positions) '
+            'SELECT mmsi, start, "end", lat, lon, positions FROM _spells'
         )
     store.set_meta(SPELLS_KEY, key)
 
@@ -110,9 +117,9 @@ def spells_key(store: Store) -> str | None:
 
 
 def read_spells(store: Store) -> pa.Table:
-    """Every stored stationary spell (mmsi, start, end, lat, lon)."""
+    """Every stored stationary spell (mmsi, start, end, lat, lon, positions)."""
     return store.con.execute(
-        'SELECT mmsi, start, "end", lat, lon FROM stationary_spells'
+        'SELECT mmsi, start, "end", lat, lon, positions FROM stationary_spells'
     ).to_arrow_table()
 
 
