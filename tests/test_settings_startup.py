@@ -65,3 +65,23 @@ def test_nmea_ingest_imports_none_of_the_modules_it_does_not_use(tmp_path: Path)
     mods = _imported_by(code)
     assert "duckdb" in mods and "oiltrail.ais.compiled" in mods  # it did ingest
     assert not {"polars", "pandas", "scipy.linalg", "pyarrow.dataset"} & mods
+
+
+def test_ingest_imports_without_the_garbage_collector_and_turns_it_back_on(
+    tmp_path: Path,
+) -> None:
+    import gc
+
+    from typer.testing import CliRunner
+
+    from oiltrail.cli import app, imports_frozen
+
+    with imports_frozen():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    nmea = tmp_path / "a.nmea"
+    nmea.write_bytes(b"!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\n")
+    args = ["ingest", "--db", str(tmp_path / "s.duckdb"), str(nmea)]
+    res = CliRunner().invoke(app, [*args, "--base-time", "2026-01-05T00:00:00Z"])
+    assert res.exit_code == 0, res.output
+    assert gc.isenabled()
