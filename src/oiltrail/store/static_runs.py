@@ -41,7 +41,9 @@ def mark(store: Store) -> str:
 
 def update(store: Store) -> None:
     """Bring `static_runs` up to date with the static reports (inside the caller's write
-    transaction)."""
+    transaction); a read-only store is read as it is."""
+    if store.read_only:
+        return
     con = store.con
     now = mark(store)
     old = store.get_meta(MARK_KEY) if has_table(store, "static_runs") else None
