@@ -1,16 +1,17 @@
 """The large-store half of bench_scale: tens of minutes, run by hand (`--big`).
 
-`uv run python -m benchmarks.bench_scale --big [detect] [commands] [day] [year]` builds its
-stores once under bench-out/scale/ (simulated scenarios, seed 1; reused when present) and
-writes bench-out/scale/tables.md, which `make bench` (bench_scale) copies into BENCHMARKS.md.
-Every figure is one fresh `oiltrail` process timed whole (wall, user + system CPU, peak RSS);
-the machine is shared, so CPU seconds are the steadier figure. One run each: the stages take
-minutes, and the CPU is shared with other work.
+`uv run python -m benchmarks.bench_scale --big [detect] [commands] [day] [year] [increment]`
+builds its stores once under bench-out/scale/ (simulated scenarios, seed 1; reused when
+present) and writes bench-out/scale/tables.md, which `make bench` (bench_scale) copies into
+BENCHMARKS.md. Every figure is one fresh `oiltrail` process timed whole (wall, user + system
+CPU, peak RSS); the machine is shared, so CPU seconds are the steadier figure. One run each:
+the stages take minutes, and the CPU is shared with other work.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ import duckdb
 from benchmarks.bench_scale import BIG, Run, oiltrail
 
 EVENT_COLS = 'event_id, kind, mmsi, other_mmsi, start, "end", lat, lon, port, details'
-STAGES = ("detect", "commands", "day", "year")
+STAGES = ("detect", "commands", "day", "year", "increment")
 
 
 def _load() -> dict[str, list[str]]:
@@ -38,10 +39,10 @@ def _row(label: str, r: Run) -> str:
     return f"| {label} | {r.wall:.1f} | {r.cpu:.1f} | {r.rss_mb:,.0f} |"
 
 
-def _positions(db: Path) -> int:
+def _positions(db: Path, table: str = "positions") -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        row = con.execute("SELECT count(*) FROM positions").fetchone()
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
     finally:
         con.close()
@@ -244,12 +245,72 @@ def _split_days(sim: Path) -> dict[int, list[Path]]:
     return by_day
 
 
+def _insert(db: Path, *sql: str) -> None:
+    """Each statement on positions and on static_reports (`{t}`), in SQL: no ingest. `{end}`
+    is the table's last time before the first statement: the rows it bounds are the originals."""
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("SET memory_limit = '4GB'")
+        for t in ("positions", "static_reports"):
+            end = con.execute(f"SELECT max(ts) FROM {t}").fetchall()[0][0]
+            for q in sql:
+                con.execute(q.format(t=t, end=end))
+    finally:
+        con.close()
+
+
+# The 30M store's 14 days again, shifted by 14, 28 and 42 days (its original rows only).
+FOUR_TIMES = [
+    f"INSERT INTO {{t}} SELECT * REPLACE (ts + INTERVAL {k * 14} DAY AS ts) FROM {{t}} "
+    "WHERE ts <= TIMESTAMP '{end}'"
+    for k in (1, 2, 3)
+]
+# The store's last UTC day again, one day later.
+NEXT_DAY = """INSERT INTO {t} SELECT * REPLACE (ts + INTERVAL 1 DAY AS ts) FROM {t}
+    WHERE ts >= date_trunc('day', TIMESTAMP '{end}')"""
+
+
+def increment_stage() -> list[str]:
+    """A full detect, then one new day, then nothing new: at 30M positions and at 120M."""
+    db30, _ = store30()
+    rows = []
+    for label, sql in (("30M", []), ("120M", FOUR_TIMES)):
+        work = BIG / f"increment_{label}.duckdb"
+        shutil.copyfile(db30, work)
+        _insert(work, *sql)
+        store = f"{label} ({_positions(work):,} positions)"
+        full = oiltrail("detect", "--db", str(work))
+        if "full run" not in full.out:
+            raise RuntimeError(f"not a full run: {full.out}")
+        rows.append(_row(f"{store} | full", full) + f" {_positions(work, 'events'):,} events |")
+        _insert(work, NEXT_DAY)
+        for step in ("one new day", "nothing new"):
+            r = oiltrail("detect", "--db", str(work))
+            m = re.search(r"; read ([\d,]+) positions", r.out)
+            rows.append(_row(f"{store} | {step}", r) + f" {m.group(1) if m else '?'} read |")
+        for p in BIG.glob(work.name + "*"):
+            p.unlink()
+    return [
+        "### Incremental detect on the large stores",
+        "",
+        "The 30M store above, and a 120M one made from it in SQL (its 14 days four times over, "
+        "shifted by 14, 28 and 42 days): a full `oiltrail detect` of a copy; then its last UTC "
+        "day appended again one day later (positions and static reports, in SQL) and `detect` "
+        "(incremental); then `detect` with nothing new. "
+        "Targets: peak RSS at most 3 GB; the new day's CPU about the same at both sizes.",
+        "",
+        "| store | step | wall s | CPU s | peak RSS MB | positions read / events |",
+        "|---|---|---:|---:|---:|---:|",
+        *rows,
+    ]
+
+
 def main(argv: list[str]) -> None:
     BIG.mkdir(parents=True, exist_ok=True)
     wanted = [a for a in argv if a in STAGES] or list(STAGES)
     tables = _load()
     fns = {"detect": detect_stage, "commands": commands_stage, "day": day_stage,
-           "year": year_stage}  # fmt: skip
+           "year": year_stage, "increment": increment_stage}  # fmt: skip
     for stage in wanted:
         tables[stage] = fns[stage]()
         _save(tables)
