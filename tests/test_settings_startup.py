@@ -67,6 +67,24 @@ def test_nmea_ingest_imports_none_of_the_modules_it_does_not_use(tmp_path: Path)
     assert not {"polars", "pandas", "scipy.linalg", "pyarrow.dataset"} & mods
 
 
+def test_marinecadastre_ingest_imports_neither_polars_nor_pandas(tmp_path: Path) -> None:
+    csv = tmp_path / "AIS_2026_01_05.csv"
+    csv.write_text(
+        "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"
+        "Length,Width,Draft,Cargo,TransceiverClass\n"
+        "445123456,2026-01-05T00:00:00,39.0,125.0,10.0,90.0,511,KUM UN SAN 3,IMO9074729,HMAB,"
+        "80,0,100,16,6.2,80,A\n"
+    )
+    argv = ["oiltrail", "ingest", "--db", str(tmp_path / "s.duckdb"), str(csv)]
+    code = (
+        f"import sys\nfrom oiltrail.cli import app\nsys.argv = {argv!r}\n"
+        "try:\n    app()\nexcept SystemExit as e:\n    assert not e.code, e.code"
+    )
+    mods = _imported_by(code)
+    assert "oiltrail.ais.csv_sql" in mods  # it did ingest, with DuckDB's CSV reader
+    assert not {"polars", "pandas", "pyarrow.dataset", "oiltrail.ais.csv_polars"} & mods
+
+
 def test_ingest_imports_without_the_garbage_collector_and_turns_it_back_on(
     tmp_path: Path,
 ) -> None:
