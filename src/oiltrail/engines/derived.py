@@ -35,7 +35,7 @@ from oiltrail.detect.params import AnchorageParams, DetectParams
 from oiltrail.detect.rendezvous import GAPS, Holes, detect_dark_rendezvous, in_holes_us
 from oiltrail.detect.tracks import US_PER_H
 from oiltrail.kinds import DERIVED_KINDS
-from oiltrail.store import static_runs
+from oiltrail.store import hours, static_runs
 from oiltrail.store.anchorages import (
     ANCHORAGES_DDL,
     positions_for_spells,
@@ -99,8 +99,9 @@ def data_holes(store: Store, params: DetectParams) -> Holes:
     """The archive's holes: runs of whole hours in which the store holds no position from any
     vessel, across which the gaps of at least `gap.data_hole_min_vessels` vessels run or which
     last at least `gap.data_hole_min_h`."""
+    hours.update(store)
     hole = store.con.execute(
-        f"""WITH h AS (SELECT DISTINCT epoch_us(ts) // {US_PER_H} AS h FROM positions),
+        f"""WITH h AS (SELECT epoch_us(h) // {US_PER_H} AS h FROM position_hours),
            r AS (SELECT h + 1 AS h0, lead(h) OVER (ORDER BY h) AS h1 FROM h),
            runs AS (SELECT h0 * {US_PER_H} AS t0, h1 * {US_PER_H} AS t1 FROM r WHERE h1 > h0)
            SELECT runs.t0, runs.t1 FROM runs JOIN events g

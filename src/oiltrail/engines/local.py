@@ -47,6 +47,7 @@ from oiltrail.store.events import (
     record_run,
     stored_fingerprints,
 )
+from oiltrail.store.marks import mark
 from oiltrail.store.reference import save_ports
 from oiltrail.store.static_runs import static_changes
 
@@ -301,7 +302,7 @@ def detect(
     upper = datetime.combine(d1 + timedelta(days=1), datetime.min.time()) if d1 else datetime.max
     run_id = hashlib.sha256(f"{started.isoformat()}|{key}".encode()).hexdigest()[:16]
     ctx = timedelta(hours=CONTEXT_H)
-    static_mark = _static_mark(store)
+    static_mark = mark(store, "static_reports")
     # Nothing appended since a run with this configuration: every kind, derived ones
     # included, would come out as it is stored.
     unchanged = (
@@ -530,15 +531,6 @@ def _write_encounters(
             [t_enc, upper],
         )
     return insert_events(store, events, run_id)
-
-
-def _static_mark(store: Store) -> str:
-    """The static reports' last rowid and count: reports are only ever appended, so an
-    unchanged mark means no report was added since it was saved."""
-    row = store.con.execute(
-        "SELECT coalesce(max(rowid), -1), count(*) FROM static_reports"
-    ).fetchone()
-    return f"{row[0]}:{row[1]}" if row else "-1:0"
 
 
 def _detect_static(

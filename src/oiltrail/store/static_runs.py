@@ -14,6 +14,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from oiltrail.store.catalog import Store
+from oiltrail.store.marks import appended_after, mark
 from oiltrail.store.reads import has_table
 
 MARK_KEY = "static_runs.mark"  # meta: "<last rowid>:<rows>" of static_reports when made
@@ -31,29 +32,18 @@ def _run_ends(source: str) -> str:
                WHERE first_of_run OR last_of_run"""
 
 
-def mark(store: Store) -> str:
-    """The static reports' last rowid and count: an unchanged mark, nothing appended."""
-    row = store.con.execute(
-        "SELECT coalesce(max(rowid), -1), count(*) FROM static_reports"
-    ).fetchone()
-    return f"{row[0]}:{row[1]}" if row else "-1:0"
-
-
 def update(store: Store) -> None:
     """Bring `static_runs` up to date with the static reports (inside the caller's write
     transaction); a read-only store is read as it is."""
     if store.read_only:
         return
     con = store.con
-    now = mark(store)
+    now = mark(store, "static_reports")
     old = store.get_meta(MARK_KEY) if has_table(store, "static_runs") else None
     if old == now:
         return
-    last_rowid, _, old_rows = (old or "-1:-1").partition(":")
-    appended = old is not None and int(now.split(":")[1]) - int(old_rows) == (
-        int(now.split(":")[0]) - int(last_rowid)
-    )
-    if not appended:  # first run, or reports not simply appended: from every report
+    last_rowid = appended_after(old, now)
+    if last_rowid is None:  # first run, or reports not simply appended: from every report
         con.execute(f"CREATE OR REPLACE TABLE static_runs AS {_run_ends('static_reports')}")
         store.set_meta(MARK_KEY, now)
         return
