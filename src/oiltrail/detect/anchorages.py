@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from oiltrail.detect.params import AnchorageParams
 from oiltrail.detect.ports import PortIndex, build_port_index
-from oiltrail.detect.tracks import US_PER_H, run_bounds
+from oiltrail.detect.tracks import US_PER_H, carried_at, run_bounds
 from oiltrail.geodesy import EARTH_RADIUS_M, haversine_m, mean_latlon, unit_xyz, xyz_to_latlon
 
 F64 = npt.NDArray[np.float64]
@@ -125,18 +125,10 @@ def stationary_spells(
 
 def _carried(mmsi: np.ndarray, ts: np.ndarray, carry: pa.Table | None) -> np.ndarray:
     """Per position, the carried spell (row of `carry`) whose last position it is, or -1."""
-    out = np.full(len(mmsi), -1, dtype=np.int64)
     if carry is None or carry.num_rows == 0:
-        return out
-    c_mmsi = carry.column("mmsi").to_numpy()
-    c_end = carry.column("end").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
-    lo = np.searchsorted(mmsi, c_mmsi, side="left")
-    hi = np.searchsorted(mmsi, c_mmsi, side="right")
-    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
-        j = a + int(np.searchsorted(ts[a:b], c_end[k], side="right")) - 1  # last at that time
-        if j >= a and ts[j] == c_end[k]:
-            out[j] = k
-    return out
+        return np.full(len(mmsi), -1, dtype=np.int64)
+    end = carry.column("end").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    return carried_at(mmsi, ts, carry.column("mmsi").to_numpy(), end)
 
 
 def components(n: int, i: I64, j: I64) -> I64:

@@ -114,18 +114,19 @@ def position_speed_knots(t: Tracks) -> F64:
     return np.where(np.isnan(t.sog), both, t.sog)
 
 
-def carried_at(t: Tracks, mmsi: I64, end_us: I64) -> I64:
-    """For each position, the index of the carried run (`mmsi`, `end_us`: a stored event's
-    or spell's vessel and last position) that ends there, else -1 (engines/local.py)."""
-    out = np.full(len(t), -1, dtype=np.int64)
-    if len(mmsi) == 0 or len(t) == 0:
+def carried_at(mmsi: np.ndarray, ts_us: I64, c_mmsi: I64, c_end_us: I64) -> I64:
+    """For each of the (mmsi, ts)-sorted positions, the index of the carried run (`c_mmsi`,
+    `c_end_us`: a stored event's or spell's vessel and last position) that ends there, else
+    -1 (engines/local.py); of several positions at that time, the last."""
+    out = np.full(len(mmsi), -1, dtype=np.int64)
+    if len(c_mmsi) == 0 or len(mmsi) == 0:
         return out
-    vessel = t.mmsi.astype(np.int64)  # sorted by (mmsi, ts)
-    lo = np.searchsorted(vessel, mmsi, side="left")
-    hi = np.searchsorted(vessel, mmsi, side="right")
+    vessel = mmsi.astype(np.int64)
+    lo = np.searchsorted(vessel, c_mmsi, side="left")
+    hi = np.searchsorted(vessel, c_mmsi, side="right")
     for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
-        j = a + int(np.searchsorted(t.ts_us[a:b], end_us[k]))
-        if j < b and t.ts_us[j] == end_us[k]:
+        j = a + int(np.searchsorted(ts_us[a:b], c_end_us[k], side="right")) - 1
+        if j >= a and ts_us[j] == c_end_us[k]:
             out[j] = k
     return out
 

@@ -135,7 +135,7 @@ def _carried(t: Tracks, carry: pa.Table | None) -> I64:
     if carry is None or carry.num_rows == 0:
         return np.zeros(0, dtype=np.int64)
     end = carry.column("end").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
-    return carried_at(t, carry.column("mmsi").to_numpy(), end)
+    return carried_at(t.mmsi, t.ts_us, carry.column("mmsi").to_numpy(), end)
 
 
 def _continued_visit(
