@@ -67,16 +67,14 @@ def stationary_spells(
     starts, ends = run_bounds(slow, link)
     c_at = _carried(mmsi, ts, carry)
     carried = np.maximum.reduceat(c_at, starts) if len(starts) else np.zeros(0, np.int64)
-    # A carried run ends its stored spell's continuation: at its stored last position j
-    # (nothing new: the stored spell stays) or after it.
-    c_start = np.zeros(len(starts), dtype=np.int64)
-    if carry is not None and (carried >= 0).any():
+    # A carried run continues its stored spell after the stored last position j: its new
+    # members start at j + 1 (none when it ends at j: the stored spell stays as it is).
+    continues = bool((carried >= 0).any())
+    c_start = starts
+    if continues:
         c_last = np.full(len(c_at), -1, dtype=np.int64)
         c_last[c_at >= 0] = np.flatnonzero(c_at >= 0)
-        j = np.maximum.reduceat(c_last, starts)
-        c_start = np.where(carried >= 0, j + 1, starts)
-    else:
-        c_start = starts
+        c_start = np.where(carried >= 0, np.maximum.reduceat(c_last, starts) + 1, starts)
     long = (ts[ends] - ts[starts] >= p.min_spell_h * US_PER_H) & (carried < 0)
     long |= (carried >= 0) & (ends >= c_start)
     keep = np.flatnonzero(long)
@@ -98,7 +96,7 @@ def stationary_spells(
     x, y, z = unit_xyz(lat[member], lon[member])
     sx, sy, sz = (np.add.reduceat(v, first) for v in (x, y, z))
     start_us = ts[starts]
-    if carry is not None and (carried >= 0).any():
+    if continues and carry is not None:
         at = carried >= 0
         c = carried[at]
         old_n = carry.column("positions").to_numpy(zero_copy_only=False)[c].astype(np.float64)

@@ -20,6 +20,7 @@ I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 US_PER_H = 3_600_000_000
 EPOCH = datetime(1970, 1, 1)
+SOG_VALID_BELOW = 102.2  # knots; AIS sends 102.3 for "not available"
 
 
 def to_datetime(us: int | np.integer) -> datetime:
@@ -91,7 +92,7 @@ def prepare_tracks(positions: pa.Table) -> Tracks:
         if dup.any():
             keep = ~dup
             mmsi, ts_us, lat, lon, sog = mmsi[keep], ts_us[keep], lat[keep], lon[keep], sog[keep]
-    sog = np.where((sog >= 0) & (sog < 102.2), sog, np.nan)  # 102.3 = not available in AIS
+    sog = np.where((sog >= 0) & (sog < SOG_VALID_BELOW), sog, np.nan)
     first = np.ones(len(mmsi), dtype=bool)
     first[1:] = mmsi[1:] != mmsi[:-1]
     step_m = np.full(len(mmsi), np.nan)

@@ -30,6 +30,7 @@ from oiltrail.detect.kernels import (
     run_vessel_kernels,
 )
 from oiltrail.detect.params import DetectParams, parse_day
+from oiltrail.detect.tracks import SOG_VALID_BELOW
 from oiltrail.detect.vessel import VISIT_CARRY
 from oiltrail.engines import partition
 from oiltrail.engines.base import DetectReport, Engine, describe_ports, kind_counts
@@ -59,7 +60,12 @@ LAST_LOOKBACK = timedelta(days=7)  # where a vessel's last position before new d
 # Also the sort key: ties on (mmsi, ts) — two ships on one MMSI — break by position, so
 # every run and every engine hands the kernels the same first fix.
 POS_COLS = "mmsi, ts, lat, lon, sog"
-CARRY_MAX_RADIUS_M = 50_000.0  # a port visit is carried across a cut-off within this radius
+# A port visit is carried across a cut-off within this radius and away from the poles and the
+# antimeridian: there its positions' mean is their plain mean (geodesy.mean_latlon), which
+# adds up visit by visit.
+CARRY_MAX_RADIUS_M = 50_000.0
+CARRY_MAX_ABS_LAT = 79.0
+CARRY_MAX_ABS_LON = 179.0
 T = TypeVar("T")
 
 
@@ -153,12 +159,10 @@ def _cutoffs(
     # A port visit or a stationary spell open at the cut-off and wholly before the new data
     # does not move it: it is carried (`_carry_visits`, `_carry_spells`) and continued from
     # its last position, so a ship moored for months costs a day's read, not months'.
-    # (Where a visit's positions all lie within a few degrees, off the poles and the
-    # antimeridian, its mean position is the plain mean of its positions: vessel._row.)
     visits = f"""FROM events e JOIN _cut c ON e.mmsi = c.mmsi
                  WHERE e.kind = 'port_visit' AND e."end" < $2 AND {str(carry_visits).upper()}
-                   AND abs(e.lat) < 79
-                   AND abs(e.lon) < 179 AND e.event_id NOT IN (SELECT id FROM _no_carry)
+                   AND abs(e.lat) < {CARRY_MAX_ABS_LAT} AND abs(e.lon) < {CARRY_MAX_ABS_LON}
+                   AND e.event_id NOT IN (SELECT id FROM _no_carry)
                    AND e.start < c.t AND e."end" >= c.t"""
     spans = f"""SELECT mmsi, start, "end" FROM events WHERE kind IN ({kind_params})
                 AND event_id NOT IN (SELECT e.event_id {visits})"""
@@ -194,10 +198,10 @@ def _cutoffs(
             [w0],
         )
         bad = con.execute(
-            """INSERT INTO _no_carry SELECT DISTINCT v.event_id FROM _carry_visits v
+            f"""INSERT INTO _no_carry SELECT DISTINCT v.event_id FROM _carry_visits v
                LEFT JOIN (SELECT mmsi, ts, sog FROM positions WHERE ts >= $1 AND ts <= $2) p
                  ON p.mmsi = v.mmsi AND p.ts = v."end"
-               WHERE NOT coalesce(p.sog >= 0 AND p.sog < 102.2, FALSE)
+               WHERE NOT coalesce(p.sog >= 0 AND p.sog < {SOG_VALID_BELOW}, FALSE)
                   OR v.positions IS NULL OR v.slow_positions IS NULL
                   OR v.port_distance_m IS NULL OR v.min_port_distance_m IS NULL""",
             con.execute('SELECT min("end"), max("end") FROM _carry_visits').fetchone(),
