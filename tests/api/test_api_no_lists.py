@@ -214,3 +214,29 @@ def test_the_bundled_lists_are_borrowed_once_until_a_list_load(
         assert [x["id"] for x in r.json()["responses"]["q1"]["results"]] == ["web-test-1"]
         assert client.app.state.gate.opens == 2  # type: ignore[attr-defined]
     assert len(borrowed) == made  # the store has lists now: nothing borrowed
+
+
+def test_a_not_found_answer_keeps_the_borrowed_lists(
+    listless_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 404 is an answer, not a broken cursor: the cursor that borrowed the bundled lists is
+    reused after it (it was closed, and the lists copied again by the next request)."""
+    from oiltrail.screen import watchlist
+
+    borrowed: list[object] = []
+    real = watchlist.borrow_bundled
+
+    def counted(store: Any) -> None:
+        borrowed.append(store)
+        real(store)
+
+    monkeypatch.setattr(watchlist, "borrow_bundled", counted)
+    db = tmp_path / "s.duckdb"
+    shutil.copy(listless_db, db)
+    with TestClient(create_app(ServeConfig(db=db, token=TOKEN))) as client:
+        assert client.get("/status", headers=HEADERS).status_code == 200
+        made = len(borrowed)
+        for path in ("/vessels/999999999", "/chains/no-such-chain") * 3:
+            assert client.get(path, headers=HEADERS).status_code == 404, path
+            assert client.get("/status", headers=HEADERS).status_code == 200
+        assert len(borrowed) == made

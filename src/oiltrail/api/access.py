@@ -25,8 +25,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
+from starlette.exceptions import HTTPException
 
-from oiltrail.errors import StoreBusyError
+from oiltrail.errors import OiltrailError, StoreBusyError
 from oiltrail.store import Store
 from oiltrail.store.catalog import open_store
 from oiltrail.store.handoff import write_wanted
@@ -72,8 +73,12 @@ class StoreGate:
                     from oiltrail.screen.watchlist import borrow_bundled
 
                     borrow_bundled(Store(cursor, self.db, read_only=True))
-            yield Store(cursor, self.db, read_only=True)
-            keep = borrowed  # after an error the cursor is not reused
+            try:
+                yield Store(cursor, self.db, read_only=True)
+            except (OiltrailError, HTTPException):  # an answer (a 404, a 422): the cursor is
+                keep = borrowed  # as good as after a 200; after another error it is not reused
+                raise
+            keep = borrowed
         finally:
             self._release(cursor, keep)
 
@@ -115,11 +120,12 @@ class StoreGate:
 
     def _close_if_idle(self) -> None:
         if self._users == 0 and self._store is not None:
-            with suppress(duckdb.Error):  # a connection DuckDB already dropped
-                for cursor in self._spare:
+            for cursor in self._spare:  # each on its own: one failing keeps none open
+                with suppress(duckdb.Error):
                     cursor.close()
-                self._store.close()
             self._spare.clear()
+            with suppress(duckdb.Error):  # a connection DuckDB already dropped
+                self._store.close()
             self._store = None
 
     def _close_when_idle(self) -> None:

@@ -184,17 +184,22 @@ def leg_positions(store: Store, mmsi: Any, since: Any, until: Any) -> list[tuple
     return found[::step]
 
 
+def chain_route(store: Store, chain: Row, events: dict[str, Row]) -> list[tuple[float, float]]:
+    """The route a chain sailed (`chainpath.legs`, its events by id): the donor from loading
+    to its transfer, each relay tanker between the transfers, the receiver after the last."""
+    return [
+        p
+        for mmsi, since, until in legs(chain, events)
+        for p in leg_positions(store, mmsi, since, until)
+    ]
+
+
 def chain_routes(store: Store, chains: list[Row], events: list[Row]) -> dict[str, list[Any]]:
-    """The route each chain sailed (`chainpath.legs`): the donor from loading to its
-    transfer, each relay tanker between the transfers, the receiver after the last."""
+    """The route each chain sailed (`chain_route`), for the chains that have one."""
     by_id = {str(e["event_id"]): e for e in events}
     routes: dict[str, list[Any]] = {}
     for c in chains:
-        route = [
-            p
-            for mmsi, since, until in legs(c, by_id)
-            for p in leg_positions(store, mmsi, since, until)
-        ]
+        route = chain_route(store, c, by_id)
         if route:
             routes[str(c.get("chain_id"))] = route
     return routes

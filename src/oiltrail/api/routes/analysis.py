@@ -73,8 +73,7 @@ def chains(
 @router.get("/chains/{chain_id}", response_model=ChainDetail)
 def chain(store: StoreDep, chain_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
     """One chain, the events it rests on, and the route its vessels sailed (lon, lat)."""
-    from oiltrail.report.chainpath import legs
-    from oiltrail.report.collect import leg_positions
+    from oiltrail.report.collect import chain_route
     from oiltrail.store.vessel_reads import events_by_id
 
     found = [c for c in _stored_chains(store) if c["chain_id"] == chain_id]
@@ -83,8 +82,7 @@ def chain(store: StoreDep, chain_id: Annotated[str, Path(max_length=64)]) -> dic
     c = found[0]
     ids = [i for i in str(c.get("evidence") or "").split(";") if i]
     events = events_by_id(store, ids)
-    by_id = {str(e["event_id"]): e for e in events}
-    route = [p for m, since, until in legs(c, by_id) for p in leg_positions(store, m, since, until)]
+    route = chain_route(store, c, {str(e["event_id"]): e for e in events})
     return {
         "chain": _chain_row(c),
         "details": c.get("details") or {},
