@@ -4,15 +4,18 @@ early.
 `oiltrail ingest` starts hashing its files as soon as it has their paths, in a thread, before
 it imports numpy, pyarrow and DuckDB: those imports keep one core busy for about 0.2 s, and
 the hash (0.07 CPU s for the simulator's 100 MB file) is computed on the other, instead of
-beside the threads that decode and write. This module imports only hashlib and threading.
+beside the threads that decode and write. This module imports only hashlib and
+oiltrail.background (threading).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import threading
 from collections.abc import Sequence
 from pathlib import Path
+
+from oiltrail.background import Background, in_turn
 
 # Large reads: between them the thread needs the GIL, which the imports running beside it
 # hold (a switch can wait up to 5 ms); hashing itself and reading release it.
@@ -42,57 +45,22 @@ def _key(path: Path) -> FileKey | None:
         return None
 
 
-class EarlyHash:
-    """The hash of one file, being computed by `hash_early`'s thread."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._done = threading.Event()
-        self._value = ""
-        self._error: BaseException | None = None
-
-    def compute(self) -> None:
-        try:
-            self._value = file_sha256(self.path)
-        except BaseException as exc:  # raised by result(), where the ingest asks for it
-            self._error = exc
-        finally:
-            self._done.set()
-
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def result(self) -> str:
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
-_EARLY: dict[FileKey, EarlyHash] = {}
+_EARLY: dict[FileKey, Background[str]] = {}
 
 
 def hash_early(paths: Sequence[Path]) -> None:
     """Start hashing the files among `paths` in one thread, in order (what is not a file is
     left to the ingest, which says what is wrong with it)."""
-    todo = []
+    todo: dict[FileKey, Path] = {}
     for path in paths:
         key = _key(Path(path))
         if key is not None and key not in _EARLY:
-            _EARLY[key] = EarlyHash(Path(path))
-            todo.append(_EARLY[key])
-    if todo:
-        threading.Thread(
-            target=_compute_all, args=(todo,), name="oiltrail-hash", daemon=True
-        ).start()
+            todo.setdefault(key, Path(path))
+    fns = [functools.partial(file_sha256, p) for p in todo.values()]
+    _EARLY.update(zip(todo, in_turn(fns, "oiltrail-hash"), strict=True))
 
 
-def _compute_all(todo: list[EarlyHash]) -> None:
-    for h in todo:
-        h.compute()
-
-
-def early_hash(path: Path) -> EarlyHash | None:
+def early_hash(path: Path) -> Background[str] | None:
     """The hash `hash_early` began for `path`, if the file is still as it was then."""
     key = _key(path)
     return None if key is None else _EARLY.get(key)

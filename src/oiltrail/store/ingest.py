@@ -29,19 +29,20 @@ import zstandard
 
 from oiltrail.ais.decoded import Decoded, empty_decoded
 from oiltrail.ais.detect_format import Detected, detect
-from oiltrail.ais.file_hash import EarlyHash, early_hash, file_sha256
+from oiltrail.ais.file_hash import early_hash, file_sha256
 from oiltrail.ais.nmea import NmeaReader, split
 from oiltrail.ais.nmea import compile_kernels as compile_nmea_kernels
 from oiltrail.ais.nmea_split import PAD
 from oiltrail.ais.schema import STATIC
 from oiltrail.ais.sources import COMPRESSIONS, Member, members, read_blocks
 from oiltrail.ais.validate import now_us
+from oiltrail.background import Background
 from oiltrail.errors import InputFormatError, RowsRefusedError, StrictModeError, UsageError
 from oiltrail.settings import get_settings
 from oiltrail.startup import hidden
 from oiltrail.store import killpoints
 from oiltrail.store.catalog import Store
-from oiltrail.store.prefetch import Background, Prefetched, prefetch
+from oiltrail.store.prefetch import Prefetched, prefetch
 from oiltrail.store.progress import Progress
 from oiltrail.store.writes import (
     POSITION_KEY,
@@ -67,7 +68,6 @@ GIL_SWITCH_S = 0.001
 # each insert is a fixed cost on the thread writing to the store.
 STATIC_BATCH_ROWS = 50_000
 FIRST_BLOCK_DIVISOR = 8  # the first blocks are smaller (doubling): the pipeline fills sooner
-Hashing = Background[str] | EarlyHash  # a file's hash, being computed (begun early by the CLI)
 
 
 @dataclass
@@ -304,7 +304,7 @@ def ingest_file(store: Store, file: _Underway, strict: bool) -> FileReport:
     (ais.file_hash.hash_early). The manifest is checked as soon as the hash is ready, so a
     file ingested before stops early and leaves nothing behind."""
     path = file.path
-    hashing: Hashing = early_hash(path) or Background(lambda: file_sha256(path))
+    hashing = early_hash(path) or Background(lambda: file_sha256(path))
     fmt = ",".join(sorted({d.fmt for _, d in file.planned}))
     simulated = scenario_simulated(path)
     rep = FileReport(str(path), "", fmt, simulated=simulated)
@@ -352,7 +352,7 @@ def _insert_all(
     batches: Iterator[Decoded],
     rep: FileReport,
     strict: bool,
-    hashing: Hashing,
+    hashing: Background[str],
 ) -> None:
     writes = FileWrites(con)
     unhashed_quarantine = False  # quarantine rows written before the hash was known

@@ -1,5 +1,4 @@
-"""Decode the next batch in a worker thread while the store writes the current one; compute
-a value (a file's hash) in the background.
+"""Decode the next batch in a worker thread while the store writes the current one.
 
 The compiled NMEA kernels, numpy, pyarrow and DuckDB release the GIL in their heavy loops, so
 on two cores decoding and writing overlap. The queue holds at most `depth` batches, which
@@ -13,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Generator, Iterator
-from typing import Generic, TypeVar, cast
+from collections.abc import Generator, Iterator
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 _DONE = object()
@@ -93,31 +92,3 @@ class Prefetched(Generic[T]):
 def prefetch(items: Iterator[T], depth: int = 1) -> Prefetched[T]:
     """Yield the items of `items`, produced one step ahead in a daemon thread (started now)."""
     return Prefetched(items, depth)
-
-
-class Background(Generic[T]):
-    """`fn()` computed in a daemon thread, started now; `result()` waits and re-raises."""
-
-    def __init__(self, fn: Callable[[], T]) -> None:
-        self._fn = fn
-        self._done = threading.Event()
-        self._value: object = None
-        self._error: BaseException | None = None
-        threading.Thread(target=self._work, name="oiltrail-background", daemon=True).start()
-
-    def _work(self) -> None:
-        try:
-            self._value = self._fn()
-        except BaseException as exc:  # handed to the caller of result()
-            self._error = exc
-        finally:
-            self._done.set()
-
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def result(self) -> T:
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return cast(T, self._value)
